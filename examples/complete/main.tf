@@ -1,0 +1,59 @@
+# Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), cleansing
+# rules, Flex jobs, bookmarks, a nightly schedule and e-mail notifications.
+
+resource "aws_secretsmanager_secret" "source_database" {
+  name                    = "${var.name_prefix}-source-database"
+  description             = "username and password job1 and the source crawler use to read the source database."
+  recovery_window_in_days = 0
+
+  #checkov:skip=CKV_AWS_149:An example; use your own KMS key in production.
+  #checkov:skip=CKV2_AWS_57:Rotation depends on the database; configure it where the database is managed.
+}
+
+resource "aws_secretsmanager_secret_version" "source_database" {
+  secret_id = aws_secretsmanager_secret.source_database.id
+  secret_string = jsonencode({
+    username = var.source_database_username
+    password = var.source_database_password
+  })
+}
+
+module "etl" {
+  source = "../.."
+
+  name_prefix   = var.name_prefix
+  table_name    = "customers"
+  database_name = "${replace(var.name_prefix, "-", "_")}_lake"
+
+  jdbc_source = {
+    connection_url = var.source_jdbc_url
+    secret_arn     = aws_secretsmanager_secret.source_database.arn
+    include_path   = "sales/public/customers"
+  }
+
+  cleansing_rules = {
+    key_columns     = ["customer_id"]
+    order_by_column = "updated_at"
+    column_types = {
+      customer_id = "int"
+      signup_date = "date"
+      updated_at  = "timestamp"
+      balance     = "decimal(12,2)"
+      is_active   = "boolean"
+    }
+    required_columns = ["customer_id", "email"]
+    email_columns    = ["email"]
+  }
+
+  worker_type           = "G.1X"
+  number_of_workers     = 2
+  flex_execution        = true
+  job_bookmarks_enabled = true
+  schedule_expression   = var.schedule_expression
+  notification_emails   = var.notification_emails
+  bucket_force_destroy  = true
+
+  tags = {
+    team = "data-engineering"
+  }
+}

@@ -1,0 +1,24 @@
+output "state_machine_arn" {
+  description = "Start a run with `aws stepfunctions start-execution --state-machine-arn <this>`."
+  value       = module.etl.state_machine_arn
+}
+
+output "bucket_name" {
+  description = "Data lake bucket."
+  value       = module.etl.bucket_name
+}
+
+output "source_crawler_name" {
+  description = "Run once to catalog the source table before the first pipeline run."
+  value       = module.etl.source_crawler_name
+}
+
+output "database_name" {
+  description = "Glue database of the source, raw and cleansed tables."
+  value       = module.etl.database_name
+}
+
+output "failure_topic_arn" {
+  description = "SNS topic of failed runs."
+  value       = module.etl.failure_topic_arn
+}

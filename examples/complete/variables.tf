@@ -1,0 +1,36 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "etl-complete"
+}
+
+variable "source_jdbc_url" {
+  description = "JDBC URL of the source PostgreSQL database."
+  type        = string
+  default     = "jdbc:postgresql://127.0.0.1:5432/sales"
+}
+
+variable "source_database_username" {
+  description = "User the pipeline reads the source database as."
+  type        = string
+  default     = "etl_reader"
+}
+
+variable "source_database_password" {
+  description = "Password of that user, stored in Secrets Manager (pass it with TF_VAR_source_database_password)."
+  type        = string
+  default     = "change-me"
+  sensitive   = true
+}
+
+variable "schedule_expression" {
+  description = "When the pipeline runs."
+  type        = string
+  default     = "cron(0 3 * * ? *)"
+}
+
+variable "notification_emails" {
+  description = "Who hears about failed runs."
+  type        = list(string)
+  default     = []
+}

@@ -1,0 +1,201 @@
+resource "aws_glue_catalog_database" "this" {
+  count = local.create ? 1 : 0
+
+  name        = local.database_name
+  description = "Source, raw and cleansed tables of the ${var.name_prefix} ETL pipeline."
+  tags        = local.tags
+}
+
+################################################################################
+# Source (optional): JDBC connection and the crawler that catalogs the source table
+################################################################################
+
+resource "aws_glue_connection" "jdbc_source" {
+  count = local.jdbc_enabled ? 1 : 0
+
+  name            = local.names.connection
+  connection_type = "JDBC"
+  connection_properties = {
+    JDBC_CONNECTION_URL = var.jdbc_source.connection_url
+    SECRET_ID           = var.jdbc_source.secret_arn
+  }
+
+  dynamic "physical_connection_requirements" {
+    for_each = var.jdbc_source.subnet_id == null ? [] : [var.jdbc_source]
+    content {
+      subnet_id              = physical_connection_requirements.value.subnet_id
+      security_group_id_list = physical_connection_requirements.value.security_group_ids
+      availability_zone      = physical_connection_requirements.value.availability_zone
+    }
+  }
+
+  tags = local.tags
+}
+
+resource "aws_glue_crawler" "source" {
+  count = local.jdbc_enabled ? 1 : 0
+
+  name          = local.names.source_crawler
+  database_name = aws_glue_catalog_database.this[0].name
+  role          = aws_iam_role.glue_crawler[0].arn
+  table_prefix  = local.source_table_prefix
+
+  security_configuration = aws_glue_security_configuration.this[0].name
+
+  jdbc_target {
+    connection_name = aws_glue_connection.jdbc_source[0].name
+    path            = var.jdbc_source.include_path
+  }
+
+  tags = local.tags
+}
+
+################################################################################
+# Crawlers over the data lake: raw_<table> and cleansed_<table>
+################################################################################
+
+locals {
+  lake_crawlers = {
+    raw_crawler = {
+      path         = local.raw_path
+      table_prefix = "raw_"
+      description  = "Catalogs ${local.raw_table_name} from the raw CSV written by job1."
+    }
+    cleansed_crawler = {
+      path         = local.cleansed_path
+      table_prefix = "cleansed_"
+      description  = "Catalogs ${local.cleansed_table_name} from the Parquet written by job2."
+    }
+  }
+}
+
+resource "aws_glue_crawler" "lake" {
+  for_each = local.create ? local.lake_crawlers : {}
+
+  name          = local.names[each.key]
+  description   = each.value.description
+  database_name = aws_glue_catalog_database.this[0].name
+  role          = aws_iam_role.glue_crawler[0].arn
+  table_prefix  = each.value.table_prefix
+
+  security_configuration = aws_glue_security_configuration.this[0].name
+
+  s3_target {
+    path = each.value.path
+  }
+
+  schema_change_policy {
+    update_behavior = "UPDATE_IN_DATABASE"
+    delete_behavior = "LOG"
+  }
+
+  configuration = jsonencode({
+    Version = 1.0
+    Grouping = {
+      TableGroupingPolicy = "CombineCompatibleSchemas"
+    }
+    CrawlerOutput = {
+      Partitions = { AddOrUpdateBehavior = "InheritFromTable" }
+    }
+  })
+
+  tags = local.tags
+}
+
+################################################################################
+# Jobs: job1 (source -> raw CSV) and job2 (raw -> cleansed Parquet)
+################################################################################
+
+locals {
+  glue_job_scripts   = { raw_job = "extract_to_raw.py", cleanse_job = "cleanse_to_parquet.py" }
+  glue_library_files = sort(setsubtract(local.glue_script_files, values(local.glue_job_scripts)))
+  scripts_location   = "s3://${local.bucket_name}/${local.scripts_prefix}"
+
+  glue_common_arguments = {
+    "--job-language"                     = "python"
+    "--enable-metrics"                   = "true"
+    "--enable-continuous-cloudwatch-log" = "true"
+    "--enable-job-insights"              = "true"
+    "--job-bookmark-option"              = var.job_bookmarks_enabled ? "job-bookmark-enable" : "job-bookmark-disable"
+    "--TempDir"                          = "s3://${local.bucket_name}/${local.temp_prefix}"
+    "--extra-py-files"                   = join(",", [for file in local.glue_library_files : "${local.scripts_location}${file}"])
+  }
+
+  glue_jobs = {
+    raw_job = {
+      description = "job1: reads ${local.source_catalog_table} from the catalog and writes it as CSV to ${local.raw_path}."
+      connections = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
+      arguments = {
+        "--source_database" = local.database_name
+        "--source_table"    = local.source_catalog_table
+        "--output_path"     = local.raw_path
+      }
+    }
+    cleanse_job = {
+      description = "job2: cleanses the raw CSV of ${var.table_name} into Parquet at ${local.cleansed_path}."
+      connections = []
+      arguments = {
+        "--input_path"      = local.raw_path
+        "--output_path"     = local.cleansed_path
+        "--quarantine_path" = local.quarantine_path
+        "--cleansing_rules" = jsonencode(var.cleansing_rules)
+      }
+    }
+  }
+}
+
+resource "aws_glue_job" "this" {
+  for_each = local.create ? local.glue_jobs : {}
+
+  name              = local.names[each.key]
+  description       = each.value.description
+  role_arn          = aws_iam_role.glue_job[0].arn
+  glue_version      = var.glue_version
+  worker_type       = var.worker_type
+  number_of_workers = var.number_of_workers
+  timeout           = var.job_timeout_minutes
+  max_retries       = var.job_max_retries
+  execution_class   = var.flex_execution ? "FLEX" : "STANDARD"
+  connections       = each.value.connections
+
+  security_configuration = aws_glue_security_configuration.this[0].name
+
+  command {
+    name            = "glueetl"
+    python_version  = "3"
+    script_location = "${local.scripts_location}${local.glue_job_scripts[each.key]}"
+  }
+
+  default_arguments = merge(local.glue_common_arguments, each.value.arguments, var.job_extra_arguments)
+
+  # One run at a time: two runs writing the same prefixes would race.
+  execution_property {
+    max_concurrent_runs = 1
+  }
+
+  tags = local.tags
+
+  depends_on = [aws_s3_object.glue_script]
+}
+
+# Encrypts what the jobs and crawlers write to S3; with a KMS key, their logs and job bookmarks too.
+resource "aws_glue_security_configuration" "this" {
+  count = local.create ? 1 : 0
+
+  name = "${var.name_prefix}-etl"
+
+  encryption_configuration {
+    s3_encryption {
+      s3_encryption_mode = var.kms_key_arn == null ? "SSE-S3" : "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = var.kms_key_arn == null ? "DISABLED" : "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = var.kms_key_arn == null ? "DISABLED" : "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+  }
+}

@@ -1,0 +1,100 @@
+"""job2: cleanses one run's raw CSV into snappy Parquet partitioned by ingestion date (or the
+rules' partition_column) and run, and writes rejected rows with their `_reject_reason` to the
+quarantine. A rerun of the same --run_id replaces that run's output and nothing else.
+
+    python glue_scripts/cleanse_to_parquet.py --input_path customers.csv \
+        --output_path out/cleansed/customers/ --quarantine_path out/quarantine/customers/ \
+        --cleansing_rules '{"key_columns": ["customer_id"]}' --run_id local
+"""
+
+import re
+import sys
+from datetime import datetime, timezone
+
+from pyspark.sql import functions as F
+
+from cleansing import cleanse
+from cleansing_rules import CleansingRules, InvalidCleansingRules
+from glue_runtime import delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
+
+RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
+
+
+class InvalidJobArgument(ValueError):
+    """An argument's value cannot be used."""
+
+
+def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
+    arguments = resolve_arguments(
+        argv,
+        ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
+        ("ingestion_date", "max_records_per_file"),
+    )
+    if not RUN_ID_PATTERN.match(arguments["run_id"]):
+        raise InvalidJobArgument(f"--run_id {arguments['run_id']!r} must be 1-128 letters, digits and . _ : - (it names a partition folder).")
+    if "ingestion_date" in arguments and not re.match(r"^\d{4}-\d{2}-\d{2}$", arguments["ingestion_date"]):
+        raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
+    if not arguments.get("max_records_per_file", "1").isdigit():
+        raise InvalidJobArgument(f"--max_records_per_file {arguments['max_records_per_file']!r} must be a whole number.")
+    return arguments, CleansingRules.from_json(arguments["cleansing_rules"])
+
+
+def folder(path: str) -> str:
+    return path if path.endswith("/") else f"{path}/"
+
+
+def main(argv: list[str]) -> int:
+    try:
+        arguments, rules = checked_arguments(argv)
+    except (InvalidJobArgument, InvalidCleansingRules) as error:
+        print(f"cleanse_to_parquet: {error}", file=sys.stderr)
+        return 2
+    runtime = start_job("cleanse_to_parquet", argv)
+    spark, run_id = runtime.spark, arguments["run_id"]
+
+    if not holds_data_files(spark, arguments["input_path"]):
+        log_event("cleansing_skipped", reason="no input files", input_path=arguments["input_path"], run_id=run_id)
+        runtime.commit()
+        return 0
+    raw = read_file(spark, arguments["input_path"])
+    try:
+        rules.check_columns(raw.columns)
+    except InvalidCleansingRules as error:
+        print(f"cleanse_to_parquet: {error}", file=sys.stderr)
+        return 2
+
+    ingestion_date = arguments.get("ingestion_date") or datetime.now(timezone.utc).date().isoformat()
+    result = cleanse(raw, rules, F.lit(ingestion_date).cast("date"))
+    if result.input_rows == 0:
+        log_event("cleansing_skipped", reason="no input rows", input_path=arguments["input_path"], run_id=run_id)
+        runtime.commit()
+        return 0
+
+    output_path, quarantine_path = folder(arguments["output_path"]), folder(arguments["quarantine_path"])
+    # Replace this run's earlier output in every partition, whichever partitions the rerun writes.
+    delete_matching(spark, f"{output_path}*/run_id={run_id}")
+    (
+        result.cleansed.withColumn("run_id", F.lit(run_id))
+        .repartition(rules.partition_by)
+        .write.mode("append")
+        .option("compression", "snappy")
+        .option("maxRecordsPerFile", int(arguments.get("max_records_per_file", DEFAULT_MAX_RECORDS_PER_FILE)))
+        .partitionBy(rules.partition_by, "run_id")
+        .parquet(output_path)
+    )
+    result.quarantined.coalesce(1).write.mode("overwrite").option("compression", "snappy").parquet(f"{quarantine_path}run_id={run_id}/")
+    log_event(
+        "cleansing_summary",
+        run_id=run_id,
+        input_rows=result.input_rows,
+        cleansed_rows=result.cleansed_rows,
+        quarantined_rows=result.quarantined_rows,
+        duplicates_removed=result.duplicates_removed,
+    )
+    runtime.commit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

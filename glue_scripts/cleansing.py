@@ -1,0 +1,112 @@
+"""job2's transformation: pure functions over Spark DataFrames, with built-in functions only
+(no Python UDFs), importable and testable without awsglue."""
+
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from cleansing_rules import CleansingRules
+
+REJECT_REASON = "_reject_reason"
+EMAIL_PATTERN = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
+
+
+@dataclass(frozen=True)
+class CleansingResult:
+    cleansed: DataFrame
+    quarantined: DataFrame
+    input_rows: int
+    cleansed_rows: int
+    quarantined_rows: int
+    duplicates_removed: int
+
+
+def trim_strings(frame: DataFrame) -> DataFrame:
+    """Trim every string column; a value left empty becomes null."""
+    string_columns = {name for name, kind in frame.dtypes if kind == "string"}
+    return frame.select(
+        *[
+            (F.when(F.trim(F.col(name)) == "", None).otherwise(F.trim(F.col(name))) if name in string_columns else F.col(name)).alias(name)
+            for name in frame.columns
+        ]
+    )
+
+
+def lower_case(frame: DataFrame, columns: tuple[str, ...]) -> DataFrame:
+    return frame.withColumns({column: F.lower(F.col(column)) for column in columns}) if columns else frame
+
+
+def _typed(column: str, kind: str) -> Column:
+    return F.expr(f"try_cast(`{column}` AS {kind})")
+
+
+def _reasons(rules: CleansingRules) -> list[Column]:
+    """One expression per rule: the reason a row breaks it, or null."""
+    reasons = [
+        F.when(F.col(column).isNull(), F.lit(f"required column {column} is missing"))
+        for column in dict.fromkeys((*rules.key_columns, *rules.required_columns))
+    ]
+    reasons += [
+        F.when(F.col(column).isNotNull() & ~F.col(column).rlike(EMAIL_PATTERN), F.lit(f"{column} is not a valid e-mail address"))
+        for column in rules.email_columns
+    ]
+    reasons += [
+        F.when(F.col(column).isNotNull() & _typed(column, kind).isNull(), F.lit(f"{column} is not a valid {kind}"))
+        for column, kind in rules.column_types.items()
+        if kind != "string"
+    ]
+    return reasons
+
+
+def with_reject_reason(frame: DataFrame, rules: CleansingRules) -> DataFrame:
+    """Add `_reject_reason`: every rule the row breaks, joined by '; ', or null for a valid row."""
+    reasons = _reasons(rules)
+    reason = F.concat_ws("; ", *reasons) if reasons else F.lit("")
+    return frame.withColumn(REJECT_REASON, F.when(reason == "", None).otherwise(reason))
+
+
+def cast_columns(frame: DataFrame, rules: CleansingRules) -> DataFrame:
+    return frame.withColumns({column: _typed(column, kind) for column, kind in rules.column_types.items()}) if rules.column_types else frame
+
+
+def latest_per_key(frame: DataFrame, rules: CleansingRules) -> DataFrame:
+    """Drop exact duplicates, then keep one row per key: the latest by `order_by_column`."""
+    distinct = frame.dropDuplicates()
+    ordering = [F.col(rules.order_by_column).desc_nulls_last()] if rules.order_by_column else []
+    # The remaining columns break ties, so that the same input always keeps the same row.
+    ordering += [F.col(name).desc_nulls_last() for name in distinct.columns if name not in rules.key_columns]
+    window = Window.partitionBy(*rules.key_columns).orderBy(*ordering)
+    return distinct.withColumn("_rank", F.row_number().over(window)).where(F.col("_rank") == 1).drop("_rank")
+
+
+def cleanse(raw: DataFrame, rules: CleansingRules, partition_value: Column) -> CleansingResult:
+    """Split `raw` into cleansed rows (typed, de-duplicated, with the partition column) and
+    quarantined rows (the raw values and `_reject_reason`). Nothing is dropped silently:
+    input rows = cleansed + quarantined + duplicates removed."""
+    rules.check_columns(raw.columns)
+    prepared = lower_case(trim_strings(raw), rules.email_columns)
+    judged = with_reject_reason(prepared, rules).cache()
+    quarantined = judged.where(F.col(REJECT_REASON).isNotNull())
+    valid = cast_columns(judged.where(F.col(REJECT_REASON).isNull()).drop(REJECT_REASON), rules)
+    cleansed = latest_per_key(valid, rules)
+    if rules.partition_column is None:
+        cleansed = cleansed.withColumn(rules.partition_by, partition_value)
+    cleansed = cleansed.cache()
+
+    counts = judged.agg(
+        F.count(F.lit(1)).alias("input"),
+        F.count(F.col(REJECT_REASON)).alias("quarantined"),
+    ).first()
+    input_rows = int(counts["input"]) if counts else 0
+    quarantined_rows = int(counts["quarantined"]) if counts else 0
+    cleansed_rows = cleansed.count()
+    return CleansingResult(
+        cleansed=cleansed,
+        quarantined=quarantined,
+        input_rows=input_rows,
+        cleansed_rows=cleansed_rows,
+        quarantined_rows=quarantined_rows,
+        duplicates_removed=input_rows - quarantined_rows - cleansed_rows,
+    )
+

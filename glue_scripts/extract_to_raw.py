@@ -1,0 +1,36 @@
+"""job1: reads the source table from the Glue catalog (or, with --source_path, a file) and
+writes it as CSV with a header to --output_path, replacing what a previous attempt of the
+same run wrote there.
+
+    python glue_scripts/extract_to_raw.py --source_database sales --source_table customers \
+        --source_path customers.csv --output_path out/raw/customers/run_id=local/
+"""
+
+import sys
+
+from glue_runtime import CSV_OPTIONS, log_event, read_file, resolve_arguments, start_job
+
+
+def main(argv: list[str]) -> int:
+    arguments = resolve_arguments(argv, ["source_database", "source_table", "output_path"], ("source_path",))
+    runtime = start_job("extract_to_raw", argv)
+    if "source_path" in arguments:
+        source = read_file(runtime.spark, arguments["source_path"])
+    else:
+        source = runtime.read_catalog_table(arguments["source_database"], arguments["source_table"], "source")
+    source = source.cache()
+    rows = source.count()
+    source.write.mode("overwrite").options(**CSV_OPTIONS).csv(arguments["output_path"])
+    log_event(
+        "extract_summary",
+        source=f"{arguments['source_database']}.{arguments['source_table']}",
+        output_path=arguments["output_path"],
+        rows=rows,
+        columns=source.columns,
+    )
+    runtime.commit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,136 @@
+"""The one seam between the job scripts and Glue. On Glue: GlueContext, catalog reads with
+transformation contexts (so job bookmarks work) and Job.commit(). Anywhere else: a local
+SparkSession reading and writing the same paths, with `file://` or plain paths for `s3://` ones."""
+
+import json
+import logging
+import sys
+from typing import Any, Protocol
+
+from awsglue.utils import getResolvedOptions
+from pyspark.sql import DataFrame, SparkSession
+
+logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+logger = logging.getLogger("etl")
+
+CSV_OPTIONS = {"header": "true", "escape": '"', "quote": '"'}
+
+
+def resolve_arguments(argv: list[str], required: list[str], optional: tuple[str, ...] = ()) -> dict[str, str]:
+    """Glue's own argument parsing, on Glue and locally; a missing required argument exits
+    with status 2 and its name."""
+    present = [name for name in optional if f"--{name}" in argv]
+    return dict(getResolvedOptions(argv, [*required, *present]))
+
+
+def log_event(event: str, **fields: Any) -> None:
+    """One structured log line (JSON), as CloudWatch Logs Insights queries expect."""
+    logger.info(json.dumps({"event": event, **fields}, default=str))
+
+
+def running_on_glue(argv: list[str]) -> bool:
+    # Glue passes the job run's ID to every script it runs; a local run has none.
+    return "--JOB_RUN_ID" in argv
+
+
+class JobRuntime(Protocol):
+    spark: SparkSession
+
+    def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame: ...
+
+    def commit(self) -> None: ...
+
+
+class GlueJobRuntime:
+    def __init__(self, argv: list[str]) -> None:
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+        from pyspark.context import SparkContext
+
+        self.glue_context = GlueContext(SparkContext.getOrCreate())
+        self.spark = self.glue_context.spark_session
+        self.job = Job(self.glue_context)
+        job_arguments = getResolvedOptions(argv, ["JOB_NAME"])
+        self.job.init(job_arguments["JOB_NAME"], job_arguments)
+
+    def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame:
+        dynamic_frame = self.glue_context.create_dynamic_frame.from_catalog(
+            database=database, table_name=table, transformation_ctx=transformation_ctx
+        )
+        return dynamic_frame.toDF()
+
+    def commit(self) -> None:
+        self.job.commit()
+
+
+class LocalSourceUnavailable(RuntimeError):
+    """A local run was asked to read a catalog table it cannot reach."""
+
+
+class LocalJobRuntime:
+    def __init__(self, app_name: str) -> None:
+        self.spark = local_spark_session(app_name)
+
+    def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame:
+        raise LocalSourceUnavailable(
+            f"Running outside Glue, catalog table {database}.{table} cannot be read: pass --source_path <file> "
+            "(CSV with a header, Parquet or JSON) to read the source from a file instead."
+        )
+
+    def commit(self) -> None:
+        """Bookmarks exist only on Glue."""
+
+
+def local_spark_session(app_name: str) -> SparkSession:
+    spark = (
+        SparkSession.builder.master("local[*]")
+        .appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def start_job(app_name: str, argv: list[str]) -> JobRuntime:
+    return GlueJobRuntime(argv) if running_on_glue(argv) else LocalJobRuntime(app_name)
+
+
+def read_file(spark: SparkSession, path: str) -> DataFrame:
+    """Read a CSV (with header, every column a string), Parquet or JSON file or folder."""
+    lowered = path.rstrip("/").lower()
+    if lowered.endswith(".parquet"):
+        return spark.read.parquet(path)
+    if lowered.endswith(".json") or lowered.endswith(".jsonl"):
+        return spark.read.json(path)
+    return spark.read.options(**CSV_OPTIONS).csv(path)
+
+
+def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
+    jvm_path = spark._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[union-attr]
+    return jvm_path, jvm_path.getFileSystem(spark._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+
+
+def holds_data_files(spark: SparkSession, path: str) -> bool:
+    """Whether `path` is a file, or a folder holding a file that is not a marker (_SUCCESS, .crc)."""
+    jvm_path, file_system = _hadoop_path(spark, path)
+    if not file_system.exists(jvm_path):
+        return False
+    files = file_system.listFiles(jvm_path, True)
+    while files.hasNext():
+        name = files.next().getPath().getName()
+        if not name.startswith(("_", ".")):
+            return True
+    return False
+
+
+def delete_matching(spark: SparkSession, pattern: str) -> int:
+    """Delete every file or folder matching the glob `pattern`; return how many."""
+    jvm_path, file_system = _hadoop_path(spark, pattern)
+    matches = file_system.globStatus(jvm_path) or []
+    for match in matches:
+        file_system.delete(match.getPath(), True)
+    return len(matches)

@@ -1,0 +1,331 @@
+# One role per principal, every statement scoped to the ARNs it needs. "*" appears only where
+# the action supports no resource-level permissions, with a comment saying so.
+
+locals {
+  catalog_arns = [
+    "${local.glue_arn_prefix}:catalog",
+    "${local.glue_arn_prefix}:database/${local.database_name}",
+    "${local.glue_arn_prefix}:table/${local.database_name}/*",
+  ]
+  connection_arns = local.jdbc_enabled ? ["${local.glue_arn_prefix}:connection/${local.names.connection}"] : []
+  logs_arn_prefix = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group"
+}
+
+data "aws_iam_policy_document" "assume_role" {
+  for_each = toset(["glue", "lambda", "states", "events"])
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["${each.value}.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+################################################################################
+# Glue jobs and crawlers
+################################################################################
+
+# Source and key access shared by the jobs and the crawlers.
+data "aws_iam_policy_document" "glue_shared_access" {
+  dynamic "statement" {
+    for_each = local.jdbc_enabled ? [1] : []
+    content {
+      sid       = "UseSourceConnection"
+      actions   = ["glue:GetConnection"]
+      resources = concat(local.connection_arns, ["${local.glue_arn_prefix}:catalog"])
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.jdbc_enabled ? [1] : []
+    content {
+      sid       = "ReadSourceSecret"
+      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      resources = [var.jdbc_source.secret_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.jdbc_enabled ? [1] : []
+    content {
+      sid = "ReachSourceInVpc"
+      actions = [
+        "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables",
+        "ec2:CreateTags", "ec2:DeleteTags",
+      ]
+      resources = ["*"] # Glue creates its network interfaces with IDs unknown in advance; EC2 Describe* take no resource.
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseDataKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+
+data "aws_iam_policy_document" "glue_job" {
+  source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
+
+  statement {
+    sid       = "ListOwnPrefixes"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [local.bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [for prefix in [local.scripts_prefix, local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] : "${prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadScripts"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.bucket_arn}/${local.scripts_prefix}*"]
+  }
+
+  statement {
+    sid     = "ReadWriteOwnData"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [
+      for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] : "${local.bucket_arn}/${prefix}*"
+    ]
+  }
+
+  statement {
+    sid       = "ReadSourceCatalog"
+    actions   = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"]
+    resources = local.catalog_arns
+  }
+
+  statement {
+    sid       = "WriteJobLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+    resources = ["${local.logs_arn_prefix}:/aws-glue/*"]
+  }
+
+  statement {
+    sid       = "PublishJobMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource-level permissions; limited to Glue's namespace.
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+
+}
+
+resource "aws_iam_role" "glue_job" {
+  count = local.create ? 1 : 0
+
+  name               = "${var.name_prefix}-glue-job"
+  description        = "Runs the ${var.name_prefix} Glue jobs."
+  assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy" "glue_job" {
+  count = local.create ? 1 : 0
+
+  name   = "glue-job"
+  role   = aws_iam_role.glue_job[0].id
+  policy = data.aws_iam_policy_document.glue_job.json
+}
+
+data "aws_iam_policy_document" "glue_crawler" {
+  source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
+
+  statement {
+    sid       = "ListLakePrefixes"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [local.bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.raw_prefix}*", "${local.cleansed_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadLakeData"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.bucket_arn}/${local.raw_prefix}*", "${local.bucket_arn}/${local.cleansed_prefix}*"]
+  }
+
+  statement {
+    sid = "MaintainCatalogTables"
+    actions = [
+      "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
+      "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition",
+      "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:BatchUpdatePartition",
+    ]
+    resources = local.catalog_arns
+  }
+
+  statement {
+    sid       = "WriteCrawlerLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+    resources = ["${local.logs_arn_prefix}:/aws-glue/crawlers*"]
+  }
+
+}
+
+resource "aws_iam_role" "glue_crawler" {
+  count = local.create ? 1 : 0
+
+  name               = "${var.name_prefix}-glue-crawler"
+  description        = "Runs the ${var.name_prefix} Glue crawlers."
+  assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy" "glue_crawler" {
+  count = local.create ? 1 : 0
+
+  name   = "glue-crawler"
+  role   = aws_iam_role.glue_crawler[0].id
+  policy = data.aws_iam_policy_document.glue_crawler.json
+}
+
+################################################################################
+# Crawler Lambdas (one role each)
+################################################################################
+
+data "aws_iam_policy_document" "lambda" {
+  for_each = local.lambda_functions
+
+  statement {
+    sid       = "ActOnPipelineCrawlers"
+    actions   = each.value.glue_actions
+    resources = values(local.crawler_arns)
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.logs_arn_prefix}:/aws/lambda/${each.value.name}:*"]
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  for_each = local.create ? local.lambda_functions : {}
+
+  name               = each.value.name
+  description        = each.value.description
+  assume_role_policy = data.aws_iam_policy_document.assume_role["lambda"].json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  for_each = local.create ? local.lambda_functions : {}
+
+  name   = "crawler-access"
+  role   = aws_iam_role.lambda[each.key].id
+  policy = data.aws_iam_policy_document.lambda[each.key].json
+}
+
+################################################################################
+# State machine
+################################################################################
+
+data "aws_iam_policy_document" "state_machine" {
+  count = local.create ? 1 : 0
+
+  statement {
+    sid       = "RunPipelineJobs"
+    actions   = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
+    resources = [for job in aws_glue_job.this : job.arn]
+  }
+
+  statement {
+    sid       = "InvokeCrawlerLambdas"
+    actions   = ["lambda:InvokeFunction"]
+    resources = flatten([for function in aws_lambda_function.crawler : [function.arn, "${function.arn}:*"]])
+  }
+
+  statement {
+    sid       = "NotifyFailures"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.failures[0].arn]
+  }
+
+  statement {
+    sid = "DeliverExecutionLogs"
+    actions = [
+      "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+    ]
+    resources = ["*"] # CloudWatch Logs delivery actions support no resource-level permissions.
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "EncryptNotifications"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  count = local.create ? 1 : 0
+
+  name               = "${var.name_prefix}-pipeline"
+  description        = "Runs the ${var.name_prefix} state machine."
+  assume_role_policy = data.aws_iam_policy_document.assume_role["states"].json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  count = local.create ? 1 : 0
+
+  name   = "pipeline"
+  role   = aws_iam_role.state_machine[0].id
+  policy = data.aws_iam_policy_document.state_machine[0].json
+}
+
+################################################################################
+# Schedule (optional)
+################################################################################
+
+data "aws_iam_policy_document" "scheduler" {
+  count = local.create && var.schedule_expression != null ? 1 : 0
+
+  statement {
+    sid       = "StartPipeline"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.pipeline[0].arn]
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  count = local.create && var.schedule_expression != null ? 1 : 0
+
+  name               = "${var.name_prefix}-pipeline-schedule"
+  description        = "Lets EventBridge start the ${var.name_prefix} pipeline on its schedule."
+  assume_role_policy = data.aws_iam_policy_document.assume_role["events"].json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  count = local.create && var.schedule_expression != null ? 1 : 0
+
+  name   = "start-pipeline"
+  role   = aws_iam_role.scheduler[0].id
+  policy = data.aws_iam_policy_document.scheduler[0].json
+}

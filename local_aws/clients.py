@@ -1,0 +1,36 @@
+"""boto3 clients and process environment that point at the local emulator."""
+
+import os
+from typing import Any
+
+import boto3
+
+DEFAULT_PORT = 4566
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+
+
+def endpoint_url(port: int | None = None) -> str:
+    return f"http://127.0.0.1:{port or int(os.environ.get('LOCAL_AWS_PORT', DEFAULT_PORT))}"
+
+
+def emulator_environment(port: int | None = None) -> dict[str, str]:
+    """Variables that make any AWS SDK or CLI in a child process talk to the emulator."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url(port),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }
+
+
+def client(service: str, port: int | None = None) -> Any:
+    """A boto3 client for `service` on the emulator."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint_url(port),
+        region_name=REGION,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )

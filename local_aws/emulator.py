@@ -1,0 +1,160 @@
+"""Starts, reuses and stops the local AWS emulator: moto in server mode on 127.0.0.1:4566
+(the LocalStack port), with the gap fills of `local_aws.gap_fills`.
+
+    python -m local_aws.emulator up      # start in the background (no-op when already up)
+    python -m local_aws.emulator down    # stop what `up` started
+    python -m local_aws.emulator status
+    python -m local_aws.emulator serve   # run in the foreground
+
+From Python, `running_emulator()` yields an endpoint, reusing an emulator that is already up
+and stopping only one it started itself.
+"""
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from local_aws.clients import DEFAULT_PORT, endpoint_url
+
+STATE_DIR = Path(__file__).resolve().parent.parent / ".local"
+START_TIMEOUT_SECONDS = 60
+
+
+class EmulatorError(RuntimeError):
+    """The emulator could not be started or reached."""
+
+
+def is_up(port: int = DEFAULT_PORT) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint_url(port)}/moto-api/", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def reset(port: int = DEFAULT_PORT) -> None:
+    """Forget every resource the emulator holds."""
+    request = urllib.request.Request(f"{endpoint_url(port)}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def _pid_file(port: int) -> Path:
+    return STATE_DIR / f"emulator-{port}.pid"
+
+
+def _log_file(port: int) -> Path:
+    return STATE_DIR / f"emulator-{port}.log"
+
+
+def start(port: int = DEFAULT_PORT) -> subprocess.Popen[bytes]:
+    """Start the emulator in a child process and wait until it answers."""
+    if is_up(port):
+        raise EmulatorError(f"Something already answers on {endpoint_url(port)}; stop it or use another port.")
+    STATE_DIR.mkdir(exist_ok=True)
+    log = _log_file(port).open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_aws.emulator", "serve", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parent.parent,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while not is_up(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise EmulatorError(f"The emulator did not start on port {port}; see {_log_file(port)}.")
+        time.sleep(0.2)
+    _pid_file(port).write_text(str(process.pid))
+    return process
+
+
+def stop(port: int = DEFAULT_PORT) -> bool:
+    """Stop the emulator `start` left running on `port`; False when there was none."""
+    pid_file = _pid_file(port)
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text())
+    pid_file.unlink()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
+    return True
+
+
+@contextlib.contextmanager
+def running_emulator(port: int = DEFAULT_PORT) -> Iterator[str]:
+    """Yield the endpoint of a running emulator: the one already up, or one started (and stopped) here."""
+    if is_up(port):
+        yield endpoint_url(port)
+        return
+    start(port)
+    try:
+        yield endpoint_url(port)
+    finally:
+        stop(port)
+
+
+def serve(port: int) -> None:
+    """Run the emulator in this process until SIGTERM or Ctrl-C."""
+    # The Step Functions interpreter calls back into the emulator on MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    from moto.core.config import default_user_config
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    from local_aws.gap_fills import apply_gap_fills
+
+    default_user_config["stepfunctions"] = {"execute_state_machine": True}
+    default_user_config["lambda"] = {"use_docker": False}
+    apply_gap_fills()
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    print(f"local AWS emulator (moto) listening on {endpoint_url(port)}", flush=True)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Local AWS emulator for the Glue ETL pipeline module.")
+    parser.add_argument("command", choices=["up", "down", "status", "serve"])
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    arguments = parser.parse_args()
+    port: int = arguments.port
+    if arguments.command == "serve":
+        serve(port)
+    elif arguments.command == "up":
+        if is_up(port):
+            print(f"emulator already up on {endpoint_url(port)}")
+        else:
+            start(port)
+            print(f"emulator up on {endpoint_url(port)} (log: {_log_file(port)})")
+    elif arguments.command == "down":
+        print("emulator stopped" if stop(port) else f"no emulator started by `up` on port {port}")
+    else:
+        up = is_up(port)
+        print(f"emulator {'up' if up else 'down'} on {endpoint_url(port)}")
+        return 0 if up else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

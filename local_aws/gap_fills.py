@@ -1,0 +1,110 @@
+"""AWS API behaviour that moto lacks and the aws provider needs, filled into moto's server.
+
+Each fill is measured in ../shared/DESIGN.md ("Facts measured on these machines"):
+- glue:DeleteConnection is missing, so `terraform destroy` of a JDBC connection fails;
+- glue:GetConnection omits ConnectionType, so every plan shows a change;
+- states:ValidateStateMachineDefinition and states:ListStateMachineVersions are missing, so
+  aws_sfn_state_machine can be neither created nor read;
+- Lambda's LoggingConfig (JSON logs, log group) is dropped, so every plan shows a change;
+- S3 bucket policies are evaluated without their conditions, so the module's TLS-only policy
+  (deny when aws:SecureTransport is false) denies every request. The emulator stands for AWS
+  reached over TLS, so statements that match only plain-HTTP requests are left out.
+"""
+
+import json
+
+from typing import Any
+
+from moto.core.responses import ActionResult, EmptyResult
+from moto.awslambda.models import LambdaFunction
+from moto.glue.exceptions import EntityNotFoundException
+from moto.glue.models import FakeConnection
+from moto.glue.responses import GlueResponse
+from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.s3.models import FakeBucket
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
+from moto.stepfunctions.responses import StepFunctionResponse
+
+
+def _delete_connection(self: GlueResponse) -> ActionResult:
+    name = self._get_param("ConnectionName")
+    if self.glue_backend.connections.pop(name, None) is None:
+        raise EntityNotFoundException(f"Connection {name} not found")
+    return EmptyResult()
+
+
+_connection_as_dict = FakeConnection.as_dict
+
+
+def _connection_as_dict_with_type(self: FakeConnection, hide_password: bool = False) -> dict[str, Any]:
+    described = _connection_as_dict(self, hide_password)
+    described["ConnectionType"] = self.connection_input.get("ConnectionType")
+    if "PhysicalConnectionRequirements" in self.connection_input:
+        described["PhysicalConnectionRequirements"] = self.connection_input["PhysicalConnectionRequirements"]
+    return described
+
+
+def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
+    definition = self._get_param("definition")
+    try:
+        AmazonStateLanguageParser.parse(definition)
+    except ASLParserException as error:
+        return ActionResult(
+            {
+                "result": "FAIL",
+                "diagnostics": [{"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": str(error)}],
+                "truncated": False,
+            }
+        )
+    return ActionResult({"result": "OK", "diagnostics": [], "truncated": False})
+
+
+def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
+    return ActionResult({"stateMachineVersions": []})
+
+
+def _matches_only_plain_http(statement: dict[str, Any]) -> bool:
+    secure_transport = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+    return secure_transport in ("false", ["false"])
+
+
+def _bucket_permission_over_tls(self: FakeBucket, action: str, resource: str) -> Any:
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    policy = json.loads(self.policy)
+    statements = policy.get("Statement", [])
+    statements = [statements] if isinstance(statements, dict) else statements
+    policy["Statement"] = [statement for statement in statements if not _matches_only_plain_http(statement)]
+    return IAMPolicy(json.dumps(policy)).is_action_permitted(action, resource)
+
+
+_lambda_init = LambdaFunction.__init__
+_lambda_configuration = LambdaFunction.get_configuration
+_lambda_update_configuration = LambdaFunction.update_configuration
+
+
+def _lambda_init_keeping_logging_config(self: LambdaFunction, *args: Any, **kwargs: Any) -> None:
+    _lambda_init(self, *args, **kwargs)
+    spec = kwargs.get("spec", args[1] if len(args) > 1 else {})
+    self.logging_config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}", **spec.get("LoggingConfig", {})}
+
+
+def _lambda_configuration_with_logging(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
+    return {**_lambda_configuration(self, on_create), "LoggingConfig": self.logging_config}
+
+
+def _lambda_update_configuration_with_logging(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
+    self.logging_config = {**self.logging_config, **config_updates.get("LoggingConfig", {})}
+    return _lambda_update_configuration(self, config_updates)
+
+
+def apply_gap_fills() -> None:
+    """Patch moto's Glue and Step Functions responses; call once before the server starts."""
+    setattr(GlueResponse, "delete_connection", _delete_connection)
+    setattr(FakeConnection, "as_dict", _connection_as_dict_with_type)
+    setattr(StepFunctionResponse, "validate_state_machine_definition", _validate_state_machine_definition)
+    setattr(StepFunctionResponse, "list_state_machine_versions", _list_state_machine_versions)
+    setattr(FakeBucket, "get_permission", _bucket_permission_over_tls)
+    setattr(LambdaFunction, "__init__", _lambda_init_keeping_logging_config)
+    setattr(LambdaFunction, "get_configuration", _lambda_configuration_with_logging)
+    setattr(LambdaFunction, "update_configuration", _lambda_update_configuration_with_logging)

@@ -1,0 +1,70 @@
+resource "aws_sns_topic" "failures" {
+  count = local.create ? 1 : 0
+
+  name              = local.names.failure_topic
+  display_name      = "${var.name_prefix} pipeline failures"
+  kms_master_key_id = var.kms_key_arn
+  tags              = local.tags
+
+  #checkov:skip=CKV_AWS_26:Encrypted with kms_key_arn when given. The AWS-managed SNS key cannot be used: EventBridge could not publish the timeout notifications.
+}
+
+data "aws_iam_policy_document" "failure_topic" {
+  count = local.create ? 1 : 0
+
+  statement {
+    sid       = "EventBridgePublishesTimedOutAndAbortedRuns"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.failures[0].arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.run_ended_abnormally[0].arn]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "failures" {
+  count = local.create ? 1 : 0
+
+  arn    = aws_sns_topic.failures[0].arn
+  policy = data.aws_iam_policy_document.failure_topic[0].json
+}
+
+resource "aws_sns_topic_subscription" "failure_emails" {
+  for_each = local.create ? toset(var.notification_emails) : toset([])
+
+  topic_arn = aws_sns_topic.failures[0].arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+# A run that times out or is stopped never reaches the state machine's own failure path.
+resource "aws_cloudwatch_event_rule" "run_ended_abnormally" {
+  count = local.create ? 1 : 0
+
+  name        = "${var.name_prefix}-pipeline-timed-out-or-aborted"
+  description = "Notifies when a run of the ${var.name_prefix} pipeline times out or is aborted."
+  event_pattern = jsonencode({
+    source      = ["aws.states"]
+    detail-type = ["Step Functions Execution Status Change"]
+    detail = {
+      stateMachineArn = [aws_sfn_state_machine.pipeline[0].arn]
+      status          = ["TIMED_OUT", "ABORTED"]
+    }
+  })
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "run_ended_abnormally" {
+  count = local.create ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.run_ended_abnormally[0].name
+  arn  = aws_sns_topic.failures[0].arn
+}

@@ -1,0 +1,109 @@
+locals {
+  # Crawler status checks: waits grow from the first interval by the backoff rate up to the
+  # longest interval, and stop once they add up to the crawler timeout. The list is both the
+  # backoff schedule and the poll bound of the state machine.
+  max_crawler_polls       = 500
+  crawler_timeout_seconds = var.crawler_timeout_minutes * 60
+  candidate_poll_waits = [
+    for attempt in range(local.max_crawler_polls) :
+    floor(min(var.crawler_poll_interval_seconds * pow(var.crawler_poll_backoff_rate, attempt), var.crawler_poll_max_interval_seconds))
+  ]
+  polls_before_timeout = length([
+    for attempt in range(local.max_crawler_polls) : attempt
+    if sum(slice(local.candidate_poll_waits, 0, attempt + 1)) < local.crawler_timeout_seconds
+  ])
+  crawler_poll_waits = slice(local.candidate_poll_waits, 0, min(local.polls_before_timeout + 1, local.max_crawler_polls))
+
+  job_task_timeout_seconds    = var.job_timeout_minutes * 60 + 300
+  lambda_task_timeout_seconds = var.lambda_timeout_seconds + 30
+  # Two jobs, two crawls (each possibly after a crawl already running), and slack for retries.
+  execution_timeout_seconds = 2 * local.job_task_timeout_seconds + 4 * local.crawler_timeout_seconds + 3600
+
+  rendered_state_machine = templatefile("${path.module}/state_machine.asl.json", {
+    name_prefix                     = var.name_prefix
+    table_name                      = var.table_name
+    database_name                   = local.database_name
+    cleansed_path                   = local.cleansed_path
+    quarantine_path                 = local.quarantine_path
+    raw_job_name                    = local.names.raw_job
+    cleanse_job_name                = local.names.cleanse_job
+    raw_crawler_name                = local.names.raw_crawler
+    cleansed_crawler_name           = local.names.cleansed_crawler
+    start_crawler_function_arn      = try(aws_lambda_function.crawler["start_crawler"].arn, "")
+    get_crawler_status_function_arn = try(aws_lambda_function.crawler["get_crawler_status"].arn, "")
+    failure_topic_arn               = try(aws_sns_topic.failures[0].arn, "")
+    poll_waits_seconds              = jsonencode(local.crawler_poll_waits)
+    job_task_timeout_seconds        = tostring(local.job_task_timeout_seconds)
+    lambda_task_timeout_seconds     = tostring(local.lambda_task_timeout_seconds)
+  })
+  # ASL wants the execution timeout as a number at the top level, which a template that
+  # stays valid JSON cannot hold as a placeholder; it is added to the rendered document.
+  state_machine_definition = jsonencode(merge(jsondecode(local.rendered_state_machine), {
+    TimeoutSeconds = local.execution_timeout_seconds
+  }))
+}
+
+resource "aws_cloudwatch_log_group" "state_machine" {
+  count = local.create ? 1 : 0
+
+  name              = "/aws/vendedlogs/states/${local.names.state_machine}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = local.tags
+
+  #checkov:skip=CKV_AWS_338:Retention is the caller's choice (log_retention_days).
+  #checkov:skip=CKV_AWS_158:Encrypted with kms_key_arn when the caller gives one; CloudWatch Logs encrypts at rest otherwise.
+}
+
+resource "aws_sfn_state_machine" "pipeline" {
+  count = local.create ? 1 : 0
+
+  name       = local.names.state_machine
+  role_arn   = aws_iam_role.state_machine[0].arn
+  definition = local.state_machine_definition
+  type       = "STANDARD"
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.state_machine[0].arn}:*"
+    include_execution_data = true
+    level                  = "ERROR"
+  }
+
+  tracing_configuration {
+    enabled = false
+  }
+
+  tags = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = sum(local.crawler_poll_waits) >= local.crawler_timeout_seconds
+      error_message = "Waiting ${var.crawler_timeout_minutes} minutes for a crawler with checks every ${var.crawler_poll_interval_seconds} to ${var.crawler_poll_max_interval_seconds} seconds needs more than ${local.max_crawler_polls} status checks per crawl: raise crawler_poll_max_interval_seconds or lower crawler_timeout_minutes."
+    }
+  }
+
+  #checkov:skip=CKV_AWS_284:X-Ray tracing is off: the Glue and Lambda steps have their own logs and metrics.
+  #checkov:skip=CKV_AWS_285:Logging is on at ERROR level with execution data; ALL would log every poll of the crawler loop.
+}
+
+################################################################################
+# Optional schedule
+################################################################################
+
+resource "aws_cloudwatch_event_rule" "schedule" {
+  count = local.create && var.schedule_expression != null ? 1 : 0
+
+  name                = "${var.name_prefix}-pipeline-schedule"
+  description         = "Starts the ${var.name_prefix} pipeline."
+  schedule_expression = var.schedule_expression
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  count = local.create && var.schedule_expression != null ? 1 : 0
+
+  rule     = aws_cloudwatch_event_rule.schedule[0].name
+  arn      = aws_sfn_state_machine.pipeline[0].arn
+  role_arn = aws_iam_role.scheduler[0].arn
+  input    = jsonencode({})
+}

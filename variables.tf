@@ -1,0 +1,357 @@
+################################################################################
+# General
+################################################################################
+
+variable "enabled" {
+  description = "Set to false to create no resources at all (useful to switch a module instance off without removing it)."
+  type        = bool
+  default     = true
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name. Use one per module instance, e.g. `sales-customers`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen (it becomes part of bucket, job and role names)."
+  }
+}
+
+variable "table_name" {
+  description = "Name of the dataset the pipeline moves. It names the S3 prefixes (`raw/<table_name>/`, `cleansed/<table_name>/`) and the catalog tables (`raw_<table_name>`, `cleansed_<table_name>`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.table_name))
+    error_message = "table_name must start with a lower-case letter and contain only lower-case letters, digits and underscores (at most 63 characters), because Glue catalog table names are lower-case."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Storage
+################################################################################
+
+variable "create_bucket" {
+  description = "Create the data lake bucket. Set to false and give `bucket_name` to use an existing bucket."
+  type        = bool
+  default     = true
+}
+
+variable "bucket_name" {
+  description = "Name of the data lake bucket. Required when `create_bucket` is false; when null the created bucket is named `<name_prefix>-datalake-<account id>`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens."
+  }
+
+  validation {
+    condition     = var.create_bucket || var.bucket_name != null
+    error_message = "bucket_name is required when create_bucket is false: name the existing bucket to use."
+  }
+}
+
+variable "bucket_force_destroy" {
+  description = "Allow `terraform destroy` to delete the created bucket even when it holds objects. Leave false in production."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key for the bucket, logs and SNS topic. When null, S3 uses SSE-S3 (AES256) and SNS its AWS-managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/<id>."
+  }
+}
+
+################################################################################
+# Catalog and source
+################################################################################
+
+variable "database_name" {
+  description = "Glue catalog database holding the source, raw and cleansed tables. When null it is `<name_prefix>` with hyphens replaced by underscores."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.database_name == null || can(regex("^[a-z][a-z0-9_]{0,254}$", var.database_name))
+    error_message = "database_name must start with a lower-case letter and contain only lower-case letters, digits and underscores."
+  }
+}
+
+variable "jdbc_source" {
+  description = <<-EOT
+    JDBC source (e.g. RDS PostgreSQL) cataloged by a source crawler and read by job1. When null, give `source_catalog_table` instead.
+    - connection_url: JDBC URL, e.g. jdbc:postgresql://host:5432/sales
+    - secret_arn: Secrets Manager secret holding `username` and `password` (the password is never a Terraform variable)
+    - include_path: crawler include path `<database>/<schema>/<table>`, e.g. sales/public/customers
+    - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC)
+  EOT
+  type = object({
+    connection_url     = string
+    secret_arn         = string
+    include_path       = string
+    subnet_id          = optional(string)
+    security_group_ids = optional(list(string), [])
+    availability_zone  = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.jdbc_source == null || can(regex("^jdbc:[a-z0-9]+://", var.jdbc_source.connection_url))
+    error_message = "jdbc_source.connection_url must be a JDBC URL such as jdbc:postgresql://host:5432/database."
+  }
+
+  validation {
+    condition     = var.jdbc_source == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.jdbc_source.secret_arn))
+    error_message = "jdbc_source.secret_arn must be the ARN of a Secrets Manager secret holding username and password."
+  }
+
+  validation {
+    condition     = var.jdbc_source == null || can(regex("^[^/]+/[^/]+/[^/]+$", var.jdbc_source.include_path))
+    error_message = "jdbc_source.include_path must be <database>/<schema>/<table>, e.g. sales/public/customers."
+  }
+}
+
+variable "source_catalog_table" {
+  description = "Catalog table job1 reads, in the module's database. Defaults to the table the source crawler creates from `jdbc_source.include_path` (`source_<database>_<schema>_<table>`); required when `jdbc_source` is null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.source_catalog_table != null || var.jdbc_source != null
+    error_message = "The pipeline needs a source: set jdbc_source, or set source_catalog_table to a catalog table that already exists in the database."
+  }
+}
+
+################################################################################
+# Glue jobs
+################################################################################
+
+variable "glue_version" {
+  description = "Glue version of both jobs. The scripts are written for Glue 5.0 (Spark 3.5, Python 3.11)."
+  type        = string
+  default     = "5.0"
+
+  validation {
+    condition     = contains(["4.0", "5.0"], var.glue_version)
+    error_message = "glue_version must be \"4.0\" or \"5.0\"."
+  }
+}
+
+variable "worker_type" {
+  description = "Glue worker type of both jobs."
+  type        = string
+  default     = "G.1X"
+
+  validation {
+    condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
+    error_message = "worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+  }
+}
+
+variable "number_of_workers" {
+  description = "Number of Glue workers of each job."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.number_of_workers >= 2 && var.number_of_workers <= 299 && floor(var.number_of_workers) == var.number_of_workers
+    error_message = "number_of_workers must be a whole number from 2 to 299 (Glue needs at least 2 workers)."
+  }
+}
+
+variable "job_timeout_minutes" {
+  description = "Timeout of each job run, in minutes. The state machine's task timeouts are derived from it."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.job_timeout_minutes >= 1 && var.job_timeout_minutes <= 2880 && floor(var.job_timeout_minutes) == var.job_timeout_minutes
+    error_message = "job_timeout_minutes must be a whole number from 1 to 2880 (48 hours)."
+  }
+}
+
+variable "job_max_retries" {
+  description = "Times Glue itself retries a failed job run."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.job_max_retries >= 0 && var.job_max_retries <= 10 && floor(var.job_max_retries) == var.job_max_retries
+    error_message = "job_max_retries must be a whole number from 0 to 10."
+  }
+}
+
+variable "job_bookmarks_enabled" {
+  description = "Enable Glue job bookmarks, so that job1 reads only rows it has not read before."
+  type        = bool
+  default     = false
+}
+
+variable "flex_execution" {
+  description = "Run the jobs with the FLEX execution class (cheaper, may start later). Needs G.1X or G.2X workers."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.flex_execution || contains(["G.1X", "G.2X"], var.worker_type)
+    error_message = "flex_execution needs worker_type G.1X or G.2X."
+  }
+}
+
+variable "job_extra_arguments" {
+  description = "Extra default arguments for both jobs, e.g. { \"--enable-auto-scaling\" = \"true\" }. Keys start with `--`."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.job_extra_arguments) : startswith(key, "--")])
+    error_message = "Every key of job_extra_arguments must start with \"--\", as Glue job arguments do."
+  }
+}
+
+variable "cleansing_rules" {
+  description = <<-EOT
+    Rules job2 applies to the raw rows (see glue_scripts/README.md):
+    - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
+    - order_by_column: update timestamp deciding which duplicate is the latest
+    - column_types: column => one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s); rows that do not cast are quarantined
+    - required_columns: columns that must not be null or empty
+    - email_columns: columns lower-cased and checked to be e-mail addresses
+    - partition_column: column of the output partitions; null partitions by ingestion date
+  EOT
+  type = object({
+    key_columns      = list(string)
+    order_by_column  = optional(string)
+    column_types     = optional(map(string), {})
+    required_columns = optional(list(string), [])
+    email_columns    = optional(list(string), [])
+    partition_column = optional(string)
+  })
+  default = {
+    key_columns = ["id"]
+  }
+
+  validation {
+    condition     = length(var.cleansing_rules.key_columns) > 0
+    error_message = "cleansing_rules.key_columns must name at least one column."
+  }
+
+  validation {
+    condition = alltrue([
+      for column_type in values(var.cleansing_rules.column_types) :
+      can(regex("^(string|int|bigint|double|boolean|date|timestamp|decimal\\([0-9]+,[0-9]+\\))$", column_type))
+    ])
+    error_message = "cleansing_rules.column_types values must be string, int, bigint, double, boolean, date, timestamp or decimal(p,s)."
+  }
+}
+
+################################################################################
+# Lambdas and logs
+################################################################################
+
+variable "log_retention_days" {
+  description = "Retention of the Lambda and state machine log groups, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "lambda_timeout_seconds" {
+  description = "Timeout of the crawler Lambdas, in seconds."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lambda_timeout_seconds >= 3 && var.lambda_timeout_seconds <= 300
+    error_message = "lambda_timeout_seconds must be from 3 to 300: the Lambdas make one Glue API call each."
+  }
+}
+
+################################################################################
+# Orchestration
+################################################################################
+
+variable "crawler_poll_interval_seconds" {
+  description = "First wait between two crawler status checks, in seconds. Each later wait is `crawler_poll_backoff_rate` times longer, up to `crawler_poll_max_interval_seconds`."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.crawler_poll_interval_seconds >= 1 && var.crawler_poll_interval_seconds <= 3600 && floor(var.crawler_poll_interval_seconds) == var.crawler_poll_interval_seconds
+    error_message = "crawler_poll_interval_seconds must be a whole number of seconds from 1 to 3600."
+  }
+}
+
+variable "crawler_poll_backoff_rate" {
+  description = "Factor by which each crawler status wait grows over the previous one (1 polls at a fixed interval)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.crawler_poll_backoff_rate >= 1 && var.crawler_poll_backoff_rate <= 10
+    error_message = "crawler_poll_backoff_rate must be from 1 to 10."
+  }
+}
+
+variable "crawler_poll_max_interval_seconds" {
+  description = "Longest wait between two crawler status checks, in seconds."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.crawler_poll_max_interval_seconds >= var.crawler_poll_interval_seconds && var.crawler_poll_max_interval_seconds <= 3600
+    error_message = "crawler_poll_max_interval_seconds must be at least crawler_poll_interval_seconds and at most 3600."
+  }
+}
+
+variable "crawler_timeout_minutes" {
+  description = "How long the state machine waits for one crawl to finish before failing the run with a crawler timeout."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.crawler_timeout_minutes >= 1 && var.crawler_timeout_minutes <= 1440 && floor(var.crawler_timeout_minutes) == var.crawler_timeout_minutes
+    error_message = "crawler_timeout_minutes must be a whole number from 1 to 1440 (24 hours)."
+  }
+}
+
+variable "schedule_expression" {
+  description = "EventBridge schedule that starts the pipeline, e.g. `cron(0 3 * * ? *)` or `rate(1 day)`. Null: no schedule."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.schedule_expression == null || can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\([^)]+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<six fields>), e.g. \"rate(1 day)\" or \"cron(0 3 * * ? *)\"."
+  }
+}
+
+variable "notification_emails" {
+  description = "E-mail addresses subscribed to the failure topic (each must confirm the subscription)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for email in var.notification_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "Every entry of notification_emails must be an e-mail address."
+  }
+}
