@@ -42,9 +42,10 @@ def is_up(port: int = DEFAULT_PORT) -> bool:
 
 
 def reset(port: int = DEFAULT_PORT) -> None:
-    """Forget every resource the emulator holds."""
-    request = urllib.request.Request(f"{endpoint_url(port)}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
+    """Forget every resource the emulator holds, its crawl plans and time scale."""
+    for path in ("/moto-api/reset", "/moto-api/local-aws/reset"):
+        request = urllib.request.Request(f"{endpoint_url(port)}{path}", data=b"{}", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
 
 
 def _pid_file(port: int) -> Path:
@@ -100,26 +101,31 @@ def running_emulator(port: int = DEFAULT_PORT) -> Iterator[str]:
     if is_up(port):
         yield endpoint_url(port)
         return
-    start(port)
+    process = start(port)
     try:
         yield endpoint_url(port)
     finally:
-        stop(port)
+        _pid_file(port).unlink(missing_ok=True)
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def serve(port: int) -> None:
     """Run the emulator in this process until SIGTERM or Ctrl-C."""
     # The Step Functions interpreter calls back into the emulator on MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from moto.core.config import default_user_config
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
+    from local_aws.control_routes import register_control_routes
+    from local_aws.crawler_emulation import emulate_crawlers
     from local_aws.gap_fills import apply_gap_fills
 
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
     default_user_config["lambda"] = {"use_docker": False}
     apply_gap_fills()
+    emulate_crawlers()
+    register_control_routes()
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

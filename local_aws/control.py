@@ -1,0 +1,39 @@
+"""Client side of the emulator's control routes (see local_aws.control_routes)."""
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import asdict
+from typing import Any
+
+from local_aws.clients import endpoint_url
+from local_aws.crawler_emulation import CrawlPlan
+
+
+class ControlError(RuntimeError):
+    """The emulator refused a control request."""
+
+
+def _post(path: str, body: dict[str, Any], port: int | None = None) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"{endpoint_url(port)}/moto-api/local-aws/{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer: dict[str, Any] = json.loads(response.read())
+            return answer
+    except urllib.error.HTTPError as error:
+        raise ControlError(f"{path}: {error.read().decode()}") from error
+
+
+def plan_crawls(crawler_name: str, plans: list[CrawlPlan], port: int | None = None) -> None:
+    """The next crawls of `crawler_name` end as `plans` say, in order."""
+    _post("crawl-plans", {"crawler_name": crawler_name, "plans": [asdict(plan) for plan in plans]}, port)
+
+
+def set_time_scale(scale: float, port: int | None = None) -> None:
+    """Real seconds the emulator waits for each emulated second (1 = real time)."""
+    _post("time-scale", {"scale": scale}, port)

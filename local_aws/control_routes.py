@@ -1,0 +1,60 @@
+"""HTTP routes under /moto-api/local-aws/ through which tests, benchmarks and the demo steer
+the emulator: crawl plans, the time scale, and a reset of both."""
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from moto.moto_api._internal import urls as moto_api_urls
+
+from local_aws.clock import CLOCK
+from local_aws.crawler_emulation import CrawlPlan, forget_plans, plan_crawls
+
+Response = tuple[int, dict[str, str], str]
+
+
+def _json_body(request: Any) -> dict[str, Any]:
+    raw = request.data if hasattr(request, "data") else request.body
+    return json.loads(raw or b"{}")
+
+
+def _answer(payload: dict[str, Any], status: int = 200) -> Response:
+    return status, {"Content-Type": "application/json"}, json.dumps(payload)
+
+
+def _guarded(handler: Any) -> Any:
+    def route(request: Any, full_url: str, headers: Any) -> Response:
+        try:
+            return _answer(handler(_json_body(request)))
+        except (ValueError, TypeError, KeyError) as error:
+            return _answer({"error": f"{type(error).__name__}: {error}"}, status=400)
+
+    return route
+
+
+def _set_crawl_plans(body: dict[str, Any]) -> dict[str, Any]:
+    plans = [CrawlPlan(**plan) for plan in body["plans"]]
+    plan_crawls(body["crawler_name"], plans)
+    return {"crawler_name": body["crawler_name"], "plans": [asdict(plan) for plan in plans]}
+
+
+def _set_time_scale(body: dict[str, Any]) -> dict[str, Any]:
+    CLOCK.set_scale(float(body["scale"]))
+    return {"scale": CLOCK.scale}
+
+
+def _reset(body: dict[str, Any]) -> dict[str, Any]:
+    forget_plans()
+    CLOCK.set_scale(1.0)
+    return {"reset": True}
+
+
+def register_control_routes() -> None:
+    """Add the routes to moto's own API; call before the server starts."""
+    moto_api_urls.url_paths.update(
+        {
+            "{0}/moto-api/local-aws/crawl-plans$": _guarded(_set_crawl_plans),
+            "{0}/moto-api/local-aws/time-scale$": _guarded(_set_time_scale),
+            "{0}/moto-api/local-aws/reset$": _guarded(_reset),
+        }
+    )

@@ -1,0 +1,167 @@
+"""Glue crawlers that behave as the real service reports them, inside the emulator process.
+
+moto's crawler never leaves RUNNING on its own and reports LastCrawl.Status COMPLETED, which
+AWS never does. Here a crawl is RUNNING for its planned (emulated) duration, then STOPPING
+while it writes the catalog from the files under its S3 targets, then READY; LastCrawl
+describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
+Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
+"""
+
+import os
+import threading
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import boto3
+from moto.glue.exceptions import CrawlerRunningException
+from moto.glue.models import FakeCrawler
+
+from local_aws.clients import REGION
+from local_aws.clock import CLOCK
+from local_aws.schema_inference import catalog_s3_target
+
+FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class CrawlPlan:
+    running_seconds: float = 2.0
+    outcome: str = "SUCCEEDED"
+    error_message: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome not in FINISHED:
+            raise ValueError(f"A crawl ends SUCCEEDED, FAILED or CANCELLED, not {self.outcome!r}.")
+        if self.running_seconds < 0:
+            raise ValueError("running_seconds cannot be negative.")
+
+
+_plans: dict[str, deque[CrawlPlan]] = {}
+_plans_lock = threading.Lock()
+
+
+def plan_crawls(crawler_name: str, plans: list[CrawlPlan]) -> None:
+    """The next crawls of `crawler_name` follow `plans` in order; later ones succeed after 2 s."""
+    with _plans_lock:
+        _plans[crawler_name] = deque(plans)
+
+
+def forget_plans() -> None:
+    with _plans_lock:
+        _plans.clear()
+
+
+def _next_plan(crawler_name: str) -> CrawlPlan:
+    with _plans_lock:
+        queue = _plans.get(crawler_name)
+        return queue.popleft() if queue else CrawlPlan()
+
+
+def _aws_client(service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '4566')}",
+        region_name=REGION,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+class EmulatedCrawl:
+    def __init__(self, crawler: FakeCrawler, plan: CrawlPlan) -> None:
+        self.crawler = crawler
+        self.plan = plan
+        self.status = "RUNNING"
+        self.error_message: str | None = None
+        self.start_time = datetime.now(timezone.utc)
+        self.end_time: datetime | None = None
+        self.log_group = "/aws-glue/crawlers"
+        self.log_stream = self.message_prefix = crawler.name
+        timer = threading.Timer(CLOCK.real_seconds(plan.running_seconds), self._finish)
+        timer.daemon = True
+        timer.start()
+
+    def _finish(self) -> None:
+        self.status = "STOPPING"
+        outcome, message = self.plan.outcome, self.plan.error_message
+        if outcome == "SUCCEEDED":
+            try:
+                self._write_catalog()
+            except Exception as error:  # a real crawl reports any failure as its own ErrorMessage
+                outcome, message = "FAILED", f"{type(error).__name__}: {error}"
+        self.error_message = message if outcome == "FAILED" else None
+        self.end_time = datetime.now(timezone.utc)
+        self.status = outcome
+
+    def _write_catalog(self) -> None:
+        targets = self.crawler.targets or {}
+        if targets.get("JdbcTargets"):
+            raise NotImplementedError("the local crawler emulation reads S3 targets only; JDBC targets are not emulated")
+        glue, s3 = _aws_client("glue"), _aws_client("s3")
+        for target in targets.get("S3Targets", []):
+            catalog_s3_target(glue, s3, self.crawler.database_name, target["Path"], self.crawler.table_prefix or "")
+
+    def advance(self) -> None:
+        """moto's list_crawls advances its own crawls; emulated ones follow the clock."""
+
+    def as_dict(self) -> dict[str, Any]:
+        described: dict[str, Any] = {
+            "CrawlId": f"{self.crawler.name}-{self.start_time.timestamp()}",
+            "State": "RUNNING" if self.status == "STOPPING" else ("COMPLETED" if self.status == "SUCCEEDED" else self.status),
+            "StartTime": self.start_time,
+        }
+        if self.end_time:
+            described["EndTime"] = self.end_time
+        if self.error_message:
+            described["ErrorMessage"] = self.error_message
+        return described
+
+
+def _emulated_crawls(crawler: FakeCrawler) -> list[EmulatedCrawl]:
+    return [crawl for crawl in crawler.crawls if isinstance(crawl, EmulatedCrawl)]
+
+
+def _start_crawler(self: FakeCrawler) -> None:
+    crawls = _emulated_crawls(self)
+    if crawls and crawls[-1].status not in FINISHED:
+        raise CrawlerRunningException(f"Crawler with name {self.name} has already started")
+    self.crawls.append(EmulatedCrawl(self, _next_plan(self.name)))  # type: ignore[arg-type]
+
+
+def _status(self: FakeCrawler) -> str:
+    crawls = _emulated_crawls(self)
+    if not crawls or crawls[-1].status in FINISHED:
+        return "READY"
+    return crawls[-1].status
+
+
+_crawler_as_dict = FakeCrawler.as_dict
+
+
+def _as_dict(self: FakeCrawler) -> dict[str, Any]:
+    described = _crawler_as_dict(self)
+    described.pop("LastCrawl", None)
+    finished = [crawl for crawl in _emulated_crawls(self) if crawl.status in FINISHED]
+    if finished:
+        last = finished[-1]
+        described["LastCrawl"] = {
+            "Status": last.status,
+            "StartTime": last.start_time,
+            "LogGroup": last.log_group,
+            "LogStream": last.log_stream,
+            "MessagePrefix": last.message_prefix,
+            **({"ErrorMessage": last.error_message} if last.error_message else {}),
+        }
+    running = _emulated_crawls(self)
+    if running and running[-1].status not in FINISHED:
+        described["CrawlElapsedTime"] = int((datetime.now(timezone.utc) - running[-1].start_time).total_seconds() * 1000)
+    return described
+
+
+def emulate_crawlers() -> None:
+    """Replace moto's crawler behaviour; call once in the emulator process."""
+    setattr(FakeCrawler, "start_crawler", _start_crawler)
+    setattr(FakeCrawler, "status", property(_status))
+    setattr(FakeCrawler, "as_dict", _as_dict)

@@ -1,0 +1,43 @@
+# Test root module: the module under test against the local emulator (provider.tf is the
+# complete example's, which points every service at `local_endpoint`). The fixtures it adds
+# stand for what a caller would already own: an existing bucket and the source's secret.
+
+resource "aws_s3_bucket" "existing" {
+  count = var.use_existing_bucket ? 1 : 0
+
+  bucket        = "${var.name_prefix}-existing-lake"
+  force_destroy = true
+}
+
+resource "aws_secretsmanager_secret" "source" {
+  count = var.jdbc_source_enabled ? 1 : 0
+
+  name                    = "${var.name_prefix}-source"
+  recovery_window_in_days = 0
+}
+
+module "etl" {
+  source = "../../.."
+
+  name_prefix          = var.name_prefix
+  table_name           = "customers"
+  create_bucket        = !var.use_existing_bucket
+  bucket_name          = var.use_existing_bucket ? aws_s3_bucket.existing[0].bucket : null
+  bucket_force_destroy = true
+  source_catalog_table = var.jdbc_source_enabled ? null : "source_customers"
+  jdbc_source = var.jdbc_source_enabled ? {
+    connection_url = "jdbc:postgresql://127.0.0.1:5432/sales"
+    secret_arn     = aws_secretsmanager_secret.source[0].arn
+    include_path   = "sales/public/customers"
+  } : null
+
+  worker_type             = var.worker_type
+  number_of_workers       = var.number_of_workers
+  flex_execution          = var.flex_execution
+  job_bookmarks_enabled   = var.job_bookmarks_enabled
+  schedule_expression     = var.schedule_expression
+  log_retention_days      = var.log_retention_days
+  cleansing_rules         = var.cleansing_rules
+  crawler_timeout_minutes = var.crawler_timeout_minutes
+  tags                    = { suite = "terraform-tests" }
+}

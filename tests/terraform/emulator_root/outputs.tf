@@ -1,0 +1,4 @@
+output "etl" {
+  description = "Every output of the module under test."
+  value       = module.etl
+}

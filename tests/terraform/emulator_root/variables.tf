@@ -1,0 +1,64 @@
+variable "name_prefix" {
+  description = "Prefix of the stack under test."
+  type        = string
+}
+
+variable "use_existing_bucket" {
+  description = "Create a bucket here and pass it to the module as an existing one."
+  type        = bool
+  default     = false
+}
+
+variable "jdbc_source_enabled" {
+  description = "Configure a JDBC source with its secret."
+  type        = bool
+  default     = false
+}
+
+variable "worker_type" {
+  description = "Passed through to the module."
+  type        = string
+  default     = "G.1X"
+}
+
+variable "number_of_workers" {
+  description = "Passed through to the module."
+  type        = number
+  default     = 2
+}
+
+variable "flex_execution" {
+  description = "Passed through to the module."
+  type        = bool
+  default     = false
+}
+
+variable "job_bookmarks_enabled" {
+  description = "Passed through to the module."
+  type        = bool
+  default     = false
+}
+
+variable "schedule_expression" {
+  description = "Passed through to the module."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Passed through to the module."
+  type        = number
+  default     = 30
+}
+
+variable "crawler_timeout_minutes" {
+  description = "Passed through to the module."
+  type        = number
+  default     = 30
+}
+
+variable "cleansing_rules" {
+  description = "Passed through to the module."
+  type        = any
+  default     = { key_columns = ["id"] }
+}
