@@ -9,13 +9,12 @@ quarantine. A rerun of the same --run_id replaces that run's output and nothing 
 
 import re
 import sys
-from datetime import datetime, timezone
-
-from pyspark.sql import functions as F
+from datetime import UTC, datetime
 
 from cleansing import cleanse
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from glue_runtime import delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
+from pyspark.sql import functions as F
 
 RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
@@ -32,7 +31,9 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
         ("ingestion_date", "max_records_per_file"),
     )
     if not RUN_ID_PATTERN.match(arguments["run_id"]):
-        raise InvalidJobArgument(f"--run_id {arguments['run_id']!r} must be 1-128 letters, digits and . _ : - (it names a partition folder).")
+        raise InvalidJobArgument(
+            f"--run_id {arguments['run_id']!r} must be 1-128 letters, digits and . _ : - (it names a partition folder)."
+        )
     if "ingestion_date" in arguments and not re.match(r"^\d{4}-\d{2}-\d{2}$", arguments["ingestion_date"]):
         raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
     if not arguments.get("max_records_per_file", "1").isdigit():
@@ -64,7 +65,7 @@ def main(argv: list[str]) -> int:
         print(f"cleanse_to_parquet: {error}", file=sys.stderr)
         return 2
 
-    ingestion_date = arguments.get("ingestion_date") or datetime.now(timezone.utc).date().isoformat()
+    ingestion_date = arguments.get("ingestion_date") or datetime.now(UTC).date().isoformat()
     result = cleanse(raw, rules, F.lit(ingestion_date).cast("date"))
     if result.input_rows == 0:
         log_event("cleansing_skipped", reason="no input rows", input_path=arguments["input_path"], run_id=run_id)

@@ -3,10 +3,9 @@
 
 from dataclasses import dataclass
 
+from cleansing_rules import CleansingRules
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
-
-from cleansing_rules import CleansingRules
 
 REJECT_REASON = "_reject_reason"
 EMAIL_PATTERN = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
@@ -109,4 +108,3 @@ def cleanse(raw: DataFrame, rules: CleansingRules, partition_value: Column) -> C
         quarantined_rows=quarantined_rows,
         duplicates_removed=input_rows - quarantined_rows - cleansed_rows,
     )
-

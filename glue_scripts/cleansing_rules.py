@@ -30,7 +30,7 @@ class CleansingRules:
         except json.JSONDecodeError as error:
             raise InvalidCleansingRules(f"--cleansing_rules is not valid JSON: {error}") from error
         if not isinstance(raw, dict):
-            raise InvalidCleansingRules("--cleansing_rules must be a JSON object such as {\"key_columns\": [\"id\"]}.")
+            raise InvalidCleansingRules('--cleansing_rules must be a JSON object such as {"key_columns": ["id"]}.')
         known = {"key_columns", "order_by_column", "column_types", "required_columns", "email_columns", "partition_column"}
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -42,7 +42,8 @@ class CleansingRules:
         for column, kind in column_types.items():
             if not SUPPORTED_TYPES.match(kind):
                 raise InvalidCleansingRules(
-                    f"--cleansing_rules column_types[{column!r}] is {kind!r}; use string, int, bigint, double, boolean, date, timestamp or decimal(p,s)."
+                    f"--cleansing_rules column_types[{column!r}] is {kind!r}; "
+                    "use string, int, bigint, double, boolean, date, timestamp or decimal(p,s)."
                 )
         return cls(
             key_columns=tuple(key_columns),

@@ -111,7 +111,7 @@ def read_file(spark: SparkSession, path: str) -> DataFrame:
 
 def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
     jvm_path = spark._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[union-attr]
-    return jvm_path, jvm_path.getFileSystem(spark._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    return jvm_path, jvm_path.getFileSystem(spark._jsc.hadoopConfiguration())
 
 
 def holds_data_files(spark: SparkSession, path: str) -> bool:

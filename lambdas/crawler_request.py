@@ -3,7 +3,8 @@ client, and the exceptions whose class names the state machine catches."""
 
 import logging
 import os
-from typing import Any, Mapping, NoReturn
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
 import boto3
 from botocore.exceptions import ClientError
@@ -39,8 +40,7 @@ def crawler_name_from(event: Mapping[str, Any]) -> str:
     name = event.get("crawler_name", event.get("crawlername"))
     if not isinstance(name, str) or not name.strip():
         raise MissingCrawlerName(
-            'The event must name the crawler as {"crawler_name": "<name>"}; got keys '
-            f"{sorted(event)} with crawler name {name!r}."
+            f'The event must name the crawler as {{"crawler_name": "<name>"}}; got keys {sorted(event)} with crawler name {name!r}.'
         )
     return name.strip()
 
@@ -50,9 +50,7 @@ def raise_for_glue_error(error: ClientError, crawler_name: str, action: str) -> 
     code = error.response.get("Error", {}).get("Code", "Unknown")
     message = error.response.get("Error", {}).get("Message", str(error))
     if code == "EntityNotFoundException":
-        raise CrawlerNotFound(
-            f"Crawler {crawler_name!r} does not exist: check the crawler_name in the state machine input."
-        ) from error
+        raise CrawlerNotFound(f"Crawler {crawler_name!r} does not exist: check the crawler_name in the state machine input.") from error
     if code in ("AccessDeniedException", "AccessDenied"):
         raise CrawlerAccessDenied(
             f"Not allowed to {action} crawler {crawler_name!r}: the function's role needs glue:{action} on it. {message}"

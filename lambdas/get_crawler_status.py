@@ -1,9 +1,9 @@
 """Reports a Glue crawler's state and the outcome of its last crawl."""
 
-from typing import Any, Mapping, TypedDict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from botocore.exceptions import ClientError
-
 from crawler_request import crawler_name_from, glue, logger, raise_for_glue_error
 
 

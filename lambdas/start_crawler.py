@@ -1,9 +1,9 @@
 """Starts a Glue crawler. A crawler that is already running is reported, not treated as an error."""
 
-from typing import Any, Literal, Mapping, TypedDict
+from collections.abc import Mapping
+from typing import Any, Literal, TypedDict
 
 from botocore.exceptions import ClientError
-
 from crawler_request import crawler_name_from, glue, logger, raise_for_glue_error
 
 

@@ -11,8 +11,9 @@ import os
 import threading
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import boto3
 from moto.glue.exceptions import CrawlerRunningException
@@ -75,7 +76,7 @@ class EmulatedCrawl:
         self.plan = plan
         self.status = "RUNNING"
         self.error_message: str | None = None
-        self.start_time = datetime.now(timezone.utc)
+        self.start_time = datetime.now(UTC)
         self.end_time: datetime | None = None
         self.log_group = "/aws-glue/crawlers"
         self.log_stream = self.message_prefix = crawler.name
@@ -92,7 +93,7 @@ class EmulatedCrawl:
             except Exception as error:  # a real crawl reports any failure as its own ErrorMessage
                 outcome, message = "FAILED", f"{type(error).__name__}: {error}"
         self.error_message = message if outcome == "FAILED" else None
-        self.end_time = datetime.now(timezone.utc)
+        self.end_time = datetime.now(UTC)
         self.status = outcome
 
     def _write_catalog(self) -> None:
@@ -103,31 +104,20 @@ class EmulatedCrawl:
         for target in targets.get("S3Targets", []):
             catalog_s3_target(glue, s3, self.crawler.database_name, target["Path"], self.crawler.table_prefix or "")
 
-    def advance(self) -> None:
-        """moto's list_crawls advances its own crawls; emulated ones follow the clock."""
 
-    def as_dict(self) -> dict[str, Any]:
-        described: dict[str, Any] = {
-            "CrawlId": f"{self.crawler.name}-{self.start_time.timestamp()}",
-            "State": "RUNNING" if self.status == "STOPPING" else ("COMPLETED" if self.status == "SUCCEEDED" else self.status),
-            "StartTime": self.start_time,
-        }
-        if self.end_time:
-            described["EndTime"] = self.end_time
-        if self.error_message:
-            described["ErrorMessage"] = self.error_message
-        return described
+# Emulated crawls are kept beside moto's crawler objects, and vanish with them on reset.
+_crawls: "WeakKeyDictionary[FakeCrawler, list[EmulatedCrawl]]" = WeakKeyDictionary()
 
 
 def _emulated_crawls(crawler: FakeCrawler) -> list[EmulatedCrawl]:
-    return [crawl for crawl in crawler.crawls if isinstance(crawl, EmulatedCrawl)]
+    return _crawls.get(crawler, [])
 
 
 def _start_crawler(self: FakeCrawler) -> None:
     crawls = _emulated_crawls(self)
     if crawls and crawls[-1].status not in FINISHED:
         raise CrawlerRunningException(f"Crawler with name {self.name} has already started")
-    self.crawls.append(EmulatedCrawl(self, _next_plan(self.name)))  # type: ignore[arg-type]
+    _crawls[self] = [*crawls, EmulatedCrawl(self, _next_plan(self.name))]
 
 
 def _status(self: FakeCrawler) -> str:
@@ -156,12 +146,18 @@ def _as_dict(self: FakeCrawler) -> dict[str, Any]:
         }
     running = _emulated_crawls(self)
     if running and running[-1].status not in FINISHED:
-        described["CrawlElapsedTime"] = int((datetime.now(timezone.utc) - running[-1].start_time).total_seconds() * 1000)
+        described["CrawlElapsedTime"] = int((datetime.now(UTC) - running[-1].start_time).total_seconds() * 1000)
     return described
 
 
+CRAWLER_BEHAVIOUR: list[tuple[str, Any]] = [
+    ("start_crawler", _start_crawler),
+    ("status", property(_status)),
+    ("as_dict", _as_dict),
+]
+
+
 def emulate_crawlers() -> None:
-    """Replace moto's crawler behaviour; call once in the emulator process."""
-    setattr(FakeCrawler, "start_crawler", _start_crawler)
-    setattr(FakeCrawler, "status", property(_status))
-    setattr(FakeCrawler, "as_dict", _as_dict)
+    """Replace moto's crawler behaviour with CRAWLER_BEHAVIOUR; call once in the emulator process."""
+    for attribute, replacement in CRAWLER_BEHAVIOUR:
+        setattr(FakeCrawler, attribute, replacement)

@@ -132,10 +132,8 @@ def serve(port: int) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     print(f"local AWS emulator (moto) listening on {endpoint_url(port)}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
-    except KeyboardInterrupt:
-        pass
     server.stop()
 
 

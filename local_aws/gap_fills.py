@@ -12,11 +12,11 @@ Each fill is measured in ../shared/DESIGN.md ("Facts measured on these machines"
 """
 
 import json
-
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from moto.core.responses import ActionResult, EmptyResult
 from moto.awslambda.models import LambdaFunction
+from moto.core.responses import ActionResult, EmptyResult
 from moto.glue.exceptions import EntityNotFoundException
 from moto.glue.models import FakeConnection
 from moto.glue.responses import GlueResponse
@@ -81,30 +81,37 @@ def _bucket_permission_over_tls(self: FakeBucket, action: str, resource: str) ->
 _lambda_init = LambdaFunction.__init__
 _lambda_configuration = LambdaFunction.get_configuration
 _lambda_update_configuration = LambdaFunction.update_configuration
+_logging_configs: "WeakKeyDictionary[LambdaFunction, dict[str, str]]" = WeakKeyDictionary()
 
 
 def _lambda_init_keeping_logging_config(self: LambdaFunction, *args: Any, **kwargs: Any) -> None:
     _lambda_init(self, *args, **kwargs)
     spec = kwargs.get("spec", args[1] if len(args) > 1 else {})
-    self.logging_config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}", **spec.get("LoggingConfig", {})}
+    _logging_configs[self] = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}", **spec.get("LoggingConfig", {})}
 
 
 def _lambda_configuration_with_logging(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
-    return {**_lambda_configuration(self, on_create), "LoggingConfig": self.logging_config}
+    return {**_lambda_configuration(self, on_create), "LoggingConfig": _logging_configs.get(self, {})}
 
 
 def _lambda_update_configuration_with_logging(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
-    self.logging_config = {**self.logging_config, **config_updates.get("LoggingConfig", {})}
+    _logging_configs[self] = {**_logging_configs.get(self, {}), **config_updates.get("LoggingConfig", {})}
     return _lambda_update_configuration(self, config_updates)
 
 
+GAP_FILLS: list[tuple[type, str, Any]] = [
+    (GlueResponse, "delete_connection", _delete_connection),
+    (FakeConnection, "as_dict", _connection_as_dict_with_type),
+    (StepFunctionResponse, "validate_state_machine_definition", _validate_state_machine_definition),
+    (StepFunctionResponse, "list_state_machine_versions", _list_state_machine_versions),
+    (FakeBucket, "get_permission", _bucket_permission_over_tls),
+    (LambdaFunction, "__init__", _lambda_init_keeping_logging_config),
+    (LambdaFunction, "get_configuration", _lambda_configuration_with_logging),
+    (LambdaFunction, "update_configuration", _lambda_update_configuration_with_logging),
+]
+
+
 def apply_gap_fills() -> None:
-    """Patch moto's Glue and Step Functions responses; call once before the server starts."""
-    setattr(GlueResponse, "delete_connection", _delete_connection)
-    setattr(FakeConnection, "as_dict", _connection_as_dict_with_type)
-    setattr(StepFunctionResponse, "validate_state_machine_definition", _validate_state_machine_definition)
-    setattr(StepFunctionResponse, "list_state_machine_versions", _list_state_machine_versions)
-    setattr(FakeBucket, "get_permission", _bucket_permission_over_tls)
-    setattr(LambdaFunction, "__init__", _lambda_init_keeping_logging_config)
-    setattr(LambdaFunction, "get_configuration", _lambda_configuration_with_logging)
-    setattr(LambdaFunction, "update_configuration", _lambda_update_configuration_with_logging)
+    """Patch moto with GAP_FILLS; call once in the emulator process, before the server starts."""
+    for owner, attribute, replacement in GAP_FILLS:
+        setattr(owner, attribute, replacement)

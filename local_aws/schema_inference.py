@@ -6,6 +6,7 @@ It reads and writes only through the public S3 and Glue APIs, so it runs against
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,8 +54,8 @@ def data_files(s3: Any, bucket: str, prefix: str) -> list[DataFile]:
             folders, name = relative[:-1], relative[-1]
             if not name or name.startswith(("_", ".")) or name.endswith("$folder$") or item["Size"] == 0:
                 continue
-            partition = tuple(tuple(folder.split("=", 1)) for folder in folders if "=" in folder)
-            found.append(DataFile(item["Key"], partition))  # type: ignore[arg-type]
+            partition = tuple((key, value) for key, _, value in (folder.partition("=") for folder in folders if "=" in folder))
+            found.append(DataFile(item["Key"], partition))
     return sorted(found, key=lambda data_file: data_file.key)
 
 
@@ -77,10 +78,9 @@ def _csv_type(values: list[str]) -> str:
 def csv_columns(content: bytes) -> list[dict[str, str]]:
     reader = csv.reader(io.StringIO(content.decode("utf-8")))
     header = next(reader, [])
-    sample = [row for _, row in zip(range(CSV_SAMPLE_ROWS), reader)]
+    sample = list(itertools.islice(reader, CSV_SAMPLE_ROWS))
     return [
-        {"Name": name.lower(), "Type": _csv_type([row[index] for row in sample if index < len(row)])}
-        for index, name in enumerate(header)
+        {"Name": name.lower(), "Type": _csv_type([row[index] for row in sample if index < len(row)])} for index, name in enumerate(header)
     ]
 
 
@@ -160,7 +160,7 @@ def catalog_s3_target(glue: Any, s3: Any, database: str, s3_path: str, table_pre
     }
     location = table["StorageDescriptor"]["Location"]
     new_partitions = {data_file.partition for data_file in files if data_file.partition} - {
-        tuple(zip([key["Name"] for key in table["PartitionKeys"]], values)) for values in known
+        tuple(zip([key["Name"] for key in table["PartitionKeys"]], values, strict=True)) for values in known
     }
     partition_inputs = [
         {

@@ -12,7 +12,7 @@ from local_aws.clients import emulator_environment
 # environment must point at the emulator before any test imports them.
 os.environ.update(emulator_environment())
 
-from local_aws import emulator  # noqa: E402
+from local_aws import emulator
 
 
 @pytest.fixture(scope="session")

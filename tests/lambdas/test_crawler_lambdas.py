@@ -74,7 +74,9 @@ def test_status_of_a_crawler_mid_run(glue: Any) -> None:
 def test_status_after_a_failed_crawl_carries_the_crawlers_error(glue: Any) -> None:
     from get_crawler_status import lambda_handler
 
-    plan_crawls(CRAWLER, [CrawlPlan(running_seconds=1, outcome="FAILED", error_message="Insufficient Lake Formation permission(s) on lake")])
+    plan_crawls(
+        CRAWLER, [CrawlPlan(running_seconds=1, outcome="FAILED", error_message="Insufficient Lake Formation permission(s) on lake")]
+    )
     glue.start_crawler(Name=CRAWLER)
     wait_until_ready(glue)
 

@@ -1,0 +1,60 @@
+# Everything runs locally: no AWS account, no Docker. `make test` is what CI runs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+PY := $(VENV)/bin/python
+# The offline provider mirror where it exists (see terraform.rc); Terraform's defaults elsewhere.
+export TF_CLI_CONFIG_FILE := $(if $(wildcard /opt/tf-plugins),$(CURDIR)/terraform.rc,/dev/null)
+export TF_IN_AUTOMATION := 1
+
+.PHONY: help test lint unit emulator-up emulator-down lambdas docs fmt clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+test: lint unit ## static checks, then every test (the emulator is started and stopped as needed)
+
+unit: $(VENV)/.installed ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform on the emulator)
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, state machine and generated-file checks
+	terraform fmt -check -recursive
+	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
+	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
+		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
+	$(PY) -m pytest -q tests/test_static.py
+
+emulator-up: $(VENV)/.installed ## start the local AWS emulator on 127.0.0.1:4566
+	$(PY) -m local_aws.emulator up
+
+emulator-down: $(VENV)/.installed ## stop it
+	$(PY) -m local_aws.emulator down
+
+lambdas: ## rebuild the committed Lambda zips from lambdas/*.py
+	$(PYTHON) tools/build_lambda_packages.py
+
+docs: $(VENV)/.installed ## regenerate the README's Inputs/Outputs tables
+	$(PY) tools/terraform_docs.py
+
+fmt: $(VENV)/.installed ## format Terraform and Python
+	terraform fmt -recursive
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: ## remove the venvs and local state
+	rm -rf $(VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,224 @@
+# Plan-level checks with a mocked provider: offline, a few seconds. Run by `terraform test`
+# (and by tests/test_terraform_plan.py in `make test`).
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mocked"
+    }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:123456789012:mocked"
+    }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = {
+      arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mocked"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/mocked"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked"
+    }
+  }
+  mock_resource "aws_glue_job" {
+    defaults = {
+      arn = "arn:aws:glue:eu-west-1:123456789012:job/mocked"
+    }
+  }
+  mock_resource "aws_glue_crawler" {
+    defaults = {
+      arn = "arn:aws:glue:eu-west-1:123456789012:crawler/mocked"
+    }
+  }
+}
+
+variables {
+  name_prefix          = "plan-test"
+  table_name           = "customers"
+  source_catalog_table = "source_customers"
+}
+
+run "disabled_module_creates_nothing" {
+  command = plan
+
+  variables {
+    enabled = false
+  }
+
+  assert {
+    condition = alltrue([
+      length(aws_s3_bucket.data_lake) == 0,
+      length(aws_s3_object.glue_script) == 0,
+      length(aws_glue_catalog_database.this) == 0,
+      length(aws_glue_crawler.lake) == 0,
+      length(aws_glue_job.this) == 0,
+      length(aws_lambda_function.crawler) == 0,
+      length(aws_iam_role.glue_job) == 0,
+      length(aws_iam_role.lambda) == 0,
+      length(aws_sfn_state_machine.pipeline) == 0,
+      length(aws_sns_topic.failures) == 0,
+      length(aws_cloudwatch_event_rule.schedule) == 0,
+      length(aws_cloudwatch_log_group.lambda) == 0,
+    ])
+    error_message = "enabled = false must create no resource."
+  }
+
+  assert {
+    condition     = output.state_machine_arn == null && output.bucket_name == null && length(output.job_arns) == 0
+    error_message = "A disabled module must output nulls and empty maps."
+  }
+}
+
+run "names_follow_the_prefix_and_table" {
+  command = plan
+
+  assert {
+    condition     = output.bucket_name == "plan-test-datalake-123456789012"
+    error_message = "The created bucket is <name_prefix>-datalake-<account id>."
+  }
+
+  assert {
+    condition     = output.raw_table_name == "raw_customers" && output.cleansed_table_name == "cleansed_customers"
+    error_message = "Crawler table prefixes must give raw_<table> and cleansed_<table>."
+  }
+
+  assert {
+    condition     = output.database_name == "plan_test"
+    error_message = "The default database is the prefix with underscores."
+  }
+}
+
+run "rendered_definition_is_complete" {
+  # apply (against the mocked provider) so that the Lambda and topic ARNs are known.
+  command = apply
+
+  variables {
+    crawler_poll_interval_seconds     = 10
+    crawler_poll_backoff_rate         = 1
+    crawler_poll_max_interval_seconds = 10
+    crawler_timeout_minutes           = 5
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definition).TimeoutSeconds == 2 * (3600 + 300) + 4 * 300 + 3600
+    error_message = "The execution timeout covers two jobs, four crawls and an hour of slack."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definition).States.LoadSettings.Parameters["poll_waits_seconds.$"] == "States.StringToJson('[10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10,10]')"
+    error_message = "A fixed 10 s interval for a 5 minute crawler timeout is thirty status checks."
+  }
+
+  assert {
+    condition     = !strcontains(output.state_machine_definition, "$${")
+    error_message = "Every placeholder of state_machine.asl.json must be rendered."
+  }
+}
+
+run "jdbc_source_names_the_crawled_table" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path   = "sales/public/Customers"
+    }
+  }
+
+  assert {
+    condition     = output.source_table_name == "source_sales_public_customers"
+    error_message = "job1 reads the table the source crawler creates: source_<database>_<schema>_<table>, lower case."
+  }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].connection_properties.SECRET_ID == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+    error_message = "The connection reads its credentials from the secret."
+  }
+}
+
+run "rejects_zero_workers" {
+  command = plan
+
+  variables {
+    number_of_workers = 0
+  }
+
+  expect_failures = [var.number_of_workers]
+}
+
+run "rejects_a_schedule_that_is_not_rate_or_cron" {
+  command = plan
+
+  variables {
+    schedule_expression = "daily"
+  }
+
+  expect_failures = [var.schedule_expression]
+}
+
+run "rejects_an_existing_bucket_without_a_name" {
+  command = plan
+
+  variables {
+    create_bucket = false
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "rejects_a_pipeline_without_a_source" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+  }
+
+  expect_failures = [var.source_catalog_table]
+}
+
+run "rejects_a_poll_schedule_needing_too_many_checks" {
+  command = plan
+
+  variables {
+    crawler_poll_interval_seconds     = 1
+    crawler_poll_backoff_rate         = 1
+    crawler_poll_max_interval_seconds = 1
+    crawler_timeout_minutes           = 60
+  }
+
+  expect_failures = [aws_sfn_state_machine.pipeline]
+}

@@ -1,0 +1,60 @@
+"""The module as a user meets it: consumed from another folder with nothing but init and
+apply, and bad variable values stopped at plan with a message that says what is expected."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local_aws.clients import client
+from local_aws.terraform import PROJECT_ROOT, TerraformFailed, TerraformWorkspace
+
+pytestmark = pytest.mark.terraform
+
+COMPLETE_EXAMPLE = PROJECT_ROOT / "examples" / "complete"
+TEST_ROOT = Path(__file__).resolve().parent / "emulator_root"
+
+
+@pytest.fixture(scope="module")
+def complete_example(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    workspace = TerraformWorkspace(COMPLETE_EXAMPLE, tmp_path_factory.mktemp("complete-example"))
+    variables = {"local_endpoint": emulator_endpoint}
+    workspace.init()
+    workspace.apply(variables)
+    yield workspace.outputs()
+    workspace.destroy(variables)
+    assert workspace.resources() == []
+
+
+def test_complete_example_applies_from_its_own_folder(complete_example: dict[str, str]) -> None:
+    arn = complete_example["state_machine_arn"]
+    assert client("stepfunctions").describe_state_machine(stateMachineArn=arn)["status"] == "ACTIVE"
+    assert client("glue").get_crawler(Name=complete_example["source_crawler_name"])["Crawler"]["Targets"]["JdbcTargets"]
+    assert client("s3").head_bucket(Bucket=complete_example["bucket_name"])["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.fixture(scope="module")
+def test_root(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> TerraformWorkspace:
+    workspace = TerraformWorkspace(TEST_ROOT, tmp_path_factory.mktemp("validation"))
+    workspace.init()
+    return workspace
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"number_of_workers": 0}, "number_of_workers must be a whole number from 2 to 299"),
+        (
+            {"schedule_expression": "every day at 3"},
+            "schedule_expression must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<six fields>)",
+        ),
+        ({"name_prefix": "ETL_Prod"}, "name_prefix must be 3-32 characters of lower-case letters"),
+        ({"flex_execution": True, "worker_type": "G.4X"}, "flex_execution needs worker_type G.1X or G.2X"),
+    ],
+)
+def test_bad_variable_fails_plan_with_its_message(
+    test_root: TerraformWorkspace, emulator_endpoint: str, variables: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TerraformFailed) as failure:
+        test_root.plan({"local_endpoint": emulator_endpoint, "name_prefix": "etl-invalid", **variables})
+    assert message in " ".join(failure.value.output.split())

@@ -1,0 +1,101 @@
+"""Checks on the committed files themselves: the state machine template, the Lambda zips,
+the README's generated reference, and the module's plan-level `terraform test` suite."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
+
+ASL_TEMPLATE = PROJECT_ROOT / "state_machine.asl.json"
+TRANSIENT_LAMBDA_ERRORS = {
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.ClientExecutionTimeoutException",
+    "Lambda.TooManyRequestsException",
+}
+
+
+@pytest.fixture(scope="module")
+def asl() -> dict[str, Any]:
+    definition: dict[str, Any] = json.loads(ASL_TEMPLATE.read_text())
+    return definition
+
+
+def test_every_transition_names_an_existing_state(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    targets = [("StartAt", asl["StartAt"])]
+    for name, state in states.items():
+        targets += [(f"{name}.Next", state["Next"])] if "Next" in state else []
+        targets += [(f"{name}.Default", state["Default"])] if "Default" in state else []
+        targets += [(f"{name}.Choices[{i}]", choice["Next"]) for i, choice in enumerate(state.get("Choices", []))]
+        targets += [(f"{name}.Catch[{i}]", catch["Next"]) for i, catch in enumerate(state.get("Catch", []))]
+    missing = [(where, target) for where, target in targets if target not in states]
+    assert missing == []
+
+
+def test_every_state_is_reachable(asl: dict[str, Any]) -> None:
+    states, reached, frontier = asl["States"], set(), [asl["StartAt"]]
+    while frontier:
+        name = frontier.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        state = states[name]
+        frontier += [state[key] for key in ("Next", "Default") if key in state]
+        frontier += [choice["Next"] for choice in state.get("Choices", [])] + [catch["Next"] for catch in state.get("Catch", [])]
+    assert set(states) - reached == set()
+
+
+def test_every_task_has_a_timeout_and_a_catch(asl: dict[str, Any]) -> None:
+    for name, state in asl["States"].items():
+        if state["Type"] == "Task":
+            assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, f"{name} has no timeout"
+            assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], f"{name} must catch States.ALL last"
+
+
+def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
+    for name, state in asl["States"].items():
+        for field in ("Retry", "Catch"):
+            rules = state.get(field, [])
+            for index, rule in enumerate(rules):
+                if "States.ALL" in rule["ErrorEquals"]:
+                    assert rule["ErrorEquals"] == ["States.ALL"] and index == len(rules) - 1, f"{name}.{field}[{index}]"
+
+
+def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
+    lambda_tasks = {name: state for name, state in asl["States"].items() if state.get("Resource") == "arn:aws:states:::lambda:invoke"}
+    assert len(lambda_tasks) == 4
+    for name, state in lambda_tasks.items():
+        retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
+        assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"
+
+
+def test_placeholders_sit_only_inside_strings() -> None:
+    # Valid JSON as committed (the fixture parses it); this guards the text between strings.
+    outside_strings = "".join(part for index, part in enumerate(ASL_TEMPLATE.read_text().split('"')) if index % 2 == 0)
+    assert "${" not in outside_strings
+
+
+def test_lambda_zips_are_built_from_the_committed_sources() -> None:
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "tools" / "build_lambda_packages.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_readme_reference_matches_the_variables_and_outputs() -> None:
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "terraform_docs.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_module_plan_suite_passes(tmp_path: Path) -> None:
+    workspace = TerraformWorkspace(PROJECT_ROOT, tmp_path)
+    workspace.run("init", "-backend=false", "-no-color")
+    result = workspace.run("test", "-no-color", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
