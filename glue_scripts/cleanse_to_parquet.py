@@ -11,10 +11,11 @@ import re
 import sys
 from datetime import UTC, datetime
 
+from pyspark.sql import functions as F
+
 from cleansing import cleanse
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from glue_runtime import delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
-from pyspark.sql import functions as F
 
 RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
@@ -59,6 +60,10 @@ def main(argv: list[str]) -> int:
         runtime.commit()
         return 0
     raw = read_file(spark, arguments["input_path"])
+    if not raw.columns or raw.limit(1).count() == 0:
+        log_event("cleansing_skipped", reason="no input rows", input_path=arguments["input_path"], run_id=run_id)
+        runtime.commit()
+        return 0
     try:
         rules.check_columns(raw.columns)
     except InvalidCleansingRules as error:
@@ -67,10 +72,6 @@ def main(argv: list[str]) -> int:
 
     ingestion_date = arguments.get("ingestion_date") or datetime.now(UTC).date().isoformat()
     result = cleanse(raw, rules, F.lit(ingestion_date).cast("date"))
-    if result.input_rows == 0:
-        log_event("cleansing_skipped", reason="no input rows", input_path=arguments["input_path"], run_id=run_id)
-        runtime.commit()
-        return 0
 
     output_path, quarantine_path = folder(arguments["output_path"]), folder(arguments["quarantine_path"])
     # Replace this run's earlier output in every partition, whichever partitions the rerun writes.

@@ -3,9 +3,10 @@
 
 from dataclasses import dataclass
 
-from cleansing_rules import CleansingRules
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+
+from cleansing_rules import CleansingRules
 
 REJECT_REASON = "_reject_reason"
 EMAIL_PATTERN = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"

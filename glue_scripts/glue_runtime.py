@@ -3,15 +3,12 @@ transformation contexts (so job bookmarks work) and Job.commit(). Anywhere else:
 SparkSession reading and writing the same paths, with `file://` or plain paths for `s3://` ones."""
 
 import json
-import logging
 import sys
+from pathlib import Path
 from typing import Any, Protocol
 
-from awsglue.utils import getResolvedOptions
+from awsglue.utils import GlueArgumentError, getResolvedOptions
 from pyspark.sql import DataFrame, SparkSession
-
-logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-logger = logging.getLogger("etl")
 
 CSV_OPTIONS = {"header": "true", "escape": '"', "quote": '"'}
 
@@ -20,12 +17,16 @@ def resolve_arguments(argv: list[str], required: list[str], optional: tuple[str,
     """Glue's own argument parsing, on Glue and locally; a missing required argument exits
     with status 2 and its name."""
     present = [name for name in optional if f"--{name}" in argv]
-    return dict(getResolvedOptions(argv, [*required, *present]))
+    try:
+        return dict(getResolvedOptions(argv, [*required, *present]))
+    except GlueArgumentError as error:
+        print(f"{Path(argv[0]).stem}: {error}", file=sys.stderr)
+        raise SystemExit(2) from error
 
 
 def log_event(event: str, **fields: Any) -> None:
-    """One structured log line (JSON), as CloudWatch Logs Insights queries expect."""
-    logger.info(json.dumps({"event": event, **fields}, default=str))
+    """One structured log line (JSON) on stdout, which Glue sends to CloudWatch Logs."""
+    print(json.dumps({"event": event, **fields}, default=str), flush=True)
 
 
 def running_on_glue(argv: list[str]) -> bool:

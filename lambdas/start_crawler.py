@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
 
 from botocore.exceptions import ClientError
+
 from crawler_request import crawler_name_from, glue, logger, raise_for_glue_error
 
 

@@ -9,6 +9,7 @@ Scenarios plan the outcome and duration of a crawler's next crawls with `plan_cr
 
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,14 +30,15 @@ FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
 @dataclass(frozen=True)
 class CrawlPlan:
     running_seconds: float = 2.0
+    stopping_seconds: float = 1.0
     outcome: str = "SUCCEEDED"
     error_message: str | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in FINISHED:
             raise ValueError(f"A crawl ends SUCCEEDED, FAILED or CANCELLED, not {self.outcome!r}.")
-        if self.running_seconds < 0:
-            raise ValueError("running_seconds cannot be negative.")
+        if self.running_seconds < 0 or self.stopping_seconds < 0:
+            raise ValueError("running_seconds and stopping_seconds cannot be negative.")
 
 
 _plans: dict[str, deque[CrawlPlan]] = {}
@@ -44,7 +46,7 @@ _plans_lock = threading.Lock()
 
 
 def plan_crawls(crawler_name: str, plans: list[CrawlPlan]) -> None:
-    """The next crawls of `crawler_name` follow `plans` in order; later ones succeed after 2 s."""
+    """The next crawls of `crawler_name` follow `plans` in order; later ones use CrawlPlan's defaults."""
     with _plans_lock:
         _plans[crawler_name] = deque(plans)
 
@@ -93,6 +95,7 @@ class EmulatedCrawl:
             except Exception as error:  # a real crawl reports any failure as its own ErrorMessage
                 outcome, message = "FAILED", f"{type(error).__name__}: {error}"
         self.error_message = message if outcome == "FAILED" else None
+        time.sleep(CLOCK.real_seconds(self.plan.stopping_seconds))
         self.end_time = datetime.now(UTC)
         self.status = outcome
 

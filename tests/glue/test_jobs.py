@@ -1,0 +1,165 @@
+"""job1 and job2 through their entry points, on local paths, as a user runs them:
+`python glue_scripts/<job>.py --ARG value ...`."""
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cleanse_to_parquet
+import extract_to_raw
+from local_aws.terraform import PROJECT_ROOT
+
+pytestmark = pytest.mark.spark
+
+EXPECTED_CLEANSED = [
+    (1, "Ada", "Lovelace", "ada@example.com", date(2024, 1, 5), datetime(2024, 3, 1, 9), Decimal("120.00"), True, "UK", None),
+    (2, "Alan", "Turing", "alan@example.com", date(2024, 1, 6), datetime(2024, 2, 1, 10), Decimal("50.00"), False, "UK", None),
+    (7, "Margaret", "Hamilton", "margaret@example.com", date(2024, 1, 10), datetime(2024, 2, 1, 13), Decimal("75.25"), True, "US", None),
+]
+EXPECTED_QUARANTINE = [
+    (None, "required column customer_id is missing"),
+    ("3", "email is not a valid e-mail address"),
+    ("4", "signup_date is not a valid date"),
+    ("5", "required column email is missing"),
+    ("6", "balance is not a valid decimal(12,2)"),
+]
+
+
+def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1") -> int:
+    return cleanse_to_parquet.main(
+        [
+            "cleanse_to_parquet.py",
+            "--input_path", str(input_path),
+            "--output_path", str(out / "cleansed"),
+            "--quarantine_path", str(out / "quarantine"),
+            "--cleansing_rules", rules,
+            "--run_id", run_id,
+            "--ingestion_date", "2026-11-24",
+        ]
+    )  # fmt: skip
+
+
+def cleansed_rows(spark: Any, out: Path) -> list[tuple[Any, ...]]:
+    frame = spark.read.parquet(str(out / "cleansed"))
+    return sorted(tuple(row) for row in frame.drop("ingestion_date", "run_id").collect())
+
+
+def data_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*.parquet"))
+
+
+def test_dirty_customers_come_out_cleansed_and_quarantined(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
+) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json) == 0
+
+    assert cleansed_rows(spark, tmp_path) == EXPECTED_CLEANSED
+    quarantine = spark.read.parquet(str(tmp_path / "quarantine" / "run_id=run-1"))
+    assert sorted(((row.customer_id, row._reject_reason) for row in quarantine.collect()), key=repr) == sorted(
+        EXPECTED_QUARANTINE, key=repr
+    )
+    summary = json.loads(next(line for line in capsys.readouterr().out.splitlines() if "cleansing_summary" in line))
+    assert summary == {
+        "event": "cleansing_summary",
+        "run_id": "run-1",
+        "input_rows": 10,
+        "cleansed_rows": 3,
+        "quarantined_rows": 5,
+        "duplicates_removed": 2,
+    }
+    assert summary["input_rows"] == summary["cleansed_rows"] + summary["quarantined_rows"] + summary["duplicates_removed"]
+
+
+def test_output_is_snappy_parquet_partitioned_by_ingestion_date_and_run(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json)
+    files = data_files(tmp_path / "cleansed")
+    assert [path.parent.relative_to(tmp_path / "cleansed").as_posix() for path in files] == ["ingestion_date=2026-11-24/run_id=run-1"]
+    assert files[0].name.endswith(".snappy.parquet")
+
+
+def test_rerun_of_a_run_replaces_its_output_and_keeps_other_runs(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="run-1")
+    run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="run-2")
+    run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="run-1")
+
+    frame = spark.read.parquet(str(tmp_path / "cleansed"))
+    counts = {row.run_id: row["count"] for row in frame.groupBy("run_id").count().collect()}
+    assert counts == {"run-1": 3, "run-2": 3}
+    assert spark.read.parquet(str(tmp_path / "quarantine" / "run_id=run-1")).count() == 5
+
+
+def test_partition_column_from_the_rules(spark: Any, tmp_path: Path, dirty_customers_csv: Path) -> None:
+    rules = json.dumps({"key_columns": ["customer_id"], "partition_column": "country"})
+    run_cleanse(dirty_customers_csv, tmp_path, rules)
+    folders = {path.parent.relative_to(tmp_path / "cleansed").as_posix() for path in data_files(tmp_path / "cleansed")}
+    assert folders == {"country=UK/run_id=run-1", "country=US/run_id=run-1", "country=NL/run_id=run-1"}
+
+
+def test_empty_input_succeeds_and_writes_nothing(tmp_path: Path, customer_rules_json: str, capsys: Any) -> None:
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text("customer_id,email\n")
+    assert run_cleanse(header_only, tmp_path, customer_rules_json) == 0
+    assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()
+    assert '"event": "cleansing_skipped", "reason": "no input rows"' in capsys.readouterr().out
+
+
+def test_missing_input_folder_succeeds_and_writes_nothing(tmp_path: Path, customer_rules_json: str, capsys: Any) -> None:
+    assert run_cleanse(tmp_path / "raw" / "run_id=never", tmp_path, customer_rules_json) == 0
+    assert not (tmp_path / "cleansed").exists()
+    assert '"reason": "no input files"' in capsys.readouterr().out
+
+
+def test_unknown_rule_column_stops_the_job_before_writing(tmp_path: Path, dirty_customers_csv: Path, capsys: Any) -> None:
+    rules = json.dumps({"key_columns": ["customer_id"], "email_columns": ["mail"]})
+    assert run_cleanse(dirty_customers_csv, tmp_path, rules) == 2
+    assert "email_columns names column 'mail', which the input does not have" in capsys.readouterr().err
+    assert not (tmp_path / "cleansed").exists()
+
+
+def test_missing_argument_exits_non_zero_naming_it(tmp_path: Path) -> None:
+    script = PROJECT_ROOT / "glue_scripts" / "cleanse_to_parquet.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--input_path", "in.csv", "--output_path", "out", "--quarantine_path", "q",
+         "--cleansing_rules", "{}"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "the following arguments are required: --run_id" in result.stderr
+
+
+def test_bad_run_id_is_refused_by_name(tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="../escape") == 2
+    assert "--run_id '../escape' must be 1-128 letters" in capsys.readouterr().err
+
+
+def test_job1_writes_csv_that_job2_reads_back(spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str) -> None:
+    raw_run = tmp_path / "raw" / "customers" / "run_id=run-1"
+    arguments = ["extract_to_raw.py", "--source_database", "sales", "--source_table", "customers"]
+    assert extract_to_raw.main([*arguments, "--source_path", str(dirty_customers_csv), "--output_path", str(raw_run)]) == 0
+    assert extract_to_raw.main([*arguments, "--source_path", str(dirty_customers_csv), "--output_path", str(raw_run)]) == 0
+
+    raw_files = sorted(raw_run.glob("part-*.csv"))
+    assert raw_files and raw_files[0].read_text().splitlines()[0] == dirty_customers_csv.read_text().splitlines()[0]
+    assert spark.read.options(header="true").csv(str(raw_run)).count() == 10
+
+    assert run_cleanse(raw_run, tmp_path, customer_rules_json) == 0
+    assert cleansed_rows(spark, tmp_path) == EXPECTED_CLEANSED
+
+
+def test_job1_outside_glue_without_a_source_path_says_what_to_pass(tmp_path: Path) -> None:
+    from glue_runtime import LocalSourceUnavailable
+
+    with pytest.raises(LocalSourceUnavailable, match="pass --source_path <file>"):
+        extract_to_raw.main(
+            ["extract_to_raw.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)]
+        )

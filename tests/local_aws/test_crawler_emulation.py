@@ -1,0 +1,141 @@
+"""Emulated crawlers report the states and LastCrawl values of the real service, and write the
+catalog table a crawler would infer from the files under their target."""
+
+import io
+import re
+import time
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from local_aws.clients import client
+from local_aws.control import ControlError, plan_crawls, set_time_scale
+from local_aws.crawler_emulation import CrawlPlan
+
+BUCKET = "crawler-lake"
+
+
+@pytest.fixture
+def glue(clean_emulator: str) -> Any:
+    glue = client("glue")
+    client("s3").create_bucket(Bucket=BUCKET)
+    glue.create_database(DatabaseInput={"Name": "lake"})
+    set_time_scale(0.01)
+    return glue
+
+
+def create_crawler(glue: Any, name: str, path: str, prefix: str) -> None:
+    glue.create_crawler(
+        Name=name,
+        Role="arn:aws:iam::123456789012:role/crawler",
+        DatabaseName="lake",
+        Targets={"S3Targets": [{"Path": path}]},
+        TablePrefix=prefix,
+    )
+
+
+def observed_states(glue: Any, name: str, seconds: float = 5) -> list[str]:
+    """The distinct states seen while polling until READY."""
+    states: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = glue.get_crawler(Name=name)["Crawler"]["State"]
+        if not states or states[-1] != state:
+            states.append(state)
+        if state == "READY":
+            return states
+        time.sleep(0.01)
+    raise AssertionError(f"{name} never became READY: {states}")
+
+
+def test_crawl_runs_then_reports_success_and_writes_the_csv_table(glue: Any) -> None:
+    client("s3").put_object(
+        Bucket=BUCKET,
+        Key="raw/customers/run_id=r1/part-0.csv",
+        Body=b"customer_id,email,balance,active\n1,a@x.io,2.5,true\n2,b@x.io,3,false\n",
+    )
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_")
+    plan_crawls("raw", [CrawlPlan(running_seconds=30, stopping_seconds=20)])
+
+    glue.start_crawler(Name="raw")
+
+    assert observed_states(glue, "raw") == ["RUNNING", "STOPPING", "READY"]
+    assert glue.get_crawler(Name="raw")["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
+    table = glue.get_table(DatabaseName="lake", Name="raw_customers")["Table"]
+    assert table["StorageDescriptor"]["Columns"] == [
+        {"Name": "customer_id", "Type": "bigint"},
+        {"Name": "email", "Type": "string"},
+        {"Name": "balance", "Type": "double"},
+        {"Name": "active", "Type": "boolean"},
+    ]
+    assert table["PartitionKeys"] == [{"Name": "run_id", "Type": "string"}]
+    assert table["Parameters"]["classification"] == "csv"
+    assert table["StorageDescriptor"]["Location"] == f"s3://{BUCKET}/raw/customers/"
+    assert [partition["Values"] for partition in glue.get_partitions(DatabaseName="lake", TableName="raw_customers")["Partitions"]] == [
+        ["r1"]
+    ]
+
+
+def test_parquet_table_keeps_its_types_and_partitions(glue: Any) -> None:
+    buffer = io.BytesIO()
+    schema = pa.schema([("customer_id", pa.int32()), ("balance", pa.decimal128(12, 2)), ("signup_date", pa.date32())])
+    pq.write_table(pa.table({"customer_id": [1], "balance": [None], "signup_date": [None]}, schema=schema), buffer)
+    for run in ("r1", "r2"):
+        client("s3").put_object(
+            Bucket=BUCKET, Key=f"cleansed/customers/ingestion_date=2026-11-24/run_id={run}/part-0.parquet", Body=buffer.getvalue()
+        )
+    create_crawler(glue, "cleansed", f"s3://{BUCKET}/cleansed/customers/", "cleansed_")
+
+    glue.start_crawler(Name="cleansed")
+    observed_states(glue, "cleansed")
+
+    table = glue.get_table(DatabaseName="lake", Name="cleansed_customers")["Table"]
+    assert table["StorageDescriptor"]["Columns"] == [
+        {"Name": "customer_id", "Type": "int"},
+        {"Name": "balance", "Type": "decimal(12,2)"},
+        {"Name": "signup_date", "Type": "date"},
+    ]
+    assert [key["Name"] for key in table["PartitionKeys"]] == ["ingestion_date", "run_id"]
+    partitions = glue.get_partitions(DatabaseName="lake", TableName="cleansed_customers")["Partitions"]
+    assert sorted(partition["Values"] for partition in partitions) == [["2026-11-24", "r1"], ["2026-11-24", "r2"]]
+
+
+def test_planned_failure_is_reported_as_the_last_crawl(glue: Any) -> None:
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_")
+    plan_crawls("raw", [CrawlPlan(running_seconds=10, outcome="FAILED", error_message="Service is unable to assume role")])
+
+    glue.start_crawler(Name="raw")
+    observed_states(glue, "raw")
+
+    last_crawl = glue.get_crawler(Name="raw")["Crawler"]["LastCrawl"]
+    assert (last_crawl["Status"], last_crawl["ErrorMessage"]) == ("FAILED", "Service is unable to assume role")
+
+
+def test_crawl_of_an_empty_target_fails_with_the_reason(glue: Any) -> None:
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_")
+
+    glue.start_crawler(Name="raw")
+    observed_states(glue, "raw")
+
+    last_crawl = glue.get_crawler(Name="raw")["Crawler"]["LastCrawl"]
+    assert last_crawl["Status"] == "FAILED"
+    assert last_crawl["ErrorMessage"] == f"NoDataToCrawl: No data files under s3://{BUCKET}/raw/customers/."
+
+
+def test_a_running_crawler_cannot_be_started_again(glue: Any) -> None:
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_")
+    plan_crawls("raw", [CrawlPlan(running_seconds=600)])
+    glue.start_crawler(Name="raw")
+
+    with pytest.raises(glue.exceptions.CrawlerRunningException):
+        glue.start_crawler(Name="raw")
+    assert "LastCrawl" not in glue.get_crawler(Name="raw")["Crawler"]
+
+
+def test_impossible_plans_and_time_scales_are_refused_with_the_reason(glue: Any) -> None:
+    with pytest.raises(ValueError, match="A crawl ends SUCCEEDED, FAILED or CANCELLED, not 'COMPLETED'"):
+        CrawlPlan(outcome="COMPLETED")
+    with pytest.raises(ControlError, match=re.escape("The time scale must be above 0 and at most 1, got 0.0")):
+        set_time_scale(0)

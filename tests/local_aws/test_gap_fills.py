@@ -1,0 +1,110 @@
+"""The AWS behaviour the emulator adds to moto, seen through boto3 as the aws provider sees it."""
+
+import io
+import json
+import zipfile
+from typing import Any
+
+import pytest
+
+from local_aws.clients import client
+
+MINIMAL_DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+
+
+def lambda_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def glue(clean_emulator: str) -> Any:
+    return client("glue")
+
+
+def test_jdbc_connection_can_be_described_with_its_type_and_deleted(glue: Any) -> None:
+    glue.create_connection(
+        ConnectionInput={
+            "Name": "source",
+            "ConnectionType": "JDBC",
+            "ConnectionProperties": {"JDBC_CONNECTION_URL": "jdbc:postgresql://db:5432/sales", "SECRET_ID": "sales-reader"},
+        }
+    )
+    assert glue.get_connection(Name="source")["Connection"]["ConnectionType"] == "JDBC"
+
+    glue.delete_connection(ConnectionName="source")
+
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_connection(Name="source")
+    with pytest.raises(glue.exceptions.EntityNotFoundException, match="Connection source not found"):
+        glue.delete_connection(ConnectionName="source")
+
+
+def test_state_machine_definitions_are_validated(clean_emulator: str) -> None:
+    stepfunctions = client("stepfunctions")
+    assert stepfunctions.validate_state_machine_definition(definition=MINIMAL_DEFINITION)["result"] == "OK"
+
+    broken = stepfunctions.validate_state_machine_definition(definition=json.dumps({"StartAt": "Nowhere", "States": {}}))
+    assert broken["result"] == "FAIL"
+    assert broken["diagnostics"][0]["severity"] == "ERROR"
+
+
+def test_state_machine_versions_can_be_listed(clean_emulator: str) -> None:
+    stepfunctions = client("stepfunctions")
+    arn = stepfunctions.create_state_machine(
+        name="minimal", definition=MINIMAL_DEFINITION, roleArn="arn:aws:iam::123456789012:role/states"
+    )["stateMachineArn"]
+    assert stepfunctions.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"] == []
+
+
+def test_tls_only_bucket_policy_lets_requests_through(clean_emulator: str) -> None:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="tls-only")
+    s3.put_bucket_policy(
+        Bucket="tls-only",
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": ["arn:aws:s3:::tls-only", "arn:aws:s3:::tls-only/*"],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            }
+        ),
+    )
+    s3.put_object(Bucket="tls-only", Key="raw/a.csv", Body=b"id\n1\n")
+    assert s3.get_object(Bucket="tls-only", Key="raw/a.csv")["Body"].read() == b"id\n1\n"
+
+
+def test_bucket_policy_without_a_transport_condition_still_denies(clean_emulator: str) -> None:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="deny-all")
+    s3.put_object(Bucket="deny-all", Key="a.csv", Body=b"id\n")
+    statement = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::deny-all/*"}
+    s3.put_bucket_policy(Bucket="deny-all", Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    with pytest.raises(s3.exceptions.ClientError, match="403"):
+        s3.get_object(Bucket="deny-all", Key="a.csv")
+
+
+def test_lambda_keeps_its_logging_config(clean_emulator: str) -> None:
+    lambda_client = client("lambda")
+    role = client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lambda_client.create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": lambda_zip()},
+        LoggingConfig={"LogFormat": "JSON", "LogGroup": "/custom/fn"},
+    )
+    assert lambda_client.get_function_configuration(FunctionName="fn")["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": "/custom/fn"}
+
+    lambda_client.update_function_configuration(FunctionName="fn", LoggingConfig={"LogFormat": "Text"})
+    assert lambda_client.get_function_configuration(FunctionName="fn")["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/custom/fn"}
