@@ -99,3 +99,11 @@ def test_module_plan_suite_passes(tmp_path: Path) -> None:
     workspace.run("init", "-backend=false", "-no-color")
     result = workspace.run("test", "-no-color", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("example", ["minimal", "complete"])
+def test_examples_are_valid_configurations(example: str, tmp_path: Path) -> None:
+    workspace = TerraformWorkspace(PROJECT_ROOT / "examples" / example, tmp_path)
+    workspace.run("init", "-backend=false", "-no-color")
+    result = workspace.run("validate", "-no-color", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
