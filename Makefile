@@ -55,6 +55,7 @@ fmt: $(VENV)/.installed ## format Terraform and Python
 	terraform fmt -recursive
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(PYTHON) tools/build_lambda_packages.py
 
 clean: ## remove the venvs and local state
 	rm -rf $(VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache
