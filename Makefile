@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export TF_CLI_CONFIG_FILE := $(if $(wildcard /opt/tf-plugins),$(CURDIR)/terraform.rc,/dev/null)
 export TF_IN_AUTOMATION := 1
 
-.PHONY: help test lint unit emulator-up emulator-down lambdas docs fmt clean
+.PHONY: help test lint unit emulator-up emulator-down lambdas docs fmt bench bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools
+	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools benchmarks
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
 	$(PY) -m pytest -q tests/test_static.py
@@ -56,6 +56,11 @@ fmt: $(VENV)/.installed ## format Terraform and Python
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	$(PYTHON) tools/build_lambda_packages.py
+
+bench: bench-jobs ## every benchmark: figures printed, never pass/fail
+
+bench-jobs: $(VENV)/.installed ## job2's cleansing on 100k and 1M synthetic rows, Spark beside DuckDB
+	$(PY) benchmarks/bench_cleansing.py --rows 100000 1000000
 
 clean: ## remove the venvs and local state
 	rm -rf $(VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache

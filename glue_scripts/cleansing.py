@@ -71,13 +71,13 @@ def cast_columns(frame: DataFrame, rules: CleansingRules) -> DataFrame:
 
 
 def latest_per_key(frame: DataFrame, rules: CleansingRules) -> DataFrame:
-    """Drop exact duplicates, then keep one row per key: the latest by `order_by_column`."""
-    distinct = frame.dropDuplicates()
+    """One row per key: the latest by `order_by_column`. Exact duplicates share their key, so
+    they go too, without a shuffle of their own."""
     ordering = [F.col(rules.order_by_column).desc_nulls_last()] if rules.order_by_column else []
     # The remaining columns break ties, so that the same input always keeps the same row.
-    ordering += [F.col(name).desc_nulls_last() for name in distinct.columns if name not in rules.key_columns]
+    ordering += [F.col(name).desc_nulls_last() for name in frame.columns if name not in rules.key_columns]
     window = Window.partitionBy(*rules.key_columns).orderBy(*ordering)
-    return distinct.withColumn("_rank", F.row_number().over(window)).where(F.col("_rank") == 1).drop("_rank")
+    return frame.withColumn("_rank", F.row_number().over(window)).where(F.col("_rank") == 1).drop("_rank")
 
 
 def cleanse(raw: DataFrame, rules: CleansingRules, partition_value: Column) -> CleansingResult:
