@@ -21,19 +21,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 sys.path[:0] = [str(ROOT / "glue_scripts"), str(BENCHMARKS)]
 
-RULES = {
-    "key_columns": ["customer_id"],
-    "order_by_column": "updated_at",
-    "column_types": {
-        "customer_id": "int",
-        "signup_date": "date",
-        "updated_at": "timestamp",
-        "balance": "decimal(12,2)",
-        "is_active": "boolean",
-    },
-    "required_columns": ["customer_id", "email"],
-    "email_columns": ["email"],
-}
+RULES = json.loads((ROOT / "sample_data" / "customer_rules.json").read_text())
 
 
 def peak_rss_mib(root_pid: int) -> float:
