@@ -120,11 +120,12 @@ def serve(port: int) -> None:
     from local_aws.control_routes import register_control_routes
     from local_aws.crawler_emulation import emulate_crawlers
     from local_aws.gap_fills import apply_gap_fills
+    from local_aws.lambda_executor import execute_lambdas
 
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
-    default_user_config["lambda"] = {"use_docker": False}
     apply_gap_fills()
     emulate_crawlers()
+    execute_lambdas()
     register_control_routes()
 
     stopped = threading.Event()
