@@ -110,6 +110,9 @@ locals {
   glue_job_scripts   = { raw_job = "extract_to_raw.py", cleanse_job = "cleanse_to_parquet.py" }
   glue_library_files = sort(setsubtract(local.glue_script_files, values(local.glue_job_scripts)))
   scripts_location   = "s3://${local.bucket_name}/${local.scripts_prefix}"
+  # The state machine passes each run's own raw folder; these defaults serve a job started by hand.
+  manual_run_id       = "manual"
+  manual_run_raw_path = "${local.raw_path}run_id=${local.manual_run_id}/"
 
   glue_common_arguments = {
     "--job-language"                     = "python"
@@ -128,14 +131,15 @@ locals {
       arguments = {
         "--source_database" = local.database_name
         "--source_table"    = local.source_catalog_table
-        "--output_path"     = local.raw_path
+        "--output_path"     = local.manual_run_raw_path
       }
     }
     cleanse_job = {
       description = "job2: cleanses the raw CSV of ${var.table_name} into Parquet at ${local.cleansed_path}."
       connections = []
       arguments = {
-        "--input_path"      = local.raw_path
+        "--input_path"      = local.manual_run_raw_path
+        "--run_id"          = local.manual_run_id
         "--output_path"     = local.cleansed_path
         "--quarantine_path" = local.quarantine_path
         "--cleansing_rules" = jsonencode(var.cleansing_rules)

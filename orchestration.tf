@@ -23,6 +23,7 @@ locals {
     name_prefix                     = var.name_prefix
     table_name                      = var.table_name
     database_name                   = local.database_name
+    raw_path                        = local.raw_path
     cleansed_path                   = local.cleansed_path
     quarantine_path                 = local.quarantine_path
     raw_job_name                    = local.names.raw_job

@@ -3,9 +3,16 @@
 - `local_aws.emulator`: start, reuse and stop the AWS emulator on 127.0.0.1:4566
   (`python -m local_aws.emulator up|down|status|serve`).
 - `local_aws.gap_fills`: the AWS API calls the emulator (moto) lacks, filled in its process.
+- `local_aws.interpreter_fixes`: the `.sync` fix to moto's Step Functions interpreter, and its
+  waits on the emulated clock.
+- `local_aws.clock`: emulated time; waits skip ahead, real work counts at its real length.
 - `local_aws.crawler_emulation`: crawlers that report RUNNING/STOPPING/READY and real LastCrawl
-  values and write the catalog; `local_aws.control` plans their outcomes and the time scale.
+  values and write the catalog.
+- `local_aws.job_runs`: Glue job runs that report STARTING/RUNNING/SUCCEEDED/FAILED, following a
+  plan or executed for real by a pluggable executor.
 - `local_aws.lambda_executor`: invoking a Lambda runs its deployed zip's handler in a subprocess.
+- `local_aws.control`: plans for crawls and job runs, throttled invocations, emulated time.
+- `local_aws.executions`: start a state machine execution and read back what it did.
 - `local_aws.clients`: boto3 clients and environment pointing at the emulator.
 - `local_aws.terraform`: Terraform runs against the emulator with the project's CLI config.
 """

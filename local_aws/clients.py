@@ -4,6 +4,7 @@ import os
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 DEFAULT_PORT = 4566
 REGION = "us-east-1"
@@ -25,12 +26,13 @@ def emulator_environment(port: int | None = None) -> dict[str, str]:
     }
 
 
-def client(service: str, port: int | None = None) -> Any:
-    """A boto3 client for `service` on the emulator."""
+def client(service: str, port: int | None = None, retries: dict[str, Any] | None = None) -> Any:
+    """A boto3 client for `service` on the emulator; `retries` as botocore's Config takes them."""
     return boto3.client(
         service,
         endpoint_url=endpoint_url(port),
         region_name=REGION,
         aws_access_key_id="test",
         aws_secret_access_key="test",
+        config=Config(retries=retries) if retries else None,
     )

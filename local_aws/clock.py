@@ -1,16 +1,29 @@
-"""Emulated time: scenarios speak in the seconds AWS would take; the emulator waits
-`scale` real seconds for each of them, so a 15-minute crawl can pass in a second."""
+"""Emulated time for the emulator process.
+
+Emulated time runs with real time and jumps ahead whenever something in the emulator waits on
+it: a Wait state, a Retry interval, the interpreter's `.sync` polling. Such a wait of S emulated
+seconds sleeps only `scale * S` real seconds and moves the clock the rest of the way, so a
+15-minute crawl polled every 30 s passes in a fraction of a second, while real work (a Lambda
+subprocess, a Spark job) still counts at its real length. Crawls and job runs end when the
+emulated clock reaches their planned end, and tests can move the clock with `advance`.
+
+One clock serves the whole emulator: executions running at the same time move it for each other.
+"""
 
 import threading
+import time
+from datetime import UTC, datetime, timedelta
 
 
 class EmulatedClock:
     def __init__(self) -> None:
         self._scale = 1.0
+        self._skipped_seconds = 0.0
         self._lock = threading.Lock()
 
     @property
     def scale(self) -> float:
+        """Real seconds slept for each emulated second of a wait."""
         return self._scale
 
     def set_scale(self, scale: float) -> None:
@@ -19,8 +32,36 @@ class EmulatedClock:
         with self._lock:
             self._scale = scale
 
-    def real_seconds(self, emulated_seconds: float) -> float:
-        return emulated_seconds * self._scale
+    def now(self) -> float:
+        """Emulated seconds on a monotonic scale."""
+        return time.monotonic() + self._skipped_seconds
+
+    def utcnow(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self._skipped_seconds)
+
+    def advance(self, emulated_seconds: float) -> None:
+        if emulated_seconds < 0:
+            raise ValueError(f"The clock only moves forward, not by {emulated_seconds} seconds.")
+        with self._lock:
+            self._skipped_seconds += emulated_seconds
+
+    def sleep(self, emulated_seconds: float, interrupted: threading.Event | None = None) -> None:
+        """Wait `emulated_seconds`, or less when `interrupted` is set first."""
+        if emulated_seconds <= 0:
+            return
+        real_seconds = emulated_seconds * self._scale
+        started = time.monotonic()
+        if interrupted is None:
+            time.sleep(real_seconds)
+        else:
+            interrupted.wait(real_seconds)
+        slept = time.monotonic() - started
+        emulated_passed = emulated_seconds * min(slept / real_seconds, 1.0)
+        self.advance(max(emulated_passed - slept, 0.0))
+
+    def reset(self) -> None:
+        """Back to real time; the clock itself never runs backwards."""
+        self.set_scale(1.0)
 
 
 CLOCK = EmulatedClock()

@@ -8,6 +8,7 @@ from typing import Any
 
 from local_aws.clients import endpoint_url
 from local_aws.crawler_emulation import CrawlPlan
+from local_aws.job_runs import JobRunPlan
 
 
 class ControlError(RuntimeError):
@@ -34,6 +35,21 @@ def plan_crawls(crawler_name: str, plans: list[CrawlPlan], port: int | None = No
     _post("crawl-plans", {"crawler_name": crawler_name, "plans": [asdict(plan) for plan in plans]}, port)
 
 
+def plan_job_runs(job_name: str, plans: list[JobRunPlan], port: int | None = None) -> None:
+    """The next runs of Glue job `job_name` start (or fail to) and end as `plans` say, in order."""
+    _post("job-run-plans", {"job_name": job_name, "plans": [asdict(plan) for plan in plans]}, port)
+
+
+def throttle_invocations(function_name: str, count: int, port: int | None = None) -> None:
+    """The next `count` invocations of Lambda `function_name` fail with TooManyRequestsException."""
+    _post("lambda-throttles", {"function_name": function_name, "count": count}, port)
+
+
 def set_time_scale(scale: float, port: int | None = None) -> None:
-    """Real seconds the emulator waits for each emulated second (1 = real time)."""
+    """Real seconds the emulator sleeps for each emulated second of a wait (1 = real time)."""
     _post("time-scale", {"scale": scale}, port)
+
+
+def advance_time(seconds: float, port: int | None = None) -> None:
+    """Move the emulated clock forward: crawls and job runs due by then have ended."""
+    _post("advance-time", {"seconds": seconds}, port)

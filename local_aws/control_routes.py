@@ -1,5 +1,5 @@
 """HTTP routes under /moto-api/local-aws/ through which tests, benchmarks and the demo steer
-the emulator: crawl plans, the time scale, and a reset of both."""
+the emulator: crawl and job run plans, throttled Lambda invocations, emulated time, and a reset."""
 
 import json
 from dataclasses import asdict
@@ -7,8 +7,8 @@ from typing import Any
 
 from moto.moto_api._internal import urls as moto_api_urls
 
+from local_aws import crawler_emulation, job_runs, lambda_executor
 from local_aws.clock import CLOCK
-from local_aws.crawler_emulation import CrawlPlan, forget_plans, plan_crawls
 
 Response = tuple[int, dict[str, str], str]
 
@@ -33,9 +33,20 @@ def _guarded(handler: Any) -> Any:
 
 
 def _set_crawl_plans(body: dict[str, Any]) -> dict[str, Any]:
-    plans = [CrawlPlan(**plan) for plan in body["plans"]]
-    plan_crawls(body["crawler_name"], plans)
+    plans = [crawler_emulation.CrawlPlan(**plan) for plan in body["plans"]]
+    crawler_emulation.plan_crawls(body["crawler_name"], plans)
     return {"crawler_name": body["crawler_name"], "plans": [asdict(plan) for plan in plans]}
+
+
+def _set_job_run_plans(body: dict[str, Any]) -> dict[str, Any]:
+    plans = [job_runs.JobRunPlan(**plan) for plan in body["plans"]]
+    job_runs.plan_job_runs(body["job_name"], plans)
+    return {"job_name": body["job_name"], "plans": [asdict(plan) for plan in plans]}
+
+
+def _throttle_invocations(body: dict[str, Any]) -> dict[str, Any]:
+    lambda_executor.throttle_invocations(body["function_name"], int(body["count"]))
+    return body
 
 
 def _set_time_scale(body: dict[str, Any]) -> dict[str, Any]:
@@ -43,9 +54,16 @@ def _set_time_scale(body: dict[str, Any]) -> dict[str, Any]:
     return {"scale": CLOCK.scale}
 
 
+def _advance_time(body: dict[str, Any]) -> dict[str, Any]:
+    CLOCK.advance(float(body["seconds"]))
+    return {"now": CLOCK.now()}
+
+
 def _reset(body: dict[str, Any]) -> dict[str, Any]:
-    forget_plans()
-    CLOCK.set_scale(1.0)
+    crawler_emulation.forget_plans()
+    job_runs.forget_plans()
+    lambda_executor.forget_throttles()
+    CLOCK.reset()
     return {"reset": True}
 
 
@@ -54,7 +72,10 @@ def register_control_routes() -> None:
     moto_api_urls.url_paths.update(
         {
             "{0}/moto-api/local-aws/crawl-plans$": _guarded(_set_crawl_plans),
+            "{0}/moto-api/local-aws/job-run-plans$": _guarded(_set_job_run_plans),
+            "{0}/moto-api/local-aws/lambda-throttles$": _guarded(_throttle_invocations),
             "{0}/moto-api/local-aws/time-scale$": _guarded(_set_time_scale),
+            "{0}/moto-api/local-aws/advance-time$": _guarded(_advance_time),
             "{0}/moto-api/local-aws/reset$": _guarded(_reset),
         }
     )

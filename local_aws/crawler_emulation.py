@@ -1,18 +1,16 @@
 """Glue crawlers that behave as the real service reports them, inside the emulator process.
 
 moto's crawler never leaves RUNNING on its own and reports LastCrawl.Status COMPLETED, which
-AWS never does. Here a crawl is RUNNING for its planned (emulated) duration, then STOPPING
-while it writes the catalog from the files under its S3 targets, then READY; LastCrawl
-describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
+AWS never does. Here a crawl is RUNNING for its planned duration on the emulated clock
+(`local_aws.clock`), then STOPPING once it has written the catalog from the files under its S3
+targets, then READY; LastCrawl describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
 Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
 """
 
 import os
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -73,31 +71,42 @@ def _aws_client(service: str) -> Any:
 
 
 class EmulatedCrawl:
+    """One crawl, whose state follows the emulated clock: RUNNING, then STOPPING (the catalog is
+    written on entering it), then its planned outcome."""
+
     def __init__(self, crawler: FakeCrawler, plan: CrawlPlan) -> None:
         self.crawler = crawler
         self.plan = plan
-        self.status = "RUNNING"
+        self.start_time = CLOCK.utcnow()
+        started = CLOCK.now()
+        self._running_until = started + plan.running_seconds
+        self._stopping_until = self._running_until + plan.stopping_seconds
+        self._outcome: str | None = None
         self.error_message: str | None = None
-        self.start_time = datetime.now(UTC)
-        self.end_time: datetime | None = None
+        self._lock = threading.Lock()
         self.log_group = "/aws-glue/crawlers"
         self.log_stream = self.message_prefix = crawler.name
-        timer = threading.Timer(CLOCK.real_seconds(plan.running_seconds), self._finish)
-        timer.daemon = True
-        timer.start()
 
-    def _finish(self) -> None:
-        self.status = "STOPPING"
-        outcome, message = self.plan.outcome, self.plan.error_message
-        if outcome == "SUCCEEDED":
-            try:
-                self._write_catalog()
-            except Exception as error:  # a real crawl reports any failure as its own ErrorMessage
-                outcome, message = "FAILED", f"{type(error).__name__}: {error}"
-        self.error_message = message if outcome == "FAILED" else None
-        time.sleep(CLOCK.real_seconds(self.plan.stopping_seconds))
-        self.end_time = datetime.now(UTC)
-        self.status = outcome
+    @property
+    def status(self) -> str:
+        now = CLOCK.now()
+        if now < self._running_until:
+            return "RUNNING"
+        outcome = self._conclude()
+        return "STOPPING" if now < self._stopping_until else outcome
+
+    def _conclude(self) -> str:
+        with self._lock:
+            if self._outcome is None:
+                outcome, message = self.plan.outcome, self.plan.error_message
+                if outcome == "SUCCEEDED":
+                    try:
+                        self._write_catalog()
+                    except Exception as error:  # a real crawl reports any failure as its own ErrorMessage
+                        outcome, message = "FAILED", f"{type(error).__name__}: {error}"
+                self.error_message = message if outcome == "FAILED" else None
+                self._outcome = outcome
+            return self._outcome
 
     def _write_catalog(self) -> None:
         targets = self.crawler.targets or {}
@@ -149,7 +158,7 @@ def _as_dict(self: FakeCrawler) -> dict[str, Any]:
         }
     running = _emulated_crawls(self)
     if running and running[-1].status not in FINISHED:
-        described["CrawlElapsedTime"] = int((datetime.now(UTC) - running[-1].start_time).total_seconds() * 1000)
+        described["CrawlElapsedTime"] = int((CLOCK.utcnow() - running[-1].start_time).total_seconds() * 1000)
     return described
 
 

@@ -120,11 +120,15 @@ def serve(port: int) -> None:
     from local_aws.control_routes import register_control_routes
     from local_aws.crawler_emulation import emulate_crawlers
     from local_aws.gap_fills import apply_gap_fills
+    from local_aws.interpreter_fixes import apply_interpreter_fixes
+    from local_aws.job_runs import emulate_job_runs
     from local_aws.lambda_executor import execute_lambdas
 
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
     apply_gap_fills()
+    apply_interpreter_fixes()
     emulate_crawlers()
+    emulate_job_runs()
     execute_lambdas()
     register_control_routes()
 

@@ -5,6 +5,7 @@ anything. Here the zip the emulator stored (what `terraform apply` uploaded, not
 so packaging mistakes show) is unpacked once per code hash and its handler runs in a Python
 subprocess whose AWS SDK points back at the emulator. A handler's exception comes back as Lambda
 reports it: a "Handled" function error whose payload names the exception class.
+Scenarios can make the next invocations of a function fail as throttled (`throttle_invocations`).
 """
 
 import contextlib
@@ -15,10 +16,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import LambdaFunction
 
 from local_aws.clients import emulator_environment
@@ -39,6 +42,38 @@ except Exception as error:
                          "stackTrace": traceback.format_tb(error.__traceback__)}}
 print("\\n" + json.dumps(outcome, default=str))
 """
+
+
+class TooManyRequestsException(LambdaClientError):
+    code = 429
+
+    def __init__(self, function_name: str) -> None:
+        super().__init__("TooManyRequestsException", f"Rate Exceeded. (invocation of {function_name} throttled by the scenario)")
+
+
+_throttled_invocations: dict[str, int] = {}
+_throttle_lock = threading.Lock()
+
+
+def throttle_invocations(function_name: str, count: int) -> None:
+    """The next `count` invocations of `function_name` fail with TooManyRequestsException (HTTP 429)."""
+    if count < 0:
+        raise ValueError(f"count cannot be negative, got {count}.")
+    with _throttle_lock:
+        _throttled_invocations[function_name] = count
+
+
+def forget_throttles() -> None:
+    with _throttle_lock:
+        _throttled_invocations.clear()
+
+
+def _take_throttle(function_name: str) -> bool:
+    with _throttle_lock:
+        remaining = _throttled_invocations.get(function_name, 0)
+        if remaining:
+            _throttled_invocations[function_name] = remaining - 1
+        return bool(remaining)
 
 
 def unpacked_code(function: LambdaFunction) -> Path:
@@ -90,6 +125,16 @@ def _invoke_lambda(self: LambdaFunction, event: Any = None) -> tuple[str, bool, 
     return run_handler(self, event if event is not None else {})
 
 
+_moto_invoke = LambdaFunction.invoke
+
+
+def _invoke(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
+    if _take_throttle(self.function_name):
+        raise TooManyRequestsException(self.function_name)
+    return _moto_invoke(self, body, request_headers, response_headers)
+
+
 def execute_lambdas() -> None:
     """Make the emulator run deployed Lambda code; call once in the emulator process."""
     setattr(LambdaFunction, "_invoke_lambda", _invoke_lambda)  # noqa: B010 — one patch, named for grep
+    setattr(LambdaFunction, "invoke", _invoke)  # noqa: B010

@@ -1,12 +1,11 @@
 """The crawler Lambdas against the emulator's Glue API: what they return and how they fail."""
 
-import time
 from typing import Any
 
 import pytest
 
 from local_aws.clients import client
-from local_aws.control import plan_crawls, set_time_scale
+from local_aws.control import advance_time, plan_crawls
 from local_aws.crawler_emulation import CrawlPlan
 
 CRAWLER = "raw-customers-crawler"
@@ -24,15 +23,15 @@ def glue(clean_emulator: str) -> Any:
         Targets={"S3Targets": [{"Path": "s3://lambda-test-lake/raw/customers/"}]},
         TablePrefix="raw_",
     )
-    set_time_scale(0.01)
     return glue
 
 
 def wait_until_ready(glue: Any) -> None:
-    deadline = time.monotonic() + 10
-    while glue.get_crawler(Name=CRAWLER)["Crawler"]["State"] != "READY":
-        assert time.monotonic() < deadline, "the crawl did not finish"
-        time.sleep(0.05)
+    for _ in range(60):
+        if glue.get_crawler(Name=CRAWLER)["Crawler"]["State"] == "READY":
+            return
+        advance_time(1)
+    raise AssertionError("the crawl did not finish within 60 emulated seconds")
 
 
 def test_start_crawler_starts_a_ready_crawler(glue: Any) -> None:

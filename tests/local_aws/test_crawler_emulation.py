@@ -3,7 +3,6 @@ catalog table a crawler would infer from the files under their target."""
 
 import io
 import re
-import time
 from typing import Any
 
 import pyarrow as pa
@@ -11,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from local_aws.clients import client
-from local_aws.control import ControlError, plan_crawls, set_time_scale
+from local_aws.control import ControlError, advance_time, plan_crawls, set_time_scale
 from local_aws.crawler_emulation import CrawlPlan
 
 BUCKET = "crawler-lake"
@@ -22,7 +21,6 @@ def glue(clean_emulator: str) -> Any:
     glue = client("glue")
     client("s3").create_bucket(Bucket=BUCKET)
     glue.create_database(DatabaseInput={"Name": "lake"})
-    set_time_scale(0.01)
     return glue
 
 
@@ -36,18 +34,17 @@ def create_crawler(glue: Any, name: str, path: str, prefix: str) -> None:
     )
 
 
-def observed_states(glue: Any, name: str, seconds: float = 5) -> list[str]:
-    """The distinct states seen while polling until READY."""
+def observed_states(glue: Any, name: str, emulated_seconds: int = 120) -> list[str]:
+    """The distinct states seen while polling every emulated second until READY."""
     states: list[str] = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    for _ in range(emulated_seconds):
         state = glue.get_crawler(Name=name)["Crawler"]["State"]
         if not states or states[-1] != state:
             states.append(state)
         if state == "READY":
             return states
-        time.sleep(0.01)
-    raise AssertionError(f"{name} never became READY: {states}")
+        advance_time(1)
+    raise AssertionError(f"{name} never became READY within {emulated_seconds} emulated seconds: {states}")
 
 
 def test_crawl_runs_then_reports_success_and_writes_the_csv_table(glue: Any) -> None:

@@ -5,8 +5,10 @@ import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from local_aws.clients import client
+from local_aws.control import throttle_invocations
 from local_aws.terraform import PROJECT_ROOT
 
 
@@ -48,3 +50,14 @@ def test_handler_exception_is_a_handled_error_named_after_its_class(deployed_sta
     assert function_error == "Handled"
     assert payload["errorType"] == "CrawlerNotFound"
     assert payload["errorMessage"] == "Crawler 'no-such-crawler' does not exist: check the crawler_name in the state machine input."
+
+
+def test_a_throttled_invocation_fails_with_too_many_requests_and_the_next_one_runs(deployed_start_crawler: Any) -> None:
+    throttle_invocations("start-crawler", 1)
+    without_sdk_retries = client("lambda", retries={"total_max_attempts": 1})
+
+    with pytest.raises(ClientError) as throttled:
+        invoke(without_sdk_retries, {"crawler_name": "raw-crawler"})
+    assert throttled.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert throttled.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert invoke(deployed_start_crawler, {"crawler_name": "raw-crawler"}) == ({"crawler_name": "raw-crawler", "action": "started"}, None)

@@ -1,0 +1,116 @@
+"""Fixes to moto's Step Functions interpreter (a port of LocalStack's), applied in the emulator process.
+
+1. `.sync` service integrations always fail in moto 5.2 with
+   "'NoneType' object has no attribute 'interrupt_all'": the `finally` block of
+   `StateTaskServiceCallback._eval_integration_pattern` calls `callback_endpoint.interrupt_all()`,
+   but `callback_endpoint` is only created for `.waitForTaskToken`, so it is None for `.sync`.
+   LocalStack fixed it upstream by guarding the call with `if callback_endpoint`; the same one-line
+   guard is applied here to moto's own method. `fix_sync_integrations` refuses to run when moto's
+   code no longer has that line, and tests/local_aws/test_interpreter_fixes.py fails when moto
+   stops having the bug, so the fix goes away with it.
+2. A `glue:startJobRun.sync` task ends with the job run as boto3 parsed it, timestamps as Python
+   datetimes, which moto's DescribeExecution cannot serialise (HTTP 500). Step Functions returns
+   them as epoch milliseconds; so does the fixed task.
+3. Wait states, Retry intervals and the `.sync` polling of a job run wait on the emulated clock
+   (`local_aws.clock`), so emulated minutes do not cost real minutes.
+"""
+
+import inspect
+import textwrap
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import StateTaskServiceCallback
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import StateTaskServiceGlue
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+
+from local_aws.clock import CLOCK
+
+# As they read once the method's source is dedented to the top level.
+UNGUARDED_INTERRUPT = "        callback_endpoint.interrupt_all()\n"
+GUARDED_INTERRUPT = "        if callback_endpoint is not None:\n            callback_endpoint.interrupt_all()\n"
+
+
+class InterpreterFixOutdated(RuntimeError):
+    """moto's interpreter changed where a fix applies: review local_aws/interpreter_fixes.py."""
+
+
+def sync_integration_pattern_with_guard() -> Callable[..., None]:
+    """moto's `_eval_integration_pattern`, compiled again with the upstream guard."""
+    source = textwrap.dedent(inspect.getsource(StateTaskServiceCallback._eval_integration_pattern))
+    if source.count(UNGUARDED_INTERRUPT) != 1:
+        raise InterpreterFixOutdated(
+            "moto's StateTaskServiceCallback._eval_integration_pattern no longer calls callback_endpoint.interrupt_all() "
+            "unguarded; if .sync integrations work without it, delete fix_sync_integrations."
+        )
+    namespace = dict(vars(state_task_service_callback))
+    exec(compile(source.replace(UNGUARDED_INTERRUPT, GUARDED_INTERRUPT), state_task_service_callback.__file__, "exec"), namespace)
+    fixed: Callable[..., None] = namespace["_eval_integration_pattern"]
+    return fixed
+
+
+def fix_sync_integrations() -> None:
+    setattr(StateTaskServiceCallback, "_eval_integration_pattern", sync_integration_pattern_with_guard())  # noqa: B010
+
+
+_moto_sync_to_start_job_run = StateTaskServiceGlue._sync_to_start_job_run
+
+
+def _epoch_millis(value: Any) -> Any:
+    return int(value.timestamp() * 1000) if isinstance(value, datetime) else value
+
+
+def _sync_to_start_job_run_as_json(self: StateTaskServiceGlue, *arguments: Any) -> Callable[[], Any]:
+    resolve_job_run: Callable[[], Any] = _moto_sync_to_start_job_run(self, *arguments)  # type: ignore[assignment]
+
+    def resolve() -> Any:
+        job_run = resolve_job_run()
+        return {key: _epoch_millis(value) for key, value in job_run.items()} if job_run else job_run
+
+    return resolve
+
+
+def return_job_runs_as_json() -> None:
+    setattr(StateTaskServiceGlue, "_sync_to_start_job_run", _sync_to_start_job_run_as_json)  # noqa: B010
+
+
+def _wait_on_emulated_clock(self: WaitFunction, env: Any, wait_seconds: int) -> None:
+    deadline = CLOCK.now() + wait_seconds
+    while env.is_running() and (remaining := deadline - CLOCK.now()) > 0:
+        # The event is set (and cleared) whenever the execution changes state, e.g. when it is stopped.
+        event: threading.Event = env.program_state_event
+        CLOCK.sleep(remaining, interrupted=None if event.is_set() else event)
+
+
+class _EmulatedRetryTime:
+    """Stands in for the `time` module of the Retry evaluation."""
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        CLOCK.sleep(seconds)
+
+
+class _EmulatedSyncPollTime:
+    """Stands in for the `time` module of `.sync` polling: each real poll interval counts as
+    that interval divided by the time scale, as if the interpreter had polled at real speed."""
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        CLOCK.sleep(seconds / CLOCK.scale)
+
+
+def wait_on_emulated_clock() -> None:
+    setattr(WaitFunction, "_wait_interval", _wait_on_emulated_clock)  # noqa: B010
+    setattr(retrier_decl, "time", _EmulatedRetryTime)  # noqa: B010
+    setattr(state_task_service_callback, "time", _EmulatedSyncPollTime)  # noqa: B010
+
+
+def apply_interpreter_fixes() -> None:
+    """Call once in the emulator process, before any execution starts."""
+    fix_sync_integrations()
+    return_job_runs_as_json()
+    wait_on_emulated_clock()

@@ -1,0 +1,171 @@
+"""Glue job runs that move through the states the real service reports, inside the emulator process.
+
+moto moves a job run from STARTING to SUCCEEDED as soon as it is read. Here a run is STARTING,
+then RUNNING, then ends SUCCEEDED, FAILED (with its ErrorMessage), TIMEOUT, ERROR or STOPPED,
+on the emulated clock (`local_aws.clock`). What a run does while RUNNING is decided in one place:
+by default it follows its `JobRunPlan` (a duration and an outcome chosen by a scenario); with a
+`JobExecutor` installed, the run executes for real and ends as the executor reports.
+A plan can also refuse the start itself, as Glue does with ConcurrentRunsExceededException.
+"""
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from moto.glue.exceptions import GlueClientError
+from moto.glue.models import FakeJob, FakeJobRun
+
+from local_aws.clock import CLOCK
+
+TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
+
+
+@dataclass(frozen=True)
+class JobRunPlan:
+    starting_seconds: float = 1.0
+    running_seconds: float = 5.0
+    outcome: str = "SUCCEEDED"
+    error_message: str | None = None
+    start_error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome not in TERMINAL_STATES:
+            raise ValueError(f"A job run ends {', '.join(TERMINAL_STATES)}, not {self.outcome!r}.")
+        if self.starting_seconds < 0 or self.running_seconds < 0:
+            raise ValueError("starting_seconds and running_seconds cannot be negative.")
+
+
+@dataclass(frozen=True)
+class JobRunRequest:
+    job_name: str
+    run_id: str
+    script_location: str
+    arguments: dict[str, str]
+
+
+@dataclass(frozen=True)
+class JobRunResult:
+    outcome: str
+    error_message: str | None = None
+
+
+JobExecutor = Callable[[JobRunRequest], JobRunResult]
+
+_plans: dict[str, deque[JobRunPlan]] = {}
+_executor: JobExecutor | None = None
+_lock = threading.Lock()
+
+
+def plan_job_runs(job_name: str, plans: list[JobRunPlan]) -> None:
+    """The next runs of `job_name` follow `plans` in order; later ones use JobRunPlan's defaults."""
+    with _lock:
+        _plans[job_name] = deque(plans)
+
+
+def use_executor(executor: JobExecutor | None) -> None:
+    """Run every job for real with `executor` (None: back to plans)."""
+    global _executor
+    _executor = executor
+
+
+def forget_plans() -> None:
+    with _lock:
+        _plans.clear()
+
+
+def _next_plan(job_name: str) -> JobRunPlan:
+    with _lock:
+        queue = _plans.get(job_name)
+        return queue.popleft() if queue else JobRunPlan()
+
+
+class EmulatedJobRun:
+    def __init__(self, plan: JobRunPlan, request: JobRunRequest, executor: JobExecutor | None) -> None:
+        self.plan = plan
+        self.started_on = CLOCK.utcnow()
+        self._running_from = CLOCK.now() + plan.starting_seconds
+        self._planned_end = self._running_from + plan.running_seconds
+        self._result: JobRunResult | None = None
+        self._ended_at: float | None = None
+        self._executing = executor is not None
+        if executor is not None:
+            threading.Thread(target=self._execute, args=(executor, request), daemon=True, name=f"job-run-{request.run_id}").start()
+
+    def _execute(self, executor: JobExecutor, request: JobRunRequest) -> None:
+        try:
+            result = executor(request)
+        except Exception as error:  # the executor's own failure is the run's failure, as on Glue
+            result = JobRunResult("FAILED", f"{type(error).__name__}: {error}")
+        self._ended_at = CLOCK.now()
+        self._result = result
+
+    @property
+    def status(self) -> str:
+        if self._result is None and not self._executing and CLOCK.now() >= self._planned_end:
+            self._result = JobRunResult(self.plan.outcome, self.plan.error_message)
+            self._ended_at = self._planned_end
+        if self._result is not None:
+            return self._result.outcome
+        return "STARTING" if CLOCK.now() < self._running_from else "RUNNING"
+
+    @property
+    def error_message(self) -> str | None:
+        return self._result.error_message if self._result else None
+
+    @property
+    def execution_seconds(self) -> int:
+        end = self._ended_at if self._ended_at is not None else CLOCK.now()
+        return max(int(end - self._running_from), 0)
+
+
+# Emulated runs are kept beside moto's job run objects, and vanish with them on reset.
+_runs: "WeakKeyDictionary[FakeJobRun, EmulatedJobRun]" = WeakKeyDictionary()
+_moto_start_job_run = FakeJob.start_job_run
+_moto_job_run_as_dict = FakeJobRun.as_dict
+
+
+def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
+    plan = _next_plan(self.name)
+    if plan.start_error:
+        raise GlueClientError(plan.start_error, f"Job {self.name}: {plan.start_error} (planned by the scenario)")
+    run_id = _moto_start_job_run(self, **kwargs)
+    job_run = next(run for run in self.job_runs if run.job_run_id == run_id)
+    script_location = self.command.get("ScriptLocation", "") if isinstance(self.command, dict) else ""
+    request = JobRunRequest(self.name, run_id, script_location, dict(job_run.arguments or {}))
+    _runs[job_run] = EmulatedJobRun(plan, request, _executor)
+    return run_id
+
+
+def _job_run_status(self: FakeJobRun) -> str:
+    return _runs[self].status
+
+
+def _job_run_as_dict(self: FakeJobRun) -> dict[str, Any]:
+    described = _moto_job_run_as_dict(self)
+    run = _runs[self]
+    described["StartedOn"] = run.started_on
+    described["ExecutionTime"] = run.execution_seconds
+    described["LastModifiedOn"] = CLOCK.utcnow()
+    if described["JobRunState"] in TERMINAL_STATES:
+        described["CompletedOn"] = CLOCK.utcnow()
+    else:
+        described.pop("CompletedOn", None)
+    if run.error_message:
+        described["ErrorMessage"] = run.error_message
+    return described
+
+
+JOB_RUN_BEHAVIOUR: list[tuple[type, str, Any]] = [
+    (FakeJob, "start_job_run", _start_job_run),
+    (FakeJobRun, "status", property(_job_run_status)),
+    (FakeJobRun, "as_dict", _job_run_as_dict),
+]
+
+
+def emulate_job_runs() -> None:
+    """Replace moto's job run behaviour with JOB_RUN_BEHAVIOUR; call once in the emulator process."""
+    for owner, attribute, replacement in JOB_RUN_BEHAVIOUR:
+        setattr(owner, attribute, replacement)

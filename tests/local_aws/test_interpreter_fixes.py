@@ -1,0 +1,97 @@
+"""The `.sync` fix to moto's Step Functions interpreter is still needed and works, and waits run on
+the emulated clock."""
+
+import json
+import time
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from local_aws import executions
+from local_aws.clients import client
+from local_aws.control import plan_job_runs, set_time_scale
+from local_aws.job_runs import JobRunPlan
+
+ROLE = "arn:aws:iam::123456789012:role/states"
+
+
+def sync_job_machine(job_name: str) -> str:
+    return json.dumps(
+        {
+            "StartAt": "RunJob",
+            "States": {
+                "RunJob": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::glue:startJobRun.sync",
+                    "Parameters": {"JobName": job_name},
+                    "End": True,
+                }
+            },
+        }
+    )
+
+
+def create_job(glue: Any, name: str) -> None:
+    glue.create_job(Name=name, Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/job.py"})
+
+
+def test_moto_still_fails_sync_integrations_without_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When this fails, moto has fixed the bug: delete fix_sync_integrations from local_aws.interpreter_fixes."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        import boto3
+
+        glue, sfn = boto3.client("glue", region_name="us-east-1"), boto3.client("stepfunctions", region_name="us-east-1")
+        create_job(glue, "job")
+        machine = sfn.create_state_machine(name="sync", definition=sync_job_machine("job"), roleArn=ROLE)["stateMachineArn"]
+        execution = sfn.start_execution(stateMachineArn=machine, name="unfixed")["executionArn"]
+        deadline = time.monotonic() + 30
+        while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the unfixed execution never ended"
+            time.sleep(0.2)
+
+    assert described["status"] == "FAILED"
+    assert "'NoneType' object has no attribute 'interrupt_all'" in described.get("cause", "")
+
+
+@pytest.fixture
+def sync_machine(clean_emulator: str) -> str:
+    create_job(client("glue"), "job")
+    arn: str = client("stepfunctions").create_state_machine(name="sync", definition=sync_job_machine("job"), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    return arn
+
+
+def test_sync_job_run_that_succeeds_returns_the_job_run(sync_machine: str) -> None:
+    set_time_scale(0.01)
+    plan_job_runs("job", [JobRunPlan(starting_seconds=10, running_seconds=120)])
+
+    record = executions.run(sync_machine, {}, "fixed", timeout_seconds=30)
+
+    assert record.status == "SUCCEEDED"
+    assert record.output is not None
+    assert (record.output["JobName"], record.output["JobRunState"]) == ("job", "SUCCEEDED")
+
+
+def test_sync_job_run_that_fails_fails_the_task_with_the_jobs_error(sync_machine: str) -> None:
+    set_time_scale(0.01)
+    plan_job_runs("job", [JobRunPlan(outcome="FAILED", error_message="AnalysisException: Path does not exist")])
+
+    record = executions.run(sync_machine, {}, "failed", timeout_seconds=30)
+
+    assert (record.status, record.error) == ("FAILED", "States.TaskFailed")
+    assert json.loads(record.cause or "{}")["ErrorMessage"] == "AnalysisException: Path does not exist"
+
+
+def test_an_hour_long_wait_passes_in_emulated_time(clean_emulator: str) -> None:
+    set_time_scale(0.001)
+    definition = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
+    machine = client("stepfunctions").create_state_machine(name="wait", definition=definition, roleArn=ROLE)["stateMachineArn"]
+
+    started = time.monotonic()
+    record = executions.run(machine, {}, "hour", timeout_seconds=30)
+
+    assert record.status == "SUCCEEDED"
+    assert time.monotonic() - started < 15
