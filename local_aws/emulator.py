@@ -41,11 +41,20 @@ def is_up(port: int = DEFAULT_PORT) -> bool:
         return False
 
 
+def _post(path: str, port: int) -> None:
+    request = urllib.request.Request(f"{endpoint_url(port)}{path}", data=b"{}", method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def reset_control(port: int = DEFAULT_PORT) -> None:
+    """Forget the plans for crawls and job runs, throttled invocations and the time scale; keep the resources."""
+    _post("/moto-api/local-aws/reset", port)
+
+
 def reset(port: int = DEFAULT_PORT) -> None:
-    """Forget every resource the emulator holds, its crawl plans and time scale."""
-    for path in ("/moto-api/reset", "/moto-api/local-aws/reset"):
-        request = urllib.request.Request(f"{endpoint_url(port)}{path}", data=b"{}", method="POST")
-        urllib.request.urlopen(request, timeout=10).close()
+    """Forget every resource the emulator holds, and what `reset_control` forgets."""
+    _post("/moto-api/reset", port)
+    reset_control(port)
 
 
 def _pid_file(port: int) -> Path:

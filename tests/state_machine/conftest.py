@@ -1,0 +1,46 @@
+"""The pipeline deployed once by `terraform apply` to the emulator, with an SQS queue subscribed
+to its failure topic, and reset before each scenario."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local_aws import emulator
+from local_aws.clients import client
+from local_aws.control import advance_time, set_time_scale
+from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
+from tests.state_machine.pipeline_support import DeployedPipeline, notifications
+
+TEST_ROOT = PROJECT_ROOT / "tests" / "terraform" / "emulator_root"
+STACK = {"name_prefix": "etl-sm", "use_existing_bucket": True, "crawler_timeout_minutes": 10}
+# Real seconds slept for each emulated second of a wait: a 10-minute poll budget sleeps about 6 s.
+TIME_SCALE = 0.01
+# Longer than anything a scenario leaves running: skipping it ends every crawl and job run.
+LONGEST_PLANNED_SECONDS = 10**7
+
+
+@pytest.fixture(scope="module")
+def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedPipeline]:
+    emulator.reset()
+    workspace = TerraformWorkspace(TEST_ROOT, Path(tmp_path_factory.mktemp("state-machine-stack")))
+    workspace.init()
+    workspace.apply({"local_endpoint": emulator_endpoint, **STACK})
+    outputs = workspace.outputs()["etl"]
+    sqs = client("sqs")
+    queue_url = sqs.create_queue(QueueName="etl-sm-failures")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    client("sns").subscribe(TopicArn=outputs["failure_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+    yield DeployedPipeline(outputs, queue_url)
+    emulator.reset()
+
+
+@pytest.fixture
+def deployed(pipeline: DeployedPipeline) -> DeployedPipeline:
+    """The pipeline with nothing in flight, no plans, no notifications waiting, and fast waits."""
+    emulator.reset_control()
+    advance_time(LONGEST_PLANNED_SECONDS)
+    while notifications(pipeline, wait_seconds=0):
+        pass
+    set_time_scale(TIME_SCALE)
+    return pipeline

@@ -1,0 +1,60 @@
+"""What the state machine scenarios share: the deployed pipeline's outputs, its notifications
+read back through SQS, and the files the jobs would have written."""
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from local_aws.clients import client
+
+
+@dataclass(frozen=True)
+class DeployedPipeline:
+    outputs: dict[str, Any]
+    notifications_queue_url: str
+
+    @property
+    def state_machine_arn(self) -> str:
+        return str(self.outputs["state_machine_arn"])
+
+    @property
+    def bucket(self) -> str:
+        return str(self.outputs["bucket_name"])
+
+    def key_of(self, s3_path: str) -> str:
+        return s3_path.removeprefix(f"s3://{self.bucket}/")
+
+    @property
+    def poll_waits_seconds(self) -> list[int]:
+        """The crawler poll schedule rendered into the deployed definition."""
+        definition = json.loads(self.outputs["state_machine_definition"])
+        expression = definition["States"]["LoadSettings"]["Parameters"]["poll_waits_seconds.$"]
+        match = re.fullmatch(r"States\.StringToJson\('(\[[0-9,]*\])'\)", expression)
+        assert match, expression
+        return list(json.loads(match.group(1)))
+
+
+def notifications(pipeline: DeployedPipeline, wait_seconds: int = 1) -> list[dict[str, Any]]:
+    """The SNS notifications (their envelopes) delivered to the subscribed queue, consumed."""
+    sqs = client("sqs")
+    received = sqs.receive_message(QueueUrl=pipeline.notifications_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds)
+    messages = received.get("Messages", [])
+    for message in messages:
+        sqs.delete_message(QueueUrl=pipeline.notifications_queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return [json.loads(message["Body"]) for message in messages]
+
+
+def put_job_outputs(pipeline: DeployedPipeline, run_id: str) -> None:
+    """What job1 and job2 write for `run_id`, put in place for scenarios whose job runs are planned."""
+    s3 = client("s3")
+    raw_key = f"{pipeline.key_of(pipeline.outputs['raw_path'])}run_id={run_id}/part-00000.csv"
+    s3.put_object(Bucket=pipeline.bucket, Key=raw_key, Body=b"customer_id,email,signup_date\n1,ada@example.com,2026-01-05\n")
+    parquet = io.BytesIO()
+    pq.write_table(pa.table({"customer_id": pa.array([1], pa.int32()), "email": ["ada@example.com"]}), parquet)
+    cleansed_key = f"{pipeline.key_of(pipeline.outputs['cleansed_path'])}ingestion_date=2026-11-24/run_id={run_id}/part-00000.parquet"
+    s3.put_object(Bucket=pipeline.bucket, Key=cleansed_key, Body=parquet.getvalue())

@@ -1,0 +1,271 @@
+"""Every path of the deployed state machine, run by the emulator's interpreter with the deployed
+Lambda zips; job runs and crawls end as each scenario plans them."""
+
+import json
+from typing import Any
+
+import pytest
+
+from local_aws import executions
+from local_aws.clients import client
+from local_aws.control import plan_crawls, plan_job_runs, throttle_invocations
+from local_aws.crawler_emulation import CrawlPlan
+from local_aws.job_runs import JobRunPlan
+from tests.state_machine.pipeline_support import DeployedPipeline, notifications, put_job_outputs
+
+pytestmark = pytest.mark.terraform
+
+START = ["ResolveRunId", "UseGivenRunId", "LoadSettings", "RunRawJob"]
+# A crawl RUNNING for 40 s and STOPPING for 10 s is seen READY at the 4th poll of 5, 10, 20, 30 s.
+QUICK_CRAWL = CrawlPlan(running_seconds=40, stopping_seconds=10)
+QUICK_CRAWL_POLLS = 4
+QUICK_JOB = JobRunPlan(starting_seconds=5, running_seconds=60)
+
+
+def polls(crawler: str, count: int) -> list[str]:
+    """The states of `count` status checks of the Raw or Cleansed crawler."""
+    return [
+        f"Check{crawler}CrawlerPollLimit",
+        f"Count{crawler}CrawlerPoll",
+        f"WaitFor{crawler}Crawler",
+        f"Get{crawler}CrawlerStatus",
+        f"Is{crawler}CrawlerDone",
+    ] * count
+
+
+def crawl(crawler: str, count: int) -> list[str]:
+    return [f"Start{crawler}Crawler", f"Reset{crawler}CrawlerPolls", *polls(crawler, count)]
+
+
+def statuses_seen(record: executions.ExecutionRecord, crawler: str) -> list[str]:
+    return [entered[f"{crawler.lower()}_crawler"]["status"]["state"] for entered in record.entered_inputs(f"Is{crawler}CrawlerDone")]
+
+
+def failures_of(record: executions.ExecutionRecord) -> list[tuple[str, str]]:
+    return [
+        (event["taskFailedEventDetails"]["error"], event["taskFailedEventDetails"].get("cause", ""))
+        for event in record.events
+        if event["type"] == "TaskFailed"
+    ]
+
+
+def plan_quick_run(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_job_runs(outputs["raw_job_name"], [QUICK_JOB])
+    plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB])
+    plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
+    plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+
+
+def job_runs_of(job_name: str) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = client("glue").get_job_runs(JobName=job_name)["JobRuns"]
+    return runs
+
+
+def last_crawl(crawler_name: str) -> dict[str, Any] | None:
+    crawler: dict[str, Any] = client("glue").get_crawler(Name=crawler_name)["Crawler"]
+    return crawler.get("LastCrawl")
+
+
+def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    put_job_outputs(deployed, "happy")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "happy"}, "happy-path")
+
+    assert record.status == "SUCCEEDED"
+    assert record.states_entered == [
+        *START,
+        *crawl("Raw", QUICK_CRAWL_POLLS),
+        "RunCleanseJob",
+        *crawl("Cleansed", QUICK_CRAWL_POLLS),
+        "SummarizeRun",
+    ]
+    assert statuses_seen(record, "Raw") == ["RUNNING", "RUNNING", "RUNNING", "READY"]
+    raw_run, cleanse_run = job_runs_of(outputs["raw_job_name"])[-1], job_runs_of(outputs["cleanse_job_name"])[-1]
+    run_raw_path = f"{outputs['raw_path']}run_id=happy/"
+    assert record.output == {
+        "run_id": "happy",
+        "raw_job_run_id": raw_run["Id"],
+        "cleanse_job_run_id": cleanse_run["Id"],
+        "raw_path": run_raw_path,
+        "raw_table": f"{outputs['database_name']}.raw_customers",
+        "cleansed_table": f"{outputs['database_name']}.cleansed_customers",
+        "cleansed_path": outputs["cleansed_path"],
+        "quarantine_path": outputs["quarantine_path"],
+    }
+    assert (raw_run["Arguments"]["--output_path"], raw_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
+    assert (cleanse_run["Arguments"]["--input_path"], cleanse_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
+    glue = client("glue")
+    assert glue.get_table(DatabaseName=outputs["database_name"], Name="raw_customers")["Table"]["PartitionKeys"] == [
+        {"Name": "run_id", "Type": "string"}
+    ]
+    assert glue.get_table(DatabaseName=outputs["database_name"], Name="cleansed_customers")["Table"]["StorageDescriptor"]["Columns"] == [
+        {"Name": "customer_id", "Type": "int"},
+        {"Name": "email", "Type": "string"},
+    ]
+    assert notifications(deployed) == []
+
+
+def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    plan_crawls(outputs["raw_crawler_name"], [CrawlPlan(running_seconds=400, stopping_seconds=1), QUICK_CRAWL])
+    client("glue").start_crawler(Name=outputs["raw_crawler_name"])
+    put_job_outputs(deployed, "overlap")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "overlap"}, "crawler-already-running")
+
+    assert record.status == "SUCCEEDED"
+    seen = statuses_seen(record, "Raw")
+    # The polls of the crawl already running last as long as what remains of its 400 s after job1.
+    polls_of_the_other_crawl = seen.index("READY") + 1
+    assert polls_of_the_other_crawl >= 3
+    assert set(seen[: polls_of_the_other_crawl - 1]) == {"RUNNING"}
+    assert record.states_entered == [
+        *START,
+        *crawl("Raw", polls_of_the_other_crawl),
+        *crawl("Raw", QUICK_CRAWL_POLLS),
+        "RunCleanseJob",
+        *crawl("Cleansed", QUICK_CRAWL_POLLS),
+        "SummarizeRun",
+    ]
+    started = [entered["raw_crawler"]["action"] for entered in record.entered_inputs("ResetRawCrawlerPolls")]
+    assert started == ["already_running", "started"]
+    own_crawl = last_crawl(outputs["raw_crawler_name"])
+    assert own_crawl is not None
+    assert own_crawl["Status"] == "SUCCEEDED"
+    assert own_crawl["StartTime"] > job_runs_of(outputs["raw_job_name"])[-1]["StartedOn"]
+
+
+def test_a_failed_crawl_fails_the_run_with_the_crawlers_error_and_notifies_once(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler = outputs["raw_crawler_name"]
+    message = "Service is unable to assume provided role. Please verify role's TrustPolicy"
+    plan_crawls(crawler, [CrawlPlan(running_seconds=10, outcome="FAILED", error_message=message)])
+    cleanse_runs_before = len(job_runs_of(outputs["cleanse_job_name"]))
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "crawl-fails"}, "crawler-failed")
+
+    assert (record.status, record.error) == ("FAILED", "CrawlerFailed")
+    assert record.cause == f"RawCrawler failed: Crawler {crawler} ended its last crawl FAILED: {message}"
+    assert record.states_entered == [*START, *crawl("Raw", 2), "RecordRawCrawlFailure", "NotifyFailure", "PipelineFailed"]
+    assert len(job_runs_of(outputs["cleanse_job_name"])) == cleanse_runs_before
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["step"]["Value"] == "RawCrawler"
+    assert notification["Message"].startswith("Pipeline etl-sm run crawl-fails failed at step RawCrawler with CrawlerFailed: ")
+    assert message in notification["Message"]
+
+
+def test_a_failed_raw_job_fails_the_run_before_any_crawl_and_notifies(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    plan_job_runs(
+        outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused: 127.0.0.1:5432")]
+    )
+    crawl_before = last_crawl(outputs["raw_crawler_name"])
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "job1-fails"}, "raw-job-failed")
+
+    assert (record.status, record.error) == ("FAILED", "JobFailed")
+    cause_prefix = f"RunRawJob failed: Job {outputs['raw_job_name']} ended with States.TaskFailed: "
+    assert (record.cause or "").startswith(cause_prefix)
+    assert json.loads((record.cause or "").removeprefix(cause_prefix))["ErrorMessage"] == "Connection refused: 127.0.0.1:5432"
+    assert record.states_entered == [*START, "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
+    assert last_crawl(outputs["raw_crawler_name"]) == crawl_before
+    assert client("glue").get_crawler(Name=outputs["raw_crawler_name"])["Crawler"]["State"] == "READY"
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["step"]["Value"] == "RunRawJob"
+
+
+def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    plan_job_runs(outputs["cleanse_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="OutOfMemoryError")])
+    put_job_outputs(deployed, "job2-fails")
+    s3, glue = client("s3"), client("glue")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "job2-fails"}, "cleanse-job-failed")
+    assert (record.status, record.error) == ("FAILED", "JobFailed")
+    assert "OutOfMemoryError" in (record.cause or "")
+    assert record.states_entered == [
+        *START,
+        *crawl("Raw", QUICK_CRAWL_POLLS),
+        "RunCleanseJob",
+        "RecordCleanseJobFailure",
+        "NotifyFailure",
+        "PipelineFailed",
+    ]
+
+    raw_prefix = f"{deployed.key_of(outputs['raw_path'])}run_id=job2-fails/"
+    raw_objects = s3.list_objects_v2(Bucket=deployed.bucket, Prefix=raw_prefix)["Contents"]
+    assert [item["Key"] for item in raw_objects] == [f"{raw_prefix}part-00000.csv"]
+    body = s3.get_object(Bucket=deployed.bucket, Key=f"{raw_prefix}part-00000.csv")["Body"].read()
+    assert body == b"customer_id,email,signup_date\n1,ada@example.com,2026-01-05\n"
+    partitions = glue.get_partitions(DatabaseName=outputs["database_name"], TableName="raw_customers")["Partitions"]
+    assert ["job2-fails"] in [partition["Values"] for partition in partitions]
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["step"]["Value"] == "RunCleanseJob"
+
+
+def test_throttled_job_start_and_status_call_are_retried_and_the_run_succeeds(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(start_error="ConcurrentRunsExceededException"), QUICK_JOB])
+    throttle_invocations(outputs["lambda_function_names"]["get_crawler_status"], 1)
+    put_job_outputs(deployed, "throttled")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "throttled"}, "throttled-then-ok")
+
+    assert record.status == "SUCCEEDED"
+    assert [error for error, _ in failures_of(record)] == ["Glue.ConcurrentRunsExceededException", "Lambda.TooManyRequestsException"]
+    assert record.states_entered == [
+        *START,
+        *crawl("Raw", QUICK_CRAWL_POLLS),
+        "RunCleanseJob",
+        *crawl("Cleansed", QUICK_CRAWL_POLLS),
+        "SummarizeRun",
+    ]
+
+
+def test_a_crawler_that_never_finishes_ends_the_run_at_the_poll_limit(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler = outputs["raw_crawler_name"]
+    plan_crawls(crawler, [CrawlPlan(running_seconds=10**6)])
+    waits = deployed.poll_waits_seconds
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "stuck"}, "crawler-never-ready")
+
+    assert (record.status, record.error) == ("FAILED", "CrawlerTimeout")
+    assert sum(waits) >= 10 * 60
+    assert record.cause == (
+        f"RawCrawler failed: Crawler {crawler} was still RUNNING after {sum(waits)} seconds ({len(waits)} status checks); "
+        "raise crawler_timeout_minutes if its crawls take longer"
+    )
+    assert record.states_entered == [
+        *START,
+        *crawl("Raw", len(waits)),
+        "CheckRawCrawlerPollLimit",
+        "RecordRawCrawlerTimeout",
+        "NotifyFailure",
+        "PipelineFailed",
+    ]
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["error"]["Value"] == "CrawlerTimeout"
+
+
+@pytest.mark.parametrize("bad_input", [{"run_id": 42}, {"run_id": ""}, {"run_id": "2026/11/24"}])
+def test_bad_execution_input_fails_at_the_first_state(deployed: DeployedPipeline, bad_input: dict[str, Any]) -> None:
+    name = f"bad-input-{abs(hash(json.dumps(bad_input))) % 10**6}"
+    runs_before = len(job_runs_of(deployed.outputs["raw_job_name"]))
+
+    record = executions.run(deployed.state_machine_arn, bad_input, name)
+
+    assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
+    assert record.cause is not None
+    assert 'The execution input must be {} or {"run_id": "<non-empty string without />"}' in record.cause
+    assert record.states_entered == ["ResolveRunId", "RejectInput"]
+    assert len(job_runs_of(deployed.outputs["raw_job_name"])) == runs_before
