@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export TF_CLI_CONFIG_FILE := $(if $(wildcard /opt/tf-plugins),$(CURDIR)/terraform.rc,/dev/null)
 export TF_IN_AUTOMATION := 1
 
-.PHONY: help test lint unit emulator-up emulator-down lambdas docs fmt bench bench-jobs clean
+.PHONY: help test lint unit emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,7 +57,11 @@ fmt: $(VENV)/.installed ## format Terraform and Python
 	$(VENV)/bin/ruff check --fix .
 	$(PYTHON) tools/build_lambda_packages.py
 
-bench: bench-jobs ## every benchmark: figures printed, never pass/fail
+bench: bench-polling bench-jobs ## every benchmark: figures printed, never pass/fail
+
+bench-polling: $(VENV)/.installed ## crawler polling of the module's state machine beside a fixed 5 s Wait loop (T = 60, 300, 900 s)
+	$(PY) benchmarks/bench_polling.py --crawl-seconds 60 300 900
+
 
 bench-jobs: $(VENV)/.installed ## job2's cleansing on 100k and 1M synthetic rows, Spark beside DuckDB
 	$(PY) benchmarks/bench_cleansing.py --rows 100000 1000000

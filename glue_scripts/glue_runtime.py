@@ -3,6 +3,7 @@ transformation contexts (so job bookmarks work) and Job.commit(). Anywhere else:
 SparkSession reading and writing the same paths, with `file://` or plain paths for `s3://` ones."""
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Protocol
@@ -73,19 +74,26 @@ class LocalJobRuntime:
         self.spark = local_spark_session(app_name)
 
     def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame:
-        raise LocalSourceUnavailable(
-            f"Running outside Glue, catalog table {database}.{table} cannot be read: pass --source_path <file> "
-            "(CSV with a header, Parquet or JSON) to read the source from a file instead."
-        )
+        from local_catalog import catalog_reachable, read_jdbc_catalog_table
+
+        if not catalog_reachable():
+            raise LocalSourceUnavailable(
+                f"Running outside Glue, catalog table {database}.{table} cannot be read: pass --source_path <file> "
+                "(CSV with a header, Parquet or JSON) to read the source from a file instead, or set AWS_ENDPOINT_URL "
+                "to a local emulator whose catalog holds the table (make demo does)."
+            )
+        return read_jdbc_catalog_table(self.spark, database, table)
 
     def commit(self) -> None:
         """Bookmarks exist only on Glue."""
 
 
 def local_spark_session(app_name: str) -> SparkSession:
+    """local[*] Spark; LOCAL_SPARK_JARS (comma-separated paths) adds jars such as a JDBC driver."""
     spark = (
         SparkSession.builder.master("local[*]")
         .appName(app_name)
+        .config("spark.jars", os.environ.get("LOCAL_SPARK_JARS", ""))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")

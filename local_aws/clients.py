@@ -11,8 +11,13 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 
 
+def configured_port() -> int:
+    """The emulator's port: LOCAL_AWS_PORT when set, else 4566."""
+    return int(os.environ.get("LOCAL_AWS_PORT", DEFAULT_PORT))
+
+
 def endpoint_url(port: int | None = None) -> str:
-    return f"http://127.0.0.1:{port or int(os.environ.get('LOCAL_AWS_PORT', DEFAULT_PORT))}"
+    return f"http://127.0.0.1:{port or configured_port()}"
 
 
 def emulator_environment(port: int | None = None) -> dict[str, str]:

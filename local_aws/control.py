@@ -40,14 +40,21 @@ def plan_job_runs(job_name: str, plans: list[JobRunPlan], port: int | None = Non
     _post("job-run-plans", {"job_name": job_name, "plans": [asdict(plan) for plan in plans]}, port)
 
 
+def run_jobs_locally(enabled: bool = True, port: int | None = None) -> None:
+    """Run every Glue job started from now on with its real script on local Spark
+    (`local_aws.glue_executor`) instead of following plans."""
+    _post("job-executor", {"mode": "local-spark" if enabled else "planned"}, port)
+
+
 def throttle_invocations(function_name: str, count: int, port: int | None = None) -> None:
     """The next `count` invocations of Lambda `function_name` fail with TooManyRequestsException."""
     _post("lambda-throttles", {"function_name": function_name, "count": count}, port)
 
 
-def set_time_scale(scale: float, port: int | None = None) -> None:
-    """Real seconds the emulator sleeps for each emulated second of a wait (1 = real time)."""
-    _post("time-scale", {"scale": scale}, port)
+def set_time_scale(scale: float, real_time_counts: bool = True, port: int | None = None) -> None:
+    """Real seconds the emulator sleeps for each emulated second of a wait (1 = real time).
+    With `real_time_counts` False, only waits move the emulated clock (see local_aws.clock)."""
+    _post("time-scale", {"scale": scale, "real_time_counts": real_time_counts}, port)
 
 
 def advance_time(seconds: float, port: int | None = None) -> None:

@@ -1,5 +1,6 @@
 """HTTP routes under /moto-api/local-aws/ through which tests, benchmarks and the demo steer
-the emulator: crawl and job run plans, throttled Lambda invocations, emulated time, and a reset."""
+the emulator: crawl and job run plans or real job runs, throttled Lambda invocations, emulated
+time, and a reset."""
 
 import json
 from dataclasses import asdict
@@ -49,9 +50,18 @@ def _throttle_invocations(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _set_job_executor(body: dict[str, Any]) -> dict[str, Any]:
+    from local_aws.glue_executor import LocalGlueExecutor
+
+    modes = {"planned": None, "local-spark": LocalGlueExecutor()}
+    job_runs.use_executor(modes[body["mode"]])
+    return {"mode": body["mode"]}
+
+
 def _set_time_scale(body: dict[str, Any]) -> dict[str, Any]:
     CLOCK.set_scale(float(body["scale"]))
-    return {"scale": CLOCK.scale}
+    CLOCK.set_real_time_counts(bool(body.get("real_time_counts", True)))
+    return {"scale": CLOCK.scale, "real_time_counts": CLOCK.real_time_counts}
 
 
 def _advance_time(body: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +73,7 @@ def _reset(body: dict[str, Any]) -> dict[str, Any]:
     crawler_emulation.forget_plans()
     job_runs.forget_plans()
     lambda_executor.forget_throttles()
+    job_runs.use_executor(None)
     CLOCK.reset()
     return {"reset": True}
 
@@ -74,6 +85,7 @@ def register_control_routes() -> None:
             "{0}/moto-api/local-aws/crawl-plans$": _guarded(_set_crawl_plans),
             "{0}/moto-api/local-aws/job-run-plans$": _guarded(_set_job_run_plans),
             "{0}/moto-api/local-aws/lambda-throttles$": _guarded(_throttle_invocations),
+            "{0}/moto-api/local-aws/job-executor$": _guarded(_set_job_executor),
             "{0}/moto-api/local-aws/time-scale$": _guarded(_set_time_scale),
             "{0}/moto-api/local-aws/advance-time$": _guarded(_advance_time),
             "{0}/moto-api/local-aws/reset$": _guarded(_reset),

@@ -3,7 +3,8 @@
 moto's crawler never leaves RUNNING on its own and reports LastCrawl.Status COMPLETED, which
 AWS never does. Here a crawl is RUNNING for its planned duration on the emulated clock
 (`local_aws.clock`), then STOPPING once it has written the catalog from the files under its S3
-targets, then READY; LastCrawl describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
+targets (or, for PostgreSQL JDBC targets, from the source's own columns), then READY; LastCrawl
+describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
 Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
 """
 
@@ -20,6 +21,7 @@ from moto.glue.models import FakeCrawler
 
 from local_aws.clients import REGION
 from local_aws.clock import CLOCK
+from local_aws.jdbc_catalog import catalog_jdbc_target
 from local_aws.schema_inference import catalog_s3_target
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
@@ -110,11 +112,11 @@ class EmulatedCrawl:
 
     def _write_catalog(self) -> None:
         targets = self.crawler.targets or {}
-        if targets.get("JdbcTargets"):
-            raise NotImplementedError("the local crawler emulation reads S3 targets only; JDBC targets are not emulated")
-        glue, s3 = _aws_client("glue"), _aws_client("s3")
+        glue, prefix = _aws_client("glue"), self.crawler.table_prefix or ""
         for target in targets.get("S3Targets", []):
-            catalog_s3_target(glue, s3, self.crawler.database_name, target["Path"], self.crawler.table_prefix or "")
+            catalog_s3_target(glue, _aws_client("s3"), self.crawler.database_name, target["Path"], prefix)
+        for target in targets.get("JdbcTargets", []):
+            catalog_jdbc_target(glue, _aws_client("secretsmanager"), self.crawler.database_name, target, prefix)
 
 
 # Emulated crawls are kept beside moto's crawler objects, and vanish with them on reset.

@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from local_aws.clients import DEFAULT_PORT, endpoint_url
+from local_aws.clients import configured_port, endpoint_url
 
 STATE_DIR = Path(__file__).resolve().parent.parent / ".local"
 START_TIMEOUT_SECONDS = 60
@@ -33,7 +33,7 @@ class EmulatorError(RuntimeError):
     """The emulator could not be started or reached."""
 
 
-def is_up(port: int = DEFAULT_PORT) -> bool:
+def is_up(port: int | None = None) -> bool:
     try:
         with urllib.request.urlopen(f"{endpoint_url(port)}/moto-api/", timeout=2) as response:
             return bool(response.status == 200)
@@ -41,17 +41,17 @@ def is_up(port: int = DEFAULT_PORT) -> bool:
         return False
 
 
-def _post(path: str, port: int) -> None:
+def _post(path: str, port: int | None) -> None:
     request = urllib.request.Request(f"{endpoint_url(port)}{path}", data=b"{}", method="POST")
     urllib.request.urlopen(request, timeout=10).close()
 
 
-def reset_control(port: int = DEFAULT_PORT) -> None:
+def reset_control(port: int | None = None) -> None:
     """Forget the plans for crawls and job runs, throttled invocations and the time scale; keep the resources."""
     _post("/moto-api/local-aws/reset", port)
 
 
-def reset(port: int = DEFAULT_PORT) -> None:
+def reset(port: int | None = None) -> None:
     """Forget every resource the emulator holds, and what `reset_control` forgets."""
     _post("/moto-api/reset", port)
     reset_control(port)
@@ -65,8 +65,9 @@ def _log_file(port: int) -> Path:
     return STATE_DIR / f"emulator-{port}.log"
 
 
-def start(port: int = DEFAULT_PORT) -> subprocess.Popen[bytes]:
+def start(port: int | None = None) -> subprocess.Popen[bytes]:
     """Start the emulator in a child process and wait until it answers."""
+    port = port or configured_port()
     if is_up(port):
         raise EmulatorError(f"Something already answers on {endpoint_url(port)}; stop it or use another port.")
     STATE_DIR.mkdir(exist_ok=True)
@@ -88,8 +89,9 @@ def start(port: int = DEFAULT_PORT) -> subprocess.Popen[bytes]:
     return process
 
 
-def stop(port: int = DEFAULT_PORT) -> bool:
+def stop(port: int | None = None) -> bool:
     """Stop the emulator `start` left running on `port`; False when there was none."""
+    port = port or configured_port()
     pid_file = _pid_file(port)
     if not pid_file.exists():
         return False
@@ -105,8 +107,9 @@ def stop(port: int = DEFAULT_PORT) -> bool:
 
 
 @contextlib.contextmanager
-def running_emulator(port: int = DEFAULT_PORT) -> Iterator[str]:
+def running_emulator(port: int | None = None) -> Iterator[str]:
     """Yield the endpoint of a running emulator: the one already up, or one started (and stopped) here."""
+    port = port or configured_port()
     if is_up(port):
         yield endpoint_url(port)
         return
@@ -154,7 +157,7 @@ def serve(port: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Local AWS emulator for the Glue ETL pipeline module.")
     parser.add_argument("command", choices=["up", "down", "status", "serve"])
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=configured_port())
     arguments = parser.parse_args()
     port: int = arguments.port
     if arguments.command == "serve":

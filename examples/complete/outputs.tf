@@ -22,3 +22,18 @@ output "failure_topic_arn" {
   description = "SNS topic of failed runs."
   value       = module.etl.failure_topic_arn
 }
+
+output "raw_path" {
+  description = "Where job1 writes each run's extract (raw/<table>/run_id=<run>/)."
+  value       = module.etl.raw_path
+}
+
+output "cleansed_path" {
+  description = "Where job2 writes the cleansed Parquet."
+  value       = module.etl.cleansed_path
+}
+
+output "quarantine_path" {
+  description = "Where job2 writes rejected rows with their _reject_reason."
+  value       = module.etl.quarantine_path
+}

@@ -1,0 +1,152 @@
+"""Runs a Glue job's real script on local Spark when the emulator starts a job run.
+
+Spark cannot reach the emulator's S3 (`s3a://` needs jars no reachable registry has), so a run
+works on a scratch copy: the script and its --extra-py-files are downloaded, every argument naming
+an `s3://` location is downloaded to a local folder and rewritten to it, the script runs in a
+Python subprocess (AWS SDK pointed at the emulator, so a catalog read resolves there, JDBC driver jars
+on Spark's classpath), and once it succeeds each of those folders is mirrored back: new and changed
+files uploaded, files the job deleted removed. A failed run writes nothing back.
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from local_aws.clients import REGION, emulator_environment
+from local_aws.job_runs import JobRunRequest, JobRunResult
+
+JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
+# Glue's own arguments, which the scripts never read.
+GLUE_ONLY_ARGUMENTS = ("--extra-py-files", "--TempDir")
+RUN_TIMEOUT_SECONDS = 1800
+ERROR_LINE = re.compile(r"^\S.*(Error|Exception)\b.*")
+
+
+def _s3() -> Any:
+    port = os.environ.get("MOTO_PORT", "4566")
+    return boto3.client(
+        "s3", endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test"
+    )
+
+
+def split_s3_path(path: str) -> tuple[str, str]:
+    bucket, _, key = path.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+def _md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def _is_data_file(path: Path) -> bool:
+    # Local Hadoop writes .crc checksums and _SUCCESS markers that Glue on S3 would not leave.
+    return not path.name.startswith((".", "_"))
+
+
+class MirroredLocation:
+    """An `s3://` file or folder downloaded to a local path, to be mirrored back after the run."""
+
+    def __init__(self, s3: Any, s3_path: str, local_root: Path) -> None:
+        self.s3 = s3
+        self.bucket, key = split_s3_path(s3_path)
+        self.prefix = key.rstrip("/")
+        self.bucket_root = local_root / self.bucket
+        self.local = self.bucket_root / self.prefix
+        self.trailing_slash = s3_path.endswith("/")
+        self.snapshot: dict[str, str] = {}
+        listing = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        for item in (item for page in listing for item in page.get("Contents", [])):
+            if self._covers(item["Key"]):
+                target = self.bucket_root / item["Key"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.s3.download_file(self.bucket, item["Key"], str(target))
+                self.snapshot[item["Key"]] = item["ETag"].strip('"')
+        if self.trailing_slash:
+            self.local.mkdir(parents=True, exist_ok=True)
+
+    def _covers(self, key: str) -> bool:
+        return not self.prefix or key == self.prefix or key.startswith(f"{self.prefix}/")
+
+    @property
+    def local_argument(self) -> str:
+        return f"{self.local}/" if self.trailing_slash else str(self.local)
+
+    def mirror_back(self) -> None:
+        if self.local.is_file():
+            local_files = [self.local]
+        else:
+            local_files = [path for path in self.local.rglob("*") if path.is_file()] if self.local.exists() else []
+        present = set()
+        for path in filter(_is_data_file, local_files):
+            key = path.relative_to(self.bucket_root).as_posix()
+            present.add(key)
+            if self.snapshot.get(key) != _md5(path):
+                self.s3.upload_file(str(path), self.bucket, key)
+        gone = [key for key in self.snapshot if key not in present]
+        for start in range(0, len(gone), 1000):
+            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in gone[start : start + 1000]]})
+
+
+def error_message(returncode: int, stderr: str) -> str:
+    """The job's own last error line (a Python or Java exception, or its argument error)."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if ERROR_LINE.match(line)]
+    detail = (errors or lines or ["no output"])[-1]
+    return f"exited with status {returncode}: {detail[:1500]}"
+
+
+class LocalGlueExecutor:
+    """A `local_aws.job_runs.JobExecutor` that runs the job's script on local Spark."""
+
+    def __call__(self, request: JobRunRequest) -> JobRunResult:
+        s3 = _s3()
+        scratch = Path(tempfile.mkdtemp(prefix=f"local-glue-{request.job_name}-"))
+        try:
+            scripts = scratch / "scripts"
+            scripts.mkdir()
+            script = scripts / request.script_location.rsplit("/", 1)[-1]
+            s3.download_file(*split_s3_path(request.script_location), str(script))
+            for library in filter(None, request.arguments.get("--extra-py-files", "").split(",")):
+                s3.download_file(*split_s3_path(library), str(scripts / library.rsplit("/", 1)[-1]))
+
+            locations: list[MirroredLocation] = []
+            argv = [sys.executable, str(script)]
+            for name, value in request.arguments.items():
+                if name in GLUE_ONLY_ARGUMENTS:
+                    continue
+                if value.startswith("s3://"):
+                    location = MirroredLocation(s3, value, scratch / "s3")
+                    locations.append(location)
+                    value = location.local_argument
+                argv += [name, value]
+
+            environment = self._environment(scripts)
+            completed = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=RUN_TIMEOUT_SECONDS, check=False)
+            if completed.returncode != 0:
+                return JobRunResult("FAILED", error_message(completed.returncode, completed.stderr))
+            for location in locations:
+                location.mirror_back()
+            return JobRunResult("SUCCEEDED")
+        except subprocess.TimeoutExpired:
+            return JobRunResult("TIMEOUT", f"the local run took longer than {RUN_TIMEOUT_SECONDS} s")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    @staticmethod
+    def _environment(scripts: Path) -> dict[str, str]:
+        port = int(os.environ.get("MOTO_PORT", "4566"))
+        return {
+            **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
+            **emulator_environment(port),
+            "PYTHONPATH": str(scripts),
+            "PYSPARK_PYTHON": sys.executable,
+            "LOCAL_SPARK_JARS": ",".join(str(jar) for jar in JDBC_DRIVER_JARS if jar.exists()),
+        }

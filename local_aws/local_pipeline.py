@@ -1,0 +1,196 @@
+"""The whole pipeline on this machine, as `make demo` and the end-to-end test run it: a real
+PostgreSQL source seeded with customers, the emulator, `examples/complete` applied to it (JDBC source
+on, its password in Secrets Manager), Glue jobs run with their real scripts on local Spark.
+
+    with LocalPipeline(sample_csv, work_dir) as pipeline:
+        pipeline.catalog_source()
+        record = pipeline.run("demo-1", on_state_entered=print)
+        print(pipeline.summary(record))
+"""
+
+import contextlib
+import csv
+import io
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from local_aws import emulator, executions
+from local_aws.clients import client
+from local_aws.control import run_jobs_locally, set_time_scale
+from local_aws.postgres import PostgresServer, running_postgres, seed_table
+from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
+
+EXAMPLE = PROJECT_ROOT / "examples" / "complete"
+SOURCE_TABLE = "customers"
+
+
+class PipelineStepFailed(RuntimeError):
+    def __init__(self, step: str, error: str) -> None:
+        super().__init__(f"{step}: {error}")
+        self.step = step
+        self.error = error
+
+
+@dataclass(frozen=True)
+class CatalogTable:
+    name: str
+    location: str
+    columns: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    status: str
+    seconds: float
+    source_rows: int
+    raw_rows: int
+    cleansed_rows: int
+    quarantined_rows: int
+    tables: list[CatalogTable]
+    raw_path: str
+    cleansed_path: str
+    quarantine_path: str
+
+    @property
+    def duplicates_removed(self) -> int:
+        """What job2 dropped as duplicates: its count identity, raw = cleansed + quarantined + duplicates."""
+        return self.raw_rows - self.cleansed_rows - self.quarantined_rows
+
+
+class LocalPipeline:
+    def __init__(self, source_csv: Path, work_dir: Path, name_prefix: str = "demo", time_scale: float = 0.1) -> None:
+        self.source_csv = source_csv
+        self.work_dir = work_dir
+        self.name_prefix = name_prefix
+        self.time_scale = time_scale
+        self.outputs: dict[str, Any] = {}
+        self.postgres: PostgresServer | None = None
+        self._stack = contextlib.ExitStack()
+
+    # ------------------------------------------------------------------ start and stop
+
+    def __enter__(self) -> "LocalPipeline":
+        with self._stack as stack:
+            self.start()
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    def start(self) -> None:
+        """Start PostgreSQL (seeded) and the emulator; `apply` comes next."""
+        self.postgres = self._stack.enter_context(running_postgres())
+        seed_table(self.postgres, SOURCE_TABLE, self.source_csv, integer_columns=("customer_id",))
+        self.endpoint = self._stack.enter_context(emulator.running_emulator())
+        emulator.reset()
+
+    def apply(self) -> None:
+        assert self.postgres is not None
+        workspace = TerraformWorkspace(EXAMPLE, self.work_dir / "terraform")
+        variables = {
+            "local_endpoint": self.endpoint,
+            "name_prefix": self.name_prefix,
+            "source_jdbc_url": self.postgres.jdbc_url,
+            "source_database_username": self.postgres.user,
+            "source_database_password": self.postgres.password,
+        }
+        workspace.init()
+        workspace.apply(variables)
+        self.outputs = workspace.outputs()
+        run_jobs_locally()
+        set_time_scale(self.time_scale)
+
+    # ------------------------------------------------------------------ the pipeline
+
+    def catalog_source(self, timeout_seconds: float = 60) -> CatalogTable:
+        """Run the source crawler once, as a user does before the first run."""
+        glue, crawler = client("glue"), self.outputs["source_crawler_name"]
+        glue.start_crawler(Name=crawler)
+        deadline = time.monotonic() + timeout_seconds
+        while (state := glue.get_crawler(Name=crawler)["Crawler"])["State"] != "READY":
+            if time.monotonic() > deadline:
+                raise PipelineStepFailed("SourceCrawler", f"{crawler} still {state['State']} after {timeout_seconds} s")
+            time.sleep(0.2)
+        last_crawl = state.get("LastCrawl", {})
+        if last_crawl.get("Status") != "SUCCEEDED":
+            raise PipelineStepFailed("SourceCrawler", f"{crawler}: {last_crawl.get('Status')}: {last_crawl.get('ErrorMessage')}")
+        (source,) = [table for table in self.tables() if table.name.startswith("source_")]
+        return source
+
+    def run(
+        self, run_id: str, on_state_entered: Callable[[executions.StateEntered], None] | None = None, timeout_seconds: float = 600
+    ) -> executions.ExecutionRecord:
+        name = f"{run_id}-{int(time.time())}"
+        return executions.run(self.outputs["state_machine_arn"], {"run_id": run_id}, name, timeout_seconds, on_state_entered)
+
+    def kill_source(self) -> None:
+        assert self.postgres is not None
+        self.postgres.kill()
+
+    # ------------------------------------------------------------------ what it produced
+
+    def tables(self) -> list[CatalogTable]:
+        glue = client("glue")
+        tables = [
+            table
+            for page in glue.get_paginator("get_tables").paginate(DatabaseName=self.outputs["database_name"])
+            for table in page["TableList"]
+        ]
+        return [
+            CatalogTable(
+                table["Name"],
+                table["StorageDescriptor"]["Location"],
+                [(column["Name"], column["Type"]) for column in table["StorageDescriptor"]["Columns"] + table.get("PartitionKeys", [])],
+            )
+            for table in sorted(tables, key=lambda table: table["Name"])
+        ]
+
+    def _objects(self, s3_path: str, run_id: str) -> Iterator[bytes]:
+        s3, bucket = client("s3"), self.outputs["bucket_name"]
+        prefix = s3_path.removeprefix(f"s3://{bucket}/")
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"].rsplit("/", 1)[-1]
+                if f"/run_id={run_id}/" in item["Key"] and not name.startswith(("_", ".")):
+                    yield s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+
+    def raw_rows(self, run_id: str) -> list[dict[str, str]]:
+        rows: list[dict[str, str]] = []
+        for content in self._objects(self.outputs["raw_path"], run_id):
+            rows += list(csv.DictReader(io.StringIO(content.decode())))
+        return rows
+
+    def parquet_rows(self, s3_path: str, run_id: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for content in self._objects(s3_path, run_id):
+            rows += pq.read_table(io.BytesIO(content)).to_pylist()
+        return rows
+
+    def source_rows(self) -> int:
+        assert self.postgres is not None
+        connection = self.postgres.connect()
+        try:
+            return int(connection.run(f"SELECT count(*) FROM {SOURCE_TABLE}")[0][0])
+        finally:
+            connection.close()
+
+    def summary(self, record: executions.ExecutionRecord, run_id: str) -> RunSummary:
+        started, ended = record.events[0]["timestamp"], record.events[-1]["timestamp"]
+        return RunSummary(
+            status=record.status,
+            seconds=(ended - started).total_seconds(),
+            source_rows=self.source_rows(),
+            raw_rows=len(self.raw_rows(run_id)),
+            cleansed_rows=len(self.parquet_rows(self.outputs["cleansed_path"], run_id)),
+            quarantined_rows=len(self.parquet_rows(self.outputs["quarantine_path"], run_id)),
+            tables=self.tables(),
+            raw_path=f"{self.outputs['raw_path']}run_id={run_id}/",
+            cleansed_path=self.outputs["cleansed_path"],
+            quarantine_path=f"{self.outputs['quarantine_path']}run_id={run_id}/",
+        )
