@@ -8,7 +8,11 @@ PY := $(VENV)/bin/python
 export TF_CLI_CONFIG_FILE := $(if $(wildcard /opt/tf-plugins),$(CURDIR)/terraform.rc,/dev/null)
 export TF_IN_AUTOMATION := 1
 
-.PHONY: help test lint unit emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
+# Spark reads the demo's PostgreSQL source with Debian's JDBC driver, installed when missing.
+JDBC_DRIVER := /usr/share/java/postgresql.jar
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: help test lint unit demo emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,10 +27,18 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
+$(JDBC_DRIVER):
+	@echo "Installing the PostgreSQL JDBC driver (Debian package libpostgresql-jdbc-java)"
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libpostgresql-jdbc-java || \
+		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libpostgresql-jdbc-java; }
+
 test: lint unit ## static checks, then every test (the emulator is started and stopped as needed)
 
-unit: $(VENV)/.installed ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform on the emulator)
+unit: $(VENV)/.installed $(JDBC_DRIVER) ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform, state machine, end to end)
 	$(PY) -m pytest
+
+demo: $(VENV)/.installed $(JDBC_DRIVER) ## the whole pipeline on this machine, from a real PostgreSQL source (~3 minutes)
+	$(PY) -m local_aws.demo
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, state machine and generated-file checks
 	terraform fmt -check -recursive

@@ -17,9 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-BENCHMARKS = Path(__file__).resolve().parent
-ROOT = BENCHMARKS.parent
-sys.path[:0] = [str(ROOT / "glue_scripts"), str(BENCHMARKS)]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "glue_scripts"), str(ROOT)]
 
 RULES = json.loads((ROOT / "sample_data" / "customer_rules.json").read_text())
 
@@ -145,7 +144,7 @@ def main() -> int:
         engine_main(arguments.engine, arguments.input, arguments.out)
         return 0
 
-    from synthetic_customers import write_customers
+    from local_aws.sample_customers import write_customers
 
     print(
         f"{'rows':>9} {'engine':>7} {'start-up s':>10} {'cleanse s':>9} {'rows/s':>9} {'peak MiB':>8}  cleansed / quarantined / duplicates"

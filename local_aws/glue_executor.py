@@ -96,10 +96,15 @@ class MirroredLocation:
 
 
 def error_message(returncode: int, stderr: str) -> str:
-    """The job's own last error line (a Python or Java exception, or its argument error)."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if ERROR_LINE.match(line)]
-    detail = (errors or lines or ["no output"])[-1]
+    """What went wrong, in one line: the Java exception behind a Py4JJavaError (the one that names
+    the cause, not the root `Caused by`), else the Python exception, else the job's last line (its
+    own argument errors)."""
+    lines = [line for line in stderr.splitlines() if line.strip()] or ["no output"]
+    last_traceback = max((index for index, line in enumerate(lines) if line.startswith("Traceback")), default=-1)
+    tail = lines[last_traceback + 1 :]
+    java_errors = [line[2:] for line in tail if line.startswith(": ") and ERROR_LINE.match(line[2:])]
+    python_errors = [line for line in tail if ERROR_LINE.match(line) and not line.startswith(("Caused by", ": "))]
+    detail = java_errors[0] if java_errors else python_errors[-1] if python_errors else lines[-1]
     return f"exited with status {returncode}: {detail[:1500]}"
 
 

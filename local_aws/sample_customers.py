@@ -1,5 +1,6 @@
-"""Synthetic customers CSV for the cleansing benchmark: a share of dirty rows (the kinds the
-rules catch) and of duplicates (exact copies and older versions of a key), from a fixed seed."""
+"""Synthetic customers CSV, the demo's source and the cleansing benchmark's input: a share of dirty
+rows (the kinds the rules catch) and of duplicates (exact copies and older versions of a key), from a
+fixed seed."""
 
 import csv
 import random

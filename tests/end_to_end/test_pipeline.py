@@ -1,0 +1,154 @@
+"""The whole pipeline as `make demo` runs it, on the dirty customers sample: PostgreSQL -> job1 over
+JDBC on local Spark -> raw CSV in the emulator's S3 -> crawler1 -> job2 -> cleansed Parquet and
+quarantine -> crawler2, checked row by row; a rerun of the same run id; and the demo command
+itself when its source dies mid-run."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_aws import emulator
+from local_aws.local_pipeline import LocalPipeline
+from local_aws.terraform import PROJECT_ROOT
+from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
+
+pytestmark = [pytest.mark.terraform, pytest.mark.spark]
+
+SAMPLE = PROJECT_ROOT / "sample_data" / "customers_dirty.csv"
+RUN_ID = "e2e-1"
+SAMPLE_COLUMNS = SAMPLE.read_text().splitlines()[0].split(",")
+HAPPY_PATH = [
+    "ResolveRunId",
+    "UseGivenRunId",
+    "LoadSettings",
+    "RunRawJob",
+    "StartRawCrawler",
+    "ResetRawCrawlerPolls",
+    "CheckRawCrawlerPollLimit",
+    "CountRawCrawlerPoll",
+    "WaitForRawCrawler",
+    "GetRawCrawlerStatus",
+    "IsRawCrawlerDone",
+    "RunCleanseJob",
+    "StartCleansedCrawler",
+    "ResetCleansedCrawlerPolls",
+    "CheckCleansedCrawlerPollLimit",
+    "CountCleansedCrawlerPoll",
+    "WaitForCleansedCrawler",
+    "GetCleansedCrawlerStatus",
+    "IsCleansedCrawlerDone",
+    "SummarizeRun",
+]
+
+
+@pytest.fixture(scope="module")
+def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
+    with LocalPipeline(SAMPLE, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e") as local_pipeline:
+        local_pipeline.apply()
+        local_pipeline.catalog_source()
+        yield local_pipeline
+    emulator.reset()
+
+
+@pytest.fixture(scope="module")
+def first_run(pipeline: LocalPipeline) -> Any:
+    return pipeline.run(RUN_ID)
+
+
+def cleansed(pipeline: LocalPipeline) -> list[tuple[Any, ...]]:
+    rows = pipeline.parquet_rows(pipeline.outputs["cleansed_path"], RUN_ID)
+    return sorted(tuple(row[column] for column in SAMPLE_COLUMNS) for row in rows)
+
+
+def quarantined(pipeline: LocalPipeline) -> list[tuple[Any, ...]]:
+    rows = pipeline.parquet_rows(pipeline.outputs["quarantine_path"], RUN_ID)
+    return sorted(((row["customer_id"], row["_reject_reason"]) for row in rows), key=repr)
+
+
+def test_the_run_takes_the_happy_path(first_run: Any) -> None:
+    assert (first_run.status, first_run.error) == ("SUCCEEDED", None)
+    assert first_run.states_entered == HAPPY_PATH
+
+
+def test_the_cleansed_parquet_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
+    assert cleansed(pipeline) == EXPECTED_CLEANSED
+
+
+def test_the_quarantine_holds_exactly_the_dirty_rows_with_their_reasons(pipeline: LocalPipeline, first_run: Any) -> None:
+    assert quarantined(pipeline) == sorted(EXPECTED_QUARANTINE, key=repr)
+
+
+def test_raw_holds_every_source_row(pipeline: LocalPipeline, first_run: Any) -> None:
+    raw = pipeline.raw_rows(RUN_ID)
+    assert len(raw) == pipeline.source_rows() == 10
+    assert list(raw[0]) == SAMPLE_COLUMNS
+
+
+def test_the_three_catalog_tables_have_the_right_columns_and_locations(pipeline: LocalPipeline, first_run: Any) -> None:
+    bucket = pipeline.outputs["bucket_name"]
+    tables = {table.name: table for table in pipeline.tables()}
+
+    assert sorted(tables) == ["cleansed_customers", "raw_customers", "source_sales_public_customers"]
+    source, raw, cleansed_table = tables["source_sales_public_customers"], tables["raw_customers"], tables["cleansed_customers"]
+    assert source.location == "sales.public.customers"
+    assert source.columns == [("customer_id", "int"), *[(column, "string") for column in SAMPLE_COLUMNS[1:]]]
+    assert raw.location == f"s3://{bucket}/raw/customers/"
+    assert raw.columns == [("customer_id", "bigint"), *[(column, "string") for column in SAMPLE_COLUMNS[1:]], ("run_id", "string")]
+    assert cleansed_table.location == f"s3://{bucket}/cleansed/customers/"
+    assert cleansed_table.columns == [
+        ("customer_id", "int"),
+        ("first_name", "string"),
+        ("last_name", "string"),
+        ("email", "string"),
+        ("signup_date", "date"),
+        ("updated_at", "timestamp"),
+        ("balance", "decimal(12,2)"),
+        ("is_active", "boolean"),
+        ("country", "string"),
+        ("notes", "string"),
+        ("ingestion_date", "string"),
+        ("run_id", "string"),
+    ]
+
+
+def test_a_second_run_with_the_same_run_id_leaves_the_same_outputs(pipeline: LocalPipeline, first_run: Any) -> None:
+    rerun = pipeline.run(RUN_ID)
+
+    assert rerun.status == "SUCCEEDED"
+    assert cleansed(pipeline) == EXPECTED_CLEANSED
+    assert quarantined(pipeline) == sorted(EXPECTED_QUARANTINE, key=repr)
+    assert len(pipeline.raw_rows(RUN_ID)) == 10
+
+
+def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(tmp_path: Path) -> None:
+    port = "4599"  # an emulator of its own, which the demo must stop
+    postgres_dirs_before = set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*"))
+
+    demo = subprocess.run(
+        [sys.executable, "-m", "local_aws.demo", "--rows", "20", "--run-id", "dies", "--kill-source-during-job1"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "LOCAL_AWS_PORT": port},
+        timeout=600,
+        check=False,
+    )
+
+    assert demo.returncode == 1, demo.stdout + demo.stderr
+    progress = [line.split(" s  ", 1)[1] for line in demo.stdout.splitlines() if " s  " in line and line.startswith("  ")]
+    assert progress[-4:] == ["RunRawJob", "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
+    last_lines = demo.stderr.strip().splitlines()[-2:]
+    assert last_lines[0] == "The pipeline failed at RunRawJob:"
+    assert last_lines[1].startswith(
+        "  JobFailed: RunRawJob failed: Job demo-extract-to-raw ended with States.TaskFailed: "
+        "exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:"
+    )
+    assert "refused" in last_lines[1]
+    assert not emulator.is_up(int(port))
+    assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before
