@@ -10,7 +10,6 @@ Scenarios plan the outcome and duration of a crawler's next crawls with `plan_cr
 
 import os
 import threading
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -22,6 +21,7 @@ from moto.glue.models import FakeCrawler
 from local_aws.clients import REGION
 from local_aws.clock import CLOCK
 from local_aws.jdbc_catalog import catalog_jdbc_target
+from local_aws.plan_queues import PlanQueues
 from local_aws.schema_inference import catalog_s3_target
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
@@ -41,25 +41,16 @@ class CrawlPlan:
             raise ValueError("running_seconds and stopping_seconds cannot be negative.")
 
 
-_plans: dict[str, deque[CrawlPlan]] = {}
-_plans_lock = threading.Lock()
+_plans = PlanQueues(CrawlPlan)
 
 
 def plan_crawls(crawler_name: str, plans: list[CrawlPlan]) -> None:
     """The next crawls of `crawler_name` follow `plans` in order; later ones use CrawlPlan's defaults."""
-    with _plans_lock:
-        _plans[crawler_name] = deque(plans)
+    _plans.plan(crawler_name, plans)
 
 
 def forget_plans() -> None:
-    with _plans_lock:
-        _plans.clear()
-
-
-def _next_plan(crawler_name: str) -> CrawlPlan:
-    with _plans_lock:
-        queue = _plans.get(crawler_name)
-        return queue.popleft() if queue else CrawlPlan()
+    _plans.forget()
 
 
 def _aws_client(service: str) -> Any:
@@ -131,7 +122,7 @@ def _start_crawler(self: FakeCrawler) -> None:
     crawls = _emulated_crawls(self)
     if crawls and crawls[-1].status not in FINISHED:
         raise CrawlerRunningException(f"Crawler with name {self.name} has already started")
-    _crawls[self] = [*crawls, EmulatedCrawl(self, _next_plan(self.name))]
+    _crawls[self] = [*crawls, EmulatedCrawl(self, _plans.next(self.name))]
 
 
 def _status(self: FakeCrawler) -> str:

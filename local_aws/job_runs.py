@@ -9,7 +9,6 @@ A plan can also refuse the start itself, as Glue does with ConcurrentRunsExceede
 """
 
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from moto.glue.exceptions import GlueClientError
 from moto.glue.models import FakeJob, FakeJobRun
 
 from local_aws.clock import CLOCK
+from local_aws.plan_queues import PlanQueues
 
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
@@ -54,15 +54,13 @@ class JobRunResult:
 
 JobExecutor = Callable[[JobRunRequest], JobRunResult]
 
-_plans: dict[str, deque[JobRunPlan]] = {}
+_plans = PlanQueues(JobRunPlan)
 _executor: JobExecutor | None = None
-_lock = threading.Lock()
 
 
 def plan_job_runs(job_name: str, plans: list[JobRunPlan]) -> None:
     """The next runs of `job_name` follow `plans` in order; later ones use JobRunPlan's defaults."""
-    with _lock:
-        _plans[job_name] = deque(plans)
+    _plans.plan(job_name, plans)
 
 
 def use_executor(executor: JobExecutor | None) -> None:
@@ -72,14 +70,7 @@ def use_executor(executor: JobExecutor | None) -> None:
 
 
 def forget_plans() -> None:
-    with _lock:
-        _plans.clear()
-
-
-def _next_plan(job_name: str) -> JobRunPlan:
-    with _lock:
-        queue = _plans.get(job_name)
-        return queue.popleft() if queue else JobRunPlan()
+    _plans.forget()
 
 
 class EmulatedJobRun:
@@ -128,7 +119,7 @@ _moto_job_run_as_dict = FakeJobRun.as_dict
 
 
 def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
-    plan = _next_plan(self.name)
+    plan = _plans.next(self.name)
     if plan.start_error:
         raise GlueClientError(plan.start_error, f"Job {self.name}: {plan.start_error} (planned by the scenario)")
     run_id = _moto_start_job_run(self, **kwargs)

@@ -1,19 +1,12 @@
 """Starting, reusing and stopping the emulator."""
 
 import re
-import socket
 
 import pytest
 
 from local_aws import emulator
 from local_aws.clients import client
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from local_aws.postgres import free_port
 
 
 def test_emulator_starts_answers_and_stops_on_its_own_port() -> None:
@@ -32,5 +25,5 @@ def test_an_emulator_already_up_is_reused_and_left_running(emulator_endpoint: st
 
 
 def test_starting_on_a_busy_port_says_so(emulator_endpoint: str) -> None:
-    with pytest.raises(emulator.EmulatorError, match=re.escape("Something already answers on http://127.0.0.1:4566")):
+    with pytest.raises(emulator.EmulatorError, match=re.escape(f"Something already answers on {emulator_endpoint}")):
         emulator.start()
