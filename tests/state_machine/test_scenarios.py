@@ -16,8 +16,9 @@ from tests.state_machine.pipeline_support import DeployedPipeline, notifications
 pytestmark = pytest.mark.terraform
 
 START = ["ResolveRunId", "UseGivenRunId", "LoadSettings", "RunRawJob"]
-# A crawl RUNNING for 40 s and STOPPING for 10 s is seen READY at the 4th poll of 5, 10, 20, 30 s.
-QUICK_CRAWL = CrawlPlan(running_seconds=40, stopping_seconds=10)
+# A crawl RUNNING for 45 s and STOPPING for 10 s is seen RUNNING at 5, 15 and 35 s, and READY at
+# 65 s: the 4th poll of 5, 10, 20, 30 s, with 10 s to spare for the real time the polls take.
+QUICK_CRAWL = CrawlPlan(running_seconds=45, stopping_seconds=10)
 QUICK_CRAWL_POLLS = 4
 QUICK_JOB = JobRunPlan(starting_seconds=5, running_seconds=60)
 
