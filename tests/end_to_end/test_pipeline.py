@@ -4,6 +4,7 @@ quarantine -> crawler2, checked row by row; a rerun of the same run id; and the 
 itself when its source dies mid-run."""
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -150,5 +151,29 @@ def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(tmp_path: Pat
         "exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:"
     )
     assert "refused" in last_lines[1]
+    assert not emulator.is_up(int(port))
+    assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before
+
+
+def test_the_demo_cleans_up_when_interrupted(tmp_path: Path) -> None:
+    port = "4598"
+    postgres_dirs_before = set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*"))
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "local_aws.demo", "--rows", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "LOCAL_AWS_PORT": port},
+    )
+    assert demo.stdout is not None
+    for line in demo.stdout:
+        if line.startswith("== terraform apply"):
+            break
+    demo.send_signal(signal.SIGINT)  # what Ctrl-C does, mid-apply
+    stdout, stderr = demo.communicate(timeout=120)
+
+    assert demo.returncode == 130, stdout + stderr
+    assert "Interrupted: everything the demo started has been stopped." in stderr
     assert not emulator.is_up(int(port))
     assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before

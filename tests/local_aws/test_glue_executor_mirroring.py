@@ -1,0 +1,60 @@
+"""A local job run works on a copy of its S3 locations; what it leaves there is mirrored back:
+new and changed files uploaded, files it deleted removed, its own scratch files left out."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_aws.clients import client
+from local_aws.glue_executor import MirroredLocation
+
+BUCKET = "mirror-lake"
+
+
+@pytest.fixture
+def s3(clean_emulator: str) -> Any:
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    for key, body in {
+        "cleansed/customers/run_id=r1/part-0.parquet": b"run 1",
+        "cleansed/customers/run_id=r2/part-0.parquet": b"run 2, old",
+        "cleansed/orders/run_id=r1/part-0.parquet": b"another table",
+    }.items():
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+    return s3
+
+
+def keys_and_bodies(s3: Any) -> dict[str, bytes]:
+    listed = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    return {item["Key"]: s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read() for item in listed}
+
+
+def test_a_folder_is_downloaded_and_what_the_job_changed_is_mirrored_back(s3: Any, tmp_path: Path) -> None:
+    location = MirroredLocation(s3, f"s3://{BUCKET}/cleansed/customers/", tmp_path)
+    local = Path(location.local_argument)
+    assert sorted(path.relative_to(local).as_posix() for path in local.rglob("*") if path.is_file()) == [
+        "run_id=r1/part-0.parquet",
+        "run_id=r2/part-0.parquet",
+    ]
+
+    # What job2 does on a rerun of r2: delete the run's folder, write new part files (and Hadoop's own).
+    (local / "run_id=r2" / "part-0.parquet").unlink()
+    (local / "run_id=r2" / "part-7.parquet").write_bytes(b"run 2, new")
+    (local / "run_id=r2" / ".part-7.parquet.crc").write_bytes(b"checksum")
+    (local / "_SUCCESS").write_bytes(b"")
+    location.mirror_back()
+
+    assert keys_and_bodies(s3) == {
+        "cleansed/customers/run_id=r1/part-0.parquet": b"run 1",
+        "cleansed/customers/run_id=r2/part-7.parquet": b"run 2, new",
+        "cleansed/orders/run_id=r1/part-0.parquet": b"another table",
+    }
+
+
+def test_a_location_that_does_not_exist_yet_is_created_by_the_run(s3: Any, tmp_path: Path) -> None:
+    location = MirroredLocation(s3, f"s3://{BUCKET}/raw/customers/run_id=r3/", tmp_path)
+    (Path(location.local_argument) / "part-0.csv").write_bytes(b"customer_id\n1\n")
+    location.mirror_back()
+
+    assert keys_and_bodies(s3)["raw/customers/run_id=r3/part-0.csv"] == b"customer_id\n1\n"
