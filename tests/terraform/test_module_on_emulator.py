@@ -129,10 +129,15 @@ def test_jobs_run_the_uploaded_scripts_with_their_arguments(default_stack: Appli
         assert job["ExecutionClass"] == "STANDARD"
         assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
         assert job["DefaultArguments"]["--extra-py-files"] == ",".join(
-            f"s3://{bucket}/scripts/etl-default/{name}" for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py")
+            f"s3://{bucket}/scripts/etl-default/{name}"
+            for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py", "local_catalog.py")
         )
     assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
     assert raw_job["DefaultArguments"]["--source_table"] == "source_customers"
+    # A run started by hand writes and reads a `manual` run folder; the state machine passes each run its own.
+    assert raw_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
+    assert cleanse_job["DefaultArguments"]["--input_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
+    assert cleanse_job["DefaultArguments"]["--run_id"] == "manual"
     assert cleanse_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/cleanse_to_parquet.py"
     assert cleanse_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/cleansed/customers/"
     assert cleanse_job["DefaultArguments"]["--quarantine_path"] == f"s3://{bucket}/quarantine/customers/"
