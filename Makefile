@@ -37,7 +37,7 @@ test: lint unit ## static checks, then every test (the emulator is started and s
 unit: $(VENV)/.installed $(JDBC_DRIVER) ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform, state machine, end to end)
 	$(PY) -m pytest
 
-demo: $(VENV)/.installed $(JDBC_DRIVER) ## the whole pipeline on this machine, from a real PostgreSQL source (~3 minutes)
+demo: $(VENV)/.installed $(JDBC_DRIVER) ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
 	$(PY) -m local_aws.demo
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, state machine and generated-file checks
