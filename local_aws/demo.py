@@ -88,13 +88,10 @@ def copy_outputs(pipeline: LocalPipeline, run_id: str) -> Path:
     target = OUTPUT_DIR / run_id
     shutil.rmtree(target, ignore_errors=True)
     for name in ("raw_path", "cleansed_path", "quarantine_path"):
-        prefix = pipeline.outputs[name].removeprefix(f"s3://{bucket}/")
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            for item in page.get("Contents", []):
-                if f"/run_id={run_id}/" in item["Key"]:
-                    local = target / item["Key"]
-                    local.parent.mkdir(parents=True, exist_ok=True)
-                    s3.download_file(bucket, item["Key"], str(local))
+        for key in pipeline.run_keys(pipeline.outputs[name], run_id):
+            local = target / key
+            local.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, key, str(local))
     return target
 
 

@@ -151,14 +151,20 @@ class LocalPipeline:
             for table in sorted(tables, key=lambda table: table["Name"])
         ]
 
-    def _objects(self, s3_path: str, run_id: str) -> Iterator[bytes]:
-        s3, bucket = client("s3"), self.outputs["bucket_name"]
+    def run_keys(self, s3_path: str, run_id: str) -> Iterator[str]:
+        """The keys of the data files `run_id` wrote under `s3_path`."""
+        bucket = self.outputs["bucket_name"]
         prefix = s3_path.removeprefix(f"s3://{bucket}/")
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for page in client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 name = item["Key"].rsplit("/", 1)[-1]
                 if f"/run_id={run_id}/" in item["Key"] and not name.startswith(("_", ".")):
-                    yield s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+                    yield item["Key"]
+
+    def _objects(self, s3_path: str, run_id: str) -> Iterator[bytes]:
+        s3, bucket = client("s3"), self.outputs["bucket_name"]
+        for key in self.run_keys(s3_path, run_id):
+            yield s3.get_object(Bucket=bucket, Key=key)["Body"].read()
 
     def raw_rows(self, run_id: str) -> list[dict[str, str]]:
         rows: list[dict[str, str]] = []

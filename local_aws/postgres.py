@@ -85,7 +85,10 @@ def running_postgres(database: str = "sales", user: str = "etl_reader") -> Itera
         if os.geteuid() == 0:
             shutil.chown(root, SERVER_USER)
         password_file = root / "superuser-password"
-        _run(["sh", "-c", f"umask 077 && printf %s '{server.superuser_password}' > {password_file}"])
+        password_file.write_text(server.superuser_password)
+        password_file.chmod(0o600)
+        if os.geteuid() == 0:
+            shutil.chown(password_file, SERVER_USER)
         _run(["initdb", "-D", str(root / "data"), "-U", SUPERUSER, "--auth=scram-sha-256", f"--pwfile={password_file}", "-E", "UTF8"])
         options = f"-p {server.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} -c fsync=off"
         _pg_ctl(root, "-o", options, "-l", str(root / "server.log"), "-w", "-t", "30", "start")
