@@ -16,6 +16,11 @@ def configured_port() -> int:
     return int(os.environ.get("LOCAL_AWS_PORT", DEFAULT_PORT))
 
 
+def own_port() -> int:
+    """Inside the emulator process, its own port (`serve` sets MOTO_PORT, which moto reads too)."""
+    return int(os.environ.get("MOTO_PORT", DEFAULT_PORT))
+
+
 def endpoint_url(port: int | None = None) -> str:
     return f"http://127.0.0.1:{port or configured_port()}"
 

@@ -8,17 +8,15 @@ describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) 
 Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
 """
 
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import boto3
 from moto.glue.exceptions import CrawlerRunningException
 from moto.glue.models import FakeCrawler
 
-from local_aws.clients import REGION
+from local_aws.clients import client, own_port
 from local_aws.clock import CLOCK
 from local_aws.jdbc_catalog import catalog_jdbc_target
 from local_aws.plan_queues import PlanQueues
@@ -51,16 +49,6 @@ def plan_crawls(crawler_name: str, plans: list[CrawlPlan]) -> None:
 
 def forget_plans() -> None:
     _plans.forget()
-
-
-def _aws_client(service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '4566')}",
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
 
 
 class EmulatedCrawl:
@@ -103,11 +91,11 @@ class EmulatedCrawl:
 
     def _write_catalog(self) -> None:
         targets = self.crawler.targets or {}
-        glue, prefix = _aws_client("glue"), self.crawler.table_prefix or ""
+        glue, prefix = client("glue", own_port()), self.crawler.table_prefix or ""
         for target in targets.get("S3Targets", []):
-            catalog_s3_target(glue, _aws_client("s3"), self.crawler.database_name, target["Path"], prefix)
+            catalog_s3_target(glue, client("s3", own_port()), self.crawler.database_name, target["Path"], prefix)
         for target in targets.get("JdbcTargets", []):
-            catalog_jdbc_target(glue, _aws_client("secretsmanager"), self.crawler.database_name, target, prefix)
+            catalog_jdbc_target(glue, client("secretsmanager", own_port()), self.crawler.database_name, target, prefix)
 
 
 # Emulated crawls are kept beside moto's crawler objects, and vanish with them on reset.

@@ -18,9 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import boto3
-
-from local_aws.clients import REGION, emulator_environment
+from local_aws.clients import client, emulator_environment, own_port
 from local_aws.job_runs import JobRunRequest, JobRunResult
 
 JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
@@ -28,13 +26,6 @@ JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
 GLUE_ONLY_ARGUMENTS = ("--extra-py-files", "--TempDir")
 RUN_TIMEOUT_SECONDS = 1800
 ERROR_LINE = re.compile(r"^\S.*(Error|Exception)\b.*")
-
-
-def _s3() -> Any:
-    port = os.environ.get("MOTO_PORT", "4566")
-    return boto3.client(
-        "s3", endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test"
-    )
 
 
 def split_s3_path(path: str) -> tuple[str, str]:
@@ -112,7 +103,7 @@ class LocalGlueExecutor:
     """A `local_aws.job_runs.JobExecutor` that runs the job's script on local Spark."""
 
     def __call__(self, request: JobRunRequest) -> JobRunResult:
-        s3 = _s3()
+        s3 = client("s3", own_port())
         scratch = Path(tempfile.mkdtemp(prefix=f"local-glue-{request.job_name}-"))
         try:
             scripts = scratch / "scripts"
@@ -147,10 +138,9 @@ class LocalGlueExecutor:
 
     @staticmethod
     def _environment(scripts: Path) -> dict[str, str]:
-        port = int(os.environ.get("MOTO_PORT", "4566"))
         return {
             **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
-            **emulator_environment(port),
+            **emulator_environment(own_port()),
             "PYTHONPATH": str(scripts),
             "PYSPARK_PYTHON": sys.executable,
             "LOCAL_SPARK_JARS": ",".join(str(jar) for jar in JDBC_DRIVER_JARS if jar.exists()),

@@ -24,7 +24,7 @@ from typing import Any
 from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import LambdaFunction
 
-from local_aws.clients import emulator_environment
+from local_aws.clients import emulator_environment, own_port
 
 UNPACKED_CODE = Path(tempfile.gettempdir()) / "local-aws-lambda-code"
 
@@ -92,10 +92,9 @@ def unpacked_code(function: LambdaFunction) -> Path:
 
 def run_handler(function: LambdaFunction, event: Any) -> tuple[str, bool, str]:
     """Invoke the function's handler on `event`: (payload, errored, log output)."""
-    port = int(os.environ.get("MOTO_PORT", "4566"))
     environment = {
         "PATH": os.environ.get("PATH", ""),
-        **emulator_environment(port),
+        **emulator_environment(own_port()),
         **(function.environment_vars or {}),
         "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
         "PYTHONPATH": str(unpacked_code(function)),
