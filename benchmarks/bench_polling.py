@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from local_aws import emulator, executions  # noqa: E402
-from local_aws.clients import client  # noqa: E402
+from local_aws.clients import client, region_of  # noqa: E402
 from local_aws.control import plan_crawls, plan_job_runs, set_time_scale  # noqa: E402
 from local_aws.crawler_emulation import CrawlPlan  # noqa: E402
 from local_aws.job_runs import JobRunPlan  # noqa: E402
@@ -59,7 +59,7 @@ def deploy(work_dir: Path, endpoint: str) -> dict[str, Any]:
 
 
 def put_crawlable_files(outputs: dict[str, Any]) -> None:
-    s3, bucket = client("s3"), outputs["bucket_name"]
+    s3, bucket = client("s3", region=region_of(outputs["state_machine_arn"])), outputs["bucket_name"]
     raw_prefix = outputs["raw_path"].removeprefix(f"s3://{bucket}/")
     s3.put_object(Bucket=bucket, Key=f"{raw_prefix}run_id=bench/part-00000.csv", Body=b"customer_id,email\n1,ada@example.com\n")
     parquet = io.BytesIO()
@@ -80,7 +80,7 @@ def create_classic_machine(outputs: dict[str, Any]) -> str:
     definition = CLASSIC_DEFINITION.read_text()
     for name, value in placeholders.items():
         definition = definition.replace(f"${{{name}}}", value)
-    arn: str = client("stepfunctions").create_state_machine(
+    arn: str = client("stepfunctions", region=region_of(outputs["state_machine_arn"])).create_state_machine(
         name="bench-classic-fixed-5s", definition=definition, roleArn=outputs["role_arns"]["state_machine"]
     )["stateMachineArn"]
     return arn
@@ -134,7 +134,6 @@ def main() -> int:
     parser.add_argument("--crawl-seconds", type=int, nargs="+", default=[60, 300, 900])
     arguments = parser.parse_args()
     with emulator.running_emulator() as endpoint, tempfile.TemporaryDirectory() as work_dir:
-        emulator.reset()
         outputs = deploy(Path(work_dir), endpoint)
         put_crawlable_files(outputs)
         machines = {"module": outputs["state_machine_arn"], "classic 5 s": create_classic_machine(outputs)}
@@ -142,7 +141,6 @@ def main() -> int:
         results = [
             measure(machine, arn, outputs, crawl_seconds) for crawl_seconds in arguments.crawl_seconds for machine, arn in machines.items()
         ]
-        emulator.reset()
     print_figures(results)
     return 0
 

@@ -1,7 +1,8 @@
 """The local AWS stack the project's tests and demo run on, with no AWS account and no Docker.
 
-- `local_aws.emulator`: start, reuse and stop the AWS emulator on 127.0.0.1:4566
-  (`python -m local_aws.emulator up|down|status|serve`).
+- `local_aws.emulator`: start and stop an AWS emulator of one's own on a free port (or 4566 with
+  `python -m local_aws.emulator up|down|status|serve`).
+- `local_aws.iam`: IAM judged as AWS judges it, for every component acting under its role.
 - `local_aws.gap_fills`: the AWS API calls the emulator (moto) lacks, filled in its process.
 - `local_aws.interpreter_fixes`: the `.sync` fix to moto's Step Functions interpreter, and its
   waits on the emulated clock.

@@ -10,6 +10,7 @@ from moto.moto_api._internal import urls as moto_api_urls
 
 from local_aws import crawler_emulation, job_runs, lambda_executor
 from local_aws.clock import CLOCK
+from local_aws.iam.service_roles import forget_credentials
 
 Response = tuple[int, dict[str, str], str]
 
@@ -74,6 +75,7 @@ def _reset(body: dict[str, Any]) -> dict[str, Any]:
     job_runs.forget_plans()
     lambda_executor.forget_throttles()
     job_runs.use_executor(None)
+    forget_credentials()
     CLOCK.reset()
     return {"reset": True}
 

@@ -18,6 +18,7 @@ from moto.glue.models import FakeCrawler
 
 from local_aws.clients import client, own_port
 from local_aws.clock import CLOCK
+from local_aws.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
 from local_aws.jdbc_catalog import catalog_jdbc_target
 from local_aws.plan_queues import PlanQueues
 from local_aws.schema_inference import catalog_s3_target
@@ -83,6 +84,9 @@ class EmulatedCrawl:
                 if outcome == "SUCCEEDED":
                     try:
                         self._write_catalog()
+                    except RoleNotAssumable:
+                        # Glue's own words when it cannot assume a crawler's role.
+                        outcome, message = "FAILED", "Service is unable to assume provided role. Please verify role's TrustPolicy"
                     except Exception as error:  # a real crawl reports any failure as its own ErrorMessage
                         outcome, message = "FAILED", f"{type(error).__name__}: {error}"
                 self.error_message = message if outcome == "FAILED" else None
@@ -90,12 +94,19 @@ class EmulatedCrawl:
             return self._outcome
 
     def _write_catalog(self) -> None:
+        """Read the targets and write the catalog in the crawler's region, under the crawler's role."""
+        backend = self.crawler.backend
+        credentials = assume_role_as_service(role_arn_of(self.crawler.role, backend), "glue.amazonaws.com", backend.region_name)
+
+        def role_client(service: str) -> Any:
+            return client(service, own_port(), credentials=credentials.client_arguments())
+
         targets = self.crawler.targets or {}
-        glue, prefix = client("glue", own_port()), self.crawler.table_prefix or ""
+        glue, prefix = role_client("glue"), self.crawler.table_prefix or ""
         for target in targets.get("S3Targets", []):
-            catalog_s3_target(glue, client("s3", own_port()), self.crawler.database_name, target["Path"], prefix)
+            catalog_s3_target(glue, role_client("s3"), self.crawler.database_name, target["Path"], prefix)
         for target in targets.get("JdbcTargets", []):
-            catalog_jdbc_target(glue, client("secretsmanager", own_port()), self.crawler.database_name, target, prefix)
+            catalog_jdbc_target(glue, role_client("secretsmanager"), self.crawler.database_name, target, prefix)
 
 
 # Emulated crawls are kept beside moto's crawler objects, and vanish with them on reset.

@@ -23,7 +23,6 @@ from pathlib import Path
 from types import FrameType
 
 from local_aws import executions
-from local_aws.clients import client
 from local_aws.emulator import EmulatorError
 from local_aws.executions import ExecutionStillRunning
 from local_aws.local_pipeline import LocalPipeline, PipelineStepFailed, RunSummary
@@ -84,7 +83,7 @@ def readable_cause(cause: str) -> str:
 
 def copy_outputs(pipeline: LocalPipeline, run_id: str) -> Path:
     """Copy this run's raw, cleansed and quarantined files out of the emulator before it stops."""
-    s3, bucket = client("s3"), pipeline.outputs["bucket_name"]
+    s3, bucket = pipeline.client("s3"), pipeline.outputs["bucket_name"]
     target = OUTPUT_DIR / run_id
     shutil.rmtree(target, ignore_errors=True)
     for name in ("raw_path", "cleansed_path", "quarantine_path"):

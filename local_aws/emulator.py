@@ -1,13 +1,15 @@
-"""Starts, reuses and stops the local AWS emulator: moto in server mode on 127.0.0.1:4566
-(the LocalStack port), with the gap fills of `local_aws.gap_fills`.
+"""Starts and stops the local AWS emulator: moto in server mode on 127.0.0.1 with the gap fills of
+`local_aws.gap_fills`, IAM enforced (`local_aws.iam`), and the executors of the project's real code.
+`make emulator-up` keeps one on port 4566 (the LocalStack port) for manual use.
 
     python -m local_aws.emulator up      # start in the background (no-op when already up)
     python -m local_aws.emulator down    # stop what `up` started
     python -m local_aws.emulator status
     python -m local_aws.emulator serve   # run in the foreground
 
-From Python, `running_emulator()` yields an endpoint, reusing an emulator that is already up
-and stopping only one it started itself.
+From Python, `running_emulator()` starts an emulator of its own on a free port (one emulator per
+test session, demo or benchmark), makes it this process's emulator (LOCAL_AWS_PORT) while it runs,
+and stops it: nothing reuses or resets an emulator it did not start.
 """
 
 import argparse
@@ -23,7 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from local_aws.clients import configured_port, endpoint_url
+from local_aws.clients import configured_port, endpoint_url, free_port
 
 STATE_DIR = Path(__file__).resolve().parent.parent / ".local"
 START_TIMEOUT_SECONDS = 60
@@ -108,15 +110,19 @@ def stop(port: int | None = None) -> bool:
 
 @contextlib.contextmanager
 def running_emulator(port: int | None = None) -> Iterator[str]:
-    """Yield the endpoint of a running emulator: the one already up, or one started (and stopped) here."""
-    port = port or configured_port()
-    if is_up(port):
-        yield endpoint_url(port)
-        return
+    """Start an emulator on `port` (a free one by default), yield its endpoint with LOCAL_AWS_PORT
+    pointing at it, and stop it on the way out."""
+    port = port or free_port()
     process = start(port)
+    previous_port = os.environ.get("LOCAL_AWS_PORT")
+    os.environ["LOCAL_AWS_PORT"] = str(port)
     try:
         yield endpoint_url(port)
     finally:
+        if previous_port is None:
+            os.environ.pop("LOCAL_AWS_PORT", None)
+        else:
+            os.environ["LOCAL_AWS_PORT"] = previous_port
         _pid_file(port).unlink(missing_ok=True)
         process.terminate()
         process.wait(timeout=10)
@@ -132,6 +138,7 @@ def serve(port: int) -> None:
     from local_aws.control_routes import register_control_routes
     from local_aws.crawler_emulation import emulate_crawlers
     from local_aws.gap_fills import apply_gap_fills
+    from local_aws.iam.enforcement import enforce_iam
     from local_aws.interpreter_fixes import apply_interpreter_fixes
     from local_aws.job_runs import emulate_job_runs
     from local_aws.lambda_executor import execute_lambdas
@@ -142,6 +149,7 @@ def serve(port: int) -> None:
     emulate_crawlers()
     emulate_job_runs()
     execute_lambdas()
+    enforce_iam()
     register_control_routes()
 
     stopped = threading.Event()

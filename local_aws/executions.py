@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from local_aws.clients import client
+from local_aws.clients import client, region_of
 
 TERMINAL_STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
@@ -53,8 +53,13 @@ def _is_lambda_task_scheduled(event: dict[str, Any]) -> bool:
     return event["type"] == "TaskScheduled" and details.get("resourceType") == "lambda"
 
 
+def _stepfunctions(arn: str) -> Any:
+    """Step Functions in the region of the state machine or execution `arn`."""
+    return client("stepfunctions", region=region_of(arn))
+
+
 def history(execution_arn: str) -> list[dict[str, Any]]:
-    sfn = client("stepfunctions")
+    sfn = _stepfunctions(execution_arn)
     events: list[dict[str, Any]] = []
     for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn):
         events.extend(page["events"])
@@ -64,13 +69,13 @@ def history(execution_arn: str) -> list[dict[str, Any]]:
 def start(state_machine_arn: str, execution_input: dict[str, Any] | str, name: str) -> str:
     """Start an execution; `execution_input` as a dict, or a string sent as it is."""
     body = execution_input if isinstance(execution_input, str) else json.dumps(execution_input)
-    arn: str = client("stepfunctions").start_execution(stateMachineArn=state_machine_arn, name=name, input=body)["executionArn"]
+    arn: str = _stepfunctions(state_machine_arn).start_execution(stateMachineArn=state_machine_arn, name=name, input=body)["executionArn"]
     return arn
 
 
 def follow(execution_arn: str, timeout_seconds: float, poll_seconds: float = 0.1) -> Iterator[StateEntered]:
     """Yield each state as the execution enters it, until the execution ends."""
-    sfn = client("stepfunctions")
+    sfn = _stepfunctions(execution_arn)
     deadline = time.monotonic() + timeout_seconds
     seen = 0
     started_at: Any = None
@@ -93,7 +98,7 @@ def follow(execution_arn: str, timeout_seconds: float, poll_seconds: float = 0.1
 
 
 def result(execution_arn: str) -> ExecutionRecord:
-    described = client("stepfunctions").describe_execution(executionArn=execution_arn)
+    described = _stepfunctions(execution_arn).describe_execution(executionArn=execution_arn)
     output = described.get("output")
     return ExecutionRecord(
         execution_arn=execution_arn,

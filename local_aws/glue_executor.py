@@ -18,7 +18,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from local_aws.clients import client, emulator_environment, own_port
+from local_aws.iam.service_roles import RoleCredentials, RoleNotAssumable, assume_role_as_service
 from local_aws.job_runs import JobRunRequest, JobRunResult
 
 JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
@@ -42,6 +45,10 @@ def _is_data_file(path: Path) -> bool:
     return not path.name.startswith((".", "_"))
 
 
+class StorageAccessRefused(RuntimeError):
+    """S3 refused a request the job's file system makes, under the job's role."""
+
+
 class MirroredLocation:
     """An `s3://` file or folder downloaded to a local path, to be mirrored back after the run."""
 
@@ -53,6 +60,7 @@ class MirroredLocation:
         self.local = self.bucket_root / self.prefix
         self.trailing_slash = s3_path.endswith("/")
         self.snapshot: dict[str, str] = {}
+        self._check_exists_as_spark_does()
         listing = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
         for item in (item for page in listing for item in page.get("Contents", [])):
             if self._covers(item["Key"]):
@@ -62,6 +70,23 @@ class MirroredLocation:
                 self.snapshot[item["Key"]] = item["ETag"].strip('"')
         if self.trailing_slash:
             self.local.mkdir(parents=True, exist_ok=True)
+
+    def _check_exists_as_spark_does(self) -> None:
+        """Spark asks its file system whether a path exists before it reads or overwrites it, which
+        on S3 is a HeadObject of the path's key: for a missing key S3 answers 404 only to a caller
+        allowed s3:ListBucket on the bucket, and 403 to any other, which fails the job."""
+        if not self.prefix:
+            return
+        try:
+            self.s3.head_object(Bucket=self.bucket, Key=self.prefix)
+        except ClientError as error:
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status != 404:
+                raise StorageAccessRefused(
+                    f"Checking whether s3://{self.bucket}/{self.prefix} exists (HeadObject, as Spark does) was refused with HTTP {status}: "
+                    f"the job's role needs s3:GetObject on the key and s3:ListBucket on arn:aws:s3:::{self.bucket} without an s3:prefix "
+                    "condition (a HeadObject request carries no s3:prefix) for S3 to answer 404 for a key that does not exist."
+                ) from error
 
     def _covers(self, key: str) -> bool:
         return not self.prefix or key == self.prefix or key.startswith(f"{self.prefix}/")
@@ -83,7 +108,13 @@ class MirroredLocation:
                 self.s3.upload_file(str(path), self.bucket, key)
         gone = [key for key in self.snapshot if key not in present]
         for start in range(0, len(gone), 1000):
-            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in gone[start : start + 1000]]})
+            answer = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in gone[start : start + 1000]]})
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise StorageAccessRefused(
+                    f"Deleting s3://{self.bucket}/{first['Key']} failed with {first['Code']}: {first.get('Message', '')} "
+                    f"({len(answer['Errors'])} keys not deleted)"
+                )
 
 
 def error_message(returncode: int, stderr: str) -> str:
@@ -100,10 +131,15 @@ def error_message(returncode: int, stderr: str) -> str:
 
 
 class LocalGlueExecutor:
-    """A `local_aws.job_runs.JobExecutor` that runs the job's script on local Spark."""
+    """A `local_aws.job_runs.JobExecutor` that runs the job's script on local Spark, in the job's
+    region and under the job's role: what the run reads, writes and calls is judged against it."""
 
     def __call__(self, request: JobRunRequest) -> JobRunResult:
-        s3 = client("s3", own_port())
+        try:
+            credentials = assume_role_as_service(request.role_arn, "glue.amazonaws.com", request.region)
+        except RoleNotAssumable as error:
+            return JobRunResult("FAILED", f"Glue could not assume the job's role: {error}")
+        s3 = client("s3", own_port(), credentials=credentials.client_arguments())
         scratch = Path(tempfile.mkdtemp(prefix=f"local-glue-{request.job_name}-"))
         try:
             scripts = scratch / "scripts"
@@ -124,7 +160,7 @@ class LocalGlueExecutor:
                     value = location.local_argument
                 argv += [name, value]
 
-            environment = self._environment(scripts)
+            environment = self._environment(scripts, credentials)
             completed = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=RUN_TIMEOUT_SECONDS, check=False)
             if completed.returncode != 0:
                 return JobRunResult("FAILED", error_message(completed.returncode, completed.stderr))
@@ -137,10 +173,11 @@ class LocalGlueExecutor:
             shutil.rmtree(scratch, ignore_errors=True)
 
     @staticmethod
-    def _environment(scripts: Path) -> dict[str, str]:
+    def _environment(scripts: Path, credentials: RoleCredentials) -> dict[str, str]:
         return {
             **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
-            **emulator_environment(own_port()),
+            **emulator_environment(credentials.region, own_port()),
+            **credentials.environment(),
             "PYTHONPATH": str(scripts),
             "PYSPARK_PYTHON": sys.executable,
             "LOCAL_SPARK_JARS": ",".join(str(jar) for jar in JDBC_DRIVER_JARS if jar.exists()),

@@ -13,22 +13,32 @@
    them as epoch milliseconds; so does the fixed task.
 3. Wait states, Retry intervals and the `.sync` polling of a job run wait on the emulated clock
    (`local_aws.clock`), so emulated minutes do not cost real minutes.
+4. moto's interpreter makes its service calls (glue:StartJobRun, lambda:InvokeFunction, sns:Publish,
+   ...) with a fixed dummy key, which the emulator's account mapping puts in its default account and
+   which IAM never judges. Step Functions makes them under the state machine's role
+   (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html): here they
+   are signed with that role's credentials, assumed by states.amazonaws.com with the state machine
+   as aws:SourceArn, so the role's policies and trust policy decide what a run may do.
 """
 
 import inspect
+import sys
 import textwrap
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import boto3
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import StateTaskServiceCallback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import StateTaskServiceGlue
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.utils import boto_client
 
 from local_aws.clock import CLOCK
+from local_aws.iam.service_roles import assume_role_as_service
 
 # As they read once the method's source is dedented to the top level.
 UNGUARDED_INTERRUPT = "        callback_endpoint.interrupt_all()\n"
@@ -109,8 +119,45 @@ def wait_on_emulated_clock() -> None:
     setattr(state_task_service_callback, "time", _EmulatedSyncPollTime)  # noqa: B010
 
 
+_moto_boto_client_for = boto_client.boto_client_for
+
+
+def _client_under_state_machine_role(region: str, service: str, state_credentials: Any = None) -> Any:
+    """moto's client for a service call, signed with the execution role's credentials instead."""
+    moto_client = _moto_boto_client_for(region, service, state_credentials)
+    role_arn = state_credentials.role_arn if state_credentials is not None else None
+    if not role_arn:
+        return moto_client
+    credentials = assume_role_as_service(role_arn, "states.amazonaws.com", region, source_arn=_calling_state_machine_arn())
+    # moto's endpoint and configuration (no parameter validation, no retries), the role's signature.
+    return boto3.client(
+        service, endpoint_url=moto_client.meta.endpoint_url, config=moto_client.meta.config, **credentials.client_arguments()
+    )
+
+
+def _calling_state_machine_arn() -> str | None:
+    """The state machine whose task asks for the client: the interpreter passes only the role, so
+    the evaluation environment (`env`) is found among the calling frames."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        env = frame.f_locals.get("env")
+        states = getattr(env, "states", None)
+        if states is not None:
+            return str(states.context_object.context_object_data["StateMachine"]["Id"])
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def sign_service_calls_with_the_execution_role() -> None:
+    """Replace moto's `boto_client_for` wherever the interpreter imported it."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "boto_client_for", None) is _moto_boto_client_for:
+            setattr(module, "boto_client_for", _client_under_state_machine_role)  # noqa: B010
+
+
 def apply_interpreter_fixes() -> None:
     """Call once in the emulator process, before any execution starts."""
     fix_sync_integrations()
     return_job_runs_as_json()
     wait_on_emulated_clock()
+    sign_service_calls_with_the_execution_role()

@@ -18,6 +18,7 @@ from moto.glue.exceptions import GlueClientError
 from moto.glue.models import FakeJob, FakeJobRun
 
 from local_aws.clock import CLOCK
+from local_aws.iam.service_roles import role_arn_of
 from local_aws.plan_queues import PlanQueues
 
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
@@ -44,6 +45,8 @@ class JobRunRequest:
     run_id: str
     script_location: str
     arguments: dict[str, str]
+    role_arn: str
+    region: str
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,9 @@ def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
     run_id = _moto_start_job_run(self, **kwargs)
     job_run = next(run for run in self.job_runs if run.job_run_id == run_id)
     script_location = self.command.get("ScriptLocation", "") if isinstance(self.command, dict) else ""
-    request = JobRunRequest(self.name, run_id, script_location, dict(job_run.arguments or {}))
+    request = JobRunRequest(
+        self.name, run_id, script_location, dict(job_run.arguments or {}), role_arn_of(self.role, self.backend), self.backend.region_name
+    )
     _runs[job_run] = EmulatedJobRun(plan, request, _executor)
     return run_id
 

@@ -25,6 +25,7 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import LambdaFunction
 
 from local_aws.clients import emulator_environment, own_port
+from local_aws.iam.service_roles import RoleNotAssumable, assume_role_as_service
 
 UNPACKED_CODE = Path(tempfile.gettempdir()) / "local-aws-lambda-code"
 
@@ -42,6 +43,12 @@ except Exception as error:
                          "stackTrace": traceback.format_tb(error.__traceback__)}}
 print("\\n" + json.dumps(outcome, default=str))
 """
+
+
+class RoleCannotBeAssumed(LambdaClientError):
+    def __init__(self, error: RoleNotAssumable) -> None:
+        # AWS's words when Lambda cannot assume a function's execution role.
+        super().__init__("InvalidParameterValueException", f"The role defined for the function cannot be assumed by Lambda. {error}")
 
 
 class TooManyRequestsException(LambdaClientError):
@@ -91,10 +98,16 @@ def unpacked_code(function: LambdaFunction) -> Path:
 
 
 def run_handler(function: LambdaFunction, event: Any) -> tuple[str, bool, str]:
-    """Invoke the function's handler on `event`: (payload, errored, log output)."""
+    """Invoke the function's handler on `event` under its execution role, in its own region:
+    (payload, errored, log output)."""
+    try:
+        credentials = assume_role_as_service(function.role, "lambda.amazonaws.com", function.region, source_arn=function.function_arn)
+    except RoleNotAssumable as error:
+        raise RoleCannotBeAssumed(error) from error
     environment = {
         "PATH": os.environ.get("PATH", ""),
-        **emulator_environment(own_port()),
+        **emulator_environment(function.region, own_port()),
+        **credentials.environment(),
         **(function.environment_vars or {}),
         "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
         "PYTHONPATH": str(unpacked_code(function)),

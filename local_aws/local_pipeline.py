@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from local_aws import emulator, executions
-from local_aws.clients import client
+from local_aws.clients import client, region_of
 from local_aws.control import run_jobs_locally, set_time_scale
 from local_aws.postgres import PostgresServer, running_postgres, seed_table
 from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
@@ -63,7 +63,11 @@ class RunSummary:
 
 
 class LocalPipeline:
-    def __init__(self, source_csv: Path, work_dir: Path, name_prefix: str = "demo", time_scale: float = 0.1) -> None:
+    def __init__(
+        self, source_csv: Path, work_dir: Path, name_prefix: str = "demo", time_scale: float = 0.1, emulator_endpoint: str | None = None
+    ) -> None:
+        """`emulator_endpoint`: an emulator the caller started and owns; by default one of its own."""
+        self._given_emulator = emulator_endpoint
         self.source_csv = source_csv
         self.work_dir = work_dir
         self.name_prefix = name_prefix
@@ -87,8 +91,7 @@ class LocalPipeline:
         """Start PostgreSQL (seeded) and the emulator; `apply` comes next."""
         self.postgres = self._stack.enter_context(running_postgres())
         seed_table(self.postgres, SOURCE_TABLE, self.source_csv, integer_columns=("customer_id",))
-        self.endpoint = self._stack.enter_context(emulator.running_emulator())
-        emulator.reset()
+        self.endpoint = self._given_emulator or self._stack.enter_context(emulator.running_emulator())
 
     def apply(self) -> None:
         assert self.postgres is not None
@@ -106,11 +109,15 @@ class LocalPipeline:
         run_jobs_locally()
         set_time_scale(self.time_scale)
 
+    def client(self, service: str) -> Any:
+        """A client in the region the example was applied to (its resources' ARNs say which)."""
+        return client(service, region=region_of(self.outputs["state_machine_arn"]))
+
     # ------------------------------------------------------------------ the pipeline
 
     def catalog_source(self, timeout_seconds: float = 60) -> CatalogTable:
         """Run the source crawler once, as a user does before the first run."""
-        glue, crawler = client("glue"), self.outputs["source_crawler_name"]
+        glue, crawler = self.client("glue"), self.outputs["source_crawler_name"]
         glue.start_crawler(Name=crawler)
         deadline = time.monotonic() + timeout_seconds
         while (state := glue.get_crawler(Name=crawler)["Crawler"])["State"] != "READY":
@@ -136,7 +143,7 @@ class LocalPipeline:
     # ------------------------------------------------------------------ what it produced
 
     def tables(self) -> list[CatalogTable]:
-        glue = client("glue")
+        glue = self.client("glue")
         tables = [
             table
             for page in glue.get_paginator("get_tables").paginate(DatabaseName=self.outputs["database_name"])
@@ -155,14 +162,14 @@ class LocalPipeline:
         """The keys of the data files `run_id` wrote under `s3_path`."""
         bucket = self.outputs["bucket_name"]
         prefix = s3_path.removeprefix(f"s3://{bucket}/")
-        for page in client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for page in self.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 name = item["Key"].rsplit("/", 1)[-1]
                 if f"/run_id={run_id}/" in item["Key"] and not name.startswith(("_", ".")):
                     yield item["Key"]
 
     def _objects(self, s3_path: str, run_id: str) -> Iterator[bytes]:
-        s3, bucket = client("s3"), self.outputs["bucket_name"]
+        s3, bucket = self.client("s3"), self.outputs["bucket_name"]
         for key in self.run_keys(s3_path, run_id):
             yield s3.get_object(Bucket=bucket, Key=key)["Body"].read()
 

@@ -11,7 +11,6 @@ import csv
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pg8000.native
+
+from local_aws.clients import free_port
 
 SUPERUSER = "postgres"
 SERVER_USER = "postgres"  # initdb and postgres refuse to run as root
@@ -64,13 +65,6 @@ def _run(command: list[str]) -> str:
 
 def _pg_ctl(data_dir: Path, *arguments: str) -> str:
     return _run(["pg_ctl", "-D", str(data_dir / "data"), *arguments])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

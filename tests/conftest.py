@@ -1,25 +1,18 @@
 """Fixtures shared by every layer: the emulator, a local SparkSession, and the environment
 that points any AWS SDK in this process at the emulator."""
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from local_aws.clients import emulator_environment
-
-# The Lambda handlers create their Glue client at import time, as on Lambda: the
-# environment must point at the emulator before any test imports them.
-os.environ.update(emulator_environment())
-
 from local_aws import emulator
+from tests.session import SESSION_PORT
 
 
 @pytest.fixture(scope="session")
 def emulator_endpoint() -> Iterator[str]:
-    """The running emulator: one already up (make emulator-up), or one started for the session."""
-    with emulator.running_emulator() as endpoint:
-        emulator.reset()
+    """This session's emulator, started for it and stopped after it."""
+    with emulator.running_emulator(SESSION_PORT) as endpoint:
         yield endpoint
 
 

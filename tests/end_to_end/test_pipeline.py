@@ -50,7 +50,9 @@ HAPPY_PATH = [
 
 @pytest.fixture(scope="module")
 def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
-    with LocalPipeline(SAMPLE, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e") as local_pipeline:
+    with LocalPipeline(
+        SAMPLE, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e", emulator_endpoint=emulator_endpoint
+    ) as local_pipeline:
         local_pipeline.apply()
         local_pipeline.catalog_source()
         yield local_pipeline

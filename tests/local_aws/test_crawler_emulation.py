@@ -12,6 +12,7 @@ import pytest
 from local_aws.clients import client
 from local_aws.control import ControlError, advance_time, plan_crawls, set_time_scale
 from local_aws.crawler_emulation import CrawlPlan
+from tests.roles import CRAWLER_CATALOG_ACTIONS, catalog_statement, create_service_role
 
 BUCKET = "crawler-lake"
 
@@ -21,13 +22,21 @@ def glue(clean_emulator: str) -> Any:
     glue = client("glue")
     client("s3").create_bucket(Bucket=BUCKET)
     glue.create_database(DatabaseInput={"Name": "lake"})
+    create_service_role(
+        "crawler",
+        "glue.amazonaws.com",
+        [
+            {"Action": ["s3:ListBucket", "s3:GetObject"], "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]},
+            catalog_statement(CRAWLER_CATALOG_ACTIONS, "lake"),
+        ],
+    )
     return glue
 
 
 def create_crawler(glue: Any, name: str, path: str, prefix: str) -> None:
     glue.create_crawler(
         Name=name,
-        Role="arn:aws:iam::123456789012:role/crawler",
+        Role="crawler",
         DatabaseName="lake",
         Targets={"S3Targets": [{"Path": path}]},
         TablePrefix=prefix,

@@ -1,12 +1,11 @@
-"""Starting, reusing and stopping the emulator."""
+"""Starting and stopping the emulator: one per run, never shared."""
 
 import re
 
 import pytest
 
 from local_aws import emulator
-from local_aws.clients import client
-from local_aws.postgres import free_port
+from local_aws.clients import client, configured_port, free_port
 
 
 def test_emulator_starts_answers_and_stops_on_its_own_port() -> None:
@@ -18,12 +17,15 @@ def test_emulator_starts_answers_and_stops_on_its_own_port() -> None:
     assert not emulator.is_up(port)
 
 
-def test_an_emulator_already_up_is_reused_and_left_running(emulator_endpoint: str) -> None:
+def test_each_run_gets_an_emulator_of_its_own_and_leaves_the_others_running(emulator_endpoint: str) -> None:
+    session_port = configured_port()
     with emulator.running_emulator() as endpoint:
-        assert endpoint == emulator_endpoint
-    assert emulator.is_up()
+        assert endpoint != emulator_endpoint
+        assert configured_port() != session_port
+    assert configured_port() == session_port
+    assert emulator.is_up(session_port)
 
 
 def test_starting_on_a_busy_port_says_so(emulator_endpoint: str) -> None:
     with pytest.raises(emulator.EmulatorError, match=re.escape(f"Something already answers on {emulator_endpoint}")):
-        emulator.start()
+        emulator.start(configured_port())

@@ -12,6 +12,8 @@ from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs, set_time_scale
 from local_aws.job_runs import JobRunPlan
+from tests.roles import create_service_role
+from tests.session import TEST_REGION
 
 ROLE = "arn:aws:iam::123456789012:role/states"
 
@@ -55,13 +57,32 @@ def test_moto_still_fails_sync_integrations_without_the_fix(monkeypatch: pytest.
     assert "'NoneType' object has no attribute 'interrupt_all'" in described.get("cause", "")
 
 
-@pytest.fixture
-def sync_machine(clean_emulator: str) -> str:
+JOB_ARN = f"arn:aws:glue:{TEST_REGION}:123456789012:job/job"
+
+
+def create_sync_machine(job_actions: list[str]) -> str:
+    create_service_role("states", "states.amazonaws.com", [{"Action": job_actions, "Resource": JOB_ARN}])
     create_job(client("glue"), "job")
     arn: str = client("stepfunctions").create_state_machine(name="sync", definition=sync_job_machine("job"), roleArn=ROLE)[
         "stateMachineArn"
     ]
     return arn
+
+
+@pytest.fixture
+def sync_machine(clean_emulator: str) -> str:
+    return create_sync_machine(["glue:StartJobRun", "glue:GetJobRun"])
+
+
+def test_service_calls_act_under_the_state_machines_role(clean_emulator: str) -> None:
+    machine = create_sync_machine(["glue:GetJobRun"])
+
+    record = executions.run(machine, {}, "denied", timeout_seconds=30)
+
+    assert (record.status, record.error) == ("FAILED", "Glue.AccessDeniedException")
+    assert "assumed-role/states/" in (record.cause or "")
+    assert f"not authorized to perform: glue:StartJobRun on resource: {JOB_ARN}" in (record.cause or "")
+    assert client("glue").get_job_runs(JobName="job")["JobRuns"] == []
 
 
 def test_sync_job_run_that_succeeds_returns_the_job_run(sync_machine: str) -> None:
@@ -86,6 +107,7 @@ def test_sync_job_run_that_fails_fails_the_task_with_the_jobs_error(sync_machine
 
 
 def test_an_hour_long_wait_passes_in_emulated_time(clean_emulator: str) -> None:
+    create_service_role("states", "states.amazonaws.com", [])
     set_time_scale(0.001)
     definition = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
     machine = client("stepfunctions").create_state_machine(name="wait", definition=definition, roleArn=ROLE)["stateMachineArn"]

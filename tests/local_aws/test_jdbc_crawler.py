@@ -10,6 +10,7 @@ import pytest
 from local_aws.clients import client
 from local_aws.control import advance_time
 from local_aws.postgres import PostgresServer, running_postgres
+from tests.roles import CRAWLER_CATALOG_ACTIONS, catalog_statement, create_service_role
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,18 @@ def glue(clean_emulator: str, postgres: PostgresServer) -> Any:
     )["ARN"]
     glue = client("glue")
     glue.create_database(DatabaseInput={"Name": "lake"})
+    create_service_role(
+        "crawler",
+        "glue.amazonaws.com",
+        [
+            catalog_statement(CRAWLER_CATALOG_ACTIONS, "lake"),
+            {
+                "Action": "glue:GetConnection",
+                "Resource": ["arn:aws:glue:*:123456789012:catalog", "arn:aws:glue:*:123456789012:connection/*"],
+            },
+            {"Action": "secretsmanager:GetSecretValue", "Resource": secret},
+        ],
+    )
     glue.create_connection(
         ConnectionInput={
             "Name": "source-connection",
@@ -44,7 +57,7 @@ def glue(clean_emulator: str, postgres: PostgresServer) -> Any:
 def crawl(glue: Any, path: str) -> dict[str, Any]:
     glue.create_crawler(
         Name="source",
-        Role="arn:aws:iam::123456789012:role/crawler",
+        Role="crawler",
         DatabaseName="lake",
         Targets={"JdbcTargets": [{"ConnectionName": "source-connection", "Path": path}]},
         TablePrefix="source_",

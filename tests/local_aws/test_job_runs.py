@@ -82,7 +82,9 @@ def test_impossible_plans_are_refused_with_the_reason() -> None:
         JobRunPlan(running_seconds=-1)
 
 
-REQUEST = JobRunRequest(JOB, "jr_1", "s3://lake/scripts/cleanse_to_parquet.py", {"--run_id": "r1"})
+REQUEST = JobRunRequest(
+    JOB, "jr_1", "s3://lake/scripts/cleanse_to_parquet.py", {"--run_id": "r1"}, "arn:aws:iam::123456789012:role/glue", "eu-west-1"
+)
 
 
 def wait_for_end(run: EmulatedJobRun) -> str:

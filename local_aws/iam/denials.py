@@ -1,0 +1,49 @@
+"""Access denials in the shape each AWS service answers them.
+
+The message is AWS's (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html):
+"User: <principal> is not authorized to perform: <action> on resource: <arn> because no identity-based
+policy allows the <action> action" (or "with an explicit deny in an identity-based policy").
+The shape is the service's protocol: JSON services answer HTTP 400 `AccessDeniedException`, Lambda
+HTTP 403 `AccessDeniedException`, SNS HTTP 403 `AuthorizationError`, STS and other query services
+HTTP 403 `AccessDenied`, S3 HTTP 403 `AccessDenied` in its XML error document.
+"""
+
+from moto.core.exceptions import JsonRESTError, _RESTError
+from moto.s3.exceptions import S3ClientError
+
+from local_aws.iam.policy import Decision
+
+JSON_PROTOCOL_SERVICES = {"glue", "states", "secretsmanager", "logs", "events", "dynamodb", "sqs"}
+
+
+def denial_message(principal_arn: str, action: str, resource: str, decision: Decision) -> str:
+    reason = (
+        "with an explicit deny in an identity-based policy"
+        if decision is Decision.EXPLICIT_DENY
+        else f"because no identity-based policy allows the {action} action"
+    )
+    return f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource} {reason}"
+
+
+class QueryAccessDenied(_RESTError):
+    code = 403
+
+
+def access_denied(service: str, message: str) -> Exception:
+    """The exception whose response is the service's own answer to a denied request."""
+    if service in JSON_PROTOCOL_SERVICES:
+        return JsonRESTError("AccessDeniedException", message)
+    if service == "lambda":
+        error = JsonRESTError("AccessDeniedException", message)
+        error.code = 403
+        return error
+    if service == "sns":
+        return QueryAccessDenied("AuthorizationError", message)
+    return QueryAccessDenied("AccessDenied", message)
+
+
+class S3AccessDenied(S3ClientError):
+    code = "AccessDenied"
+
+    def __init__(self, message: str) -> None:
+        super().__init__("AccessDenied", message)
