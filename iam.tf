@@ -20,10 +20,14 @@ data "aws_iam_policy_document" "assume_role" {
       type        = "Service"
       identifiers = ["${each.value}.amazonaws.com"]
     }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+    dynamic "condition" {
+      # Glue sends no aws:SourceAccount when it assumes a job or crawler role: a condition on it never matches.
+      for_each = each.value == "glue" ? [] : [local.account_id]
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [condition.value]
+      }
     }
   }
 }
@@ -79,15 +83,13 @@ data "aws_iam_policy_document" "glue_shared_access" {
 data "aws_iam_policy_document" "glue_job" {
   source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
 
+  # Unconditioned on purpose: S3 judges a HeadObject/GetObject of a missing key against
+  # s3:ListBucket with no s3:prefix in the request, and answers 403 instead of 404 when that fails,
+  # which fails Spark's existence checks (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
   statement {
-    sid       = "ListOwnPrefixes"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    sid       = "ListBucket"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
     resources = [local.bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [for prefix in [local.scripts_prefix, local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] : "${prefix}*"]
-    }
   }
 
   statement {
@@ -98,10 +100,13 @@ data "aws_iam_policy_document" "glue_job" {
 
   statement {
     sid     = "ReadWriteOwnData"
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = [
-      for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] : "${local.bucket_arn}/${prefix}*"
-    ]
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    # The folder's own key too: Spark checks that an output path exists (a HeadObject of the
+    # folder's key, e.g. cleansed/<table>) before it writes under it.
+    resources = flatten([
+      for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] :
+      ["${local.bucket_arn}/${trimsuffix(prefix, "/")}", "${local.bucket_arn}/${prefix}*"]
+    ])
   }
 
   statement {
@@ -149,15 +154,11 @@ resource "aws_iam_role_policy" "glue_job" {
 data "aws_iam_policy_document" "glue_crawler" {
   source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
 
+  # Unconditioned for the same reason as the jobs' ListBucket.
   statement {
-    sid       = "ListLakePrefixes"
+    sid       = "ListBucket"
     actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
     resources = [local.bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${local.raw_prefix}*", "${local.cleansed_prefix}*"]
-    }
   }
 
   statement {

@@ -9,15 +9,10 @@ import pytest
 from local_aws import emulator
 from local_aws.clients import client
 from local_aws.control import advance_time, set_time_scale
-from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
-from tests.state_machine.pipeline_support import DeployedPipeline, notifications
+from local_aws.terraform import TerraformWorkspace
+from tests.state_machine.pipeline_support import LONGEST_PLANNED_SECONDS, TEST_ROOT, TIME_SCALE, DeployedPipeline, notifications
 
-TEST_ROOT = PROJECT_ROOT / "tests" / "terraform" / "emulator_root"
 STACK = {"name_prefix": "etl-sm", "use_existing_bucket": True, "crawler_timeout_minutes": 10}
-# Real seconds slept for each emulated second of a wait: a 10-minute poll budget sleeps about 6 s.
-TIME_SCALE = 0.01
-# Longer than anything a scenario leaves running: skipping it ends every crawl and job run.
-LONGEST_PLANNED_SECONDS = 10**7
 
 
 @pytest.fixture(scope="module")

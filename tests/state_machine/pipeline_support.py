@@ -11,6 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from local_aws.clients import client
+from local_aws.control import plan_crawls, plan_job_runs
+from local_aws.crawler_emulation import CrawlPlan
+from local_aws.job_runs import JobRunPlan
+from local_aws.terraform import PROJECT_ROOT
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,43 @@ def put_job_outputs(pipeline: DeployedPipeline, run_id: str) -> None:
     pq.write_table(pa.table({"customer_id": pa.array([1], pa.int32()), "email": ["ada@example.com"]}), parquet)
     cleansed_key = f"{pipeline.key_of(pipeline.outputs['cleansed_path'])}ingestion_date=2026-11-24/run_id={run_id}/part-00000.parquet"
     s3.put_object(Bucket=pipeline.bucket, Key=cleansed_key, Body=parquet.getvalue())
+
+
+START = ["ResolveRunId", "UseGivenRunId", "LoadSettings", "RunRawJob"]
+# A crawl RUNNING for 45 s and STOPPING for 10 s is seen RUNNING at 5, 15 and 35 s, and READY at
+# 65 s: the 4th poll of 5, 10, 20, 30 s, with 10 s to spare for the real time the polls take.
+QUICK_CRAWL = CrawlPlan(running_seconds=45, stopping_seconds=10)
+QUICK_CRAWL_POLLS = 4
+QUICK_JOB = JobRunPlan(starting_seconds=5, running_seconds=60)
+
+
+def polls(crawler: str, count: int) -> list[str]:
+    """The states of `count` status checks of the Raw or Cleansed crawler."""
+    return [
+        f"Check{crawler}CrawlerPollLimit",
+        f"Count{crawler}CrawlerPoll",
+        f"WaitFor{crawler}Crawler",
+        f"Get{crawler}CrawlerStatus",
+        f"Is{crawler}CrawlerDone",
+    ] * count
+
+
+def crawl(crawler: str, count: int) -> list[str]:
+    return [f"Start{crawler}Crawler", f"Reset{crawler}CrawlerPolls", *polls(crawler, count)]
+
+
+def plan_quick_run(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_job_runs(outputs["raw_job_name"], [QUICK_JOB])
+    plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB])
+    plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
+    plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+
+
+TEST_ROOT = PROJECT_ROOT / "tests" / "terraform" / "emulator_root"
+
+# Real seconds slept for each emulated second of a wait: a 10-minute poll budget sleeps about 6 s.
+TIME_SCALE = 0.01
+
+# Longer than anything a scenario leaves running: skipping it ends every crawl and job run.
+LONGEST_PLANNED_SECONDS = 10**7

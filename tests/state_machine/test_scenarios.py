@@ -11,31 +11,19 @@ from local_aws.clients import client
 from local_aws.control import plan_crawls, plan_job_runs, throttle_invocations
 from local_aws.crawler_emulation import CrawlPlan
 from local_aws.job_runs import JobRunPlan
-from tests.state_machine.pipeline_support import DeployedPipeline, notifications, put_job_outputs
+from tests.state_machine.pipeline_support import (
+    QUICK_CRAWL,
+    QUICK_CRAWL_POLLS,
+    QUICK_JOB,
+    START,
+    DeployedPipeline,
+    crawl,
+    notifications,
+    plan_quick_run,
+    put_job_outputs,
+)
 
 pytestmark = pytest.mark.terraform
-
-START = ["ResolveRunId", "UseGivenRunId", "LoadSettings", "RunRawJob"]
-# A crawl RUNNING for 45 s and STOPPING for 10 s is seen RUNNING at 5, 15 and 35 s, and READY at
-# 65 s: the 4th poll of 5, 10, 20, 30 s, with 10 s to spare for the real time the polls take.
-QUICK_CRAWL = CrawlPlan(running_seconds=45, stopping_seconds=10)
-QUICK_CRAWL_POLLS = 4
-QUICK_JOB = JobRunPlan(starting_seconds=5, running_seconds=60)
-
-
-def polls(crawler: str, count: int) -> list[str]:
-    """The states of `count` status checks of the Raw or Cleansed crawler."""
-    return [
-        f"Check{crawler}CrawlerPollLimit",
-        f"Count{crawler}CrawlerPoll",
-        f"WaitFor{crawler}Crawler",
-        f"Get{crawler}CrawlerStatus",
-        f"Is{crawler}CrawlerDone",
-    ] * count
-
-
-def crawl(crawler: str, count: int) -> list[str]:
-    return [f"Start{crawler}Crawler", f"Reset{crawler}CrawlerPolls", *polls(crawler, count)]
 
 
 def statuses_seen(record: executions.ExecutionRecord, crawler: str) -> list[str]:
@@ -48,14 +36,6 @@ def failures_of(record: executions.ExecutionRecord) -> list[tuple[str, str]]:
         for event in record.events
         if event["type"] == "TaskFailed"
     ]
-
-
-def plan_quick_run(deployed: DeployedPipeline) -> None:
-    outputs = deployed.outputs
-    plan_job_runs(outputs["raw_job_name"], [QUICK_JOB])
-    plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB])
-    plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
-    plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
 
 
 def job_runs_of(job_name: str) -> list[dict[str, Any]]:

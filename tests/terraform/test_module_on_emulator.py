@@ -184,8 +184,10 @@ def test_iam_roles_name_only_the_pipelines_resources(default_stack: AppliedStack
     assert resources_of(state_machine, "InvokeCrawlerLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
 
     bucket_arn = outputs["bucket_arn"]
+    prefixes = ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "temp/etl-default/")
     assert resources_of(statements_of_role("etl-default-glue-job"), "ReadWriteOwnData") == {
-        f"{bucket_arn}/{prefix}*" for prefix in ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "temp/etl-default/")
+        *(f"{bucket_arn}/{prefix}*" for prefix in prefixes),
+        *(f"{bucket_arn}/{prefix.rstrip('/')}" for prefix in prefixes),
     }
     assert resources_of(statements_of_role("etl-default-glue-crawler"), "ReadLakeData") == {
         f"{bucket_arn}/raw/customers/*",

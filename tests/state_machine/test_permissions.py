@@ -1,0 +1,125 @@
+"""Each role's real policy suffices, and each statement is needed: with one statement removed, the
+run fails with AccessDenied naming the action, the resource and the role, ends in the named
+failure state and sends the alert (except when the statement removed is the alert's own).
+
+Statements the local stack does not exercise are listed in NOT_EXERCISED_LOCALLY with the reason."""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from local_aws import executions
+from local_aws.clients import client
+from local_aws.control import plan_job_runs
+from local_aws.job_runs import JobRunPlan
+from tests.state_machine.pipeline_support import DeployedPipeline, notifications, plan_quick_run, put_job_outputs
+
+pytestmark = pytest.mark.terraform
+
+# What a run on the emulator never asks for, so removing it could not fail a run here.
+NOT_EXERCISED_LOCALLY = {
+    ("state_machine", "DeliverExecutionLogs"): "the emulator delivers no execution logs to CloudWatch Logs",
+    ("start_crawler", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
+    ("get_crawler_status", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
+    ("glue_crawler", "WriteCrawlerLogs"): "crawlers' log delivery is not emulated",
+}
+
+
+@dataclass(frozen=True)
+class Removal:
+    role: str
+    sid: str
+    error: str
+    failed_step: str
+    action: str
+
+
+REMOVALS = [
+    Removal("state_machine", "RunPipelineJobs", "JobFailed", "RunRawJob", "glue:StartJobRun"),
+    Removal("state_machine", "InvokeCrawlerLambdas", "CrawlerRequestFailed", "RawCrawler", "lambda:InvokeFunction"),
+    Removal("start_crawler", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:StartCrawler"),
+    Removal("get_crawler_status", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:GetCrawler"),
+    Removal("glue_crawler", "ListBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
+    Removal("glue_crawler", "ReadLakeData", "CrawlerFailed", "RawCrawler", "s3:GetObject"),
+    Removal("glue_crawler", "MaintainCatalogTables", "CrawlerFailed", "RawCrawler", "glue:"),
+]
+
+
+def role_name(deployed: DeployedPipeline, role: str) -> str:
+    return str(deployed.outputs["role_arns"][role]).rsplit("/", 1)[-1]
+
+
+@contextmanager
+def statement_removed(role: str, sid: str) -> Iterator[None]:
+    """The role's inline policies without statement `sid` for the duration of the block."""
+    iam = client("iam")
+    originals: dict[str, dict[str, Any]] = {}
+    for policy_name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
+        document = json.loads(document) if isinstance(document, str) else document
+        kept = [statement for statement in document["Statement"] if statement.get("Sid") != sid]
+        if len(kept) != len(document["Statement"]):
+            originals[policy_name] = document
+            iam.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps({**document, "Statement": kept}))
+    assert originals, f"role {role} has no statement {sid}"
+    try:
+        yield
+    finally:
+        for policy_name, document in originals.items():
+            iam.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps(document))
+
+
+def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
+    iam = client("iam")
+    for role in ("state_machine", "start_crawler", "get_crawler_status", "glue_crawler"):
+        name = role_name(deployed, role)
+        sids = {
+            statement.get("Sid")
+            for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]
+            for statement in iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]["Statement"]
+        }
+        covered = {removal.sid for removal in REMOVALS if removal.role == role} | {
+            sid for (owner, sid) in NOT_EXERCISED_LOCALLY if owner == role
+        }
+        covered.add("NotifyFailures") if role == "state_machine" else None
+        assert sids == covered, f"{role}: statements without a removal test: {sorted(sids - covered)}"
+
+
+@pytest.mark.parametrize("removal", REMOVALS, ids=lambda removal: f"{removal.role}-{removal.sid}")
+def test_a_run_without_the_statement_fails_naming_action_and_role(deployed: DeployedPipeline, removal: Removal) -> None:
+    plan_quick_run(deployed)
+    run_id = f"no-{removal.sid.lower()}"
+    put_job_outputs(deployed, run_id)
+    role = role_name(deployed, removal.role)
+
+    with statement_removed(role, removal.sid):
+        record = executions.run(deployed.state_machine_arn, {"run_id": run_id}, f"{removal.role}-{run_id}".replace("_", "-"))
+
+    assert (record.status, record.error) == ("FAILED", removal.error)
+    cause = record.cause or ""
+    assert cause.startswith(f"{removal.failed_step} failed: ")
+    assert f"not authorized to perform: {removal.action}" in cause
+    assert f"assumed-role/{role}/" in cause
+    assert record.states_entered[-2:] == ["NotifyFailure", "PipelineFailed"]
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["error"]["Value"] == removal.error
+
+
+def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_and_no_alert_is_sent(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+    role = role_name(deployed, "state_machine")
+
+    with statement_removed(role, "NotifyFailures"):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "no-publish"}, "state-machine-no-publish")
+
+    assert (record.status, record.error) == ("FAILED", "JobFailed")
+    (publish_failure,) = [event["taskFailedEventDetails"] for event in record.events if event["type"] == "TaskFailed"][-1:]
+    assert publish_failure["error"] == "SNS.AuthorizationErrorException"
+    assert f"not authorized to perform: sns:Publish on resource: {outputs['failure_topic_arn']}" in publish_failure["cause"]
+    assert notifications(deployed) == []
