@@ -8,6 +8,9 @@ HTTP 403 `AccessDeniedException`, SNS HTTP 403 `AuthorizationError`, STS and oth
 HTTP 403 `AccessDenied`, S3 HTTP 403 `AccessDenied` in its XML error document.
 """
 
+import uuid
+from xml.sax.saxutils import escape
+
 from moto.core.exceptions import JsonRESTError, _RESTError
 from moto.s3.exceptions import S3ClientError
 
@@ -26,7 +29,17 @@ def denial_message(principal_arn: str, action: str, resource: str, decision: Dec
 
 
 class QueryAccessDenied(_RESTError):
+    """The query protocol's error document (SNS, STS), with the RequestId AWS always includes:
+    <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>."""
+
     code = 403
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(error_type, message)
+        self.description = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{error_type}</Code><Message>{escape(message)}</Message></Error>"
+            f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+        )
 
 
 def access_denied(service: str, message: str) -> Exception:

@@ -60,6 +60,9 @@ def test_a_grant_on_one_crawler_does_not_reach_another_and_the_denial_names_acti
 
 def test_each_service_refuses_in_its_own_shape(as_role: Any) -> None:
     client("sns").create_topic(Name="other")
+    with pytest.raises(ClientError) as sns_refusal:
+        as_role("sns").publish(TopicArn=f"arn:aws:sns:{TEST_REGION}:{ACCOUNT}:other", Message="x")
+    assert sns_refusal.value.response["ResponseMetadata"]["RequestId"], "SNS's error document names its request, as Step Functions reads it"
     assert refusal(lambda: as_role("s3").put_object(Bucket=BUCKET, Key="cleansed/x", Body=b"x"))[:2] == (403, "AccessDenied")
     assert refusal(lambda: as_role("sns").publish(TopicArn=f"arn:aws:sns:{TEST_REGION}:{ACCOUNT}:other", Message="x"))[:2] == (
         403,
