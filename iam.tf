@@ -9,21 +9,41 @@ locals {
   ]
   connection_arns = local.jdbc_enabled ? ["${local.glue_arn_prefix}:connection/${local.names.connection}"] : []
   logs_arn_prefix = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group"
+
+  # A trust policy may require aws:SourceAccount only where AWS documents that the service sends
+  # it when assuming the role: a condition on a key missing from the request denies AssumeRole.
+  # - states: https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+  #   ("Prevent cross-service confused deputy issue")
+  # - events: https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
+  # - glue: not documented (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html trusts
+  #   glue.amazonaws.com alone); with the condition, CreateCrawler fails with "Service is unable to
+  #   assume provided role. Please verify role's TrustPolicy".
+  # - lambda: not documented for execution roles
+  #   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+  trust_requires_source_account = {
+    glue   = false
+    lambda = false
+    states = true
+    events = true
+  }
 }
 
 data "aws_iam_policy_document" "assume_role" {
-  for_each = toset(["glue", "lambda", "states", "events"])
+  for_each = local.trust_requires_source_account
 
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = ["${each.value}.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+    dynamic "condition" {
+      for_each = each.value ? [local.account_id] : []
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [condition.value]
+      }
     }
   }
 }
