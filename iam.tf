@@ -52,8 +52,21 @@ data "aws_iam_policy_document" "assume_role" {
 # Glue jobs and crawlers
 ################################################################################
 
-# Source and key access shared by the jobs and the crawlers.
+# Bucket listing, source and key access shared by the jobs and the crawlers.
 data "aws_iam_policy_document" "glue_shared_access" {
+  # Object actions stay scoped to the module's prefixes; listing cannot be. S3 answers a
+  # HeadObject/GetObject of a missing key with 404 only to a caller allowed s3:ListBucket, and
+  # evaluates that permission with no s3:prefix in the request, so an s3:prefix condition turns
+  # every existence check of Spark and the crawlers into a 403 that fails the run:
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html ("If you don't have the
+  # s3:ListBucket permission, Amazon S3 returns an HTTP status code 403"). GetBucketLocation
+  # carries no prefix either.
+  statement {
+    sid       = "ListLakeBucket"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [local.bucket_arn]
+  }
+
   dynamic "statement" {
     for_each = local.jdbc_enabled ? [1] : []
     content {
@@ -99,15 +112,11 @@ data "aws_iam_policy_document" "glue_shared_access" {
 data "aws_iam_policy_document" "glue_job" {
   source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
 
+  # Bucket-level, without an s3:prefix condition: see ListLakeBucket in glue_shared_access.
   statement {
-    sid       = "ListOwnPrefixes"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    sid       = "ListOwnMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
     resources = [local.bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [for prefix in [local.scripts_prefix, local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] : "${prefix}*"]
-    }
   }
 
   statement {
@@ -117,8 +126,10 @@ data "aws_iam_policy_document" "glue_job" {
   }
 
   statement {
-    sid     = "ReadWriteOwnData"
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    sid = "ReadWriteOwnData"
+    # Spark writes large files as multipart uploads, and aborts them when a task fails:
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
     resources = [
       for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] : "${local.bucket_arn}/${prefix}*"
     ]
@@ -168,17 +179,6 @@ resource "aws_iam_role_policy" "glue_job" {
 
 data "aws_iam_policy_document" "glue_crawler" {
   source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
-
-  statement {
-    sid       = "ListLakePrefixes"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-    resources = [local.bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${local.raw_prefix}*", "${local.cleansed_prefix}*"]
-    }
-  }
 
   statement {
     sid       = "ReadLakeData"

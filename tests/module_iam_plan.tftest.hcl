@@ -47,3 +47,40 @@ run "glue_and_lambda_trust_no_undocumented_source_account" {
     error_message = "Step Functions and EventBridge document aws:SourceAccount: their trust policies keep it against the confused deputy."
   }
 }
+
+run "glue_roles_list_the_bucket_unconditionally_so_a_missing_key_is_404_not_403" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      !strcontains(document, "s3:prefix") && anytrue([
+        for statement in jsondecode(document).Statement :
+        contains(flatten([statement.Action]), "s3:ListBucket") && contains(flatten([statement.Action]), "s3:GetBucketLocation")
+        && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"] && !can(statement.Condition)
+      ])
+    ])
+    error_message = "S3 evaluates s3:ListBucket with no s3:prefix for a HeadObject of a missing key: an s3:prefix condition makes it a 403."
+  }
+}
+
+run "glue_job_role_may_finish_and_abort_multipart_uploads" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      contains(flatten([statement.Action]), "s3:AbortMultipartUpload") && contains(flatten([statement.Action]), "s3:ListMultipartUploadParts")
+      && contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/cleansed/customers/*")
+    ])
+    error_message = "Spark's multipart writes need AbortMultipartUpload and ListMultipartUploadParts on the objects it writes."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      contains(flatten([statement.Action]), "s3:ListBucketMultipartUploads") && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"]
+    ])
+    error_message = "ListBucketMultipartUploads is a bucket-level action."
+  }
+}
