@@ -89,10 +89,12 @@ data "aws_iam_policy_document" "glue_shared_access" {
     for_each = local.jdbc_enabled ? [1] : []
     content {
       sid = "ReachSourceInVpc"
+      # The EC2 actions Glue documents for connections in a VPC:
+      # https://docs.aws.amazon.com/glue/latest/dg/create-service-policy.html
       actions = [
         "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables",
-        "ec2:CreateTags", "ec2:DeleteTags",
+        "ec2:DescribeVpcAttribute", "ec2:CreateTags", "ec2:DeleteTags",
       ]
       resources = ["*"] # Glue creates its network interfaces with IDs unknown in advance; EC2 Describe* take no resource.
     }

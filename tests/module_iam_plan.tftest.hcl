@@ -84,3 +84,33 @@ run "glue_job_role_may_finish_and_abort_multipart_uploads" {
     error_message = "ListBucketMultipartUploads is a bucket-level action."
   }
 }
+
+run "glue_roles_may_check_the_vpc_of_the_source_connection" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url     = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path       = "sales/public/customers"
+      subnet_id          = "subnet-0123456789abcdef0"
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      length(setsubtract(
+        [
+          "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute",
+          "ec2:CreateTags", "ec2:DeleteTags",
+        ],
+        flatten([for statement in jsondecode(document).Statement : statement.Action]),
+      )) == 0
+    ])
+    error_message = "Glue's connection in a VPC needs every EC2 permission Glue documents, DescribeVpcAttribute included."
+  }
+}
