@@ -101,6 +101,17 @@ data "aws_iam_policy_document" "glue_shared_access" {
   }
 
   dynamic "statement" {
+    for_each = var.lake_formation_enabled ? [1] : []
+    content {
+      sid     = "GetLakeFormationCredentials"
+      actions = ["lakeformation:GetDataAccess"]
+      # GetDataAccess supports no resource-level permissions:
+      # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
     for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
     content {
       sid       = "UseDataKey"

@@ -137,6 +137,12 @@ variable "source_catalog_table" {
   }
 }
 
+variable "lake_formation_enabled" {
+  description = "Grant lakeformation:GetDataAccess to the Glue job and crawler roles, which they need when Lake Formation governs the catalog and the data lake location. You must still grant the roles Lake Formation permissions on the database, its tables and the data location."
+  type        = bool
+  default     = false
+}
+
 ################################################################################
 # Glue jobs
 ################################################################################

@@ -114,3 +114,31 @@ run "glue_roles_may_check_the_vpc_of_the_source_connection" {
     error_message = "Glue's connection in a VPC needs every EC2 permission Glue documents, DescribeVpcAttribute included."
   }
 }
+
+run "glue_roles_get_lake_formation_credentials_only_when_lake_formation_governs" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.glue_shared_access.json, "lakeformation:")
+    error_message = "Without lake_formation_enabled the roles get no Lake Formation permission."
+  }
+}
+
+run "glue_roles_may_get_data_access_from_lake_formation" {
+  command = plan
+
+  variables {
+    lake_formation_enabled = true
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        flatten([statement.Action]) == ["lakeformation:GetDataAccess"] && flatten([statement.Resource]) == ["*"]
+      ])
+    ])
+    error_message = "Under Lake Formation, Glue fails with \"not authorized to perform: lakeformation:GetDataAccess\" without it."
+  }
+}
