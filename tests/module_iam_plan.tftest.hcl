@@ -142,3 +142,69 @@ run "glue_roles_may_get_data_access_from_lake_formation" {
     error_message = "Under Lake Formation, Glue fails with \"not authorized to perform: lakeformation:GetDataAccess\" without it."
   }
 }
+
+run "complete_example_creates_no_key_by_default" {
+  command = plan
+
+  module {
+    source = "./examples/complete"
+  }
+
+  override_data {
+    target = module.etl.data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+    }
+  }
+
+  assert {
+    condition     = length(aws_kms_key.pipeline) == 0
+    error_message = "The local demo runs without a customer-managed key."
+  }
+}
+
+run "complete_example_key_lets_cloudwatch_logs_and_eventbridge_use_it" {
+  command = plan
+
+  module {
+    source = "./examples/complete"
+  }
+
+  variables {
+    use_customer_managed_key = true
+  }
+
+  override_data {
+    target = module.etl.data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "logs.eu-west-1.amazonaws.com"
+      && length(setsubtract(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], flatten([statement.Action]))) == 0
+      && try(statement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], "") == "arn:aws:logs:eu-west-1:123456789012:log-group:*"
+    ])
+    error_message = "Without the CloudWatch Logs service principal, creating the encrypted log groups fails with \"The specified KMS key does not exist or is not allowed to be used with Arn\"."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "events.amazonaws.com"
+      && length(setsubtract(["kms:Decrypt", "kms:GenerateDataKey*"], flatten([statement.Action]))) == 0
+    ])
+    error_message = "Without EventBridge in the key policy, the timed-out and aborted alerts to the encrypted topic are dropped."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && statement.Action == "kms:*"
+    ])
+    error_message = "The module grants its roles the key through IAM, which the key policy must allow."
+  }
+}
