@@ -9,20 +9,36 @@ locals {
   ]
   connection_arns = local.jdbc_enabled ? ["${local.glue_arn_prefix}:connection/${local.names.connection}"] : []
   logs_arn_prefix = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group"
+
+  # A trust policy may require aws:SourceAccount only where AWS documents that the service sends
+  # it when assuming the role: a condition on a key missing from the request denies AssumeRole.
+  # - states: https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+  #   ("Prevent cross-service confused deputy issue")
+  # - events: https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
+  # - glue: not documented (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html trusts
+  #   glue.amazonaws.com alone); with the condition, CreateCrawler fails with "Service is unable to
+  #   assume provided role. Please verify role's TrustPolicy".
+  # - lambda: not documented for execution roles
+  #   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+  trust_requires_source_account = {
+    glue   = false
+    lambda = false
+    states = true
+    events = true
+  }
 }
 
 data "aws_iam_policy_document" "assume_role" {
-  for_each = toset(["glue", "lambda", "states", "events"])
+  for_each = local.trust_requires_source_account
 
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = ["${each.value}.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
     dynamic "condition" {
-      # Glue sends no aws:SourceAccount when it assumes a job or crawler role: a condition on it never matches.
-      for_each = each.value == "glue" ? [] : [local.account_id]
+      for_each = each.value ? [local.account_id] : []
       content {
         test     = "StringEquals"
         variable = "aws:SourceAccount"
@@ -36,8 +52,21 @@ data "aws_iam_policy_document" "assume_role" {
 # Glue jobs and crawlers
 ################################################################################
 
-# Source and key access shared by the jobs and the crawlers.
+# Bucket listing, source and key access shared by the jobs and the crawlers.
 data "aws_iam_policy_document" "glue_shared_access" {
+  # Object actions stay scoped to the module's prefixes; listing cannot be. S3 answers a
+  # HeadObject/GetObject of a missing key with 404 only to a caller allowed s3:ListBucket, and
+  # evaluates that permission with no s3:prefix in the request, so an s3:prefix condition turns
+  # every existence check of Spark and the crawlers into a 403 that fails the run:
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html ("If you don't have the
+  # s3:ListBucket permission, Amazon S3 returns an HTTP status code 403"). GetBucketLocation
+  # carries no prefix either.
+  statement {
+    sid       = "ListLakeBucket"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [local.bucket_arn]
+  }
+
   dynamic "statement" {
     for_each = local.jdbc_enabled ? [1] : []
     content {
@@ -60,12 +89,25 @@ data "aws_iam_policy_document" "glue_shared_access" {
     for_each = local.jdbc_enabled ? [1] : []
     content {
       sid = "ReachSourceInVpc"
+      # The EC2 actions Glue documents for connections in a VPC:
+      # https://docs.aws.amazon.com/glue/latest/dg/create-service-policy.html
       actions = [
         "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables",
-        "ec2:CreateTags", "ec2:DeleteTags",
+        "ec2:DescribeVpcAttribute", "ec2:CreateTags", "ec2:DeleteTags",
       ]
       resources = ["*"] # Glue creates its network interfaces with IDs unknown in advance; EC2 Describe* take no resource.
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.lake_formation_enabled ? [1] : []
+    content {
+      sid     = "GetLakeFormationCredentials"
+      actions = ["lakeformation:GetDataAccess"]
+      # GetDataAccess supports no resource-level permissions:
+      # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html
+      resources = ["*"]
     }
   }
 
@@ -83,12 +125,10 @@ data "aws_iam_policy_document" "glue_shared_access" {
 data "aws_iam_policy_document" "glue_job" {
   source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
 
-  # Unconditioned on purpose: S3 judges a HeadObject/GetObject of a missing key against
-  # s3:ListBucket with no s3:prefix in the request, and answers 403 instead of 404 when that fails,
-  # which fails Spark's existence checks (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+  # Bucket-level, without an s3:prefix condition: see ListLakeBucket in glue_shared_access.
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    sid       = "ListOwnMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
     resources = [local.bucket_arn]
   }
 
@@ -99,7 +139,9 @@ data "aws_iam_policy_document" "glue_job" {
   }
 
   statement {
-    sid     = "ReadWriteOwnData"
+    sid = "ReadWriteOwnData"
+    # Spark writes large files as multipart uploads, and aborts them when a task fails:
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
     # The folder's own key too: Spark checks that an output path exists (a HeadObject of the
     # folder's key, e.g. cleansed/<table>) before it writes under it.
@@ -153,13 +195,6 @@ resource "aws_iam_role_policy" "glue_job" {
 
 data "aws_iam_policy_document" "glue_crawler" {
   source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
-
-  # Unconditioned for the same reason as the jobs' ListBucket.
-  statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-    resources = [local.bucket_arn]
-  }
 
   statement {
     sid       = "ReadLakeData"

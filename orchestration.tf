@@ -76,6 +76,10 @@ resource "aws_sfn_state_machine" "pipeline" {
 
   tags = local.tags
 
+  # The role is attached in role_arn, its permissions only by the policy: without this, the
+  # state machine can exist, and a first run start, before the role may do anything.
+  depends_on = [aws_iam_role_policy.state_machine]
+
   lifecycle {
     precondition {
       condition     = sum(local.crawler_poll_waits) >= local.crawler_timeout_seconds

@@ -67,7 +67,7 @@ variable "bucket_force_destroy" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for the bucket, logs and SNS topic. When null, S3 uses SSE-S3 (AES256) and SNS its AWS-managed key."
+  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the failure topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups) and EventBridge (`events.amazonaws.com`: `kms:Decrypt`, `kms:GenerateDataKey*`) use the key, and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in the README. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
   type        = string
   default     = null
 
@@ -135,6 +135,12 @@ variable "source_catalog_table" {
     condition     = var.source_catalog_table != null || var.jdbc_source != null
     error_message = "The pipeline needs a source: set jdbc_source, or set source_catalog_table to a catalog table that already exists in the database."
   }
+}
+
+variable "lake_formation_enabled" {
+  description = "Grant lakeformation:GetDataAccess to the Glue job and crawler roles, which they need when Lake Formation governs the catalog and the data lake location. You must still grant the roles Lake Formation permissions on the database, its tables and the data location."
+  type        = bool
+  default     = false
 }
 
 ################################################################################

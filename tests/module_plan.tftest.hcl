@@ -1,5 +1,5 @@
 # Plan-level checks with a mocked provider: offline, a few seconds. Run by `terraform test`
-# (and by tests/test_terraform_plan.py in `make test`).
+# (and by tests/test_static.py in `make test`).
 
 mock_provider "aws" {
   mock_data "aws_iam_policy_document" {

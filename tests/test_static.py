@@ -2,6 +2,7 @@
 the README's generated reference, and the module's plan-level `terraform test` suite."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,11 +95,31 @@ def test_readme_reference_matches_the_variables_and_outputs() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_module_plan_suite_passes(tmp_path: Path) -> None:
-    workspace = TerraformWorkspace(PROJECT_ROOT, tmp_path)
+@pytest.fixture(scope="module")
+def module_workspace(tmp_path_factory: pytest.TempPathFactory) -> TerraformWorkspace:
+    workspace = TerraformWorkspace(PROJECT_ROOT, tmp_path_factory.mktemp("module"))
     workspace.run("init", "-backend=false", "-no-color")
-    result = workspace.run("test", "-no-color", check=False)
+    return workspace
+
+
+def test_module_plan_suite_passes(module_workspace: TerraformWorkspace) -> None:
+    result = module_workspace.run("test", "-no-color", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_state_machine_is_created_after_its_role_policy(module_workspace: TerraformWorkspace) -> None:
+    # `terraform graph` draws an edge from each resource to what it waits for, transitively reduced.
+    edges = re.findall(r'^\s*"([^"]+)" -> "([^"]+)"', module_workspace.run("graph").stdout, re.MULTILINE)
+    waits_for: dict[str, set[str]] = {}
+    for resource, dependency in edges:
+        waits_for.setdefault(resource, set()).add(dependency)
+    reached: set[str] = set()
+    frontier = ["aws_sfn_state_machine.pipeline"]
+    while frontier:
+        for dependency in waits_for.get(frontier.pop(), set()) - reached:
+            reached.add(dependency)
+            frontier.append(dependency)
+    assert "aws_iam_role_policy.state_machine" in reached
 
 
 @pytest.mark.parametrize("example", ["minimal", "complete"])

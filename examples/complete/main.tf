@@ -1,5 +1,6 @@
 # Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), cleansing
-# rules, Flex jobs, bookmarks, a nightly schedule and e-mail notifications.
+# rules, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
+# use_customer_managed_key, a customer-managed KMS key (kms.tf).
 
 resource "aws_secretsmanager_secret" "source_database" {
   name                    = "${var.name_prefix}-source-database"
@@ -52,6 +53,7 @@ module "etl" {
   schedule_expression   = var.schedule_expression
   notification_emails   = var.notification_emails
   bucket_force_destroy  = true
+  kms_key_arn           = one(aws_kms_key.pipeline[*].arn)
 
   tags = {
     team = "data-engineering"

@@ -37,3 +37,8 @@ output "quarantine_path" {
   description = "Where job2 writes rejected rows with their _reject_reason."
   value       = module.etl.quarantine_path
 }
+
+output "kms_key_arn" {
+  description = "Customer-managed key of the pipeline (null unless use_customer_managed_key)."
+  value       = one(aws_kms_key.pipeline[*].arn)
+}

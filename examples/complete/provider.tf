@@ -36,6 +36,7 @@ provider "aws" {
       eventbridge    = endpoints.value
       glue           = endpoints.value
       iam            = endpoints.value
+      kms            = endpoints.value
       lambda         = endpoints.value
       s3             = endpoints.value
       secretsmanager = endpoints.value

@@ -34,3 +34,9 @@ variable "notification_emails" {
   type        = list(string)
   default     = []
 }
+
+variable "use_customer_managed_key" {
+  description = "Create a customer-managed KMS key (kms.tf) and encrypt the data lake, the logs and the failure topic with it. False: SSE-S3, and the logs and topic without a KMS key."
+  type        = bool
+  default     = false
+}

@@ -43,7 +43,7 @@ REMOVALS = [
     Removal("state_machine", "InvokeCrawlerLambdas", "CrawlerRequestFailed", "RawCrawler", "lambda:InvokeFunction"),
     Removal("start_crawler", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:StartCrawler"),
     Removal("get_crawler_status", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:GetCrawler"),
-    Removal("glue_crawler", "ListBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
+    Removal("glue_crawler", "ListLakeBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
     Removal("glue_crawler", "ReadLakeData", "CrawlerFailed", "RawCrawler", "s3:GetObject"),
     Removal("glue_crawler", "MaintainCatalogTables", "CrawlerFailed", "RawCrawler", "glue:"),
 ]

@@ -1,0 +1,210 @@
+# Plan-level checks of the rendered IAM policy documents. A mocked provider would mock
+# aws_iam_policy_document too, so these runs use the real provider, which renders those
+# documents locally: it is configured to call nothing (dummy credentials, no validation), and
+# the one data source that would call AWS is overridden. Offline, a few seconds; run by
+# `terraform test` (tests/test_static.py in `make test`).
+
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  max_retries                 = 1
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = {
+    account_id = "123456789012"
+  }
+}
+
+variables {
+  name_prefix          = "plan-test"
+  table_name           = "customers"
+  source_catalog_table = "source_customers"
+}
+
+run "glue_and_lambda_trust_no_undocumented_source_account" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for service in ["glue", "lambda"] :
+      !can(jsondecode(data.aws_iam_policy_document.assume_role[service].json).Statement[0].Condition)
+    ])
+    error_message = "Glue and Lambda are not documented to send aws:SourceAccount when assuming a role: a condition on it would deny them."
+  }
+
+  assert {
+    condition = alltrue([
+      for service in ["states", "events"] :
+      jsondecode(data.aws_iam_policy_document.assume_role[service].json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    ])
+    error_message = "Step Functions and EventBridge document aws:SourceAccount: their trust policies keep it against the confused deputy."
+  }
+}
+
+run "glue_roles_list_the_bucket_unconditionally_so_a_missing_key_is_404_not_403" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      !strcontains(document, "s3:prefix") && anytrue([
+        for statement in jsondecode(document).Statement :
+        contains(flatten([statement.Action]), "s3:ListBucket") && contains(flatten([statement.Action]), "s3:GetBucketLocation")
+        && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"] && !can(statement.Condition)
+      ])
+    ])
+    error_message = "S3 evaluates s3:ListBucket with no s3:prefix for a HeadObject of a missing key: an s3:prefix condition makes it a 403."
+  }
+}
+
+run "glue_job_role_may_finish_and_abort_multipart_uploads" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      contains(flatten([statement.Action]), "s3:AbortMultipartUpload") && contains(flatten([statement.Action]), "s3:ListMultipartUploadParts")
+      && contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/cleansed/customers/*")
+    ])
+    error_message = "Spark's multipart writes need AbortMultipartUpload and ListMultipartUploadParts on the objects it writes."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      contains(flatten([statement.Action]), "s3:ListBucketMultipartUploads") && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"]
+    ])
+    error_message = "ListBucketMultipartUploads is a bucket-level action."
+  }
+}
+
+run "glue_roles_may_check_the_vpc_of_the_source_connection" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url     = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path       = "sales/public/customers"
+      subnet_id          = "subnet-0123456789abcdef0"
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      length(setsubtract(
+        [
+          "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute",
+          "ec2:CreateTags", "ec2:DeleteTags",
+        ],
+        flatten([for statement in jsondecode(document).Statement : statement.Action]),
+      )) == 0
+    ])
+    error_message = "Glue's connection in a VPC needs every EC2 permission Glue documents, DescribeVpcAttribute included."
+  }
+}
+
+run "glue_roles_get_lake_formation_credentials_only_when_lake_formation_governs" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.glue_shared_access.json, "lakeformation:")
+    error_message = "Without lake_formation_enabled the roles get no Lake Formation permission."
+  }
+}
+
+run "glue_roles_may_get_data_access_from_lake_formation" {
+  command = plan
+
+  variables {
+    lake_formation_enabled = true
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        flatten([statement.Action]) == ["lakeformation:GetDataAccess"] && flatten([statement.Resource]) == ["*"]
+      ])
+    ])
+    error_message = "Under Lake Formation, Glue fails with \"not authorized to perform: lakeformation:GetDataAccess\" without it."
+  }
+}
+
+run "complete_example_creates_no_key_by_default" {
+  command = plan
+
+  module {
+    source = "./examples/complete"
+  }
+
+  override_data {
+    target = module.etl.data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+    }
+  }
+
+  assert {
+    condition     = length(aws_kms_key.pipeline) == 0
+    error_message = "The local demo runs without a customer-managed key."
+  }
+}
+
+run "complete_example_key_lets_cloudwatch_logs_and_eventbridge_use_it" {
+  command = plan
+
+  module {
+    source = "./examples/complete"
+  }
+
+  variables {
+    use_customer_managed_key = true
+  }
+
+  override_data {
+    target = module.etl.data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "logs.eu-west-1.amazonaws.com"
+      && length(setsubtract(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], flatten([statement.Action]))) == 0
+      && try(statement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], "") == "arn:aws:logs:eu-west-1:123456789012:log-group:*"
+    ])
+    error_message = "Without the CloudWatch Logs service principal, creating the encrypted log groups fails with \"The specified KMS key does not exist or is not allowed to be used with Arn\"."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "events.amazonaws.com"
+      && length(setsubtract(["kms:Decrypt", "kms:GenerateDataKey*"], flatten([statement.Action]))) == 0
+    ])
+    error_message = "Without EventBridge in the key policy, the timed-out and aborted alerts to the encrypted topic are dropped."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && statement.Action == "kms:*"
+    ])
+    error_message = "The module grants its roles the key through IAM, which the key policy must allow."
+  }
+}
