@@ -142,24 +142,27 @@ variable "source_catalog_table" {
 ################################################################################
 
 variable "glue_version" {
-  description = "Glue version of both jobs. The scripts are written for Glue 5.0 (Spark 3.5, Python 3.11)."
+  description = "Glue version of both jobs. Only \"5.0\": the scripts target Glue 5.0 (Spark 3.5, Python 3.11) and use Python 3.11 features that Glue 4.0 (Python 3.10) lacks."
   type        = string
   default     = "5.0"
 
   validation {
-    condition     = contains(["4.0", "5.0"], var.glue_version)
-    error_message = "glue_version must be \"4.0\" or \"5.0\"."
+    condition     = var.glue_version == "5.0"
+    error_message = "glue_version must be \"5.0\": the job scripts target Glue 5.0 (Spark 3.5, Python 3.11); Glue 4.0 runs Python 3.10, on which they fail."
   }
 }
 
 variable "worker_type" {
-  description = "Glue worker type of both jobs."
+  description = "Glue worker type of both jobs: one Glue 5.0 runs Spark ETL jobs on, G.1X, G.2X, G.4X, G.8X, G.12X, G.16X or R.1X to R.8X (the larger ones in select Regions only; G.12X, G.16X and R.*X also need an aws provider newer than 5.100.0, which rejects them)."
   type        = string
   default     = "G.1X"
 
+  # The worker types Glue documents for Glue 5.0 Spark ETL (glueetl) jobs; G.025X is for streaming jobs only.
+  # https://docs.aws.amazon.com/glue/latest/dg/worker-types.html
+  # https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html (WorkerType)
   validation {
-    condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
-    error_message = "worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X"], var.worker_type)
+    error_message = "worker_type must be a worker type of Glue 5.0 Spark ETL jobs: G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X or R.8X (G.025X is for streaming jobs only)."
   }
 }
 
@@ -207,6 +210,7 @@ variable "flex_execution" {
   type        = bool
   default     = false
 
+  # Flex runs only on G.1X and G.2X workers: https://docs.aws.amazon.com/glue/latest/dg/add-job.html (Job run class / Flex)
   validation {
     condition     = !var.flex_execution || contains(["G.1X", "G.2X"], var.worker_type)
     error_message = "flex_execution needs worker_type G.1X or G.2X."

@@ -222,3 +222,47 @@ run "rejects_a_poll_schedule_needing_too_many_checks" {
 
   expect_failures = [aws_sfn_state_machine.pipeline]
 }
+
+run "rejects_glue_4_on_which_the_scripts_fail" {
+  command = plan
+
+  variables {
+    glue_version = "4.0"
+  }
+
+  expect_failures = [var.glue_version]
+}
+
+run "rejects_the_streaming_only_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "G.025X"
+  }
+
+  expect_failures = [var.worker_type]
+}
+
+run "accepts_a_large_spark_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "G.8X"
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.worker_type == "G.8X"])
+    error_message = "Both jobs run on the chosen worker type."
+  }
+}
+
+run "rejects_flex_on_a_worker_type_flex_does_not_run" {
+  command = plan
+
+  variables {
+    flex_execution = true
+    worker_type    = "G.4X"
+  }
+
+  expect_failures = [var.flex_execution]
+}
