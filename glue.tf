@@ -10,6 +10,15 @@ resource "aws_glue_catalog_database" "this" {
 # Source (optional): JDBC connection and the crawler that catalogs the source table
 ################################################################################
 
+# Glue requires the connection's AvailabilityZone whenever a subnet is set ("redundant because the specified
+# subnet implies the Availability Zone ... Currently the field must be populated"): read it from the subnet unless given.
+# https://docs.aws.amazon.com/cdk/api/latest/docs/@aws-cdk_aws-glue.CfnConnection.PhysicalConnectionRequirementsProperty.html
+data "aws_subnet" "jdbc_source" {
+  count = local.jdbc_enabled && try(var.jdbc_source.subnet_id != null && var.jdbc_source.availability_zone == null, false) ? 1 : 0
+
+  id = var.jdbc_source.subnet_id
+}
+
 resource "aws_glue_connection" "jdbc_source" {
   count = local.jdbc_enabled ? 1 : 0
 
@@ -25,7 +34,7 @@ resource "aws_glue_connection" "jdbc_source" {
     content {
       subnet_id              = physical_connection_requirements.value.subnet_id
       security_group_id_list = physical_connection_requirements.value.security_group_ids
-      availability_zone      = physical_connection_requirements.value.availability_zone
+      availability_zone      = coalesce(physical_connection_requirements.value.availability_zone, one(data.aws_subnet.jdbc_source[*].availability_zone))
     }
   }
 

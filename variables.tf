@@ -98,7 +98,7 @@ variable "jdbc_source" {
     - connection_url: JDBC URL, e.g. jdbc:postgresql://host:5432/sales
     - secret_arn: Secrets Manager secret holding `username` and `password` (the password is never a Terraform variable)
     - include_path: crawler include path `<database>/<schema>/<table>`, e.g. sales/public/customers
-    - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC)
+    - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC); availability_zone defaults to the subnet's, which Glue requires whenever a subnet is set
   EOT
   type = object({
     connection_url     = string

@@ -17,6 +17,11 @@ mock_provider "aws" {
       name = "eu-west-1"
     }
   }
+  mock_data "aws_subnet" {
+    defaults = {
+      availability_zone = "eu-west-1b"
+    }
+  }
   mock_data "aws_partition" {
     defaults = {
       partition = "aws"
@@ -265,4 +270,64 @@ run "rejects_flex_on_a_worker_type_flex_does_not_run" {
   }
 
   expect_failures = [var.flex_execution]
+}
+
+run "jdbc_connection_in_a_subnet_takes_the_subnets_availability_zone" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url     = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path       = "sales/public/customers"
+      subnet_id          = "subnet-0123456789abcdef0"
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].physical_connection_requirements[0].availability_zone == "eu-west-1b"
+    error_message = "Glue needs the connection's availability zone whenever a subnet is set: it is the subnet's own."
+  }
+}
+
+run "jdbc_connection_keeps_an_availability_zone_given" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url    = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn        = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path      = "sales/public/customers"
+      subnet_id         = "subnet-0123456789abcdef0"
+      availability_zone = "eu-west-1c"
+    }
+  }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].physical_connection_requirements[0].availability_zone == "eu-west-1c" && length(data.aws_subnet.jdbc_source) == 0
+    error_message = "A given availability zone is used as is, without looking the subnet up."
+  }
+}
+
+run "disabled_module_looks_up_no_subnet" {
+  command = plan
+
+  variables {
+    enabled              = false
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path   = "sales/public/customers"
+      subnet_id      = "subnet-0123456789abcdef0"
+    }
+  }
+
+  assert {
+    condition     = length(data.aws_subnet.jdbc_source) == 0 && length(aws_glue_connection.jdbc_source) == 0
+    error_message = "enabled = false reads nothing and creates nothing."
+  }
 }
