@@ -13,6 +13,8 @@
    them as epoch milliseconds; so does the fixed task.
 3. Wait states, Retry intervals and the `.sync` polling of a job run wait on the emulated clock
    (`local_aws.clock`), so emulated minutes do not cost real minutes.
+4. A Glue API error of a `glue:` task is named as Step Functions names it (`glue_task_error_name`),
+   not `Glue.<error code>` for every code as moto does, and its cause reads as AWS's does.
 """
 
 import inspect
@@ -20,13 +22,19 @@ import textwrap
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import StateTaskServiceCallback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import StateTaskServiceGlue
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from local_aws.clock import CLOCK
 
@@ -109,8 +117,60 @@ def wait_on_emulated_clock() -> None:
     setattr(state_task_service_callback, "time", _EmulatedSyncPollTime)  # noqa: B010
 
 
+# Step Functions calls Glue through the AWS SDK for Java: an error code the SDK models keeps its name
+# (Glue.ConcurrentRunsExceededException), but a throttled call arrives as the SDK's base exception,
+# with the code only in the cause: "error": "Glue.AWSGlueException", "cause": "Rate exceeded (Service:
+# AWSGlue; Status Code: 400; Error Code: ThrottlingException; Request ID: ...; Proxy: null)".
+# https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
+GLUE_CODES_REPORTED_AS_AWS_GLUE_EXCEPTION = frozenset({"ThrottlingException"})
+
+
+def glue_task_error_name(error_code: str) -> str:
+    """The error name a `glue:` task fails with when the Glue API answers `error_code`."""
+    return "Glue.AWSGlueException" if error_code in GLUE_CODES_REPORTED_AS_AWS_GLUE_EXCEPTION else f"Glue.{error_code}"
+
+
+def glue_task_error_cause(error: ClientError) -> str:
+    """The cause of that failure, in the AWS SDK for Java's words."""
+    details, metadata = error.response.get("Error", {}), error.response.get("ResponseMetadata", {})
+    return (
+        f"{details.get('Message', '')} (Service: AWSGlue; Status Code: {metadata.get('HTTPStatusCode', 400)}; "
+        f"Error Code: {details.get('Code', '')}; Request ID: {metadata.get('RequestId', '')}; Proxy: null)"
+    )
+
+
+_moto_glue_from_error = StateTaskServiceGlue._from_error
+
+
+def _glue_failure_event(self: StateTaskServiceGlue, env: Environment, ex: Exception) -> FailureEvent:
+    if not isinstance(ex, ClientError):
+        return _moto_glue_from_error(self, env, ex)
+    error_name = glue_task_error_name(ex.response.get("Error", {}).get("Code", ""))
+    return FailureEvent(
+        env=env,
+        error_name=CustomErrorName(error_name),
+        event_type=HistoryEventType.TaskFailed,
+        event_details=cast(
+            EventDetails,
+            {
+                "taskFailedEventDetails": TaskFailedEventDetails(
+                    error=error_name,
+                    cause=glue_task_error_cause(ex),
+                    resource=self._get_sfn_resource(),
+                    resourceType=self._get_sfn_resource_type(),
+                )
+            },
+        ),
+    )
+
+
+def name_glue_errors_as_step_functions_does() -> None:
+    setattr(StateTaskServiceGlue, "_from_error", _glue_failure_event)  # noqa: B010
+
+
 def apply_interpreter_fixes() -> None:
     """Call once in the emulator process, before any execution starts."""
     fix_sync_integrations()
     return_job_runs_as_json()
     wait_on_emulated_clock()
+    name_glue_errors_as_step_functions_does()

@@ -76,6 +76,21 @@ def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None
         assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"
 
 
+def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_reports() -> None:
+    # A throttled StartJobRun fails the task with Glue.AWSGlueException, never Glue.ThrottlingException:
+    # https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
+    definition = ASL_TEMPLATE.read_text()
+    states = json.loads(definition)["States"]
+    job_tasks = {name: state for name, state in states.items() if state.get("Resource", "").endswith("glue:startJobRun.sync")}
+    assert len(job_tasks) == 2
+    assert "Glue.ThrottlingException" not in definition
+    for name, state in job_tasks.items():
+        rules = {error: rule for rule in state["Retry"] for error in rule["ErrorEquals"]}
+        assert "Glue.ConcurrentRunsExceededException" in rules, name
+        # Glue.AWSGlueException also stands for Glue errors that retrying does not cure.
+        assert rules["Glue.AWSGlueException"]["MaxAttempts"] <= 3, name
+
+
 def test_placeholders_sit_only_inside_strings() -> None:
     # Valid JSON as committed (the fixture parses it); this guards the text between strings.
     outside_strings = "".join(part for index, part in enumerate(ASL_TEMPLATE.read_text().split('"')) if index % 2 == 0)

@@ -1,16 +1,18 @@
-"""The `.sync` fix to moto's Step Functions interpreter is still needed and works, and waits run on
-the emulated clock."""
+"""The `.sync` fix to moto's Step Functions interpreter is still needed and works, waits run on
+the emulated clock, and Glue errors are named as Step Functions names them."""
 
 import json
 import time
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs, set_time_scale
+from local_aws.interpreter_fixes import glue_task_error_cause, glue_task_error_name
 from local_aws.job_runs import JobRunPlan
 
 ROLE = "arn:aws:iam::123456789012:role/states"
@@ -95,3 +97,35 @@ def test_an_hour_long_wait_passes_in_emulated_time(clean_emulator: str) -> None:
 
     assert record.status == "SUCCEEDED"
     assert time.monotonic() - started < 15
+
+
+def test_a_throttled_glue_call_is_named_glue_aws_glue_exception() -> None:
+    assert glue_task_error_name("ThrottlingException") == "Glue.AWSGlueException"
+
+
+def test_a_glue_error_step_functions_names_keeps_its_own_name() -> None:
+    assert glue_task_error_name("ConcurrentRunsExceededException") == "Glue.ConcurrentRunsExceededException"
+
+
+def test_the_cause_of_a_glue_error_carries_its_code_as_aws_writes_it() -> None:
+    error = ClientError(
+        {
+            "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+            "ResponseMetadata": {"HTTPStatusCode": 400, "RequestId": "r-1"},
+        },
+        "StartJobRun",
+    )
+
+    assert glue_task_error_cause(error) == (
+        "Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException; Request ID: r-1; Proxy: null)"
+    )
+
+
+def test_a_throttled_job_start_fails_the_task_with_glue_aws_glue_exception(sync_machine: str) -> None:
+    set_time_scale(0.01)
+    plan_job_runs("job", [JobRunPlan(start_error="ThrottlingException")])
+
+    record = executions.run(sync_machine, {}, "throttled", timeout_seconds=30)
+
+    assert (record.status, record.error) == ("FAILED", "Glue.AWSGlueException")
+    assert "Error Code: ThrottlingException" in (record.cause or "")

@@ -214,14 +214,22 @@ def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed
 def test_throttled_job_start_and_status_call_are_retried_and_the_run_succeeds(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
-    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(start_error="ConcurrentRunsExceededException"), QUICK_JOB])
+    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(start_error="ThrottlingException"), QUICK_JOB])
+    plan_job_runs(outputs["cleanse_job_name"], [JobRunPlan(start_error="ConcurrentRunsExceededException"), QUICK_JOB])
     throttle_invocations(outputs["lambda_function_names"]["get_crawler_status"], 1)
     put_job_outputs(deployed, "throttled")
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "throttled"}, "throttled-then-ok")
 
     assert record.status == "SUCCEEDED"
-    assert [error for error, _ in failures_of(record)] == ["Glue.ConcurrentRunsExceededException", "Lambda.TooManyRequestsException"]
+    failures = failures_of(record)
+    # Step Functions names a throttled Glue call Glue.AWSGlueException, the code only in the cause.
+    assert [error for error, _ in failures] == [
+        "Glue.AWSGlueException",
+        "Lambda.TooManyRequestsException",
+        "Glue.ConcurrentRunsExceededException",
+    ]
+    assert "Error Code: ThrottlingException" in failures[0][1]
     assert record.states_entered == [
         *START,
         *crawl("Raw", QUICK_CRAWL_POLLS),
