@@ -331,3 +331,23 @@ run "disabled_module_looks_up_no_subnet" {
     error_message = "enabled = false reads nothing and creates nothing."
   }
 }
+
+run "service_integrations_name_the_partition_the_module_runs_in" {
+  # apply (against the mocked provider) so that the definition is known.
+  command = apply
+
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition = "aws-us-gov"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for state in values(jsondecode(output.state_machine_definition).States) :
+      startswith(state.Resource, "arn:aws-us-gov:states:::") if state.Type == "Task"
+    ])
+    error_message = "Every Task's Resource is an ARN of the partition the module is applied in, not a hard-coded aws."
+  }
+}
