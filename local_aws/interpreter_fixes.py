@@ -15,9 +15,12 @@
    (`local_aws.clock`), so emulated minutes do not cost real minutes.
 4. A Glue API error of a `glue:` task is named as Step Functions names it (`glue_task_error_name`),
    not `Glue.<error code>` for every code as moto does, and its cause reads as AWS's does.
+5. A Choice rule's `StringMatches` follows the States Language (`asl_string_matches`): moto uses
+   `fnmatch`, in which `?` and `[...]` are wildcards too and a backslash escapes nothing.
 """
 
 import inspect
+import re
 import textwrap
 import threading
 from collections.abc import Callable
@@ -29,6 +32,7 @@ from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetai
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations.string_operators import StringMatches
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import StateTaskServiceCallback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import StateTaskServiceGlue
@@ -168,9 +172,30 @@ def name_glue_errors_as_step_functions_does() -> None:
     setattr(StateTaskServiceGlue, "_from_error", _glue_failure_event)  # noqa: B010
 
 
+def asl_string_matches(value: str, pattern: str) -> bool:
+    """`StringMatches` as the States Language defines it: `*` matches any run of characters, `\\*` is a
+    literal `*` (and `\\\\` a literal backslash); "No characters other than "*" have any special
+    meaning during matching." https://states-language.net/spec.html#choice-state"""
+    tokens = re.findall(r"\\.|\*|.", pattern, flags=re.DOTALL)
+    regex = "".join(".*" if token == "*" else re.escape(token[-1]) for token in tokens)
+    return re.fullmatch(regex, value, flags=re.DOTALL) is not None
+
+
+_moto_string_matches = StringMatches._compare
+
+
+def _string_matches(variable: Any, comparison_value: Any) -> bool:
+    return isinstance(variable, str) and asl_string_matches(variable, comparison_value)
+
+
+def match_strings_as_the_states_language_does() -> None:
+    setattr(StringMatches, "_compare", staticmethod(_string_matches))  # noqa: B010
+
+
 def apply_interpreter_fixes() -> None:
     """Call once in the emulator process, before any execution starts."""
     fix_sync_integrations()
     return_job_runs_as_json()
     wait_on_emulated_clock()
     name_glue_errors_as_step_functions_does()
+    match_strings_as_the_states_language_does()

@@ -12,7 +12,7 @@ from moto import mock_aws
 from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs, set_time_scale
-from local_aws.interpreter_fixes import glue_task_error_cause, glue_task_error_name
+from local_aws.interpreter_fixes import _moto_string_matches, asl_string_matches, glue_task_error_cause, glue_task_error_name
 from local_aws.job_runs import JobRunPlan
 
 ROLE = "arn:aws:iam::123456789012:role/states"
@@ -129,3 +129,50 @@ def test_a_throttled_job_start_fails_the_task_with_glue_aws_glue_exception(sync_
 
     assert (record.status, record.error) == ("FAILED", "Glue.AWSGlueException")
     assert "Error Code: ThrottlingException" in (record.cause or "")
+
+
+def test_moto_still_reads_question_marks_in_string_matches_as_wildcards() -> None:
+    """When this fails, moto matches as the States Language does: delete match_strings_as_the_states_language_does."""
+    assert _moto_string_matches("ab", "*?*")
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern", "matches"),
+    [
+        ("raw/2026.csv", "*.csv", True),
+        ("ab", "*?*", False),
+        ("a?b", "*?*", True),
+        ("a1b", "a[0-9]b", False),
+        ("a*b", "*\\**", True),
+        ("ab", "*\\**", False),
+        ("a\\b", "*\\\\*", True),
+        ("", "*", True),
+    ],
+)
+def test_string_matches_treats_only_the_star_as_a_wildcard(value: str, pattern: str, matches: bool) -> None:
+    assert asl_string_matches(value, pattern) is matches
+
+
+def test_a_choice_matches_a_question_mark_only_literally(clean_emulator: str) -> None:
+    definition = json.dumps(
+        {
+            "StartAt": "Check",
+            "States": {
+                "Check": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.id", "StringMatches": "*?*", "Next": "Matched"}],
+                    "Default": "NotMatched",
+                },
+                "Matched": {"Type": "Succeed"},
+                "NotMatched": {"Type": "Succeed"},
+            },
+        }
+    )
+    machine = client("stepfunctions").create_state_machine(name="matches", definition=definition, roleArn=ROLE)["stateMachineArn"]
+
+    entered = [
+        executions.run(machine, {"id": value}, f"match-{index}", timeout_seconds=30).states_entered
+        for index, value in enumerate(["ab", "a?b"])
+    ]
+
+    assert entered == [["Check", "NotMatched"], ["Check", "Matched"]]

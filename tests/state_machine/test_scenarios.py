@@ -266,7 +266,7 @@ def test_a_crawler_that_never_finishes_ends_the_run_at_the_poll_limit(deployed: 
     assert notification["MessageAttributes"]["error"]["Value"] == "CrawlerTimeout"
 
 
-@pytest.mark.parametrize("bad_input", [{"run_id": 42}, {"run_id": ""}, {"run_id": "2026/11/24"}])
+@pytest.mark.parametrize("bad_input", [{"run_id": 42}, {"run_id": ""}, {"run_id": "2026/11/24"}, {"run_id": "2026-11-24T03:00"}])
 def test_bad_execution_input_fails_at_the_first_state(deployed: DeployedPipeline, bad_input: dict[str, Any]) -> None:
     name = f"bad-input-{abs(hash(json.dumps(bad_input))) % 10**6}"
     runs_before = len(job_runs_of(deployed.outputs["raw_job_name"]))
@@ -275,6 +275,6 @@ def test_bad_execution_input_fails_at_the_first_state(deployed: DeployedPipeline
 
     assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
     assert record.cause is not None
-    assert 'The execution input must be {} or {"run_id": "<non-empty string without />"}' in record.cause
+    assert 'The execution input must be {} or {"run_id": "<id>"}, and the run id' in record.cause
     assert record.states_entered == ["ResolveRunId", "RejectInput"]
     assert len(job_runs_of(deployed.outputs["raw_job_name"])) == runs_before
