@@ -88,6 +88,7 @@ run "disabled_module_creates_nothing" {
       length(aws_s3_object.glue_script) == 0,
       length(aws_glue_catalog_database.this) == 0,
       length(aws_glue_crawler.lake) == 0,
+      length(aws_glue_classifier.raw_csv) == 0,
       length(aws_glue_job.this) == 0,
       length(aws_lambda_function.crawler) == 0,
       length(aws_iam_role.glue_job) == 0,
@@ -349,5 +350,34 @@ run "service_integrations_name_the_partition_the_module_runs_in" {
       startswith(state.Resource, "arn:aws-us-gov:states:::") if state.Type == "Task"
     ])
     error_message = "Every Task's Resource is an ARN of the partition the module is applied in, not a hard-coded aws."
+  }
+}
+
+run "raw_crawler_reads_the_csv_header_with_opencsvserde" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_crawler.lake["raw_crawler"].classifiers == tolist(["plan-test-raw-csv"]) && length(aws_glue_crawler.lake["cleansed_crawler"].classifiers) == 0
+    error_message = "crawler1 lists the raw CSV classifier; crawler2 reads Parquet with the built-in ones."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_classifier.raw_csv[0].name == "plan-test-raw-csv",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].contains_header == "PRESENT",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].delimiter == ",",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].quote_symbol == "\"",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].serde == "OpenCSVSerDe",
+    ])
+    error_message = "job1's CSV has a header and quoted fields: the classifier says so and asks for OpenCSVSerDe."
+  }
+}
+
+run "cleansed_crawler_deletes_partitions_whose_data_is_gone" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_crawler.lake["cleansed_crawler"].schema_change_policy[0].delete_behavior == "DELETE_FROM_DATABASE"
+    error_message = "A rerun landing on another ingestion date removes the old folder; crawler2 must remove its partition too."
   }
 }
