@@ -230,7 +230,7 @@ variable "job_extra_arguments" {
 
 variable "cleansing_rules" {
   description = <<-EOT
-    Rules job2 applies to the raw rows (see glue_scripts/README.md):
+    Rules job2 applies to the raw rows (documented in the README, section "The Glue jobs": README.md#the-glue-jobs):
     - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
     - order_by_column: update timestamp deciding which duplicate is the latest
     - column_types: column => one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s); rows that do not cast are quarantined
