@@ -10,6 +10,15 @@ resource "aws_glue_catalog_database" "this" {
 # Source (optional): JDBC connection and the crawler that catalogs the source table
 ################################################################################
 
+# Glue requires the connection's AvailabilityZone whenever a subnet is set ("redundant because the specified
+# subnet implies the Availability Zone ... Currently the field must be populated"): read it from the subnet unless given.
+# https://docs.aws.amazon.com/cdk/api/latest/docs/@aws-cdk_aws-glue.CfnConnection.PhysicalConnectionRequirementsProperty.html
+data "aws_subnet" "jdbc_source" {
+  count = local.jdbc_enabled && try(var.jdbc_source.subnet_id != null && var.jdbc_source.availability_zone == null, false) ? 1 : 0
+
+  id = var.jdbc_source.subnet_id
+}
+
 resource "aws_glue_connection" "jdbc_source" {
   count = local.jdbc_enabled ? 1 : 0
 
@@ -25,7 +34,7 @@ resource "aws_glue_connection" "jdbc_source" {
     content {
       subnet_id              = physical_connection_requirements.value.subnet_id
       security_group_id_list = physical_connection_requirements.value.security_group_ids
-      availability_zone      = physical_connection_requirements.value.availability_zone
+      availability_zone      = coalesce(physical_connection_requirements.value.availability_zone, one(data.aws_subnet.jdbc_source[*].availability_zone))
     }
   }
 
@@ -54,17 +63,44 @@ resource "aws_glue_crawler" "source" {
 # Crawlers over the data lake: raw_<table> and cleansed_<table>
 ################################################################################
 
+# job1 writes CSV with a header, quoting only the fields that need it. Left to the built-in classifier,
+# a file whose columns all parse as strings has its header read as data (columns col0, col1, ...),
+# and the LazySimpleSerDe it picks misreads quoted fields; this classifier says a header is there and
+# asks for OpenCSVSerDe, under which every raw column is a string (job2 types them).
+# https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html (Built-in CSV classifier)
+resource "aws_glue_classifier" "raw_csv" {
+  count = local.create ? 1 : 0
+
+  name = "${var.name_prefix}-raw-csv"
+
+  csv_classifier {
+    contains_header = "PRESENT"
+    delimiter       = ","
+    quote_symbol    = "\""
+    serde           = "OpenCSVSerDe"
+  }
+}
+
 locals {
   lake_crawlers = {
     raw_crawler = {
       path         = local.raw_path
       table_prefix = "raw_"
       description  = "Catalogs ${local.raw_table_name} from the raw CSV written by job1."
+      classifiers  = aws_glue_classifier.raw_csv[*].name
+      # A rerun of a run id rewrites the same run_id= folder, so no raw partition loses its files.
+      delete_behavior = "LOG"
     }
     cleansed_crawler = {
       path         = local.cleansed_path
       table_prefix = "cleansed_"
       description  = "Catalogs ${local.cleansed_table_name} from the Parquet written by job2."
+      classifiers  = []
+      # A rerun of a run id on another day deletes the run's folder under the old ingestion date: its
+      # partition must go too, or queries of cleansed_<table> list a partition with no data. Only
+      # DELETE_FROM_DATABASE removes partitions; DEPRECATE_IN_DATABASE marks tables, LOG keeps both.
+      # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-schemachangepolicy.html
+      delete_behavior = "DELETE_FROM_DATABASE"
     }
   }
 }
@@ -77,6 +113,7 @@ resource "aws_glue_crawler" "lake" {
   database_name = aws_glue_catalog_database.this[0].name
   role          = aws_iam_role.glue_crawler[0].arn
   table_prefix  = each.value.table_prefix
+  classifiers   = each.value.classifiers
 
   security_configuration = aws_glue_security_configuration.this[0].name
 
@@ -86,7 +123,7 @@ resource "aws_glue_crawler" "lake" {
 
   schema_change_policy {
     update_behavior = "UPDATE_IN_DATABASE"
-    delete_behavior = "LOG"
+    delete_behavior = each.value.delete_behavior
   }
 
   configuration = jsonencode({

@@ -208,6 +208,8 @@ data "aws_iam_policy_document" "glue_crawler" {
       "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
       "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition",
       "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:BatchUpdatePartition",
+      # crawler2 deletes from the catalog what its data no longer holds (DELETE_FROM_DATABASE).
+      "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
     ]
     resources = local.catalog_arns
   }

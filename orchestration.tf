@@ -20,6 +20,7 @@ locals {
   execution_timeout_seconds = 2 * local.job_task_timeout_seconds + 4 * local.crawler_timeout_seconds + 3600
 
   rendered_state_machine = templatefile("${path.module}/state_machine.asl.json", {
+    partition                       = local.partition
     name_prefix                     = var.name_prefix
     table_name                      = var.table_name
     database_name                   = local.database_name

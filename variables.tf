@@ -98,7 +98,7 @@ variable "jdbc_source" {
     - connection_url: JDBC URL, e.g. jdbc:postgresql://host:5432/sales
     - secret_arn: Secrets Manager secret holding `username` and `password` (the password is never a Terraform variable)
     - include_path: crawler include path `<database>/<schema>/<table>`, e.g. sales/public/customers
-    - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC)
+    - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC); availability_zone defaults to the subnet's, which Glue requires whenever a subnet is set
   EOT
   type = object({
     connection_url     = string
@@ -148,24 +148,27 @@ variable "lake_formation_enabled" {
 ################################################################################
 
 variable "glue_version" {
-  description = "Glue version of both jobs. The scripts are written for Glue 5.0 (Spark 3.5, Python 3.11)."
+  description = "Glue version of both jobs. Only \"5.0\": the scripts target Glue 5.0 (Spark 3.5, Python 3.11) and use Python 3.11 features that Glue 4.0 (Python 3.10) lacks."
   type        = string
   default     = "5.0"
 
   validation {
-    condition     = contains(["4.0", "5.0"], var.glue_version)
-    error_message = "glue_version must be \"4.0\" or \"5.0\"."
+    condition     = var.glue_version == "5.0"
+    error_message = "glue_version must be \"5.0\": the job scripts target Glue 5.0 (Spark 3.5, Python 3.11); Glue 4.0 runs Python 3.10, on which they fail."
   }
 }
 
 variable "worker_type" {
-  description = "Glue worker type of both jobs."
+  description = "Glue worker type of both jobs: one Glue 5.0 runs Spark ETL jobs on, G.1X, G.2X, G.4X, G.8X, G.12X, G.16X or R.1X to R.8X (the larger ones in select Regions only; G.12X, G.16X and R.*X also need an aws provider newer than 5.100.0, which rejects them)."
   type        = string
   default     = "G.1X"
 
+  # The worker types Glue documents for Glue 5.0 Spark ETL (glueetl) jobs; G.025X is for streaming jobs only.
+  # https://docs.aws.amazon.com/glue/latest/dg/worker-types.html
+  # https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html (WorkerType)
   validation {
-    condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
-    error_message = "worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X"], var.worker_type)
+    error_message = "worker_type must be a worker type of Glue 5.0 Spark ETL jobs: G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X or R.8X (G.025X is for streaming jobs only)."
   }
 }
 
@@ -213,6 +216,7 @@ variable "flex_execution" {
   type        = bool
   default     = false
 
+  # Flex runs only on G.1X and G.2X workers: https://docs.aws.amazon.com/glue/latest/dg/add-job.html (Job run class / Flex)
   validation {
     condition     = !var.flex_execution || contains(["G.1X", "G.2X"], var.worker_type)
     error_message = "flex_execution needs worker_type G.1X or G.2X."
@@ -232,7 +236,7 @@ variable "job_extra_arguments" {
 
 variable "cleansing_rules" {
   description = <<-EOT
-    Rules job2 applies to the raw rows (see glue_scripts/README.md):
+    Rules job2 applies to the raw rows (documented in the README, section "The Glue jobs": README.md#the-glue-jobs):
     - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
     - order_by_column: update timestamp deciding which duplicate is the latest
     - column_types: column => one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s); rows that do not cast are quarantined

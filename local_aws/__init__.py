@@ -4,8 +4,8 @@
   `python -m local_aws.emulator up|down|status|serve`).
 - `local_aws.iam`: IAM judged as AWS judges it, for every component acting under its role.
 - `local_aws.gap_fills`: the AWS API calls the emulator (moto) lacks, filled in its process.
-- `local_aws.interpreter_fixes`: the `.sync` fix to moto's Step Functions interpreter, and its
-  waits on the emulated clock.
+- `local_aws.interpreter_fixes`: the `.sync` fix to moto's Step Functions interpreter, its
+  waits on the emulated clock, and Glue errors named as Step Functions names them.
 - `local_aws.clock`: emulated time; waits skip ahead, real work counts at its real length.
 - `local_aws.crawler_emulation`: crawlers that report RUNNING/STOPPING/READY and real LastCrawl
   values and write the catalog.

@@ -3,7 +3,9 @@
 moto's crawler never leaves RUNNING on its own and reports LastCrawl.Status COMPLETED, which
 AWS never does. Here a crawl is RUNNING for its planned duration on the emulated clock
 (`local_aws.clock`), then STOPPING once it has written the catalog from the files under its S3
-targets (or, for PostgreSQL JDBC targets, from the source's own columns), then READY; LastCrawl
+targets, read as its custom CSV classifier says, and with the partitions whose files are gone
+deleted when its DeleteBehavior is DELETE_FROM_DATABASE (or, for PostgreSQL JDBC targets, from
+the source's own columns), then READY; LastCrawl
 describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
 Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
 """
@@ -21,7 +23,7 @@ from local_aws.clock import CLOCK
 from local_aws.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
 from local_aws.jdbc_catalog import catalog_jdbc_target
 from local_aws.plan_queues import PlanQueues
-from local_aws.schema_inference import catalog_s3_target
+from local_aws.schema_inference import BUILT_IN_CSV, CsvClassifier, catalog_s3_target
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
 
@@ -103,10 +105,21 @@ class EmulatedCrawl:
 
         targets = self.crawler.targets or {}
         glue, prefix = role_client("glue"), self.crawler.table_prefix or ""
+        # The crawler service reads its own classifiers; the role only reads data and writes the catalog.
+        csv_classifier = self._csv_classifier(client("glue", own_port(), region=backend.region_name))
+        delete_missing = (self.crawler.schema_change_policy or {}).get("DeleteBehavior") == "DELETE_FROM_DATABASE"
         for target in targets.get("S3Targets", []):
-            catalog_s3_target(glue, role_client("s3"), self.crawler.database_name, target["Path"], prefix)
+            catalog_s3_target(glue, role_client("s3"), self.crawler.database_name, target["Path"], prefix, csv_classifier, delete_missing)
         for target in targets.get("JdbcTargets", []):
             catalog_jdbc_target(glue, role_client("secretsmanager"), self.crawler.database_name, target, prefix)
+
+    def _csv_classifier(self, glue: Any) -> CsvClassifier:
+        """The first custom CSV classifier the crawler lists (they run before the built-in ones), or the built-in one."""
+        for name in self.crawler.classifiers or []:
+            classifier = glue.get_classifier(Name=name)["Classifier"]
+            if "CsvClassifier" in classifier:
+                return CsvClassifier.from_api(classifier["CsvClassifier"])
+        return BUILT_IN_CSV
 
 
 # Emulated crawls are kept beside moto's crawler objects, and vanish with them on reset.

@@ -3,6 +3,9 @@
 Each fill is measured in ../shared/DESIGN.md ("Facts measured on these machines"):
 - glue:DeleteConnection is missing, so `terraform destroy` of a JDBC connection fails;
 - glue:GetConnection omits ConnectionType, so every plan shows a change;
+- glue:CreateClassifier, GetClassifier, UpdateClassifier and DeleteClassifier are missing, so
+  aws_glue_classifier can be neither created nor read (CSV classifiers are kept, for the crawler
+  emulation to honour);
 - states:ValidateStateMachineDefinition and states:ListStateMachineVersions are missing, so
   aws_sfn_state_machine can be neither created nor read;
 - Lambda's LoggingConfig (JSON logs, log group) is dropped, so every plan shows a change;
@@ -17,7 +20,8 @@ from weakref import WeakKeyDictionary
 
 from moto.awslambda.models import LambdaFunction
 from moto.core.responses import ActionResult, EmptyResult
-from moto.glue.exceptions import EntityNotFoundException
+from moto.core.utils import utcnow
+from moto.glue.exceptions import AlreadyExistsException, EntityNotFoundException, GlueClientError
 from moto.glue.models import FakeConnection
 from moto.glue.responses import GlueResponse
 from moto.iam.access_control import IAMPolicy, PermissionResult
@@ -42,6 +46,61 @@ def _connection_as_dict_with_type(self: FakeConnection, hide_password: bool = Fa
     if "PhysicalConnectionRequirements" in self.connection_input:
         described["PhysicalConnectionRequirements"] = self.connection_input["PhysicalConnectionRequirements"]
     return described
+
+
+CLASSIFIER_KINDS = ("GrokClassifier", "XMLClassifier", "JsonClassifier", "CsvClassifier")
+
+
+def _classifiers(response: GlueResponse) -> dict[str, dict[str, Any]]:
+    # Kept on the backend itself, so that a reset of the emulator forgets them with everything else.
+    backend = response.glue_backend
+    if not hasattr(backend, "local_aws_classifiers"):
+        setattr(backend, "local_aws_classifiers", {})  # noqa: B010
+    classifiers: dict[str, dict[str, Any]] = getattr(backend, "local_aws_classifiers")  # noqa: B009
+    return classifiers
+
+
+def _classifier_input(response: GlueResponse) -> tuple[str, dict[str, Any]]:
+    given = [(kind, response._get_param(kind)) for kind in CLASSIFIER_KINDS if response._get_param(kind)]
+    if len(given) != 1:
+        raise GlueClientError("InvalidInputException", f"Give exactly one of {', '.join(CLASSIFIER_KINDS)}.")
+    return given[0]
+
+
+def _create_classifier(self: GlueResponse) -> ActionResult:
+    kind, spec = _classifier_input(self)
+    classifiers = _classifiers(self)
+    if spec["Name"] in classifiers:
+        raise AlreadyExistsException(f"Classifier {spec['Name']}")
+    now = utcnow()
+    classifiers[spec["Name"]] = {kind: {**spec, "CreationTime": now, "LastUpdated": now, "Version": 1}}
+    return EmptyResult()
+
+
+def _get_classifier(self: GlueResponse) -> ActionResult:
+    name = self._get_param("Name")
+    if name not in _classifiers(self):
+        raise EntityNotFoundException(f"Classifier {name} not found")
+    return ActionResult({"Classifier": _classifiers(self)[name]})
+
+
+def _update_classifier(self: GlueResponse) -> ActionResult:
+    kind, spec = _classifier_input(self)
+    classifiers = _classifiers(self)
+    if kind not in classifiers.get(spec["Name"], {}):
+        raise EntityNotFoundException(f"Classifier {spec['Name']} not found")
+    previous = classifiers[spec["Name"]][kind]
+    classifiers[spec["Name"]] = {
+        kind: {**spec, "CreationTime": previous["CreationTime"], "LastUpdated": utcnow(), "Version": previous["Version"] + 1}
+    }
+    return EmptyResult()
+
+
+def _delete_classifier(self: GlueResponse) -> ActionResult:
+    name = self._get_param("Name")
+    if _classifiers(self).pop(name, None) is None:
+        raise EntityNotFoundException(f"Classifier {name} not found")
+    return EmptyResult()
 
 
 def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
@@ -102,6 +161,10 @@ def _lambda_update_configuration_with_logging(self: LambdaFunction, config_updat
 GAP_FILLS: list[tuple[type, str, Any]] = [
     (GlueResponse, "delete_connection", _delete_connection),
     (FakeConnection, "as_dict", _connection_as_dict_with_type),
+    (GlueResponse, "create_classifier", _create_classifier),
+    (GlueResponse, "get_classifier", _get_classifier),
+    (GlueResponse, "update_classifier", _update_classifier),
+    (GlueResponse, "delete_classifier", _delete_classifier),
     (StepFunctionResponse, "validate_state_machine_definition", _validate_state_machine_definition),
     (StepFunctionResponse, "list_state_machine_versions", _list_state_machine_versions),
     (FakeBucket, "get_permission", _bucket_permission_over_tls),

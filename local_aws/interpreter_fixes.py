@@ -19,22 +19,34 @@
    (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html): here they
    are signed with that role's credentials, assumed by states.amazonaws.com with the state machine
    as aws:SourceArn, so the role's policies and trust policy decide what a run may do.
+5. A Glue API error of a `glue:` task is named as Step Functions names it (`glue_task_error_name`),
+   not `Glue.<error code>` for every code as moto does, and its cause reads as AWS's does.
+6. A Choice rule's `StringMatches` follows the States Language (`asl_string_matches`): moto uses
+   `fnmatch`, in which `?` and `[...]` are wildcards too and a backslash escapes nothing.
 """
 
 import inspect
+import re
 import sys
 import textwrap
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import boto3
+from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations.string_operators import StringMatches
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import StateTaskServiceCallback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import StateTaskServiceGlue
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.utils import boto_client
 
 from local_aws.clock import CLOCK
@@ -155,9 +167,82 @@ def sign_service_calls_with_the_execution_role() -> None:
             setattr(module, "boto_client_for", _client_under_state_machine_role)  # noqa: B010
 
 
+# Step Functions calls Glue through the AWS SDK for Java: an error code the SDK models keeps its name
+# (Glue.ConcurrentRunsExceededException), but a throttled call arrives as the SDK's base exception,
+# with the code only in the cause: "error": "Glue.AWSGlueException", "cause": "Rate exceeded (Service:
+# AWSGlue; Status Code: 400; Error Code: ThrottlingException; Request ID: ...; Proxy: null)".
+# https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
+GLUE_CODES_REPORTED_AS_AWS_GLUE_EXCEPTION = frozenset({"ThrottlingException"})
+
+
+def glue_task_error_name(error_code: str) -> str:
+    """The error name a `glue:` task fails with when the Glue API answers `error_code`."""
+    return "Glue.AWSGlueException" if error_code in GLUE_CODES_REPORTED_AS_AWS_GLUE_EXCEPTION else f"Glue.{error_code}"
+
+
+def glue_task_error_cause(error: ClientError) -> str:
+    """The cause of that failure, in the AWS SDK for Java's words."""
+    details, metadata = error.response.get("Error", {}), error.response.get("ResponseMetadata", {})
+    return (
+        f"{details.get('Message', '')} (Service: AWSGlue; Status Code: {metadata.get('HTTPStatusCode', 400)}; "
+        f"Error Code: {details.get('Code', '')}; Request ID: {metadata.get('RequestId', '')}; Proxy: null)"
+    )
+
+
+_moto_glue_from_error = StateTaskServiceGlue._from_error
+
+
+def _glue_failure_event(self: StateTaskServiceGlue, env: Environment, ex: Exception) -> FailureEvent:
+    if not isinstance(ex, ClientError):
+        return _moto_glue_from_error(self, env, ex)
+    error_name = glue_task_error_name(ex.response.get("Error", {}).get("Code", ""))
+    return FailureEvent(
+        env=env,
+        error_name=CustomErrorName(error_name),
+        event_type=HistoryEventType.TaskFailed,
+        event_details=cast(
+            EventDetails,
+            {
+                "taskFailedEventDetails": TaskFailedEventDetails(
+                    error=error_name,
+                    cause=glue_task_error_cause(ex),
+                    resource=self._get_sfn_resource(),
+                    resourceType=self._get_sfn_resource_type(),
+                )
+            },
+        ),
+    )
+
+
+def name_glue_errors_as_step_functions_does() -> None:
+    setattr(StateTaskServiceGlue, "_from_error", _glue_failure_event)  # noqa: B010
+
+
+def asl_string_matches(value: str, pattern: str) -> bool:
+    """`StringMatches` as the States Language defines it: `*` matches any run of characters, `\\*` is a
+    literal `*` (and `\\\\` a literal backslash); "No characters other than "*" have any special
+    meaning during matching." https://states-language.net/spec.html#choice-state"""
+    tokens = re.findall(r"\\.|\*|.", pattern, flags=re.DOTALL)
+    regex = "".join(".*" if token == "*" else re.escape(token[-1]) for token in tokens)
+    return re.fullmatch(regex, value, flags=re.DOTALL) is not None
+
+
+_moto_string_matches = StringMatches._compare
+
+
+def _string_matches(variable: Any, comparison_value: Any) -> bool:
+    return isinstance(variable, str) and asl_string_matches(variable, comparison_value)
+
+
+def match_strings_as_the_states_language_does() -> None:
+    setattr(StringMatches, "_compare", staticmethod(_string_matches))  # noqa: B010
+
+
 def apply_interpreter_fixes() -> None:
     """Call once in the emulator process, before any execution starts."""
     fix_sync_integrations()
     return_job_runs_as_json()
     wait_on_emulated_clock()
     sign_service_calls_with_the_execution_role()
+    name_glue_errors_as_step_functions_does()
+    match_strings_as_the_states_language_does()

@@ -15,19 +15,51 @@ import pyarrow.parquet as pq
 
 CSV_SAMPLE_ROWS = 1000
 
-CSV_STORAGE = {
+TEXT_FORMATS = {
     "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
     "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-    "SerdeInfo": {
-        "SerializationLibrary": "org.apache.hadoop.hive.serde2.OpenCSVSerde",
-        "Parameters": {"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"},
-    },
 }
 PARQUET_STORAGE = {
     "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
     "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
     "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", "Parameters": {}},
 }
+
+
+@dataclass(frozen=True)
+class CsvClassifier:
+    """How a crawler reads CSV: its custom CSV classifier's settings, or the built-in classifier's
+    (UNKNOWN header, SerDe of the crawler's choosing). https://docs.aws.amazon.com/glue/latest/webapi/API_CsvClassifier.html"""
+
+    contains_header: str = "UNKNOWN"
+    delimiter: str = ","
+    quote_symbol: str = '"'
+    serde: str = "None"
+
+    @classmethod
+    def from_api(cls, spec: dict[str, Any]) -> "CsvClassifier":
+        return cls(
+            contains_header=spec.get("ContainsHeader", cls.contains_header),
+            delimiter=spec.get("Delimiter", cls.delimiter),
+            quote_symbol=spec.get("QuoteSymbol", cls.quote_symbol),
+            serde=spec.get("Serde", cls.serde),
+        )
+
+    @property
+    def storage(self) -> dict[str, Any]:
+        if self.serde == "OpenCSVSerDe":
+            library, parameters = (
+                "org.apache.hadoop.hive.serde2.OpenCSVSerde",
+                {"separatorChar": self.delimiter, "quoteChar": self.quote_symbol},
+            )
+        else:
+            # "The built-in CSV classifier creates tables referencing the LazySimpleSerDe":
+            # https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html
+            library, parameters = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", {"field.delim": self.delimiter}
+        return {**TEXT_FORMATS, "SerdeInfo": {"SerializationLibrary": library, "Parameters": parameters}}
+
+
+BUILT_IN_CSV = CsvClassifier()
 
 
 class NoDataToCrawl(LookupError):
@@ -75,13 +107,32 @@ def _csv_type(values: list[str]) -> str:
     return "string"
 
 
-def csv_columns(content: bytes) -> list[dict[str, str]]:
-    reader = csv.reader(io.StringIO(content.decode("utf-8")))
-    header = next(reader, [])
-    sample = list(itertools.islice(reader, CSV_SAMPLE_ROWS))
-    return [
-        {"Name": name.lower(), "Type": _csv_type([row[index] for row in sample if index < len(row)])} for index, name in enumerate(header)
-    ]
+def _column_types(rows: list[list[str]], width: int) -> list[str]:
+    return [_csv_type([row[index] for row in rows if index < len(row)]) for index in range(width)]
+
+
+def first_row_is_header(rows: list[list[str]]) -> bool:
+    """The built-in classifier's rule: every value of the first row parses as a string, and the
+    rows below differ from it, one or more columns parsing as other than string. So a file whose
+    columns are all strings is read without a header. https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html"""
+    if len(rows) < 2 or any(_csv_type([value]) != "string" for value in rows[0]):
+        return False
+    return any(column_type != "string" for column_type in _column_types(rows[1:], len(rows[0])))
+
+
+def csv_columns(content: bytes, classifier: CsvClassifier = BUILT_IN_CSV) -> tuple[list[dict[str, str]], bool]:
+    """The columns a crawler reads from a CSV file, and whether it took the first line for the header.
+    Without a header, columns are named col0, col1, ...; with OpenCSVSerDe every column is a string
+    (the SerDe reads every value as one: https://docs.aws.amazon.com/athena/latest/ug/csv-serde.html)."""
+    reader = csv.reader(io.StringIO(content.decode("utf-8")), delimiter=classifier.delimiter, quotechar=classifier.quote_symbol)
+    rows = list(itertools.islice(reader, CSV_SAMPLE_ROWS + 1))
+    header = {"PRESENT": True, "ABSENT": False}.get(classifier.contains_header)
+    has_header = first_row_is_header(rows) if header is None else header
+    width = len(rows[0]) if rows else 0
+    names = [name.lower() for name in rows[0]] if has_header else [f"col{index}" for index in range(width)]
+    data = rows[1:] if has_header else rows
+    types = ["string"] * width if classifier.serde == "OpenCSVSerDe" else _column_types(data, width)
+    return [{"Name": name, "Type": column_type} for name, column_type in zip(names, types, strict=True)], has_header
 
 
 def glue_type(arrow_type: pa.DataType) -> str:
@@ -111,7 +162,9 @@ def parquet_columns(content: bytes) -> list[dict[str, str]]:
     return [{"Name": field.name.lower(), "Type": glue_type(field.type)} for field in schema]
 
 
-def table_input(s3: Any, s3_path: str, table_name: str) -> tuple[dict[str, Any], list[DataFile]]:
+def table_input(
+    s3: Any, s3_path: str, table_name: str, csv_classifier: CsvClassifier = BUILT_IN_CSV
+) -> tuple[dict[str, Any], list[DataFile]]:
     """The TableInput a crawler writes for the data under `s3_path`, and the files it found."""
     bucket, prefix = split_s3_path(s3_path)
     files = data_files(s3, bucket, prefix)
@@ -120,11 +173,11 @@ def table_input(s3: Any, s3_path: str, table_name: str) -> tuple[dict[str, Any],
     sample = files[0]
     content = s3.get_object(Bucket=bucket, Key=sample.key)["Body"].read()
     is_parquet = sample.key.endswith(".parquet") or content[:4] == b"PAR1"
-    columns = parquet_columns(content) if is_parquet else csv_columns(content)
+    columns, has_header = (parquet_columns(content), False) if is_parquet else csv_columns(content, csv_classifier)
     partition_keys = [{"Name": name, "Type": "string"} for name, _ in sample.partition]
     classification = "parquet" if is_parquet else "csv"
     parameters = {"classification": classification, "UPDATED_BY_CRAWLER": "local-aws"}
-    if not is_parquet:
+    if has_header:
         parameters["skip.header.line.count"] = "1"
     return (
         {
@@ -135,7 +188,7 @@ def table_input(s3: Any, s3_path: str, table_name: str) -> tuple[dict[str, Any],
             "StorageDescriptor": {
                 "Columns": [column for column in columns if column["Name"] not in {key["Name"] for key in partition_keys}],
                 "Location": f"s3://{bucket}/{prefix}",
-                **(PARQUET_STORAGE if is_parquet else CSV_STORAGE),
+                **(PARQUET_STORAGE if is_parquet else csv_classifier.storage),
                 "Parameters": {"classification": classification},
             },
         },
@@ -143,11 +196,21 @@ def table_input(s3: Any, s3_path: str, table_name: str) -> tuple[dict[str, Any],
     )
 
 
-def catalog_s3_target(glue: Any, s3: Any, database: str, s3_path: str, table_prefix: str = "") -> str:
-    """Create or update the table for `s3_path` and add its new partitions; return the table name."""
+def catalog_s3_target(
+    glue: Any,
+    s3: Any,
+    database: str,
+    s3_path: str,
+    table_prefix: str = "",
+    csv_classifier: CsvClassifier = BUILT_IN_CSV,
+    delete_missing_partitions: bool = False,
+) -> str:
+    """Create or update the table for `s3_path`, add its new partitions and, with
+    `delete_missing_partitions` (DeleteBehavior DELETE_FROM_DATABASE), delete those whose files are
+    gone; return the table name."""
     folder_name = split_s3_path(s3_path)[1].rstrip("/").split("/")[-1]
     table_name = f"{table_prefix}{folder_name}".lower().replace("-", "_")
-    table, files = table_input(s3, s3_path, table_name)
+    table, files = table_input(s3, s3_path, table_name, csv_classifier)
     try:
         glue.create_table(DatabaseName=database, TableInput=table)
     except glue.exceptions.AlreadyExistsException:
@@ -159,9 +222,17 @@ def catalog_s3_target(glue: Any, s3: Any, database: str, s3_path: str, table_pre
         for partition in page["Partitions"]
     }
     location = table["StorageDescriptor"]["Location"]
-    new_partitions = {data_file.partition for data_file in files if data_file.partition} - {
-        tuple(zip([key["Name"] for key in table["PartitionKeys"]], values, strict=True)) for values in known
-    }
+    key_names = [key["Name"] for key in table["PartitionKeys"]]
+    present = {data_file.partition for data_file in files if data_file.partition}
+    known_partitions = {tuple(zip(key_names, values, strict=True)) for values in known if len(values) == len(key_names)}
+    new_partitions = present - known_partitions
+    gone = sorted(known - {tuple(value for _, value in partition) for partition in present}) if delete_missing_partitions else []
+    for start in range(0, len(gone), 25):
+        glue.batch_delete_partition(
+            DatabaseName=database,
+            TableName=table_name,
+            PartitionsToDelete=[{"Values": list(values)} for values in gone[start : start + 25]],
+        )
     partition_inputs = [
         {
             "Values": [value for _, value in partition],

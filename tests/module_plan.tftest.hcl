@@ -17,6 +17,11 @@ mock_provider "aws" {
       name = "eu-west-1"
     }
   }
+  mock_data "aws_subnet" {
+    defaults = {
+      availability_zone = "eu-west-1b"
+    }
+  }
   mock_data "aws_partition" {
     defaults = {
       partition = "aws"
@@ -83,6 +88,7 @@ run "disabled_module_creates_nothing" {
       length(aws_s3_object.glue_script) == 0,
       length(aws_glue_catalog_database.this) == 0,
       length(aws_glue_crawler.lake) == 0,
+      length(aws_glue_classifier.raw_csv) == 0,
       length(aws_glue_job.this) == 0,
       length(aws_lambda_function.crawler) == 0,
       length(aws_iam_role.glue_job) == 0,
@@ -221,4 +227,157 @@ run "rejects_a_poll_schedule_needing_too_many_checks" {
   }
 
   expect_failures = [aws_sfn_state_machine.pipeline]
+}
+
+run "rejects_glue_4_on_which_the_scripts_fail" {
+  command = plan
+
+  variables {
+    glue_version = "4.0"
+  }
+
+  expect_failures = [var.glue_version]
+}
+
+run "rejects_the_streaming_only_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "G.025X"
+  }
+
+  expect_failures = [var.worker_type]
+}
+
+run "accepts_a_large_spark_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "G.8X"
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.worker_type == "G.8X"])
+    error_message = "Both jobs run on the chosen worker type."
+  }
+}
+
+run "rejects_flex_on_a_worker_type_flex_does_not_run" {
+  command = plan
+
+  variables {
+    flex_execution = true
+    worker_type    = "G.4X"
+  }
+
+  expect_failures = [var.flex_execution]
+}
+
+run "jdbc_connection_in_a_subnet_takes_the_subnets_availability_zone" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url     = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path       = "sales/public/customers"
+      subnet_id          = "subnet-0123456789abcdef0"
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].physical_connection_requirements[0].availability_zone == "eu-west-1b"
+    error_message = "Glue needs the connection's availability zone whenever a subnet is set: it is the subnet's own."
+  }
+}
+
+run "jdbc_connection_keeps_an_availability_zone_given" {
+  command = plan
+
+  variables {
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url    = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn        = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path      = "sales/public/customers"
+      subnet_id         = "subnet-0123456789abcdef0"
+      availability_zone = "eu-west-1c"
+    }
+  }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].physical_connection_requirements[0].availability_zone == "eu-west-1c" && length(data.aws_subnet.jdbc_source) == 0
+    error_message = "A given availability zone is used as is, without looking the subnet up."
+  }
+}
+
+run "disabled_module_looks_up_no_subnet" {
+  command = plan
+
+  variables {
+    enabled              = false
+    source_catalog_table = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path   = "sales/public/customers"
+      subnet_id      = "subnet-0123456789abcdef0"
+    }
+  }
+
+  assert {
+    condition     = length(data.aws_subnet.jdbc_source) == 0 && length(aws_glue_connection.jdbc_source) == 0
+    error_message = "enabled = false reads nothing and creates nothing."
+  }
+}
+
+run "service_integrations_name_the_partition_the_module_runs_in" {
+  # apply (against the mocked provider) so that the definition is known.
+  command = apply
+
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition = "aws-us-gov"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for state in values(jsondecode(output.state_machine_definition).States) :
+      startswith(state.Resource, "arn:aws-us-gov:states:::") if state.Type == "Task"
+    ])
+    error_message = "Every Task's Resource is an ARN of the partition the module is applied in, not a hard-coded aws."
+  }
+}
+
+run "raw_crawler_reads_the_csv_header_with_opencsvserde" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_crawler.lake["raw_crawler"].classifiers == tolist(["plan-test-raw-csv"]) && length(aws_glue_crawler.lake["cleansed_crawler"].classifiers) == 0
+    error_message = "crawler1 lists the raw CSV classifier; crawler2 reads Parquet with the built-in ones."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_classifier.raw_csv[0].name == "plan-test-raw-csv",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].contains_header == "PRESENT",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].delimiter == ",",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].quote_symbol == "\"",
+      aws_glue_classifier.raw_csv[0].csv_classifier[0].serde == "OpenCSVSerDe",
+    ])
+    error_message = "job1's CSV has a header and quoted fields: the classifier says so and asks for OpenCSVSerDe."
+  }
+}
+
+run "cleansed_crawler_deletes_partitions_whose_data_is_gone" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_crawler.lake["cleansed_crawler"].schema_change_policy[0].delete_behavior == "DELETE_FROM_DATABASE"
+    error_message = "A rerun landing on another ingestion date removes the old folder; crawler2 must remove its partition too."
+  }
 }

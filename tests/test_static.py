@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from cleanse_to_parquet import RUN_ID_PATTERN
+from local_aws.interpreter_fixes import asl_string_matches
 from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
 
 ASL_TEMPLATE = PROJECT_ROOT / "state_machine.asl.json"
@@ -70,16 +72,107 @@ def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
 
 
 def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
-    lambda_tasks = {name: state for name, state in asl["States"].items() if state.get("Resource") == "arn:aws:states:::lambda:invoke"}
+    lambda_tasks = {name: state for name, state in asl["States"].items() if state.get("Resource", "").endswith(":states:::lambda:invoke")}
     assert len(lambda_tasks) == 4
     for name, state in lambda_tasks.items():
         retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
         assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"
 
 
+def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_reports() -> None:
+    # A throttled StartJobRun fails the task with Glue.AWSGlueException, never Glue.ThrottlingException:
+    # https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
+    definition = ASL_TEMPLATE.read_text()
+    states = json.loads(definition)["States"]
+    job_tasks = {name: state for name, state in states.items() if state.get("Resource", "").endswith("glue:startJobRun.sync")}
+    assert len(job_tasks) == 2
+    assert "Glue.ThrottlingException" not in definition
+    for name, state in job_tasks.items():
+        rules = {error: rule for rule in state["Retry"] for error in rule["ErrorEquals"]}
+        assert "Glue.ConcurrentRunsExceededException" in rules, name
+        # Glue.AWSGlueException also stands for Glue errors that retrying does not cure.
+        assert rules["Glue.AWSGlueException"]["MaxAttempts"] <= 3, name
+
+
+# Run ids and whether they may name a run's folders: the state machine's first state and job2 agree on each.
+RUN_ID_EXAMPLES = {
+    "2026-11-24": True,
+    "demo": True,
+    "e2e-1": True,
+    "Nightly_run.2": True,
+    "0" * 80: True,
+    "": False,
+    "2026/11/24": False,
+    "2026-11-24T03:00:00": False,
+    "a b": False,
+    ".hidden": False,
+    "_tmp": False,
+    "-x": False,
+    "run@1": False,
+    "a*b": False,
+    "a?b": False,
+    "a[1]": False,
+    "a\\b": False,
+    "a%3Ab": False,
+    "key=value": False,
+}
+# StringMatches can only refuse what it lists: job2 alone refuses these.
+RUN_IDS_ONLY_JOB2_REFUSES = ["0" * 81, "café", "tab\there"]
+
+
+def choice_rule_holds(rule: dict[str, Any], data: dict[str, Any]) -> bool:
+    """The Choice rule operators the first state uses, evaluated as Step Functions does."""
+    if "And" in rule:
+        return all(choice_rule_holds(inner, data) for inner in rule["And"])
+    if "Or" in rule:
+        return any(choice_rule_holds(inner, data) for inner in rule["Or"])
+    if "Not" in rule:
+        return not choice_rule_holds(rule["Not"], data)
+    key = rule["Variable"].removeprefix("$.")
+    present, value = key in data, data.get(key)
+    if "IsPresent" in rule:
+        return present is rule["IsPresent"]
+    if "IsString" in rule:
+        return present and isinstance(value, str) is rule["IsString"]
+    if "StringEquals" in rule:
+        return isinstance(value, str) and value == rule["StringEquals"]
+    if "StringMatches" in rule:
+        return isinstance(value, str) and asl_string_matches(value, rule["StringMatches"])
+    raise AssertionError(f"operator not evaluated here: {rule}")
+
+
+def first_state_accepts(asl: dict[str, Any], run_id: str) -> bool:
+    state = asl["States"][asl["StartAt"]]
+    taken = next((choice["Next"] for choice in state["Choices"] if choice_rule_holds(choice, {"run_id": run_id})), state["Default"])
+    return bool(taken == "UseGivenRunId")
+
+
+@pytest.mark.parametrize("run_id", RUN_ID_EXAMPLES)
+def test_first_state_and_job2_accept_the_same_run_ids(asl: dict[str, Any], run_id: str) -> None:
+    assert (first_state_accepts(asl, run_id), bool(RUN_ID_PATTERN.match(run_id))) == (RUN_ID_EXAMPLES[run_id],) * 2
+
+
+def test_first_state_and_job2_judge_every_printable_ascii_character_alike(asl: dict[str, Any]) -> None:
+    for run_id in [f"a{character}b" for character in map(chr, range(0x20, 0x7F))] + [
+        f"{character}b" for character in map(chr, range(0x20, 0x7F))
+    ]:
+        assert first_state_accepts(asl, run_id) == bool(RUN_ID_PATTERN.match(run_id)), run_id
+
+
+@pytest.mark.parametrize("run_id", RUN_IDS_ONLY_JOB2_REFUSES)
+def test_run_ids_the_first_state_cannot_judge_are_refused_by_job2(asl: dict[str, Any], run_id: str) -> None:
+    assert (first_state_accepts(asl, run_id), bool(RUN_ID_PATTERN.match(run_id))) == (True, False)
+
+
+def test_the_execution_name_is_checked_as_a_given_run_id(asl: dict[str, Any]) -> None:
+    first = asl["StartAt"]
+    assert next(choice["Next"] for choice in asl["States"][first]["Choices"] if choice_rule_holds(choice, {})) == "UseExecutionNameAsRunId"
+    assert asl["States"]["UseExecutionNameAsRunId"]["Next"] == first
+
+
 def test_placeholders_sit_only_inside_strings() -> None:
     # Valid JSON as committed (the fixture parses it); this guards the text between strings.
-    outside_strings = "".join(part for index, part in enumerate(ASL_TEMPLATE.read_text().split('"')) if index % 2 == 0)
+    outside_strings = re.sub(r'"(?:\\.|[^"\\])*"', "", ASL_TEMPLATE.read_text())
     assert "${" not in outside_strings
 
 

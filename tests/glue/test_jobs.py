@@ -125,7 +125,7 @@ def test_missing_argument_exits_non_zero_naming_it(tmp_path: Path) -> None:
 
 def test_bad_run_id_is_refused_by_name(tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any) -> None:
     assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="../escape") == 2
-    assert "--run_id '../escape' must be 1-128 letters" in capsys.readouterr().err
+    assert "--run_id '../escape' must be 1-80 letters" in capsys.readouterr().err
 
 
 def test_job1_writes_csv_that_job2_reads_back(spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str) -> None:

@@ -33,14 +33,22 @@ def glue(clean_emulator: str) -> Any:
     return glue
 
 
-def create_crawler(glue: Any, name: str, path: str, prefix: str) -> None:
+def create_crawler(glue: Any, name: str, path: str, prefix: str, **settings: Any) -> None:
     glue.create_crawler(
         Name=name,
         Role="crawler",
         DatabaseName="lake",
         Targets={"S3Targets": [{"Path": path}]},
         TablePrefix=prefix,
+        **settings,
     )
+
+
+def crawl(glue: Any, name: str) -> None:
+    glue.start_crawler(Name=name)
+    observed_states(glue, name)
+    last_crawl = glue.get_crawler(Name=name)["Crawler"]["LastCrawl"]
+    assert last_crawl["Status"] == "SUCCEEDED", last_crawl
 
 
 def observed_states(glue: Any, name: str, emulated_seconds: int = 120) -> list[str]:
@@ -145,3 +153,75 @@ def test_impossible_plans_and_time_scales_are_refused_with_the_reason(glue: Any)
         CrawlPlan(outcome="COMPLETED")
     with pytest.raises(ControlError, match=re.escape("The time scale must be above 0 and at most 1, got 0.0")):
         set_time_scale(0)
+
+
+def test_a_csv_of_strings_is_read_without_a_header_when_no_classifier_says_otherwise(glue: Any) -> None:
+    client("s3").put_object(Bucket=BUCKET, Key="raw/people/part-0.csv", Body=b"name,email\nada,ada@x.io\ngrace,grace@x.io\n")
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/people/", "raw_")
+
+    crawl(glue, "raw")
+
+    table = glue.get_table(DatabaseName="lake", Name="raw_people")["Table"]
+    assert table["StorageDescriptor"]["Columns"] == [{"Name": "col0", "Type": "string"}, {"Name": "col1", "Type": "string"}]
+    assert "skip.header.line.count" not in table["Parameters"]
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
+
+
+def test_a_csv_classifier_with_a_header_names_the_columns_and_opencsvserde_makes_them_strings(glue: Any) -> None:
+    client("s3").put_object(
+        Bucket=BUCKET,
+        Key="raw/customers/run_id=r1/part-0.csv",
+        Body=b'customer_id,name,balance\n1,"Lovelace, Ada",2.5\n2,Grace,3\n',
+    )
+    glue.create_classifier(
+        CsvClassifier={"Name": "raw-csv", "Delimiter": ",", "QuoteSymbol": '"', "ContainsHeader": "PRESENT", "Serde": "OpenCSVSerDe"}
+    )
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_", Classifiers=["raw-csv"])
+
+    crawl(glue, "raw")
+
+    table = glue.get_table(DatabaseName="lake", Name="raw_customers")["Table"]
+    assert table["StorageDescriptor"]["Columns"] == [
+        {"Name": "customer_id", "Type": "string"},
+        {"Name": "name", "Type": "string"},
+        {"Name": "balance", "Type": "string"},
+    ]
+    assert table["Parameters"]["skip.header.line.count"] == "1"
+    assert table["StorageDescriptor"]["SerdeInfo"] == {
+        "SerializationLibrary": "org.apache.hadoop.hive.serde2.OpenCSVSerde",
+        "Parameters": {"separatorChar": ",", "quoteChar": '"'},
+    }
+
+
+def test_a_crawler_deleting_from_the_database_drops_the_partitions_whose_files_are_gone(glue: Any) -> None:
+    s3 = client("s3")
+    for day in ("2026-11-24", "2026-11-25"):
+        s3.put_object(Bucket=BUCKET, Key=f"cleansed/customers/ingestion_date={day}/run_id=r1/part-0.csv", Body=b"id,n\nx,1\n")
+    create_crawler(
+        glue,
+        "cleansed",
+        f"s3://{BUCKET}/cleansed/customers/",
+        "cleansed_",
+        SchemaChangePolicy={"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "DELETE_FROM_DATABASE"},
+    )
+    crawl(glue, "cleansed")
+
+    s3.delete_object(Bucket=BUCKET, Key="cleansed/customers/ingestion_date=2026-11-24/run_id=r1/part-0.csv")
+    crawl(glue, "cleansed")
+
+    partitions = glue.get_partitions(DatabaseName="lake", TableName="cleansed_customers")["Partitions"]
+    assert [partition["Values"] for partition in partitions] == [["2026-11-25", "r1"]]
+
+
+def test_a_crawler_that_only_logs_deletions_keeps_the_partitions_whose_files_are_gone(glue: Any) -> None:
+    s3 = client("s3")
+    s3.put_object(Bucket=BUCKET, Key="raw/customers/run_id=r1/part-0.csv", Body=b"id,n\nx,1\n")
+    s3.put_object(Bucket=BUCKET, Key="raw/customers/run_id=r2/part-0.csv", Body=b"id,n\nx,1\n")
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_", SchemaChangePolicy={"DeleteBehavior": "LOG"})
+    crawl(glue, "raw")
+
+    s3.delete_object(Bucket=BUCKET, Key="raw/customers/run_id=r1/part-0.csv")
+    crawl(glue, "raw")
+
+    partitions = glue.get_partitions(DatabaseName="lake", TableName="raw_customers")["Partitions"]
+    assert sorted(partition["Values"] for partition in partitions) == [["r1"], ["r2"]]

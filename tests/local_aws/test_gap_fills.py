@@ -42,6 +42,21 @@ def test_jdbc_connection_can_be_described_with_its_type_and_deleted(glue: Any) -
         glue.delete_connection(ConnectionName="source")
 
 
+def test_csv_classifier_can_be_created_read_updated_and_deleted(glue: Any) -> None:
+    csv = {"Name": "raw-csv", "Delimiter": ",", "QuoteSymbol": '"', "ContainsHeader": "PRESENT", "Serde": "OpenCSVSerDe"}
+    glue.create_classifier(CsvClassifier=csv)
+    with pytest.raises(glue.exceptions.AlreadyExistsException):
+        glue.create_classifier(CsvClassifier=csv)
+
+    glue.update_classifier(CsvClassifier={**csv, "ContainsHeader": "ABSENT"})
+    stored = glue.get_classifier(Name="raw-csv")["Classifier"]["CsvClassifier"]
+    assert (stored["ContainsHeader"], stored["Serde"], stored["Version"]) == ("ABSENT", "OpenCSVSerDe", 2)
+
+    glue.delete_classifier(Name="raw-csv")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_classifier(Name="raw-csv")
+
+
 def test_state_machine_definitions_are_validated(clean_emulator: str) -> None:
     stepfunctions = client("stepfunctions")
     assert stepfunctions.validate_state_machine_definition(definition=MINIMAL_DEFINITION)["result"] == "OK"

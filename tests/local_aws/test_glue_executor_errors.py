@@ -27,5 +27,5 @@ def test_a_python_failure_reports_its_exception() -> None:
 
 
 def test_an_argument_error_reports_the_jobs_own_message() -> None:
-    stderr = "cleanse_to_parquet: --run_id 'a b' must be 1-128 letters, digits and . _ : - (it names a partition folder).\n"
+    stderr = "cleanse_to_parquet: --run_id 'a b' must be 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit.\n"
     assert error_message(2, stderr) == f"exited with status 2: {stderr.strip()}"

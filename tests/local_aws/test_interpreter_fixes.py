@@ -1,16 +1,18 @@
-"""The `.sync` fix to moto's Step Functions interpreter is still needed and works, and waits run on
-the emulated clock."""
+"""The `.sync` fix to moto's Step Functions interpreter is still needed and works, waits run on
+the emulated clock, and Glue errors are named as Step Functions names them."""
 
 import json
 import time
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs, set_time_scale
+from local_aws.interpreter_fixes import _moto_string_matches, asl_string_matches, glue_task_error_cause, glue_task_error_name
 from local_aws.job_runs import JobRunPlan
 from tests.roles import create_service_role
 from tests.session import TEST_REGION
@@ -117,3 +119,82 @@ def test_an_hour_long_wait_passes_in_emulated_time(clean_emulator: str) -> None:
 
     assert record.status == "SUCCEEDED"
     assert time.monotonic() - started < 15
+
+
+def test_a_throttled_glue_call_is_named_glue_aws_glue_exception() -> None:
+    assert glue_task_error_name("ThrottlingException") == "Glue.AWSGlueException"
+
+
+def test_a_glue_error_step_functions_names_keeps_its_own_name() -> None:
+    assert glue_task_error_name("ConcurrentRunsExceededException") == "Glue.ConcurrentRunsExceededException"
+
+
+def test_the_cause_of_a_glue_error_carries_its_code_as_aws_writes_it() -> None:
+    error = ClientError(
+        {
+            "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+            "ResponseMetadata": {"HTTPStatusCode": 400, "RequestId": "r-1"},
+        },
+        "StartJobRun",
+    )
+
+    assert glue_task_error_cause(error) == (
+        "Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException; Request ID: r-1; Proxy: null)"
+    )
+
+
+def test_a_throttled_job_start_fails_the_task_with_glue_aws_glue_exception(sync_machine: str) -> None:
+    set_time_scale(0.01)
+    plan_job_runs("job", [JobRunPlan(start_error="ThrottlingException")])
+
+    record = executions.run(sync_machine, {}, "throttled", timeout_seconds=30)
+
+    assert (record.status, record.error) == ("FAILED", "Glue.AWSGlueException")
+    assert "Error Code: ThrottlingException" in (record.cause or "")
+
+
+def test_moto_still_reads_question_marks_in_string_matches_as_wildcards() -> None:
+    """When this fails, moto matches as the States Language does: delete match_strings_as_the_states_language_does."""
+    assert _moto_string_matches("ab", "*?*")
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern", "matches"),
+    [
+        ("raw/2026.csv", "*.csv", True),
+        ("ab", "*?*", False),
+        ("a?b", "*?*", True),
+        ("a1b", "a[0-9]b", False),
+        ("a*b", "*\\**", True),
+        ("ab", "*\\**", False),
+        ("a\\b", "*\\\\*", True),
+        ("", "*", True),
+    ],
+)
+def test_string_matches_treats_only_the_star_as_a_wildcard(value: str, pattern: str, matches: bool) -> None:
+    assert asl_string_matches(value, pattern) is matches
+
+
+def test_a_choice_matches_a_question_mark_only_literally(clean_emulator: str) -> None:
+    definition = json.dumps(
+        {
+            "StartAt": "Check",
+            "States": {
+                "Check": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.id", "StringMatches": "*?*", "Next": "Matched"}],
+                    "Default": "NotMatched",
+                },
+                "Matched": {"Type": "Succeed"},
+                "NotMatched": {"Type": "Succeed"},
+            },
+        }
+    )
+    machine = client("stepfunctions").create_state_machine(name="matches", definition=definition, roleArn=ROLE)["stateMachineArn"]
+
+    entered = [
+        executions.run(machine, {"id": value}, f"match-{index}", timeout_seconds=30).states_entered
+        for index, value in enumerate(["ab", "a?b"])
+    ]
+
+    assert entered == [["Check", "NotMatched"], ["Check", "Matched"]]
