@@ -96,6 +96,8 @@ run "glue_roles_may_check_the_vpc_of_the_source_connection" {
       include_path       = "sales/public/customers"
       subnet_id          = "subnet-0123456789abcdef0"
       security_group_ids = ["sg-0123456789abcdef0"]
+      # Given, so that the plan does not look the subnet up (this suite calls no AWS API).
+      availability_zone = "eu-west-1a"
     }
   }
 

@@ -2,6 +2,8 @@
 exactly the statements given (the emulator judges every call a component makes under its role)."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from local_aws.clients import client
@@ -39,3 +41,23 @@ CRAWLER_CATALOG_ACTIONS = [
     "glue:CreatePartition",
     "glue:UpdatePartition",
 ]
+
+
+@contextmanager
+def statement_removed(role: str, sid: str) -> Iterator[None]:
+    """The role's inline policies without statement `sid` for the duration of the block."""
+    iam = client("iam")
+    originals: dict[str, dict[str, Any]] = {}
+    for policy_name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
+        document = json.loads(document) if isinstance(document, str) else document
+        kept = [statement for statement in document["Statement"] if statement.get("Sid") != sid]
+        if len(kept) != len(document["Statement"]):
+            originals[policy_name] = document
+            iam.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps({**document, "Statement": kept}))
+    assert originals, f"role {role} has no statement {sid}"
+    try:
+        yield
+    finally:
+        for policy_name, document in originals.items():
+            iam.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps(document))

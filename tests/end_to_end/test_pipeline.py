@@ -3,7 +3,7 @@ JDBC on local Spark -> raw CSV in the emulator's S3 -> crawler1 -> job2 -> clean
 quarantine -> crawler2, checked row by row; a rerun of the same run id; and the demo command
 itself when its source dies mid-run."""
 
-import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from local_aws import emulator
+from local_aws.clients import configured_port
 from local_aws.local_pipeline import LocalPipeline
 from local_aws.terraform import PROJECT_ROOT
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
@@ -130,8 +131,14 @@ def test_a_second_run_with_the_same_run_id_leaves_the_same_outputs(pipeline: Loc
     assert len(pipeline.raw_rows(RUN_ID)) == 10
 
 
-def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(tmp_path: Path) -> None:
-    port = "4599"  # an emulator of its own, which the demo must stop
+def demo_emulator_port(stdout: str) -> int:
+    """The port of the emulator the demo started, as its start-up line names it."""
+    match = re.search(r"emulator on http://127\.0\.0\.1:(\d+)", stdout)
+    assert match, stdout
+    return int(match.group(1))
+
+
+def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(emulator_endpoint: str) -> None:
     postgres_dirs_before = set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*"))
 
     demo = subprocess.run(
@@ -139,7 +146,6 @@ def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(tmp_path: Pat
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env={**os.environ, "LOCAL_AWS_PORT": port},
         timeout=600,
         check=False,
     )
@@ -154,12 +160,12 @@ def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(tmp_path: Pat
         "exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:"
     )
     assert "refused" in last_lines[1]
-    assert not emulator.is_up(int(port))
+    assert not emulator.is_up(demo_emulator_port(demo.stdout)), "the demo left its emulator running"
+    assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
     assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before
 
 
-def test_the_demo_cleans_up_when_interrupted(tmp_path: Path) -> None:
-    port = "4598"
+def test_the_demo_cleans_up_when_interrupted(emulator_endpoint: str) -> None:
     postgres_dirs_before = set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*"))
     demo = subprocess.Popen(
         [sys.executable, "-m", "local_aws.demo", "--rows", "20"],
@@ -167,10 +173,11 @@ def test_the_demo_cleans_up_when_interrupted(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         cwd=PROJECT_ROOT,
-        env={**os.environ, "LOCAL_AWS_PORT": port},
     )
     assert demo.stdout is not None
+    started = ""
     for line in demo.stdout:
+        started += line
         if line.startswith("== terraform apply"):
             break
     demo.send_signal(signal.SIGINT)  # what Ctrl-C does, mid-apply
@@ -178,5 +185,6 @@ def test_the_demo_cleans_up_when_interrupted(tmp_path: Path) -> None:
 
     assert demo.returncode == 130, stdout + stderr
     assert "Interrupted: everything the demo started has been stopped." in stderr
-    assert not emulator.is_up(int(port))
+    assert not emulator.is_up(demo_emulator_port(started)), "the demo left its emulator running"
+    assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
     assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before

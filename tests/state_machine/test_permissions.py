@@ -4,11 +4,7 @@ failure state and sends the alert (except when the statement removed is the aler
 
 Statements the local stack does not exercise are listed in NOT_EXERCISED_LOCALLY with the reason."""
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
@@ -16,6 +12,7 @@ from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs
 from local_aws.job_runs import JobRunPlan
+from tests.roles import statement_removed
 from tests.state_machine.pipeline_support import DeployedPipeline, notifications, plan_quick_run, put_job_outputs
 
 pytestmark = pytest.mark.terraform
@@ -51,26 +48,6 @@ REMOVALS = [
 
 def role_name(deployed: DeployedPipeline, role: str) -> str:
     return str(deployed.outputs["role_arns"][role]).rsplit("/", 1)[-1]
-
-
-@contextmanager
-def statement_removed(role: str, sid: str) -> Iterator[None]:
-    """The role's inline policies without statement `sid` for the duration of the block."""
-    iam = client("iam")
-    originals: dict[str, dict[str, Any]] = {}
-    for policy_name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-        document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
-        document = json.loads(document) if isinstance(document, str) else document
-        kept = [statement for statement in document["Statement"] if statement.get("Sid") != sid]
-        if len(kept) != len(document["Statement"]):
-            originals[policy_name] = document
-            iam.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps({**document, "Statement": kept}))
-    assert originals, f"role {role} has no statement {sid}"
-    try:
-        yield
-    finally:
-        for policy_name, document in originals.items():
-            iam.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps(document))
 
 
 def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
