@@ -40,6 +40,9 @@ CRAWLER_CATALOG_ACTIONS = [
     "glue:BatchUpdatePartition",
     "glue:CreatePartition",
     "glue:UpdatePartition",
+    "glue:BatchDeletePartition",
+    "glue:DeletePartition",
+    "glue:DeleteTable",
 ]
 
 
