@@ -36,6 +36,14 @@ def split_s3_path(path: str) -> tuple[str, str]:
     return bucket, key
 
 
+def download(s3: Any, bucket: str, key: str, target: Path) -> None:
+    """GetObject to a file. Not boto3's download_file, whose HeadObject turns a refusal into a bare
+    "403 Forbidden": GetObject's error names the action, the resource and the role, as the job sees it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as file:
+        shutil.copyfileobj(s3.get_object(Bucket=bucket, Key=key)["Body"], file)
+
+
 def _md5(path: Path) -> str:
     return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
 
@@ -52,8 +60,9 @@ class StorageAccessRefused(RuntimeError):
 class MirroredLocation:
     """An `s3://` file or folder downloaded to a local path, to be mirrored back after the run."""
 
-    def __init__(self, s3: Any, s3_path: str, local_root: Path) -> None:
+    def __init__(self, s3: Any, s3_path: str, local_root: Path, role_arn: str) -> None:
         self.s3 = s3
+        self.role_arn = role_arn
         self.bucket, key = split_s3_path(s3_path)
         self.prefix = key.rstrip("/")
         self.bucket_root = local_root / self.bucket
@@ -64,9 +73,7 @@ class MirroredLocation:
         listing = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
         for item in (item for page in listing for item in page.get("Contents", [])):
             if self._covers(item["Key"]):
-                target = self.bucket_root / item["Key"]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.s3.download_file(self.bucket, item["Key"], str(target))
+                download(self.s3, self.bucket, item["Key"], self.bucket_root / item["Key"])
                 self.snapshot[item["Key"]] = item["ETag"].strip('"')
         if self.trailing_slash:
             self.local.mkdir(parents=True, exist_ok=True)
@@ -83,9 +90,10 @@ class MirroredLocation:
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             if status != 404:
                 raise StorageAccessRefused(
-                    f"Checking whether s3://{self.bucket}/{self.prefix} exists (HeadObject, as Spark does) was refused with HTTP {status}: "
-                    f"the job's role needs s3:GetObject on the key and s3:ListBucket on arn:aws:s3:::{self.bucket} without an s3:prefix "
-                    "condition (a HeadObject request carries no s3:prefix) for S3 to answer 404 for a key that does not exist."
+                    f"Checking whether s3://{self.bucket}/{self.prefix} exists (HeadObject, as Spark does) was refused with "
+                    f"HTTP {status} under role {self.role_arn}: the role needs s3:GetObject on the key and s3:ListBucket on "
+                    f"arn:aws:s3:::{self.bucket} without an s3:prefix condition (a HeadObject request carries no s3:prefix) "
+                    "for S3 to answer 404 for a key that does not exist."
                 ) from error
 
     def _covers(self, key: str) -> bool:
@@ -145,9 +153,9 @@ class LocalGlueExecutor:
             scripts = scratch / "scripts"
             scripts.mkdir()
             script = scripts / request.script_location.rsplit("/", 1)[-1]
-            s3.download_file(*split_s3_path(request.script_location), str(script))
+            download(s3, *split_s3_path(request.script_location), script)
             for library in filter(None, request.arguments.get("--extra-py-files", "").split(",")):
-                s3.download_file(*split_s3_path(library), str(scripts / library.rsplit("/", 1)[-1]))
+                download(s3, *split_s3_path(library), scripts / library.rsplit("/", 1)[-1])
 
             locations: list[MirroredLocation] = []
             argv = [sys.executable, str(script)]
@@ -155,7 +163,7 @@ class LocalGlueExecutor:
                 if name in GLUE_ONLY_ARGUMENTS:
                     continue
                 if value.startswith("s3://"):
-                    location = MirroredLocation(s3, value, scratch / "s3")
+                    location = MirroredLocation(s3, value, scratch / "s3", request.role_arn)
                     locations.append(location)
                     value = location.local_argument
                 argv += [name, value]

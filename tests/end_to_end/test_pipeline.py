@@ -18,6 +18,7 @@ from local_aws import emulator
 from local_aws.clients import configured_port
 from local_aws.local_pipeline import LocalPipeline
 from local_aws.terraform import PROJECT_ROOT
+from tests.roles import statement_removed
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
@@ -188,3 +189,53 @@ def test_the_demo_cleans_up_when_interrupted(emulator_endpoint: str) -> None:
     assert not emulator.is_up(demo_emulator_port(started)), "the demo left its emulator running"
     assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
     assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before
+
+
+# ---------------------------------------------------------------- the job role, statement by statement
+
+# What a local job run never asks for, so removing it could not fail a run here.
+JOB_STATEMENTS_NOT_EXERCISED_LOCALLY = {
+    "ReachSourceInVpc": "the local source is on loopback: no VPC, no network interfaces",
+    "WriteJobLogs": "Glue's delivery of job logs is not emulated",
+    "PublishJobMetrics": "Glue's job metrics are not emulated",
+    "ListOwnMultipartUploads": "the executor copies files to S3 in single-part uploads",
+}
+# Statement removed -> the permission the failed run names.
+JOB_REMOVALS = {
+    "ReadScripts": "s3:GetObject",
+    "ReadWriteOwnData": "s3:GetObject",
+    "ListLakeBucket": "s3:ListBucket",
+    "ReadSourceCatalog": "glue:GetTable",
+    "UseSourceConnection": "glue:GetConnection",
+    "ReadSourceSecret": "secretsmanager:GetSecretValue",
+}
+
+
+def job_role(pipeline: LocalPipeline) -> str:
+    return f"{pipeline.name_prefix}-glue-job"
+
+
+def test_every_statement_of_the_job_role_is_exercised_or_said_not_to_be(pipeline: LocalPipeline) -> None:
+    iam, role = pipeline.client("iam"), job_role(pipeline)
+    sids = {
+        statement["Sid"]
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
+        for statement in iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]["Statement"]
+    }
+    assert sids == set(JOB_REMOVALS) | set(JOB_STATEMENTS_NOT_EXERCISED_LOCALLY)
+
+
+@pytest.mark.parametrize(("sid", "action"), sorted(JOB_REMOVALS.items()))
+def test_job1_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
+    pipeline: LocalPipeline, first_run: Any, sid: str, action: str
+) -> None:
+    run_id = f"no-{sid.lower()}"
+    with statement_removed(job_role(pipeline), sid):
+        record = pipeline.run(run_id)
+
+    assert (record.status, record.error) == ("FAILED", "JobFailed")
+    cause = record.cause or ""
+    assert cause.startswith("RunRawJob failed: ")
+    assert action in cause
+    assert f"role/{job_role(pipeline)}" in cause or f"assumed-role/{job_role(pipeline)}/" in cause
+    assert list(pipeline.run_keys(pipeline.outputs["raw_path"], run_id)) == []

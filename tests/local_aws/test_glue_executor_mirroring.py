@@ -9,6 +9,7 @@ import pytest
 from local_aws.clients import client
 from local_aws.glue_executor import MirroredLocation
 
+JOB_ROLE = "arn:aws:iam::123456789012:role/job"
 BUCKET = "mirror-lake"
 
 
@@ -31,7 +32,7 @@ def keys_and_bodies(s3: Any) -> dict[str, bytes]:
 
 
 def test_a_folder_is_downloaded_and_what_the_job_changed_is_mirrored_back(s3: Any, tmp_path: Path) -> None:
-    location = MirroredLocation(s3, f"s3://{BUCKET}/cleansed/customers/", tmp_path)
+    location = MirroredLocation(s3, f"s3://{BUCKET}/cleansed/customers/", tmp_path, JOB_ROLE)
     local = Path(location.local_argument)
     assert sorted(path.relative_to(local).as_posix() for path in local.rglob("*") if path.is_file()) == [
         "run_id=r1/part-0.parquet",
@@ -53,7 +54,7 @@ def test_a_folder_is_downloaded_and_what_the_job_changed_is_mirrored_back(s3: An
 
 
 def test_a_location_that_does_not_exist_yet_is_created_by_the_run(s3: Any, tmp_path: Path) -> None:
-    location = MirroredLocation(s3, f"s3://{BUCKET}/raw/customers/run_id=r3/", tmp_path)
+    location = MirroredLocation(s3, f"s3://{BUCKET}/raw/customers/run_id=r3/", tmp_path, JOB_ROLE)
     (Path(location.local_argument) / "part-0.csv").write_bytes(b"customer_id\n1\n")
     location.mirror_back()
 
