@@ -1,8 +1,8 @@
 """A Glue job script of the tests, written as any Glue script is. It records what a job run gives a
 script (its argv, its resolved options, where `awsglue` came from) in --output_path; with
 --source_table it reads that catalog table under the transformation context "source" (with
---additional_options as JSON), records the --key_column values it read, commits, and fails afterwards
-when --fail_after_commit is passed."""
+--additional_options as JSON), records the --key_column values it read and the count of a
+DynamicFrame made back from them, commits, and fails afterwards when --fail_after_commit is passed."""
 
 import inspect
 import json
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
@@ -39,8 +40,9 @@ if "--source_table" in sys.argv:
         transformation_ctx="source",
         additional_options=json.loads(source["additional_options"]),
     )
-    keys = sorted(row[0] for row in frame.toDF().select(source["key_column"]).collect())
-    (output / "read.json").write_text(json.dumps(keys))
+    keys = frame.toDF().select(source["key_column"])
+    read = {"keys": sorted(row[0] for row in keys.collect()), "count": DynamicFrame.fromDF(keys, glue_context, "keys").count()}
+    (output / "read.json").write_text(json.dumps(read))
     job.commit()
     if "--fail_after_commit" in sys.argv:
         sys.exit("failing after job.commit(), as the test asked")

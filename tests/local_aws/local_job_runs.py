@@ -21,15 +21,18 @@ PROBE_SCRIPT = Path(__file__).resolve().parent / "glue_probe_job.py"
 ENDED = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
 
-def deploy_source(postgres: PostgresServer) -> None:
-    """The bucket, the catalog database and the JDBC connection to `postgres`."""
+def deploy_lake() -> None:
+    """The bucket and the catalog database."""
     client("s3").create_bucket(Bucket=BUCKET)
+    client("glue").create_database(DatabaseInput={"Name": DATABASE})
+
+
+def deploy_source(postgres: PostgresServer) -> None:
+    """The JDBC connection to `postgres`, its credentials in a Secrets Manager secret."""
     secret = client("secretsmanager").create_secret(
         Name="source", SecretString=json.dumps({"username": postgres.user, "password": postgres.password})
     )["ARN"]
-    glue = client("glue")
-    glue.create_database(DatabaseInput={"Name": DATABASE})
-    glue.create_connection(
+    client("glue").create_connection(
         ConnectionInput={
             "Name": CONNECTION,
             "ConnectionType": "JDBC",
@@ -62,6 +65,17 @@ def insert_rows(postgres: PostgresServer, table: str, rows: list[tuple[Any, ...]
         placeholders = ", ".join(f":c{index}" for index in range(len(row)))
         connection.run(f"INSERT INTO {table} VALUES ({placeholders})", **{f"c{index}": value for index, value in enumerate(row)})
     connection.close()
+
+
+def probe_arguments(table: str, key_column: str, additional_options: str = "{}") -> dict[str, str]:
+    """The probe script's arguments to read catalog table `table` and record its `key_column`."""
+    return {
+        "--output_path": f"s3://{BUCKET}/probe/",
+        "--source_database": DATABASE,
+        "--source_table": table,
+        "--key_column": key_column,
+        "--additional_options": additional_options,
+    }
 
 
 def create_job(name: str, script: Path, default_arguments: dict[str, str], libraries: tuple[Path, ...] = ()) -> None:

@@ -7,17 +7,16 @@ from typing import Any
 
 import pytest
 
-from local_aws.clients import client
 from local_aws.control import run_jobs_locally
 from local_aws.glue_executor import GLUE_STANDIN
-from tests.local_aws.local_job_runs import BUCKET, PROBE_SCRIPT, create_job, read_json, run_job
+from tests.local_aws.local_job_runs import BUCKET, PROBE_SCRIPT, create_job, deploy_lake, read_json, run_job
 
 JOB = "probe"
 
 
 @pytest.fixture
 def probe_run(clean_emulator: str) -> Iterator[dict[str, Any]]:
-    client("s3").create_bucket(Bucket=BUCKET)
+    deploy_lake()
     run_jobs_locally()
     create_job(
         JOB,

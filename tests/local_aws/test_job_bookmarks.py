@@ -14,14 +14,15 @@ from local_aws.control import run_jobs_locally
 from local_aws.postgres import PostgresServer, running_postgres
 from tests.local_aws.local_job_runs import (
     BUCKET,
-    DATABASE,
     PROBE_SCRIPT,
     create_job,
     create_job1,
     create_source_table,
     csv_rows,
+    deploy_lake,
     deploy_source,
     insert_rows,
+    probe_arguments,
     read_json,
     run_job,
 )
@@ -42,6 +43,7 @@ def postgres() -> Iterator[PostgresServer]:
 def source(clean_emulator: str, postgres: PostgresServer, request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh PostgreSQL table of the test's own, cataloged; the emulator running jobs locally."""
     table = request.node.name.removeprefix("test_")[:40]
+    deploy_lake()
     deploy_source(postgres)
     run_jobs_locally()
     yield table
@@ -79,15 +81,7 @@ def test_a_second_run_of_job1_reads_only_the_rows_added_since_the_first(source: 
 
 def test_a_failed_run_does_not_advance_the_bookmark_even_after_job_commit(source: str, postgres: PostgresServer) -> None:
     table = create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS)
-    arguments = {
-        "--output_path": f"s3://{BUCKET}/probe/",
-        "--source_database": DATABASE,
-        "--source_table": table,
-        "--key_column": "customer_id",
-        "--additional_options": "{}",
-        "--job-bookmark-option": "job-bookmark-enable",
-    }
-    create_job("probe", PROBE_SCRIPT, arguments)
+    create_job("probe", PROBE_SCRIPT, {**probe_arguments(table, "customer_id"), "--job-bookmark-option": "job-bookmark-enable"})
 
     failed = run_job("probe", {"--fail_after_commit": "yes"})
     assert failed["JobRunState"] == "FAILED"
@@ -96,7 +90,7 @@ def test_a_failed_run_does_not_advance_the_bookmark_even_after_job_commit(source
         bookmark("probe")
 
     assert run_job("probe")["JobRunState"] == "SUCCEEDED"
-    assert read_json("probe/read.json") == [1, 2, 3]
+    assert read_json("probe/read.json")["keys"] == [1, 2, 3]
 
 
 def test_disable_reads_every_row_and_leaves_the_bookmark_alone(source: str, postgres: PostgresServer) -> None:
@@ -130,20 +124,13 @@ def test_after_a_reset_the_next_run_reads_every_row_again(source: str, postgres:
 
 def test_job_bookmark_keys_from_additional_options_form_one_compound_key(source: str, postgres: PostgresServer) -> None:
     table = create_source_table(postgres, source, "batch integer, seq integer", [(1, 1), (1, 2), (1, 3)])
-    arguments = {
-        "--output_path": f"s3://{BUCKET}/probe/",
-        "--source_database": DATABASE,
-        "--source_table": table,
-        "--key_column": "seq",
-        "--additional_options": '{"jobBookmarkKeys": ["batch", "seq"], "jobBookmarkKeysSortOrder": "asc"}',
-        "--job-bookmark-option": "job-bookmark-enable",
-    }
-    create_job("probe", PROBE_SCRIPT, arguments)
+    keys = '{"jobBookmarkKeys": ["batch", "seq"], "jobBookmarkKeysSortOrder": "asc"}'
+    create_job("probe", PROBE_SCRIPT, {**probe_arguments(table, "seq", keys), "--job-bookmark-option": "job-bookmark-enable"})
     run_job("probe")
 
     insert_rows(postgres, source, [(2, 1), (2, 2)])
     assert run_job("probe")["JobRunState"] == "SUCCEEDED"
-    assert read_json("probe/read.json") == [1, 2]
+    assert read_json("probe/read.json")["keys"] == [1, 2]
 
 
 def test_a_table_without_a_primary_key_or_bookmark_keys_is_read_whole_on_every_run(source: str, postgres: PostgresServer) -> None:
