@@ -5,10 +5,12 @@ https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.htm
 in `jobBookmarkKeysSortOrder`, "asc" or "desc"; without them Glue uses the primary key
 (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html, "provided that it is
 sequentially increasing or decreasing"). Several keys "combine to form a single compound key",
-compared here in order, the first deciding. Changing the keys or their order makes the previous
-bookmark invalid, as the first page warns for changed source properties.
+compared here in order, the first deciding. The stand-in takes the primary key whether or not its
+values have gaps. Changing the keys or their order makes the previous bookmark invalid, as the
+first page warns for changed source properties.
 
-A run reads up to the highest key present when it starts, so rows added meanwhile wait for the next run.
+A read goes up to the furthest key present when the table is opened, so rows added while the job
+runs wait for the next run.
 """
 
 from dataclasses import dataclass

@@ -14,7 +14,7 @@ from ._jdbc_source import JdbcSource, is_jdbc_table
 from ._s3_source import read_s3_table
 from .dynamicframe import DynamicFrame, DynamicFrameReader
 
-BOOKMARK_OPTIONS = ("jobBookmarkKeys", "jobBookmarkKeysSortOrder")
+EMULATED_ADDITIONAL_OPTIONS = ("jobBookmarkKeys", "jobBookmarkKeysSortOrder")
 # A JDBC table without a primary key or jobBookmarkKeys is read whole on every run:
 NO_BOOKMARK_KEY = "https://docs.aws.amazon.com/glue/latest/dg/glue-troubleshooting-errors.html#error-job-bookmarks-reprocess-data"
 
@@ -41,7 +41,7 @@ class GlueContext:
     ) -> DynamicFrame:
         additional_options = additional_options or {}
         unsupported = [name for name, given in (("push_down_predicate", push_down_predicate), ("catalog_id", catalog_id)) if given]
-        unsupported += [*kwargs, *(option for option in additional_options if option not in BOOKMARK_OPTIONS)]
+        unsupported += [*kwargs, *(option for option in additional_options if option not in EMULATED_ADDITIONAL_OPTIONS)]
         if unsupported:
             raise NotImplementedError(f"create_dynamic_frame.from_catalog: {unsupported} are not emulated locally")
         if database is None or table_name is None:
