@@ -1,9 +1,9 @@
-"""The one seam between the job scripts and Glue. On Glue: GlueContext, catalog reads with
-transformation contexts (so job bookmarks work) and Job.commit(). Anywhere else: a local
-SparkSession reading and writing the same paths, with `file://` or plain paths for `s3://` ones."""
+"""The one seam between the job scripts and Glue. In a job run (on Glue, or a local run of the
+emulator, whose Glue stand-in provides `awsglue`): GlueContext, catalog reads with transformation
+contexts (so job bookmarks work) and Job.commit(). Run by hand on files: a local SparkSession
+reading and writing the same paths, with plain paths for `s3://` ones."""
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,8 +30,8 @@ def log_event(event: str, **fields: Any) -> None:
     print(json.dumps({"event": event, **fields}, default=str), flush=True)
 
 
-def running_on_glue(argv: list[str]) -> bool:
-    # Glue passes the job run's ID to every script it runs; a local run has none.
+def running_as_job_run(argv: list[str]) -> bool:
+    # Glue passes the job run's ID to every script it runs; a script run by hand has none.
     return "--JOB_RUN_ID" in argv
 
 
@@ -66,7 +66,7 @@ class GlueJobRuntime:
 
 
 class LocalSourceUnavailable(RuntimeError):
-    """A local run was asked to read a catalog table it cannot reach."""
+    """A script run by hand was asked to read a catalog table."""
 
 
 class LocalJobRuntime:
@@ -74,26 +74,21 @@ class LocalJobRuntime:
         self.spark = local_spark_session(app_name)
 
     def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame:
-        from local_catalog import catalog_reachable, read_jdbc_catalog_table
-
-        if not catalog_reachable():
-            raise LocalSourceUnavailable(
-                f"Running outside Glue, catalog table {database}.{table} cannot be read: pass --source_path <file> "
-                "(CSV with a header, Parquet or JSON) to read the source from a file instead, or set AWS_ENDPOINT_URL "
-                "to a local emulator whose catalog holds the table (make demo does)."
-            )
-        return read_jdbc_catalog_table(self.spark, database, table)
+        raise LocalSourceUnavailable(
+            f"Run by hand, outside a job run, catalog table {database}.{table} cannot be read: pass --source_path <file> "
+            "(CSV with a header, Parquet or JSON) to read the source from a file instead, or start the job as a job run "
+            "(on Glue, or on the local emulator with local_aws.control.run_jobs_locally(), as make demo does)."
+        )
 
     def commit(self) -> None:
-        """Bookmarks exist only on Glue."""
+        """Bookmarks exist only in job runs."""
 
 
 def local_spark_session(app_name: str) -> SparkSession:
-    """local[*] Spark; LOCAL_SPARK_JARS (comma-separated paths) adds jars such as a JDBC driver."""
+    """local[*] Spark, in UTC."""
     spark = (
         SparkSession.builder.master("local[*]")
         .appName(app_name)
-        .config("spark.jars", os.environ.get("LOCAL_SPARK_JARS", ""))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
@@ -105,7 +100,7 @@ def local_spark_session(app_name: str) -> SparkSession:
 
 
 def start_job(app_name: str, argv: list[str]) -> JobRuntime:
-    return GlueJobRuntime(argv) if running_on_glue(argv) else LocalJobRuntime(app_name)
+    return GlueJobRuntime(argv) if running_as_job_run(argv) else LocalJobRuntime(app_name)
 
 
 def read_file(spark: SparkSession, path: str) -> DataFrame:

@@ -11,6 +11,10 @@
   values and write the catalog.
 - `local_aws.job_runs`: Glue job runs that report STARTING/RUNNING/SUCCEEDED/FAILED, following a
   plan or executed for real by a pluggable executor.
+- `local_aws.job_bookmarks`: Glue job bookmarks per job, committed by successful runs, with the
+  GetJobBookmark and ResetJobBookmark API.
+- `local_aws.glue_executor`: a job run executes its real script on local Spark, with
+  `local_aws/glue_standin/` as its `awsglue`.
 - `local_aws.lambda_executor`: invoking a Lambda runs its deployed zip's handler in a subprocess.
 - `local_aws.control`: plans for crawls and job runs, throttled invocations, emulated time.
 - `local_aws.executions`: start a state machine execution and read back what it did.

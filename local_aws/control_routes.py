@@ -1,6 +1,8 @@
 """HTTP routes under /moto-api/local-aws/ through which tests, benchmarks and the demo steer
 the emulator: crawl and job run plans or real job runs, throttled Lambda invocations, emulated
-time, and a reset."""
+time, and a reset; and through which a job run's Glue stand-in reads and commits its job bookmark,
+as Glue's own bookmark service would (not through the Glue API, which the job's role need not be
+allowed to call)."""
 
 import json
 from dataclasses import asdict
@@ -8,7 +10,7 @@ from typing import Any
 
 from moto.moto_api._internal import urls as moto_api_urls
 
-from local_aws import crawler_emulation, job_runs, lambda_executor
+from local_aws import crawler_emulation, job_bookmarks, job_runs, lambda_executor
 from local_aws.clock import CLOCK
 from local_aws.iam.service_roles import forget_credentials
 
@@ -59,6 +61,15 @@ def _set_job_executor(body: dict[str, Any]) -> dict[str, Any]:
     return {"mode": body["mode"]}
 
 
+def _job_bookmark_states(body: dict[str, Any]) -> dict[str, Any]:
+    return {"states": job_bookmarks.committed_states(body["run_id"])}
+
+
+def _commit_job_bookmark(body: dict[str, Any]) -> dict[str, Any]:
+    job_bookmarks.stage(body["run_id"], body["states"])
+    return {"staged": True}
+
+
 def _set_time_scale(body: dict[str, Any]) -> dict[str, Any]:
     CLOCK.set_scale(float(body["scale"]))
     CLOCK.set_real_time_counts(bool(body.get("real_time_counts", True)))
@@ -88,6 +99,8 @@ def register_control_routes() -> None:
             "{0}/moto-api/local-aws/job-run-plans$": _guarded(_set_job_run_plans),
             "{0}/moto-api/local-aws/lambda-throttles$": _guarded(_throttle_invocations),
             "{0}/moto-api/local-aws/job-executor$": _guarded(_set_job_executor),
+            "{0}/moto-api/local-aws/job-bookmarks/states$": _guarded(_job_bookmark_states),
+            "{0}/moto-api/local-aws/job-bookmarks/commit$": _guarded(_commit_job_bookmark),
             "{0}/moto-api/local-aws/time-scale$": _guarded(_set_time_scale),
             "{0}/moto-api/local-aws/advance-time$": _guarded(_advance_time),
             "{0}/moto-api/local-aws/reset$": _guarded(_reset),

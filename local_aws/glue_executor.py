@@ -1,16 +1,24 @@
 """Runs a Glue job's real script on local Spark when the emulator starts a job run.
 
+The script gets the arguments Glue gives it: --JOB_NAME, --JOB_RUN_ID, --job-bookmark-option and the
+job's default arguments merged with the run's (moto merges them as Glue does: run arguments over
+default ones, non-overridable ones over both, as
+https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html says).
+It imports `awsglue` from the local Glue stand-in (`local_aws/glue_standin/`), so its Glue branch
+(GlueContext, catalog reads, bookmarks, Job.commit) runs here as on Glue.
+
 Spark cannot reach the emulator's S3 (`s3a://` needs jars no reachable registry has), so a run
 works on a scratch copy: the script and its --extra-py-files are downloaded, every argument naming
-an `s3://` location is downloaded to a local folder and rewritten to it, the script runs in a
-Python subprocess (AWS SDK pointed at the emulator, so a catalog read resolves there, JDBC driver jars
-on Spark's classpath), and once it succeeds each of those folders is mirrored back: new and changed
-files uploaded, files the job deleted removed. A failed run writes nothing back.
+an `s3://` location for the script is downloaded to a local folder and rewritten to it, the script
+runs in a Python subprocess (AWS SDK pointed at the emulator, so a catalog read resolves there, JDBC
+driver jars on Spark's classpath), and once it succeeds each of those folders is mirrored back: new
+and changed files uploaded, files the job deleted removed. A failed run writes nothing back.
 """
 
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,8 +33,18 @@ from local_aws.iam.service_roles import RoleCredentials, RoleNotAssumable, assum
 from local_aws.job_runs import JobRunRequest, JobRunResult
 
 JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
-# Glue's own arguments, which the scripts never read.
-GLUE_ONLY_ARGUMENTS = ("--extra-py-files", "--TempDir")
+GLUE_STANDIN = Path(__file__).resolve().parent / "glue_standin"
+# Arguments Glue itself consumes, passed to the script as Glue passes them; their S3 locations are
+# Glue's to use, not the script's (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html).
+GLUE_CONSUMED_ARGUMENTS = ("--extra-py-files", "--extra-jars", "--extra-files", "--TempDir", "--scriptLocation", "--spark-event-logs-path")
+# "Disable ... This is the default" (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html).
+DEFAULT_BOOKMARK_OPTION = "job-bookmark-disable"
+SPARK_SETTINGS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
 RUN_TIMEOUT_SECONDS = 1800
 ERROR_LINE = re.compile(r"^\S.*(Error|Exception)\b.*")
 
@@ -138,6 +156,23 @@ def error_message(returncode: int, stderr: str) -> str:
     return f"exited with status {returncode}: {detail[:1500]}"
 
 
+def script_arguments(request: JobRunRequest) -> dict[str, str]:
+    """The arguments Glue passes the job's script."""
+    return {
+        "--job-bookmark-option": DEFAULT_BOOKMARK_OPTION,
+        **request.arguments,
+        "--JOB_NAME": request.job_name,
+        "--JOB_RUN_ID": request.run_id,
+    }
+
+
+def spark_submit_arguments() -> str:
+    """How pyspark launches the script's Spark (PYSPARK_SUBMIT_ARGS): local, with the JDBC drivers."""
+    jars = ",".join(str(jar) for jar in JDBC_DRIVER_JARS if jar.exists())
+    settings = [argument for name, value in SPARK_SETTINGS.items() for argument in ("--conf", f"{name}={value}")]
+    return shlex.join(["--master", "local[*]", *(["--jars", jars] if jars else []), *settings, "pyspark-shell"])
+
+
 class LocalGlueExecutor:
     """A `local_aws.job_runs.JobExecutor` that runs the job's script on local Spark, in the job's
     region and under the job's role: what the run reads, writes and calls is judged against it."""
@@ -159,10 +194,8 @@ class LocalGlueExecutor:
 
             locations: list[MirroredLocation] = []
             argv = [sys.executable, str(script)]
-            for name, value in request.arguments.items():
-                if name in GLUE_ONLY_ARGUMENTS:
-                    continue
-                if value.startswith("s3://"):
+            for name, value in script_arguments(request).items():
+                if value.startswith("s3://") and name not in GLUE_CONSUMED_ARGUMENTS:
                     location = MirroredLocation(s3, value, scratch / "s3", request.role_arn)
                     locations.append(location)
                     value = location.local_argument
@@ -186,7 +219,8 @@ class LocalGlueExecutor:
             **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
             **emulator_environment(credentials.region, own_port()),
             **credentials.environment(),
-            "PYTHONPATH": str(scripts),
+            # The stand-in first, so that `import awsglue` finds it before the installed package.
+            "PYTHONPATH": os.pathsep.join([str(GLUE_STANDIN), str(scripts)]),
             "PYSPARK_PYTHON": sys.executable,
-            "LOCAL_SPARK_JARS": ",".join(str(jar) for jar in JDBC_DRIVER_JARS if jar.exists()),
+            "PYSPARK_SUBMIT_ARGS": spark_submit_arguments(),
         }

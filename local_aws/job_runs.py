@@ -4,7 +4,8 @@ moto moves a job run from STARTING to SUCCEEDED as soon as it is read. Here a ru
 then RUNNING, then ends SUCCEEDED, FAILED (with its ErrorMessage), TIMEOUT, ERROR or STOPPED,
 on the emulated clock (`local_aws.clock`). What a run does while RUNNING is decided in one place:
 by default it follows its `JobRunPlan` (a duration and an outcome chosen by a scenario); with a
-`JobExecutor` installed, the run executes for real and ends as the executor reports.
+`JobExecutor` installed, the run executes for real and ends as the executor reports, and what its
+`Job.commit()` staged becomes its job's bookmark only if it succeeded (`local_aws.job_bookmarks`).
 A plan can also refuse the start itself, as Glue does with ConcurrentRunsExceededException.
 """
 
@@ -17,6 +18,7 @@ from weakref import WeakKeyDictionary
 from moto.glue.exceptions import GlueClientError
 from moto.glue.models import FakeJob, FakeJobRun
 
+from local_aws import job_bookmarks
 from local_aws.clock import CLOCK
 from local_aws.iam.service_roles import role_arn_of
 from local_aws.plan_queues import PlanQueues
@@ -93,6 +95,8 @@ class EmulatedJobRun:
             result = executor(request)
         except Exception as error:  # the executor's own failure is the run's failure, as on Glue
             result = JobRunResult("FAILED", f"{type(error).__name__}: {error}")
+        # Before the run reports its end, so that the next run already reads what this one committed.
+        job_bookmarks.settle(request.run_id, succeeded=result.outcome == "SUCCEEDED")
         self._ended_at = CLOCK.now()
         self._result = result
 
@@ -158,10 +162,12 @@ JOB_RUN_BEHAVIOUR: list[tuple[type, str, Any]] = [
     (FakeJob, "start_job_run", _start_job_run),
     (FakeJobRun, "status", property(_job_run_status)),
     (FakeJobRun, "as_dict", _job_run_as_dict),
+    *job_bookmarks.JOB_BOOKMARK_API,
 ]
 
 
 def emulate_job_runs() -> None:
-    """Replace moto's job run behaviour with JOB_RUN_BEHAVIOUR; call once in the emulator process."""
+    """Replace moto's job run behaviour with JOB_RUN_BEHAVIOUR, and add the job bookmarks runs commit;
+    call once in the emulator process."""
     for owner, attribute, replacement in JOB_RUN_BEHAVIOUR:
         setattr(owner, attribute, replacement)

@@ -142,10 +142,9 @@ def test_job1_writes_csv_that_job2_reads_back(spark: Any, tmp_path: Path, dirty_
     assert cleansed_rows(spark, tmp_path) == EXPECTED_CLEANSED
 
 
-def test_job1_outside_glue_without_a_source_path_says_what_to_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_job1_run_by_hand_without_a_source_path_says_what_to_pass(tmp_path: Path) -> None:
     from glue_runtime import LocalSourceUnavailable
 
-    monkeypatch.delenv("AWS_ENDPOINT_URL")
     with pytest.raises(LocalSourceUnavailable, match="pass --source_path <file>"):
         extract_to_raw.main(
             ["extract_to_raw.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)]

@@ -129,8 +129,7 @@ def test_jobs_run_the_uploaded_scripts_with_their_arguments(default_stack: Appli
         assert job["ExecutionClass"] == "STANDARD"
         assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
         assert job["DefaultArguments"]["--extra-py-files"] == ",".join(
-            f"s3://{bucket}/scripts/etl-default/{name}"
-            for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py", "local_catalog.py")
+            f"s3://{bucket}/scripts/etl-default/{name}" for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py")
         )
     assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
     assert raw_job["DefaultArguments"]["--source_table"] == "source_customers"

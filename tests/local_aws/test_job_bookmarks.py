@@ -1,0 +1,141 @@
+"""Job bookmarks as Glue keeps them, through local job runs of real scripts on a real PostgreSQL:
+with bookmarks enabled a run reads only the rows added since the last successful run; a failed run
+commits nothing; disable reads everything and leaves the bookmark alone; pause reads from the
+bookmark without moving it; a reset reads everything again. The bookmark is read and reset with
+the Glue API."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from local_aws.clients import client
+from local_aws.control import run_jobs_locally
+from local_aws.postgres import PostgresServer, running_postgres
+from tests.local_aws.local_job_runs import (
+    BUCKET,
+    PROBE_SCRIPT,
+    create_job,
+    create_job1,
+    create_source_table,
+    csv_rows,
+    deploy_lake,
+    deploy_source,
+    insert_rows,
+    probe_arguments,
+    read_json,
+    run_job,
+)
+
+pytestmark = pytest.mark.spark
+
+CUSTOMERS = "customer_id integer PRIMARY KEY, email text"
+FIRST_CUSTOMERS = [(1, "a@example.com"), (2, "b@example.com"), (3, "c@example.com")]
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def source(clean_emulator: str, postgres: PostgresServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL table of the test's own, cataloged; the emulator running jobs locally."""
+    table = request.node.name.removeprefix("test_")[:40]
+    deploy_lake()
+    deploy_source(postgres)
+    run_jobs_locally()
+    yield table
+    connection = postgres.connect()
+    connection.run(f"DROP TABLE IF EXISTS {table}")
+    connection.close()
+
+
+def job1_run_ids(run: dict[str, Any], output: str) -> list[int]:
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    return sorted(int(row["customer_id"]) for row in csv_rows(output))
+
+
+def run_job1(job: str, output: str, bookmark_option: str | None = None) -> list[int]:
+    """A run of job1 writing to `output`; the customer ids it extracted."""
+    arguments = {"--output_path": f"s3://{BUCKET}/{output}/"}
+    if bookmark_option:
+        arguments["--job-bookmark-option"] = bookmark_option
+    return job1_run_ids(run_job(job, arguments), output)
+
+
+def bookmark(job: str) -> dict[str, Any]:
+    entry: dict[str, Any] = client("glue").get_job_bookmark(JobName=job)["JobBookmarkEntry"]
+    return entry
+
+
+def test_a_second_run_of_job1_reads_only_the_rows_added_since_the_first(source: str, postgres: PostgresServer) -> None:
+    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    assert run_job1("job1", "raw/run-1") == [1, 2, 3]
+
+    insert_rows(postgres, source, [(4, "d@example.com"), (5, "e@example.com")])
+    assert run_job1("job1", "raw/run-2") == [4, 5]
+    assert (bookmark("job1")["Run"], bookmark("job1")["Version"]) == (2, 2)
+
+
+def test_a_failed_run_does_not_advance_the_bookmark_even_after_job_commit(source: str, postgres: PostgresServer) -> None:
+    table = create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS)
+    create_job("probe", PROBE_SCRIPT, {**probe_arguments(table, "customer_id"), "--job-bookmark-option": "job-bookmark-enable"})
+
+    failed = run_job("probe", {"--fail_after_commit": "yes"})
+    assert failed["JobRunState"] == "FAILED"
+    assert failed["ErrorMessage"] == "exited with status 1: failing after job.commit(), as the test asked"
+    with pytest.raises(client("glue").exceptions.EntityNotFoundException):
+        bookmark("probe")
+
+    assert run_job("probe")["JobRunState"] == "SUCCEEDED"
+    assert read_json("probe/read.json")["keys"] == [1, 2, 3]
+
+
+def test_disable_reads_every_row_and_leaves_the_bookmark_alone(source: str, postgres: PostgresServer) -> None:
+    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    run_job1("job1", "raw/run-1")
+    committed = bookmark("job1")
+
+    insert_rows(postgres, source, [(4, "d@example.com")])
+    assert run_job1("job1", "raw/run-2", "job-bookmark-disable") == [1, 2, 3, 4]
+    assert bookmark("job1") == committed
+
+
+def test_pause_reads_the_rows_after_the_bookmark_without_moving_it(source: str, postgres: PostgresServer) -> None:
+    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    run_job1("job1", "raw/run-1")
+    committed = bookmark("job1")
+
+    insert_rows(postgres, source, [(4, "d@example.com")])
+    assert run_job1("job1", "raw/run-2", "job-bookmark-pause") == [4]
+    assert bookmark("job1") == committed
+
+
+def test_after_a_reset_the_next_run_reads_every_row_again(source: str, postgres: PostgresServer) -> None:
+    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    run_job1("job1", "raw/run-1")
+
+    reset = client("glue").reset_job_bookmark(JobName="job1")["JobBookmarkEntry"]
+    assert (reset["JobName"], reset["Run"]) == ("job1", 1)
+    assert run_job1("job1", "raw/run-2") == [1, 2, 3]
+
+
+def test_job_bookmark_keys_from_additional_options_form_one_compound_key(source: str, postgres: PostgresServer) -> None:
+    table = create_source_table(postgres, source, "batch integer, seq integer", [(1, 1), (1, 2), (1, 3)])
+    keys = '{"jobBookmarkKeys": ["batch", "seq"], "jobBookmarkKeysSortOrder": "asc"}'
+    create_job("probe", PROBE_SCRIPT, {**probe_arguments(table, "seq", keys), "--job-bookmark-option": "job-bookmark-enable"})
+    run_job("probe")
+
+    insert_rows(postgres, source, [(2, 1), (2, 2)])
+    assert run_job("probe")["JobRunState"] == "SUCCEEDED"
+    assert read_json("probe/read.json")["keys"] == [1, 2]
+
+
+def test_a_table_without_a_primary_key_or_bookmark_keys_is_read_whole_on_every_run(source: str, postgres: PostgresServer) -> None:
+    create_job1("job1", create_source_table(postgres, source, "customer_id integer, email text", FIRST_CUSTOMERS))
+    run_job1("job1", "raw/run-1")
+
+    insert_rows(postgres, source, [(4, "d@example.com")])
+    assert run_job1("job1", "raw/run-2") == [1, 2, 3, 4]
