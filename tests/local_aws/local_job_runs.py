@@ -12,19 +12,32 @@ from typing import Any
 
 from local_aws.clients import client
 from local_aws.postgres import PostgresServer
+from tests.roles import catalog_statement, create_service_role
 
 BUCKET = "standin-lake"
 DATABASE = "lake"
 CONNECTION = "source-connection"
 PROJECT_SCRIPTS = Path(__file__).resolve().parents[2] / "glue_scripts"
 PROBE_SCRIPT = Path(__file__).resolve().parent / "glue_probe_job.py"
+JOB_ROLE = "glue-job"
+ANY_REGION = "arn:aws:glue:*:123456789012"
 ENDED = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
 
 def deploy_lake() -> None:
-    """The bucket and the catalog database."""
+    """The bucket, the catalog database and the role the jobs run under."""
     client("s3").create_bucket(Bucket=BUCKET)
     client("glue").create_database(DatabaseInput={"Name": DATABASE})
+    create_service_role(
+        JOB_ROLE,
+        "glue.amazonaws.com",
+        [
+            {"Action": "s3:*", "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]},
+            catalog_statement(["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"], DATABASE),
+            {"Action": "glue:GetConnection", "Resource": [f"{ANY_REGION}:catalog", f"{ANY_REGION}:connection/*"]},
+            {"Action": "secretsmanager:GetSecretValue", "Resource": "*"},
+        ],
+    )
 
 
 def deploy_source(postgres: PostgresServer) -> None:
@@ -86,7 +99,7 @@ def create_job(name: str, script: Path, default_arguments: dict[str, str], libra
         default_arguments = {**default_arguments, "--extra-py-files": ",".join(f"s3://{BUCKET}/scripts/{path.name}" for path in libraries)}
     client("glue").create_job(
         Name=name,
-        Role="arn:aws:iam::123456789012:role/glue-job",
+        Role=JOB_ROLE,
         Command={"Name": "glueetl", "ScriptLocation": f"s3://{BUCKET}/scripts/{script.name}"},
         DefaultArguments=default_arguments,
         GlueVersion="5.0",
