@@ -206,7 +206,7 @@ variable "job_max_retries" {
 }
 
 variable "job_bookmarks_enabled" {
-  description = "Enable Glue job bookmarks, so that job1 reads only rows it has not read before."
+  description = "Enable Glue job bookmarks, so that job1 reads only the source rows added since its last successful run: for a JDBC source, rows whose primary key is greater than the last one read, so the key must only grow, and updated or deleted rows are not seen. A rerun of a run id whose extract exists keeps that extract."
   type        = bool
   default     = false
 }

@@ -30,6 +30,13 @@ def log_event(event: str, **fields: Any) -> None:
     print(json.dumps({"event": event, **fields}, default=str), flush=True)
 
 
+def reads_past_a_bookmark(argv: list[str]) -> bool:
+    """Whether this run reads only the rows past its job's bookmark (`job-bookmark-enable` or
+    `-pause`): a rerun then reads less than the run it repeats."""
+    option = argv[argv.index("--job-bookmark-option") + 1] if "--job-bookmark-option" in argv[:-1] else "job-bookmark-disable"
+    return option != "job-bookmark-disable"
+
+
 def running_as_job_run(argv: list[str]) -> bool:
     # Glue passes the job run's ID to every script it runs; a script run by hand has none.
     return "--JOB_RUN_ID" in argv

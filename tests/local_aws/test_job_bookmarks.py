@@ -79,6 +79,17 @@ def test_a_second_run_of_job1_reads_only_the_rows_added_since_the_first(source: 
     assert (bookmark("job1")["Run"], bookmark("job1")["Version"]) == (2, 2)
 
 
+def test_a_rerun_of_a_run_id_keeps_its_extract_instead_of_replacing_it_with_the_rows_past_the_bookmark(
+    source: str, postgres: PostgresServer
+) -> None:
+    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    assert run_job1("job1", "raw/run-1") == [1, 2, 3]
+    insert_rows(postgres, source, [(4, "d@example.com")])
+
+    assert run_job1("job1", "raw/run-1") == [1, 2, 3]
+    assert run_job1("job1", "raw/run-2") == [4]
+
+
 def test_a_failed_run_does_not_advance_the_bookmark_even_after_job_commit(source: str, postgres: PostgresServer) -> None:
     table = create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS)
     create_job("probe", PROBE_SCRIPT, {**probe_arguments(table, "customer_id"), "--job-bookmark-option": "job-bookmark-enable"})
