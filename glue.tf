@@ -166,7 +166,7 @@ locals {
       description = "job1: reads ${local.source_catalog_table} from the catalog and writes it as CSV to ${local.raw_path}."
       connections = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
       arguments = {
-        "--source_database" = local.database_name
+        "--source_database" = local.source_database_name
         "--source_table"    = local.source_catalog_table
         "--output_path"     = local.manual_run_raw_path
       }

@@ -7,8 +7,14 @@ locals {
     "${local.glue_arn_prefix}:database/${local.database_name}",
     "${local.glue_arn_prefix}:table/${local.database_name}/*",
   ]
-  connection_arns = local.jdbc_enabled ? ["${local.glue_arn_prefix}:connection/${local.names.connection}"] : []
-  logs_arn_prefix = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group"
+  source_catalog_arns = distinct(concat(local.catalog_arns, [
+    "${local.glue_arn_prefix}:database/${local.source_database_name}",
+    "${local.glue_arn_prefix}:table/${local.source_database_name}/*",
+  ]))
+  source_bucket_arns = [for arn in var.source_s3_arns : arn if !strcontains(arn, "/")]
+  source_object_arns = [for arn in var.source_s3_arns : arn if strcontains(arn, "/")]
+  connection_arns    = local.jdbc_enabled ? ["${local.glue_arn_prefix}:connection/${local.names.connection}"] : []
+  logs_arn_prefix    = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group"
 
   # A trust policy may require aws:SourceAccount only where AWS documents that the service sends
   # it when assuming the role: a condition on a key missing from the request denies AssumeRole.
@@ -154,7 +160,25 @@ data "aws_iam_policy_document" "glue_job" {
   statement {
     sid       = "ReadSourceCatalog"
     actions   = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"]
-    resources = local.catalog_arns
+    resources = local.source_catalog_arns
+  }
+
+  dynamic "statement" {
+    for_each = length(local.source_bucket_arns) > 0 ? [1] : []
+    content {
+      sid       = "ListSourceBuckets"
+      actions   = ["s3:ListBucket"]
+      resources = local.source_bucket_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.source_object_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadSourceData"
+      actions   = ["s3:GetObject"]
+      resources = local.source_object_arns
+    }
   }
 
   statement {

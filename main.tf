@@ -31,6 +31,7 @@ locals {
   cleansed_table_name  = "cleansed_${var.table_name}"
   source_catalog_table = coalesce(var.source_catalog_table, var.jdbc_source == null ? null : "${local.source_table_prefix}${lower(replace(var.jdbc_source.include_path, "/", "_"))}")
   jdbc_enabled         = local.create && var.jdbc_source != null
+  source_database_name = coalesce(var.source_database_name, local.database_name)
 
   names = {
     raw_job          = "${var.name_prefix}-extract-to-raw"

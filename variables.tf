@@ -127,13 +127,40 @@ variable "jdbc_source" {
 }
 
 variable "source_catalog_table" {
-  description = "Catalog table job1 reads, in the module's database. Defaults to the table the source crawler creates from `jdbc_source.include_path` (`source_<database>_<schema>_<table>`); required when `jdbc_source` is null."
+  description = "Catalog table job1 reads, in `source_database_name` (the module's database by default). Defaults to the table the source crawler creates from `jdbc_source.include_path` (`source_<database>_<schema>_<table>`); required when `jdbc_source` is null."
   type        = string
   default     = null
 
   validation {
     condition     = var.source_catalog_table != null || var.jdbc_source != null
     error_message = "The pipeline needs a source: set jdbc_source, or set source_catalog_table to a catalog table that already exists in the database."
+  }
+}
+
+variable "source_database_name" {
+  description = "Catalog database of `source_catalog_table` when it is not the module's, e.g. the database of a landing zone cataloged by a crawler of your own. Null: the module's database. Not used with `jdbc_source`, whose table the source crawler writes to the module's database."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.source_database_name == null || can(regex("^[a-z][a-z0-9_]{0,254}$", var.source_database_name))
+    error_message = "source_database_name must start with a lower-case letter and contain only lower-case letters, digits and underscores."
+  }
+
+  validation {
+    condition     = var.source_database_name == null || var.jdbc_source == null
+    error_message = "source_database_name is for a source_catalog_table of your own; with jdbc_source the source crawler writes the table to the module's database: leave source_database_name null."
+  }
+}
+
+variable "source_s3_arns" {
+  description = "S3 locations job1 reads when `source_catalog_table` is a table over S3 (outside the module's bucket): the bucket ARN, which grants s3:ListBucket, and object ARNs or patterns, which grant s3:GetObject, e.g. [\"arn:aws:s3:::landing\", \"arn:aws:s3:::landing/orders/*\"]."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.source_s3_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$", arn))])
+    error_message = "Every entry of source_s3_arns must be an S3 bucket ARN (arn:aws:s3:::<bucket>) or object ARN or pattern (arn:aws:s3:::<bucket>/<prefix>*)."
   }
 }
 

@@ -210,3 +210,37 @@ run "complete_example_key_lets_cloudwatch_logs_and_eventbridge_use_it" {
     error_message = "The module grants its roles the key through IAM, which the key policy must allow."
   }
 }
+
+run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
+  command = plan
+
+  variables {
+    source_database_name = "landing"
+    source_catalog_table = "orders"
+    source_s3_arns       = ["arn:aws:s3:::landing-zone", "arn:aws:s3:::landing-zone/orders/*"]
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      statement.Sid == "ReadSourceCatalog" && contains(flatten([statement.Resource]), "arn:aws:glue:eu-west-1:123456789012:table/landing/*")
+    ])
+    error_message = "job1 reads the source table's catalog entry in the caller's database."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      statement.Sid == "ReadSourceData" && flatten([statement.Action]) == ["s3:GetObject"] && flatten([statement.Resource]) == ["arn:aws:s3:::landing-zone/orders/*"]
+    ])
+    error_message = "Object ARNs of source_s3_arns grant s3:GetObject, and only on them."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      statement.Sid == "ListSourceBuckets" && flatten([statement.Action]) == ["s3:ListBucket"] && flatten([statement.Resource]) == ["arn:aws:s3:::landing-zone"]
+    ])
+    error_message = "Bucket ARNs of source_s3_arns grant s3:ListBucket (a read of a missing key answers 403 without it)."
+  }
+}

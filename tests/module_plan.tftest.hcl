@@ -381,3 +381,47 @@ run "cleansed_crawler_deletes_partitions_whose_data_is_gone" {
     error_message = "A rerun landing on another ingestion date removes the old folder; crawler2 must remove its partition too."
   }
 }
+
+run "job1_reads_a_source_table_in_a_database_of_the_callers" {
+  command = plan
+
+  variables {
+    source_database_name = "landing"
+    source_catalog_table = "orders"
+  }
+
+  assert {
+    condition     = aws_glue_job.this["raw_job"].default_arguments["--source_database"] == "landing" && aws_glue_job.this["raw_job"].default_arguments["--source_table"] == "orders"
+    error_message = "job1 must read source_catalog_table in source_database_name."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--output_path"] == "s3://plan-test-datalake-123456789012/cleansed/customers/"
+    error_message = "The raw and cleansed tables stay in the module's own bucket and database."
+  }
+}
+
+run "rejects_a_source_database_beside_a_jdbc_source" {
+  command = plan
+
+  variables {
+    source_database_name = "landing"
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      include_path   = "sales/public/customers"
+    }
+  }
+
+  expect_failures = [var.source_database_name]
+}
+
+run "rejects_a_source_location_that_is_not_an_s3_arn" {
+  command = plan
+
+  variables {
+    source_s3_arns = ["s3://landing/orders/"]
+  }
+
+  expect_failures = [var.source_s3_arns]
+}

@@ -1,19 +1,32 @@
-# The least a caller gives: a name, the dataset, and the catalog table job1 reads
-# (here one that already exists in the module's database; see examples/complete for a JDBC source).
-
-provider "aws" {
-  region = "eu-west-1"
-}
+# The least a caller gives: a name, the dataset, and the catalog table job1 reads. Here the table
+# belongs to the caller's landing zone: its own database, over CSV in its own bucket, which the
+# module's job role is allowed to read (source_s3_arns). See examples/complete for a JDBC source.
 
 module "etl" {
   source = "../.."
 
   name_prefix          = "minimal-orders"
   table_name           = "orders"
-  source_catalog_table = "landing_orders"
+  source_database_name = "landing"
+  source_catalog_table = "orders"
+  source_s3_arns       = ["arn:aws:s3:::example-landing-zone", "arn:aws:s3:::example-landing-zone/orders/*"]
+
+  cleansing_rules = {
+    key_columns = ["order_id"]
+  }
 }
 
 output "state_machine_arn" {
   description = "Start a run with `aws stepfunctions start-execution --state-machine-arn <this>`."
   value       = module.etl.state_machine_arn
+}
+
+output "cleansed_path" {
+  description = "Where job2 writes the cleansed Parquet."
+  value       = module.etl.cleansed_path
+}
+
+output "bucket_name" {
+  description = "Data lake bucket."
+  value       = module.etl.bucket_name
 }
