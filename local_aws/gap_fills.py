@@ -1,6 +1,6 @@
 """AWS API behaviour that moto lacks and the aws provider needs, filled into moto's server.
 
-Each fill is measured in ../shared/DESIGN.md ("Facts measured on these machines"):
+Each gap was measured against moto 5.2 (tests/local_aws/test_gap_fills.py shows each fill at work):
 - glue:DeleteConnection is missing, so `terraform destroy` of a JDBC connection fails;
 - glue:GetConnection omits ConnectionType, so every plan shows a change;
 - glue:CreateClassifier, GetClassifier, UpdateClassifier and DeleteClassifier are missing, so
