@@ -12,7 +12,7 @@ export TF_IN_AUTOMATION := 1
 JDBC_DRIVER := /usr/share/java/postgresql.jar
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help test lint unit demo emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
+.PHONY: help test test-fast fast-tests lint unit demo emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,15 +32,27 @@ $(JDBC_DRIVER):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libpostgresql-jdbc-java || \
 		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libpostgresql-jdbc-java; }
 
-test: lint unit ## static checks, then every test (the emulator is started and stopped as needed)
+# Test modules (and test classes) run in parallel, each on one worker with its own emulator, so that
+# a module's deployed stack, PostgreSQL or JVM is built once. Much of a run is waiting (Terraform's
+# consistency waits, emulated crawls), so there are more workers than cores.
+TEST_WORKERS ?= 4
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
+
+test: lint unit ## static checks, then every test (what CI runs)
+
+test-fast: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## static checks beside the tests that apply no Terraform and run no Spark
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint fast-tests
+
+fast-tests: $(VENV)/.installed
+	$(PYTEST) -m "not terraform and not spark"
 
 unit: $(VENV)/.installed $(JDBC_DRIVER) ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform, state machine, end to end)
-	$(PY) -m pytest
+	$(PYTEST)
 
 demo: $(VENV)/.installed $(JDBC_DRIVER) ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
 	$(PY) -m local_aws.demo
 
-lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, state machine and generated-file checks
+lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov
 	terraform fmt -check -recursive
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
@@ -49,7 +61,6 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy
 	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools benchmarks
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
-	$(PY) -m pytest -q tests/test_static.py
 
 emulator-up: $(VENV)/.installed ## start the local AWS emulator on 127.0.0.1:4566
 	$(PY) -m local_aws.emulator up

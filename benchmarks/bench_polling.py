@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 from local_aws import emulator, executions  # noqa: E402
 from local_aws.clients import client, region_of  # noqa: E402
 from local_aws.control import plan_crawls, plan_job_runs, set_time_scale  # noqa: E402
-from local_aws.crawler_emulation import CrawlPlan  # noqa: E402
-from local_aws.job_runs import JobRunPlan  # noqa: E402
+from local_aws.emulator.glue.crawlers import CrawlPlan  # noqa: E402
+from local_aws.emulator.glue.job_runs import JobRunPlan  # noqa: E402
 from local_aws.terraform import TerraformWorkspace  # noqa: E402
 
 STACK_ROOT = ROOT / "tests" / "terraform" / "emulator_root"

@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 
 from cleansing import cleanse
 from cleansing_rules import CleansingRules, InvalidCleansingRules
-from glue_runtime import delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
+from glue_runtime import JobRuntime, delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
 
 # The run id names partition folders, in which Spark escapes ':' (run_id=a%3Ab); 80 is the longest
 # execution name, its default. The state machine's first state refuses what StringMatches can list
@@ -50,6 +50,13 @@ def folder(path: str) -> str:
     return path if path.endswith("/") else f"{path}/"
 
 
+def skip(runtime: JobRuntime, reason: str, arguments: dict[str, str]) -> int:
+    """End the run having written nothing, its earlier output kept."""
+    log_event("cleansing_skipped", reason=reason, input_path=arguments["input_path"], run_id=arguments["run_id"])
+    runtime.commit()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     try:
         arguments, rules = checked_arguments(argv)
@@ -58,45 +65,49 @@ def main(argv: list[str]) -> int:
         return 2
     runtime = start_job("cleanse_to_parquet", argv)
     spark, run_id = runtime.spark, arguments["run_id"]
+    # The judged rows are cached so that the input is read once; building a compressed cache costs
+    # more than the rest of the judging (7.0 s against 4.0 s for 1M rows, make bench-jobs), and
+    # the cache spills to the workers' disks when it outgrows their memory.
+    spark.conf.set("spark.sql.inMemoryColumnarStorage.compressed", "false")
 
     if not holds_data_files(spark, arguments["input_path"]):
-        log_event("cleansing_skipped", reason="no input files", input_path=arguments["input_path"], run_id=run_id)
-        runtime.commit()
-        return 0
+        return skip(runtime, "no input files", arguments)
     raw = read_file(spark, arguments["input_path"])
-    if not raw.columns or raw.limit(1).count() == 0:
-        log_event("cleansing_skipped", reason="no input rows", input_path=arguments["input_path"], run_id=run_id)
-        runtime.commit()
-        return 0
+    if not raw.columns:
+        return skip(runtime, "no input rows", arguments)
     try:
         rules.check_columns(raw.columns)
     except InvalidCleansingRules as error:
+        if raw.isEmpty():  # a header the rules do not fit, over no rows: nothing to cleanse
+            return skip(runtime, "no input rows", arguments)
         print(f"cleanse_to_parquet: {error}", file=sys.stderr)
         return 2
 
     ingestion_date = arguments.get("ingestion_date") or datetime.now(UTC).date().isoformat()
-    result = cleanse(raw, rules, F.lit(ingestion_date).cast("date"))
+    cleansing = cleanse(raw, rules, F.lit(ingestion_date).cast("date"))
+    if cleansing.judge() == 0:
+        return skip(runtime, "no input rows", arguments)
 
     output_path, quarantine_path = folder(arguments["output_path"]), folder(arguments["quarantine_path"])
     # Replace this run's earlier output in every partition, whichever partitions the rerun writes.
     delete_matching(spark, f"{output_path}*/run_id={run_id}")
     (
-        result.cleansed.withColumn("run_id", F.lit(run_id))
-        .repartition(rules.partition_by)
+        cleansing.cleansed.withColumn("run_id", F.lit(run_id))
         .write.mode("append")
         .option("compression", "snappy")
         .option("maxRecordsPerFile", int(arguments.get("max_records_per_file", DEFAULT_MAX_RECORDS_PER_FILE)))
         .partitionBy(rules.partition_by, "run_id")
         .parquet(output_path)
     )
-    result.quarantined.coalesce(1).write.mode("overwrite").option("compression", "snappy").parquet(f"{quarantine_path}run_id={run_id}/")
+    cleansing.quarantined.coalesce(1).write.mode("overwrite").option("compression", "snappy").parquet(f"{quarantine_path}run_id={run_id}/")
+    counts = cleansing.counts()
     log_event(
         "cleansing_summary",
         run_id=run_id,
-        input_rows=result.input_rows,
-        cleansed_rows=result.cleansed_rows,
-        quarantined_rows=result.quarantined_rows,
-        duplicates_removed=result.duplicates_removed,
+        input_rows=counts.input_rows,
+        cleansed_rows=counts.cleansed_rows,
+        quarantined_rows=counts.quarantined_rows,
+        duplicates_removed=counts.duplicates_removed,
     )
     runtime.commit()
     return 0

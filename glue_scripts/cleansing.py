@@ -1,9 +1,11 @@
 """job2's transformation: pure functions over Spark DataFrames, with built-in functions only
-(no Python UDFs), importable and testable without awsglue."""
+(no Python UDFs), importable and testable without awsglue. Planned to read its input once and
+shuffle it once (the per-key de-duplication): the counts it reports are observed while the rows
+are judged and written, never counted by a query of their own."""
 
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
 from cleansing_rules import CleansingRules
@@ -13,13 +15,34 @@ EMAIL_PATTERN = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
 
 
 @dataclass(frozen=True)
-class CleansingResult:
-    cleansed: DataFrame
-    quarantined: DataFrame
+class CleansingCounts:
     input_rows: int
     cleansed_rows: int
     quarantined_rows: int
-    duplicates_removed: int
+
+    @property
+    def duplicates_removed(self) -> int:
+        return self.input_rows - self.quarantined_rows - self.cleansed_rows
+
+
+@dataclass(frozen=True)
+class Cleansing:
+    """The cleansed and quarantined rows of one input. `judge()` reads the input (its one scan)
+    and says how many rows it holds; `counts()` is known once `cleansed` has been written."""
+
+    cleansed: DataFrame
+    quarantined: DataFrame
+    judged: DataFrame
+    judged_counts: Observation
+    cleansed_count: Observation
+
+    def judge(self) -> int:
+        self.judged.write.format("noop").mode("overwrite").save()
+        return int(self.judged_counts.get["input"])
+
+    def counts(self) -> CleansingCounts:
+        judged = self.judged_counts.get
+        return CleansingCounts(int(judged["input"]), int(self.cleansed_count.get["cleansed"]), int(judged["quarantined"]))
 
 
 def trim_strings(frame: DataFrame) -> DataFrame:
@@ -80,32 +103,22 @@ def latest_per_key(frame: DataFrame, rules: CleansingRules) -> DataFrame:
     return frame.withColumn("_rank", F.row_number().over(window)).where(F.col("_rank") == 1).drop("_rank")
 
 
-def cleanse(raw: DataFrame, rules: CleansingRules, partition_value: Column) -> CleansingResult:
+def cleanse(raw: DataFrame, rules: CleansingRules, partition_value: Column) -> Cleansing:
     """Split `raw` into cleansed rows (typed, de-duplicated, with the partition column) and
     quarantined rows (the raw values and `_reject_reason`). Nothing is dropped silently:
     input rows = cleansed + quarantined + duplicates removed."""
     rules.check_columns(raw.columns)
     prepared = lower_case(trim_strings(raw), rules.email_columns)
-    judged = with_reject_reason(prepared, rules).cache()
+    judged_counts, cleansed_count = Observation("judged"), Observation("cleansed")
+    judged = (
+        with_reject_reason(prepared, rules)
+        .observe(judged_counts, F.count(F.lit(1)).alias("input"), F.count(F.col(REJECT_REASON)).alias("quarantined"))
+        .cache()
+    )
     quarantined = judged.where(F.col(REJECT_REASON).isNotNull())
     valid = cast_columns(judged.where(F.col(REJECT_REASON).isNull()).drop(REJECT_REASON), rules)
     cleansed = latest_per_key(valid, rules)
     if rules.partition_column is None:
         cleansed = cleansed.withColumn(rules.partition_by, partition_value)
-    cleansed = cleansed.cache()
-
-    counts = judged.agg(
-        F.count(F.lit(1)).alias("input"),
-        F.count(F.col(REJECT_REASON)).alias("quarantined"),
-    ).first()
-    input_rows = int(counts["input"]) if counts else 0
-    quarantined_rows = int(counts["quarantined"]) if counts else 0
-    cleansed_rows = cleansed.count()
-    return CleansingResult(
-        cleansed=cleansed,
-        quarantined=quarantined,
-        input_rows=input_rows,
-        cleansed_rows=cleansed_rows,
-        quarantined_rows=quarantined_rows,
-        duplicates_removed=input_rows - quarantined_rows - cleansed_rows,
-    )
+    cleansed = cleansed.observe(cleansed_count, F.count(F.lit(1)).alias("cleansed"))
+    return Cleansing(cleansed, quarantined, judged, judged_counts, cleansed_count)

@@ -3,6 +3,7 @@ emulator, whose Glue stand-in provides `awsglue`): GlueContext, catalog reads wi
 contexts (so job bookmarks work) and Job.commit(). Run by hand on files: a local SparkSession
 reading and writing the same paths, with plain paths for `s3://` ones."""
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any, Protocol
 
 from awsglue.utils import GlueArgumentError, getResolvedOptions
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StringType, StructField, StructType
 
 CSV_OPTIONS = {"header": "true", "escape": '"', "quote": '"'}
 
@@ -117,7 +119,25 @@ def read_file(spark: SparkSession, path: str) -> DataFrame:
         return spark.read.parquet(path)
     if lowered.endswith(".json") or lowered.endswith(".jsonl"):
         return spark.read.json(path)
-    return spark.read.options(**CSV_OPTIONS).csv(path)
+    # The schema given, not inferred: Spark would otherwise read the input once more for its header.
+    schema = StructType([StructField(name, StringType()) for name in csv_header(spark, path)])
+    return spark.read.options(**CSV_OPTIONS).schema(schema).csv(path)
+
+
+def csv_header(spark: SparkSession, path: str) -> list[str]:
+    """The column names on the first line of the first data file at `path` ([] when it is empty)."""
+    files = data_files(spark, path)
+    if not files:
+        return []
+    jvm_path, file_system = _hadoop_path(spark, min(files))
+    jvm = spark._jvm
+    stream = file_system.open(jvm_path)
+    try:
+        reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))  # type: ignore[union-attr]
+        line = reader.readLine()
+    finally:
+        stream.close()
+    return next(csv.reader([line]), []) if line else []
 
 
 def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
@@ -125,17 +145,21 @@ def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
     return jvm_path, jvm_path.getFileSystem(spark._jsc.hadoopConfiguration())
 
 
-def holds_data_files(spark: SparkSession, path: str) -> bool:
-    """Whether `path` is a file, or a folder holding a file that is not a marker (_SUCCESS, .crc)."""
+def data_files(spark: SparkSession, path: str) -> list[str]:
+    """The files at `path` (a file, or a folder's files at any depth) but markers (_SUCCESS, .crc)."""
     jvm_path, file_system = _hadoop_path(spark, path)
     if not file_system.exists(jvm_path):
-        return False
-    files = file_system.listFiles(jvm_path, True)
+        return []
+    found, files = [], file_system.listFiles(jvm_path, True)
     while files.hasNext():
-        name = files.next().getPath().getName()
-        if not name.startswith(("_", ".")):
-            return True
-    return False
+        file_path = files.next().getPath()
+        if not file_path.getName().startswith(("_", ".")):
+            found.append(str(file_path.toString()))
+    return found
+
+
+def holds_data_files(spark: SparkSession, path: str) -> bool:
+    return bool(data_files(spark, path))
 
 
 def delete_matching(spark: SparkSession, pattern: str) -> int:

@@ -1,4 +1,4 @@
-"""Client side of the emulator's control routes (see local_aws.control_routes)."""
+"""Client side of the emulator's control routes (see local_aws.emulator.control_routes)."""
 
 import json
 import urllib.error
@@ -7,8 +7,8 @@ from dataclasses import asdict
 from typing import Any
 
 from local_aws.clients import endpoint_url
-from local_aws.crawler_emulation import CrawlPlan
-from local_aws.job_runs import JobRunPlan
+from local_aws.emulator.glue.crawlers import CrawlPlan
+from local_aws.emulator.glue.job_runs import JobRunPlan
 
 
 class ControlError(RuntimeError):
@@ -42,7 +42,7 @@ def plan_job_runs(job_name: str, plans: list[JobRunPlan], port: int | None = Non
 
 def run_jobs_locally(enabled: bool = True, port: int | None = None) -> None:
     """Run every Glue job started from now on with its real script on local Spark
-    (`local_aws.glue_executor`) instead of following plans."""
+    (`local_aws.executors.glue_jobs`) instead of following plans."""
     _post("job-executor", {"mode": "local-spark" if enabled else "planned"}, port)
 
 
@@ -53,7 +53,7 @@ def throttle_invocations(function_name: str, count: int, port: int | None = None
 
 def set_time_scale(scale: float, real_time_counts: bool = True, port: int | None = None) -> None:
     """Real seconds the emulator sleeps for each emulated second of a wait (1 = real time).
-    With `real_time_counts` False, only waits move the emulated clock (see local_aws.clock)."""
+    With `real_time_counts` False, only waits move the emulated clock (see local_aws.emulator.clock)."""
     _post("time-scale", {"scale": scale, "real_time_counts": real_time_counts}, port)
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from local_aws import PROJECT_ROOT
+
 PROVIDER_MIRROR = Path("/opt/tf-plugins")
 
 

@@ -1,22 +1,15 @@
 """The whole pipeline as `make demo` runs it, on the dirty customers sample: PostgreSQL -> job1 over
 JDBC on local Spark -> raw CSV in the emulator's S3 -> crawler1 -> job2 -> cleansed Parquet and
-quarantine -> crawler2, checked row by row; a rerun of the same run id; and the demo command
-itself when its source dies mid-run."""
+quarantine -> crawler2, checked row by row; a rerun of the same run id; job1 without each statement
+of its role."""
 
-import re
-import signal
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from local_aws import emulator
-from local_aws.clients import configured_port
-from local_aws.local_pipeline import LocalPipeline
+from local_aws.demo.pipeline import LocalPipeline
 from local_aws.terraform import PROJECT_ROOT
 from tests.roles import statement_removed
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
@@ -130,65 +123,6 @@ def test_a_second_run_with_the_same_run_id_leaves_the_same_outputs(pipeline: Loc
     assert cleansed(pipeline) == EXPECTED_CLEANSED
     assert quarantined(pipeline) == sorted(EXPECTED_QUARANTINE, key=repr)
     assert len(pipeline.raw_rows(RUN_ID)) == 10
-
-
-def demo_emulator_port(stdout: str) -> int:
-    """The port of the emulator the demo started, as its start-up line names it."""
-    match = re.search(r"emulator on http://127\.0\.0\.1:(\d+)", stdout)
-    assert match, stdout
-    return int(match.group(1))
-
-
-def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(emulator_endpoint: str) -> None:
-    postgres_dirs_before = set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*"))
-
-    demo = subprocess.run(
-        [sys.executable, "-m", "local_aws.demo", "--rows", "20", "--run-id", "dies", "--kill-source-during-job1"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-        check=False,
-    )
-
-    assert demo.returncode == 1, demo.stdout + demo.stderr
-    progress = [line.split(" s  ", 1)[1] for line in demo.stdout.splitlines() if " s  " in line and line.startswith("  ")]
-    assert progress[-4:] == ["RunRawJob", "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
-    last_lines = demo.stderr.strip().splitlines()[-2:]
-    assert last_lines[0] == "The pipeline failed at RunRawJob:"
-    assert last_lines[1].startswith(
-        "  JobFailed: RunRawJob failed: Job demo-extract-to-raw ended with States.TaskFailed: "
-        "exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:"
-    )
-    assert "refused" in last_lines[1]
-    assert not emulator.is_up(demo_emulator_port(demo.stdout)), "the demo left its emulator running"
-    assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
-    assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before
-
-
-def test_the_demo_cleans_up_when_interrupted(emulator_endpoint: str) -> None:
-    postgres_dirs_before = set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*"))
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "local_aws.demo", "--rows", "20"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=PROJECT_ROOT,
-    )
-    assert demo.stdout is not None
-    started = ""
-    for line in demo.stdout:
-        started += line
-        if line.startswith("== terraform apply"):
-            break
-    demo.send_signal(signal.SIGINT)  # what Ctrl-C does, mid-apply
-    stdout, stderr = demo.communicate(timeout=120)
-
-    assert demo.returncode == 130, stdout + stderr
-    assert "Interrupted: everything the demo started has been stopped." in stderr
-    assert not emulator.is_up(demo_emulator_port(started)), "the demo left its emulator running"
-    assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
-    assert set(Path(tempfile.gettempdir()).glob("local-aws-postgres-*")) == postgres_dirs_before
 
 
 # ---------------------------------------------------------------- the job role, statement by statement

@@ -94,9 +94,11 @@ def test_nothing_is_dropped_silently(spark: Any) -> None:
     )
     result = cleanse(frame, rules, F.lit(date(2026, 11, 24)))
 
-    assert (result.input_rows, result.cleansed_rows, result.quarantined_rows, result.duplicates_removed) == (5, 1, 2, 2)
-    assert result.input_rows == result.cleansed_rows + result.quarantined_rows + result.duplicates_removed
+    assert result.judge() == 5
     assert rows(result.cleansed) == [(1, datetime(2024, 2, 1), date(2026, 11, 24))]
+    counts = result.counts()
+    assert (counts.input_rows, counts.cleansed_rows, counts.quarantined_rows, counts.duplicates_removed) == (5, 1, 2, 2)
+    assert counts.input_rows == counts.cleansed_rows + counts.quarantined_rows + counts.duplicates_removed
     assert rows(result.quarantined) == [
         ("2", "never", "updated is not a valid timestamp"),
         ("x", "2024-01-01 00:00:00", "id is not a valid int"),

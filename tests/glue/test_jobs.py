@@ -11,7 +11,7 @@ import pytest
 
 import cleanse_to_parquet
 import extract_to_raw
-from local_aws.terraform import PROJECT_ROOT
+from local_aws import PROJECT_ROOT
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
 pytestmark = pytest.mark.spark

@@ -6,7 +6,7 @@ import pytest
 
 from local_aws.clients import client
 from local_aws.control import advance_time, plan_crawls
-from local_aws.crawler_emulation import CrawlPlan
+from local_aws.emulator.glue.crawlers import CrawlPlan
 
 CRAWLER = "raw-customers-crawler"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from local_aws.clients import client
-from local_aws.postgres import PostgresServer
+from local_aws.demo.postgres import PostgresServer
 from tests.roles import catalog_statement, create_service_role
 
 BUCKET = "standin-lake"
@@ -91,7 +91,7 @@ def probe_arguments(table: str, key_column: str, additional_options: str = "{}")
     }
 
 
-def create_job(name: str, script: Path, default_arguments: dict[str, str], libraries: tuple[Path, ...] = ()) -> None:
+def create_job(name: str, script: Path, default_arguments: dict[str, str], libraries: tuple[Path, ...] = (), role: str = JOB_ROLE) -> None:
     s3 = client("s3")
     for path in (script, *libraries):
         s3.upload_file(str(path), BUCKET, f"scripts/{path.name}")
@@ -99,7 +99,7 @@ def create_job(name: str, script: Path, default_arguments: dict[str, str], libra
         default_arguments = {**default_arguments, "--extra-py-files": ",".join(f"s3://{BUCKET}/scripts/{path.name}" for path in libraries)}
     client("glue").create_job(
         Name=name,
-        Role=JOB_ROLE,
+        Role=role,
         Command={"Name": "glueetl", "ScriptLocation": f"s3://{BUCKET}/scripts/{script.name}"},
         DefaultArguments=default_arguments,
         GlueVersion="5.0",

@@ -11,7 +11,7 @@ import pytest
 
 from local_aws.clients import client
 from local_aws.control import ControlError, advance_time, plan_crawls, set_time_scale
-from local_aws.crawler_emulation import CrawlPlan
+from local_aws.emulator.glue.crawlers import CrawlPlan
 from tests.roles import CRAWLER_CATALOG_ACTIONS, catalog_statement, create_service_role
 
 BUCKET = "crawler-lake"
@@ -149,7 +149,7 @@ def test_a_running_crawler_cannot_be_started_again(glue: Any) -> None:
 
 
 def test_impossible_plans_and_time_scales_are_refused_with_the_reason(glue: Any) -> None:
-    with pytest.raises(ValueError, match="A crawl ends SUCCEEDED, FAILED or CANCELLED, not 'COMPLETED'"):
+    with pytest.raises(ValueError, match="A crawl ends SUCCEEDED, FAILED, CANCELLED, not 'COMPLETED'"):
         CrawlPlan(outcome="COMPLETED")
     with pytest.raises(ControlError, match=re.escape("The time scale must be above 0 and at most 1, got 0.0")):
         set_time_scale(0)

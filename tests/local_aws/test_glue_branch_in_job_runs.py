@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from local_aws.control import run_jobs_locally
-from local_aws.glue_executor import GLUE_STANDIN
+from local_aws.executors.glue_jobs import GLUE_STANDIN
 from tests.local_aws.local_job_runs import BUCKET, PROBE_SCRIPT, create_job, deploy_lake, read_json, run_job
 
 JOB = "probe"
+
+pytestmark = pytest.mark.spark
 
 
 @pytest.fixture

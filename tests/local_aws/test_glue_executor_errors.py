@@ -1,6 +1,6 @@
 """A failed local job run reports the error a user needs, not the last line of a Java stack trace."""
 
-from local_aws.glue_executor import error_message
+from local_aws.executors.glue_jobs import error_message
 
 PY4J_FAILURE = """26/11/24 09:01:02 WARN Utils: Your hostname resolves to a loopback address
 Traceback (most recent call last):

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from local_aws.clients import client
-from local_aws.glue_executor import MirroredLocation
+from local_aws.executors.glue_jobs import MirroredLocation
 
 JOB_ROLE = "arn:aws:iam::123456789012:role/job"
 BUCKET = "mirror-lake"

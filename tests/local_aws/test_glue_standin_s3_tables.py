@@ -11,7 +11,7 @@ import pytest
 
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally
-from local_aws.schema_inference import catalog_s3_target
+from local_aws.emulator.glue.schema_inference import catalog_s3_target
 from tests.local_aws.local_job_runs import BUCKET, DATABASE, PROBE_SCRIPT, create_job, deploy_lake, probe_arguments, read_json, run_job
 
 pytestmark = pytest.mark.spark

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from local_aws.iam.policy import Decision, PolicyDocument, UnsupportedCondition, evaluate
+from local_aws.emulator.iam.policy import Decision, PolicyDocument, UnsupportedCondition, evaluate
 
 BUCKET = "arn:aws:s3:::lake"
 

@@ -9,7 +9,7 @@ import pytest
 
 from local_aws.clients import client
 from local_aws.control import advance_time
-from local_aws.postgres import PostgresServer, running_postgres
+from local_aws.demo.postgres import PostgresServer, running_postgres
 from tests.roles import CRAWLER_CATALOG_ACTIONS, catalog_statement, create_service_role
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally
-from local_aws.postgres import PostgresServer, running_postgres
+from local_aws.demo.postgres import PostgresServer, running_postgres
 from tests.local_aws.local_job_runs import (
     BUCKET,
     PROBE_SCRIPT,

@@ -10,11 +10,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from local_aws import PROJECT_ROOT
 from local_aws.clients import client
 from local_aws.control import plan_crawls, plan_job_runs
-from local_aws.crawler_emulation import CrawlPlan
-from local_aws.job_runs import JobRunPlan
-from local_aws.terraform import PROJECT_ROOT
+from local_aws.emulator.glue.crawlers import CrawlPlan
+from local_aws.emulator.glue.job_runs import JobRunPlan
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs
-from local_aws.job_runs import JobRunPlan
+from local_aws.emulator.glue.job_runs import JobRunPlan
 from tests.roles import statement_removed
 from tests.state_machine.pipeline_support import DeployedPipeline, notifications, plan_quick_run, put_job_outputs
 

@@ -9,7 +9,7 @@ import pytest
 from local_aws import emulator, executions
 from local_aws.clients import client
 from local_aws.control import advance_time, plan_job_runs, set_time_scale
-from local_aws.job_runs import JobRunPlan
+from local_aws.emulator.glue.job_runs import JobRunPlan
 from local_aws.terraform import TerraformWorkspace
 from tests.state_machine.pipeline_support import (
     LONGEST_PLANNED_SECONDS,
@@ -24,11 +24,11 @@ from tests.state_machine.pipeline_support import (
 pytestmark = pytest.mark.terraform
 
 
-@pytest.fixture(scope="module", params=["eu-west-1", "ap-southeast-2"])
+@pytest.fixture(scope="class")
 def regional(
     request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DeployedPipeline]:
-    region: str = request.param
+    region: str = request.cls.region
     emulator.reset()
     workspace = TerraformWorkspace(TEST_ROOT, Path(tmp_path_factory.mktemp(f"stack-{region}")))
     workspace.init()
@@ -45,32 +45,46 @@ def deployed(regional: DeployedPipeline) -> DeployedPipeline:
     return regional
 
 
-def test_the_pipeline_runs_to_success_in_its_own_region(deployed: DeployedPipeline) -> None:
-    region = deployed.state_machine_arn.split(":")[3]
-    plan_quick_run(deployed)
-    put_job_outputs(deployed, "regional")
+class RegionalPipeline:
+    """The module applied in `region`; a class per region, so that a parallel run (make test,
+    --dist loadscope) builds each region's stack once, on a worker of its own."""
 
-    record = executions.run(deployed.state_machine_arn, {"run_id": "regional"}, "regional-happy-path")
+    region: str
 
-    assert (record.status, record.error) == ("SUCCEEDED", None)
-    assert record.states_entered[-1] == "SummarizeRun"
-    glue = client("glue", region=region)
-    assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
-    assert (
-        glue.get_table(DatabaseName=deployed.outputs["database_name"], Name="cleansed_customers")["Table"]["Name"] == "cleansed_customers"
-    )
-    with pytest.raises(client("glue").exceptions.EntityNotFoundException):
-        client("glue").get_crawler(Name=deployed.outputs["raw_crawler_name"])
+    def test_the_pipeline_runs_to_success_in_its_own_region(self, deployed: DeployedPipeline) -> None:
+        region = deployed.state_machine_arn.split(":")[3]
+        plan_quick_run(deployed)
+        put_job_outputs(deployed, "regional")
+
+        record = executions.run(deployed.state_machine_arn, {"run_id": "regional"}, "regional-happy-path")
+
+        assert (record.status, record.error) == ("SUCCEEDED", None)
+        assert record.states_entered[-1] == "SummarizeRun"
+        glue = client("glue", region=region)
+        assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
+        assert (
+            glue.get_table(DatabaseName=deployed.outputs["database_name"], Name="cleansed_customers")["Table"]["Name"]
+            == "cleansed_customers"
+        )
+        with pytest.raises(client("glue").exceptions.EntityNotFoundException):
+            client("glue").get_crawler(Name=deployed.outputs["raw_crawler_name"])
+
+    def test_a_failed_job_takes_the_failure_path_and_notifies_in_its_region(self, deployed: DeployedPipeline) -> None:
+        outputs = deployed.outputs
+        plan_quick_run(deployed)
+        plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+
+        record = executions.run(deployed.state_machine_arn, {"run_id": "regional-fails"}, "regional-job-failed")
+
+        assert (record.status, record.error) == ("FAILED", "JobFailed")
+        assert record.states_entered == [*START, "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
+        published = [event for event in record.events if event["type"] == "TaskSucceeded"]
+        assert [event["taskSucceededEventDetails"]["resourceType"] for event in published] == ["sns"]
 
 
-def test_a_failed_job_takes_the_failure_path_and_notifies_in_its_region(deployed: DeployedPipeline) -> None:
-    outputs = deployed.outputs
-    plan_quick_run(deployed)
-    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+class TestInEuWest1(RegionalPipeline):
+    region = "eu-west-1"
 
-    record = executions.run(deployed.state_machine_arn, {"run_id": "regional-fails"}, "regional-job-failed")
 
-    assert (record.status, record.error) == ("FAILED", "JobFailed")
-    assert record.states_entered == [*START, "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
-    published = [event for event in record.events if event["type"] == "TaskSucceeded"]
-    assert [event["taskSucceededEventDetails"]["resourceType"] for event in published] == ["sns"]
+class TestInApSoutheast2(RegionalPipeline):
+    region = "ap-southeast-2"

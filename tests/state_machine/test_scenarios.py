@@ -9,8 +9,8 @@ import pytest
 from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_crawls, plan_job_runs, throttle_invocations
-from local_aws.crawler_emulation import CrawlPlan
-from local_aws.job_runs import JobRunPlan
+from local_aws.emulator.glue.crawlers import CrawlPlan
+from local_aws.emulator.glue.job_runs import JobRunPlan
 from tests.state_machine.pipeline_support import (
     QUICK_CRAWL,
     QUICK_CRAWL_POLLS,

@@ -77,194 +77,182 @@ def resources_of(statements: list[dict[str, Any]], sid: str) -> set[str]:
 # ---------------------------------------------------------------- default variables
 
 
-def test_bucket_is_encrypted_private_versioned_and_tls_only(default_stack: AppliedStack) -> None:
-    s3, bucket = client("s3"), default_stack.outputs["bucket_name"]
+# A class per stack, so that a parallel run (make test, --dist loadscope) applies the two at once.
+class TestDefaultStack:
+    def test_bucket_is_encrypted_private_versioned_and_tls_only(self, default_stack: AppliedStack) -> None:
+        s3, bucket = client("s3"), default_stack.outputs["bucket_name"]
 
-    encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
-    assert encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
-    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
-    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True,
-        "IgnorePublicAcls": True,
-        "BlockPublicPolicy": True,
-        "RestrictPublicBuckets": True,
-    }
-    (statement,) = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
-    assert statement["Effect"] == "Deny"
-    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert set(statement["Resource"]) == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
+        encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+        assert encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        }
+        (statement,) = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+        assert statement["Effect"] == "Deny"
+        assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        assert set(statement["Resource"]) == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
 
+    def test_glue_scripts_are_uploaded_unchanged(self, default_stack: AppliedStack) -> None:
+        s3, bucket = client("s3"), default_stack.outputs["bucket_name"]
+        for script in sorted((PROJECT_ROOT / "glue_scripts").glob("*.py")):
+            uploaded = s3.get_object(Bucket=bucket, Key=f"scripts/etl-default/{script.name}")["Body"].read()
+            assert uploaded == script.read_bytes(), f"{script.name} differs from the uploaded copy"
 
-def test_glue_scripts_are_uploaded_unchanged(default_stack: AppliedStack) -> None:
-    s3, bucket = client("s3"), default_stack.outputs["bucket_name"]
-    for script in sorted((PROJECT_ROOT / "glue_scripts").glob("*.py")):
-        uploaded = s3.get_object(Bucket=bucket, Key=f"scripts/etl-default/{script.name}")["Body"].read()
-        assert uploaded == script.read_bytes(), f"{script.name} differs from the uploaded copy"
+    def test_crawlers_target_raw_and_cleansed_with_table_prefixes(self, default_stack: AppliedStack) -> None:
+        glue, outputs = client("glue"), default_stack.outputs
+        raw = glue.get_crawler(Name=outputs["raw_crawler_name"])["Crawler"]
+        cleansed = glue.get_crawler(Name=outputs["cleansed_crawler_name"])["Crawler"]
 
+        assert [target["Path"] for target in raw["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/raw/customers/"]
+        assert raw["TablePrefix"] == "raw_"
+        assert [target["Path"] for target in cleansed["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/cleansed/customers/"]
+        assert cleansed["TablePrefix"] == "cleansed_"
+        assert raw["DatabaseName"] == cleansed["DatabaseName"] == outputs["database_name"] == "etl_default"
+        assert outputs["source_crawler_name"] is None
+        assert outputs["jdbc_connection_name"] is None
 
-def test_crawlers_target_raw_and_cleansed_with_table_prefixes(default_stack: AppliedStack) -> None:
-    glue, outputs = client("glue"), default_stack.outputs
-    raw = glue.get_crawler(Name=outputs["raw_crawler_name"])["Crawler"]
-    cleansed = glue.get_crawler(Name=outputs["cleansed_crawler_name"])["Crawler"]
+    def test_jobs_run_the_uploaded_scripts_with_their_arguments(self, default_stack: AppliedStack) -> None:
+        glue, outputs = client("glue"), default_stack.outputs
+        bucket = outputs["bucket_name"]
+        raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
+        cleanse_job = glue.get_job(JobName=outputs["cleanse_job_name"])["Job"]
 
-    assert [target["Path"] for target in raw["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/raw/customers/"]
-    assert raw["TablePrefix"] == "raw_"
-    assert [target["Path"] for target in cleansed["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/cleansed/customers/"]
-    assert cleansed["TablePrefix"] == "cleansed_"
-    assert raw["DatabaseName"] == cleansed["DatabaseName"] == outputs["database_name"] == "etl_default"
-    assert outputs["source_crawler_name"] is None
-    assert outputs["jdbc_connection_name"] is None
+        for job in (raw_job, cleanse_job):
+            assert job["GlueVersion"] == "5.0"
+            assert job["WorkerType"] == "G.1X"
+            assert job["NumberOfWorkers"] == 2
+            assert job["ExecutionClass"] == "STANDARD"
+            assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
+            assert job["DefaultArguments"]["--extra-py-files"] == ",".join(
+                f"s3://{bucket}/scripts/etl-default/{name}" for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py")
+            )
+        assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
+        assert raw_job["DefaultArguments"]["--source_table"] == "source_customers"
+        # A run started by hand writes and reads a `manual` run folder; the state machine passes each run its own.
+        assert raw_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
+        assert cleanse_job["DefaultArguments"]["--input_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
+        assert cleanse_job["DefaultArguments"]["--run_id"] == "manual"
+        assert cleanse_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/cleanse_to_parquet.py"
+        assert cleanse_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/cleansed/customers/"
+        assert cleanse_job["DefaultArguments"]["--quarantine_path"] == f"s3://{bucket}/quarantine/customers/"
+        assert json.loads(cleanse_job["DefaultArguments"]["--cleansing_rules"])["key_columns"] == ["id"]
 
+    def test_lambdas_run_python_312_handlers_with_their_log_groups(self, default_stack: AppliedStack) -> None:
+        lambda_client, logs = client("lambda"), client("logs")
+        names = default_stack.outputs["lambda_function_names"]
+        assert names == {"start_crawler": "etl-default-start-crawler", "get_crawler_status": "etl-default-get-crawler-status"}
+        for key, name in names.items():
+            configuration = lambda_client.get_function_configuration(FunctionName=name)
+            assert configuration["Runtime"] == "python3.12"
+            assert configuration["Handler"] == f"{key}.lambda_handler"
+            assert configuration["LoggingConfig"]["LogFormat"] == "JSON"
+            (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{name}")["logGroups"]
+            assert group["retentionInDays"] == 30
 
-def test_jobs_run_the_uploaded_scripts_with_their_arguments(default_stack: AppliedStack) -> None:
-    glue, outputs = client("glue"), default_stack.outputs
-    bucket = outputs["bucket_name"]
-    raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
-    cleanse_job = glue.get_job(JobName=outputs["cleanse_job_name"])["Job"]
+    def test_state_machine_runs_the_rendered_definition(self, default_stack: AppliedStack) -> None:
+        outputs = default_stack.outputs
+        described = client("stepfunctions").describe_state_machine(stateMachineArn=outputs["state_machine_arn"])
+        definition = json.loads(described["definition"])
 
-    for job in (raw_job, cleanse_job):
-        assert job["GlueVersion"] == "5.0"
-        assert job["WorkerType"] == "G.1X"
-        assert job["NumberOfWorkers"] == 2
-        assert job["ExecutionClass"] == "STANDARD"
-        assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
-        assert job["DefaultArguments"]["--extra-py-files"] == ",".join(
-            f"s3://{bucket}/scripts/etl-default/{name}" for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py")
-        )
-    assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
-    assert raw_job["DefaultArguments"]["--source_table"] == "source_customers"
-    # A run started by hand writes and reads a `manual` run folder; the state machine passes each run its own.
-    assert raw_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
-    assert cleanse_job["DefaultArguments"]["--input_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
-    assert cleanse_job["DefaultArguments"]["--run_id"] == "manual"
-    assert cleanse_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/cleanse_to_parquet.py"
-    assert cleanse_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/cleansed/customers/"
-    assert cleanse_job["DefaultArguments"]["--quarantine_path"] == f"s3://{bucket}/quarantine/customers/"
-    assert json.loads(cleanse_job["DefaultArguments"]["--cleansing_rules"])["key_columns"] == ["id"]
+        assert definition == json.loads(outputs["state_machine_definition"])
+        assert definition["TimeoutSeconds"] == 2 * (60 * 60 + 300) + 4 * 30 * 60 + 3600
+        assert definition["States"]["RunRawJob"]["Parameters"]["JobName"] == outputs["raw_job_name"]
+        assert definition["States"]["StartRawCrawler"]["Parameters"]["FunctionName"] == outputs["lambda_function_arns"]["start_crawler"]
+        assert definition["States"]["NotifyFailure"]["Parameters"]["TopicArn"] == outputs["failure_topic_arn"]
+        assert described["loggingConfiguration"]["level"] == "ERROR"
 
+    def test_iam_roles_name_only_the_pipelines_resources(self, default_stack: AppliedStack) -> None:
+        outputs = default_stack.outputs
+        crawler_arns = {outputs["crawler_arns"]["raw"], outputs["crawler_arns"]["cleansed"]}
 
-def test_lambdas_run_python_312_handlers_with_their_log_groups(default_stack: AppliedStack) -> None:
-    lambda_client, logs = client("lambda"), client("logs")
-    names = default_stack.outputs["lambda_function_names"]
-    assert names == {"start_crawler": "etl-default-start-crawler", "get_crawler_status": "etl-default-get-crawler-status"}
-    for key, name in names.items():
-        configuration = lambda_client.get_function_configuration(FunctionName=name)
-        assert configuration["Runtime"] == "python3.12"
-        assert configuration["Handler"] == f"{key}.lambda_handler"
-        assert configuration["LoggingConfig"]["LogFormat"] == "JSON"
-        (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{name}")["logGroups"]
-        assert group["retentionInDays"] == 30
+        for key in ("start_crawler", "get_crawler_status"):
+            assert resources_of(statements_of_role(outputs["lambda_function_names"][key]), "ActOnPipelineCrawlers") == crawler_arns
 
+        state_machine = statements_of_role("etl-default-pipeline")
+        assert resources_of(state_machine, "RunPipelineJobs") == set(outputs["job_arns"].values())
+        assert resources_of(state_machine, "NotifyFailures") == {outputs["failure_topic_arn"]}
+        function_arns = set(outputs["lambda_function_arns"].values())
+        assert resources_of(state_machine, "InvokeCrawlerLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
 
-def test_state_machine_runs_the_rendered_definition(default_stack: AppliedStack) -> None:
-    outputs = default_stack.outputs
-    described = client("stepfunctions").describe_state_machine(stateMachineArn=outputs["state_machine_arn"])
-    definition = json.loads(described["definition"])
+        bucket_arn = outputs["bucket_arn"]
+        prefixes = ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "temp/etl-default/")
+        assert resources_of(statements_of_role("etl-default-glue-job"), "ReadWriteOwnData") == {
+            *(f"{bucket_arn}/{prefix}*" for prefix in prefixes),
+            *(f"{bucket_arn}/{prefix.rstrip('/')}" for prefix in prefixes),
+        }
+        assert resources_of(statements_of_role("etl-default-glue-crawler"), "ReadLakeData") == {
+            f"{bucket_arn}/raw/customers/*",
+            f"{bucket_arn}/cleansed/customers/*",
+        }
 
-    assert definition == json.loads(outputs["state_machine_definition"])
-    assert definition["TimeoutSeconds"] == 2 * (60 * 60 + 300) + 4 * 30 * 60 + 3600
-    assert definition["States"]["RunRawJob"]["Parameters"]["JobName"] == outputs["raw_job_name"]
-    assert definition["States"]["StartRawCrawler"]["Parameters"]["FunctionName"] == outputs["lambda_function_arns"]["start_crawler"]
-    assert definition["States"]["NotifyFailure"]["Parameters"]["TopicArn"] == outputs["failure_topic_arn"]
-    assert described["loggingConfiguration"]["level"] == "ERROR"
+    def test_failure_topic_hears_of_timed_out_and_aborted_runs(self, default_stack: AppliedStack) -> None:
+        events = client("events")
+        rule = events.describe_rule(Name="etl-default-pipeline-timed-out-or-aborted")
+        assert json.loads(rule["EventPattern"])["detail"]["status"] == ["TIMED_OUT", "ABORTED"]
+        (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        assert target["Arn"] == default_stack.outputs["failure_topic_arn"]
 
+    def test_no_schedule_unless_asked(self, default_stack: AppliedStack) -> None:
+        assert client("events").list_rules(NamePrefix="etl-default-pipeline-schedule")["Rules"] == []
 
-def test_iam_roles_name_only_the_pipelines_resources(default_stack: AppliedStack) -> None:
-    outputs = default_stack.outputs
-    crawler_arns = {outputs["crawler_arns"]["raw"], outputs["crawler_arns"]["cleansed"]}
+    def test_second_plan_shows_no_changes(self, default_stack: AppliedStack) -> None:
+        result = default_stack.workspace.plan(default_stack.variables, check=False)
+        assert result.returncode == 0, f"the second plan is not empty:\n{result.stdout}{result.stderr}"
 
-    for key in ("start_crawler", "get_crawler_status"):
-        assert resources_of(statements_of_role(outputs["lambda_function_names"][key]), "ActOnPipelineCrawlers") == crawler_arns
-
-    state_machine = statements_of_role("etl-default-pipeline")
-    assert resources_of(state_machine, "RunPipelineJobs") == set(outputs["job_arns"].values())
-    assert resources_of(state_machine, "NotifyFailures") == {outputs["failure_topic_arn"]}
-    function_arns = set(outputs["lambda_function_arns"].values())
-    assert resources_of(state_machine, "InvokeCrawlerLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
-
-    bucket_arn = outputs["bucket_arn"]
-    prefixes = ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "temp/etl-default/")
-    assert resources_of(statements_of_role("etl-default-glue-job"), "ReadWriteOwnData") == {
-        *(f"{bucket_arn}/{prefix}*" for prefix in prefixes),
-        *(f"{bucket_arn}/{prefix.rstrip('/')}" for prefix in prefixes),
-    }
-    assert resources_of(statements_of_role("etl-default-glue-crawler"), "ReadLakeData") == {
-        f"{bucket_arn}/raw/customers/*",
-        f"{bucket_arn}/cleansed/customers/*",
-    }
-
-
-def test_failure_topic_hears_of_timed_out_and_aborted_runs(default_stack: AppliedStack) -> None:
-    events = client("events")
-    rule = events.describe_rule(Name="etl-default-pipeline-timed-out-or-aborted")
-    assert json.loads(rule["EventPattern"])["detail"]["status"] == ["TIMED_OUT", "ABORTED"]
-    (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    assert target["Arn"] == default_stack.outputs["failure_topic_arn"]
-
-
-def test_no_schedule_unless_asked(default_stack: AppliedStack) -> None:
-    assert client("events").list_rules(NamePrefix="etl-default-pipeline-schedule")["Rules"] == []
-
-
-def test_second_plan_shows_no_changes(default_stack: AppliedStack) -> None:
-    result = default_stack.workspace.plan(default_stack.variables, check=False)
-    assert result.returncode == 0, f"the second plan is not empty:\n{result.stdout}{result.stderr}"
+    # ---------------------------------------------------------------- every option on
 
 
-# ---------------------------------------------------------------- every option on
+class TestCustomStack:
+    def test_existing_bucket_is_used_and_its_policy_left_alone(self, custom_stack: AppliedStack) -> None:
+        s3, bucket = client("s3"), custom_stack.outputs["bucket_name"]
+        assert bucket == "etl-custom-existing-lake"
+        assert s3.head_object(Bucket=bucket, Key="scripts/etl-custom/cleanse_to_parquet.py")["ContentLength"] > 0
+        with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
+            s3.get_bucket_policy(Bucket=bucket)
 
+    def test_jdbc_source_reads_its_password_from_secrets_manager(self, custom_stack: AppliedStack) -> None:
+        glue, outputs = client("glue"), custom_stack.outputs
+        connection = glue.get_connection(Name=outputs["jdbc_connection_name"])["Connection"]
+        secret_arn = client("secretsmanager").describe_secret(SecretId="etl-custom-source")["ARN"]
 
-def test_existing_bucket_is_used_and_its_policy_left_alone(custom_stack: AppliedStack) -> None:
-    s3, bucket = client("s3"), custom_stack.outputs["bucket_name"]
-    assert bucket == "etl-custom-existing-lake"
-    assert s3.head_object(Bucket=bucket, Key="scripts/etl-custom/cleanse_to_parquet.py")["ContentLength"] > 0
-    with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
-        s3.get_bucket_policy(Bucket=bucket)
+        assert connection["ConnectionType"] == "JDBC"
+        assert connection["ConnectionProperties"] == {
+            "JDBC_CONNECTION_URL": "jdbc:postgresql://127.0.0.1:5432/sales",
+            "SECRET_ID": secret_arn,
+        }
+        source_crawler = glue.get_crawler(Name=outputs["source_crawler_name"])["Crawler"]
+        assert source_crawler["Targets"]["JdbcTargets"][0]["ConnectionName"] == outputs["jdbc_connection_name"]
+        assert source_crawler["Targets"]["JdbcTargets"][0]["Path"] == "sales/public/customers"
+        raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
+        assert raw_job["Connections"]["Connections"] == [outputs["jdbc_connection_name"]]
+        assert raw_job["DefaultArguments"]["--source_table"] == "source_sales_public_customers"
+        assert resources_of(statements_of_role("etl-custom-glue-job"), "ReadSourceSecret") == {secret_arn}
 
+    def test_jobs_run_flex_with_bookmarks_and_the_chosen_workers(self, custom_stack: AppliedStack) -> None:
+        glue = client("glue")
+        for name in (custom_stack.outputs["raw_job_name"], custom_stack.outputs["cleanse_job_name"]):
+            job = glue.get_job(JobName=name)["Job"]
+            assert (job["ExecutionClass"], job["WorkerType"], job["NumberOfWorkers"]) == ("FLEX", "G.2X", 5)
+            assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-enable"
 
-def test_jdbc_source_reads_its_password_from_secrets_manager(custom_stack: AppliedStack) -> None:
-    glue, outputs = client("glue"), custom_stack.outputs
-    connection = glue.get_connection(Name=outputs["jdbc_connection_name"])["Connection"]
-    secret_arn = client("secretsmanager").describe_secret(SecretId="etl-custom-source")["ARN"]
+    def test_schedule_starts_the_state_machine(self, custom_stack: AppliedStack) -> None:
+        events = client("events")
+        rule = events.describe_rule(Name="etl-custom-pipeline-schedule")
+        assert rule["ScheduleExpression"] == "cron(0 3 * * ? *)"
+        (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        assert target["Arn"] == custom_stack.outputs["state_machine_arn"]
+        assert target["RoleArn"] == custom_stack.outputs["role_arns"]["scheduler"]
 
-    assert connection["ConnectionType"] == "JDBC"
-    assert connection["ConnectionProperties"] == {
-        "JDBC_CONNECTION_URL": "jdbc:postgresql://127.0.0.1:5432/sales",
-        "SECRET_ID": secret_arn,
-    }
-    source_crawler = glue.get_crawler(Name=outputs["source_crawler_name"])["Crawler"]
-    assert source_crawler["Targets"]["JdbcTargets"][0]["ConnectionName"] == outputs["jdbc_connection_name"]
-    assert source_crawler["Targets"]["JdbcTargets"][0]["Path"] == "sales/public/customers"
-    raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
-    assert raw_job["Connections"]["Connections"] == [outputs["jdbc_connection_name"]]
-    assert raw_job["DefaultArguments"]["--source_table"] == "source_sales_public_customers"
-    assert resources_of(statements_of_role("etl-custom-glue-job"), "ReadSourceSecret") == {secret_arn}
+    def test_crawler_polling_is_bounded_by_the_crawler_timeout(self, custom_stack: AppliedStack) -> None:
+        definition = json.loads(custom_stack.outputs["state_machine_definition"])
+        waits = json.loads(definition["States"]["LoadSettings"]["Parameters"]["poll_waits_seconds.$"].split("'")[1])
+        assert waits[:4] == [5, 10, 20, 30]
+        assert sum(waits[:-1]) < 10 * 60 <= sum(waits)
 
-
-def test_jobs_run_flex_with_bookmarks_and_the_chosen_workers(custom_stack: AppliedStack) -> None:
-    glue = client("glue")
-    for name in (custom_stack.outputs["raw_job_name"], custom_stack.outputs["cleanse_job_name"]):
-        job = glue.get_job(JobName=name)["Job"]
-        assert (job["ExecutionClass"], job["WorkerType"], job["NumberOfWorkers"]) == ("FLEX", "G.2X", 5)
-        assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-enable"
-
-
-def test_schedule_starts_the_state_machine(custom_stack: AppliedStack) -> None:
-    events = client("events")
-    rule = events.describe_rule(Name="etl-custom-pipeline-schedule")
-    assert rule["ScheduleExpression"] == "cron(0 3 * * ? *)"
-    (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    assert target["Arn"] == custom_stack.outputs["state_machine_arn"]
-    assert target["RoleArn"] == custom_stack.outputs["role_arns"]["scheduler"]
-
-
-def test_crawler_polling_is_bounded_by_the_crawler_timeout(custom_stack: AppliedStack) -> None:
-    definition = json.loads(custom_stack.outputs["state_machine_definition"])
-    waits = json.loads(definition["States"]["LoadSettings"]["Parameters"]["poll_waits_seconds.$"].split("'")[1])
-    assert waits[:4] == [5, 10, 20, 30]
-    assert sum(waits[:-1]) < 10 * 60 <= sum(waits)
-
-
-def test_custom_stack_second_plan_shows_no_changes(custom_stack: AppliedStack) -> None:
-    result = custom_stack.workspace.plan(custom_stack.variables, check=False)
-    assert result.returncode == 0, f"the second plan is not empty:\n{result.stdout}{result.stderr}"
+    def test_custom_stack_second_plan_shows_no_changes(self, custom_stack: AppliedStack) -> None:
+        result = custom_stack.workspace.plan(custom_stack.variables, check=False)
+        assert result.returncode == 0, f"the second plan is not empty:\n{result.stdout}{result.stderr}"

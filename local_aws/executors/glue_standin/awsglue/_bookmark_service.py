@@ -1,5 +1,5 @@
 """What Glue's bookmark service does for one job run, with the state kept by the local emulator
-(`local_aws.job_bookmarks`, reached on AWS_ENDPOINT_URL as the executor sets it).
+(`local_aws.emulator.glue.job_bookmarks`, reached on AWS_ENDPOINT_URL as the executor sets it).
 
 https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html: with
 `job-bookmark-enable` a run processes what is new since the last checkpoint and updates the state;

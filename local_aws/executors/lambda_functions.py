@@ -2,9 +2,11 @@
 
 moto runs functions in Docker, and without Docker echoes the request back without running
 anything. Here the zip the emulator stored (what `terraform apply` uploaded, not the source tree,
-so packaging mistakes show) is unpacked once per code hash and its handler runs in a Python
-subprocess whose AWS SDK points back at the emulator. A handler's exception comes back as Lambda
-reports it: a "Handled" function error whose payload names the exception class.
+so packaging mistakes show) is unpacked once per code hash and its handler runs in a warm
+execution environment (`lambda_environments`: a Python process kept per function configuration,
+as Lambda keeps one) whose AWS SDK points back at the emulator, under the function's role. A
+handler's exception comes back as Lambda reports it: a "Handled" function error whose payload
+names the exception class.
 Scenarios can make the next invocations of a function fail as throttled (`throttle_invocations`).
 """
 
@@ -13,8 +15,6 @@ import hashlib
 import io
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import zipfile
@@ -25,24 +25,11 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import LambdaFunction
 
 from local_aws.clients import emulator_environment, own_port
-from local_aws.iam.service_roles import RoleNotAssumable, assume_role_as_service
+from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service
+from local_aws.executors.lambda_environments import ExecutionEnvironments, InvocationTimedOut
 
 UNPACKED_CODE = Path(tempfile.gettempdir()) / "local-aws-lambda-code"
-
-# Runs inside the subprocess: imports the handler from the unpacked zip, reads the event on
-# stdin, writes {"result": ...} or {"error": {...}} as the last line of stdout.
-RUNNER = """
-import importlib, json, sys, traceback
-module_name, function_name = sys.argv[1].rsplit(".", 1)
-event = json.loads(sys.stdin.read() or "{}")
-try:
-    result = getattr(importlib.import_module(module_name), function_name)(event, None)
-    outcome = {"result": result}
-except Exception as error:
-    outcome = {"error": {"errorMessage": str(error), "errorType": type(error).__name__,
-                         "stackTrace": traceback.format_tb(error.__traceback__)}}
-print("\\n" + json.dumps(outcome, default=str))
-"""
+ENVIRONMENTS = ExecutionEnvironments()
 
 
 class RoleCannotBeAssumed(LambdaClientError):
@@ -73,6 +60,11 @@ def throttle_invocations(function_name: str, count: int) -> None:
 def forget_throttles() -> None:
     with _throttle_lock:
         _throttled_invocations.clear()
+
+
+def discard_environments() -> None:
+    """Drop every warm execution environment: the next invocations start afresh."""
+    ENVIRONMENTS.discard_all()
 
 
 def _take_throttle(function_name: str) -> bool:
@@ -112,25 +104,15 @@ def run_handler(function: LambdaFunction, event: Any) -> tuple[str, bool, str]:
         "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
         "PYTHONPATH": str(unpacked_code(function)),
     }
-    completed = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(function.handler)],
-        input=json.dumps(event),
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=function.timeout,
-        check=False,
-    )
-    lines = completed.stdout.rstrip().splitlines()
-    logs = "\n".join(lines[:-1]) + completed.stderr
+    # A new configuration gets new environments, as a new function version does on Lambda.
+    key = (function.function_arn, function.code_sha_256, str(function.handler), function.role, json.dumps(environment, sort_keys=True))
     try:
-        outcome = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        message = f"The handler process exited with {completed.returncode}: {completed.stderr[-2000:]}"
-        return json.dumps({"errorMessage": message, "errorType": "Runtime.ExitError"}), True, logs
+        outcome = ENVIRONMENTS.invoke(key, str(function.handler), environment, event, float(function.timeout))
+    except InvocationTimedOut as error:
+        return json.dumps({"errorMessage": str(error), "errorType": "Sandbox.Timedout"}), True, ""
     if "error" in outcome:
-        return json.dumps(outcome["error"]), True, logs
-    return json.dumps(outcome["result"]), False, logs
+        return json.dumps(outcome["error"]), True, outcome["logs"]
+    return json.dumps(outcome["result"]), False, outcome["logs"]
 
 
 def _invoke_lambda(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:

@@ -10,9 +10,10 @@ from typing import Any
 
 from moto.moto_api._internal import urls as moto_api_urls
 
-from local_aws import crawler_emulation, job_bookmarks, job_runs, lambda_executor
-from local_aws.clock import CLOCK
-from local_aws.iam.service_roles import forget_credentials
+from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.glue import crawlers, job_bookmarks, job_runs
+from local_aws.emulator.iam.service_roles import forget_credentials
+from local_aws.executors import lambda_functions
 
 Response = tuple[int, dict[str, str], str]
 
@@ -37,8 +38,8 @@ def _guarded(handler: Any) -> Any:
 
 
 def _set_crawl_plans(body: dict[str, Any]) -> dict[str, Any]:
-    plans = [crawler_emulation.CrawlPlan(**plan) for plan in body["plans"]]
-    crawler_emulation.plan_crawls(body["crawler_name"], plans)
+    plans = [crawlers.CrawlPlan(**plan) for plan in body["plans"]]
+    crawlers.plan_crawls(body["crawler_name"], plans)
     return {"crawler_name": body["crawler_name"], "plans": [asdict(plan) for plan in plans]}
 
 
@@ -49,15 +50,20 @@ def _set_job_run_plans(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _throttle_invocations(body: dict[str, Any]) -> dict[str, Any]:
-    lambda_executor.throttle_invocations(body["function_name"], int(body["count"]))
+    lambda_functions.throttle_invocations(body["function_name"], int(body["count"]))
     return body
 
 
 def _set_job_executor(body: dict[str, Any]) -> dict[str, Any]:
-    from local_aws.glue_executor import LocalGlueExecutor
+    from local_aws.executors.glue_jobs import SPARK_DRIVERS, LocalGlueExecutor
 
-    modes = {"planned": None, "local-spark": LocalGlueExecutor()}
-    job_runs.use_executor(modes[body["mode"]])
+    if body["mode"] not in ("planned", "local-spark"):
+        raise ValueError(f"job executor mode {body['mode']!r}: 'planned' or 'local-spark'")
+    if body["mode"] == "local-spark":
+        SPARK_DRIVERS.prewarm()  # the JVM starts now, not when the first run needs it
+        job_runs.use_executor(LocalGlueExecutor())
+    else:
+        job_runs.use_executor(None)
     return {"mode": body["mode"]}
 
 
@@ -82,9 +88,10 @@ def _advance_time(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reset(body: dict[str, Any]) -> dict[str, Any]:
-    crawler_emulation.forget_plans()
+    crawlers.forget_plans()
     job_runs.forget_plans()
-    lambda_executor.forget_throttles()
+    lambda_functions.forget_throttles()
+    lambda_functions.discard_environments()
     job_runs.use_executor(None)
     forget_credentials()
     CLOCK.reset()

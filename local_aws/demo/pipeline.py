@@ -19,11 +19,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from local_aws import emulator, executions
+from local_aws import PROJECT_ROOT, emulator, executions
 from local_aws.clients import client, region_of
 from local_aws.control import run_jobs_locally, set_time_scale
-from local_aws.postgres import PostgresServer, running_postgres, seed_table
-from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
+from local_aws.demo.postgres import PostgresServer, running_postgres, seed_table
+from local_aws.terraform import TerraformWorkspace
 
 EXAMPLE = PROJECT_ROOT / "examples" / "complete"
 SOURCE_TABLE = "customers"
@@ -103,10 +103,10 @@ class LocalPipeline:
             "source_database_username": self.postgres.user,
             "source_database_password": self.postgres.password,
         }
+        run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
         workspace.init()
         workspace.apply(variables)
         self.outputs = workspace.outputs()
-        run_jobs_locally()
         set_time_scale(self.time_scale)
 
     def client(self, service: str) -> Any:

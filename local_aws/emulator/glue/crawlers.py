@@ -2,7 +2,7 @@
 
 moto's crawler never leaves RUNNING on its own and reports LastCrawl.Status COMPLETED, which
 AWS never does. Here a crawl is RUNNING for its planned duration on the emulated clock
-(`local_aws.clock`), then STOPPING once it has written the catalog from the files under its S3
+(`local_aws.emulator.clock`), then STOPPING once it has written the catalog from the files under its S3
 targets, read as its custom CSV classifier says, and with the partitions whose files are gone
 deleted when its DeleteBehavior is DELETE_FROM_DATABASE (or, for PostgreSQL JDBC targets, from
 the source's own columns), then READY; LastCrawl
@@ -19,11 +19,11 @@ from moto.glue.exceptions import CrawlerRunningException
 from moto.glue.models import FakeCrawler
 
 from local_aws.clients import client, own_port
-from local_aws.clock import CLOCK
-from local_aws.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
-from local_aws.jdbc_catalog import catalog_jdbc_target
-from local_aws.plan_queues import PlanQueues
-from local_aws.schema_inference import BUILT_IN_CSV, CsvClassifier, catalog_s3_target
+from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.glue.jdbc_catalog import catalog_jdbc_target
+from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
+from local_aws.emulator.glue.schema_inference import BUILT_IN_CSV, CsvClassifier, catalog_s3_target
+from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
 
@@ -36,10 +36,7 @@ class CrawlPlan:
     error_message: str | None = None
 
     def __post_init__(self) -> None:
-        if self.outcome not in FINISHED:
-            raise ValueError(f"A crawl ends SUCCEEDED, FAILED or CANCELLED, not {self.outcome!r}.")
-        if self.running_seconds < 0 or self.stopping_seconds < 0:
-            raise ValueError("running_seconds and stopping_seconds cannot be negative.")
+        check_plan("crawl", self.outcome, FINISHED, running_seconds=self.running_seconds, stopping_seconds=self.stopping_seconds)
 
 
 _plans = PlanQueues(CrawlPlan)

@@ -4,15 +4,16 @@ The script gets the arguments Glue gives it: --JOB_NAME, --JOB_RUN_ID, --job-boo
 job's default arguments merged with the run's (moto merges them as Glue does: run arguments over
 default ones, non-overridable ones over both, as
 https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html says).
-It imports `awsglue` from the local Glue stand-in (`local_aws/glue_standin/`), so its Glue branch
+It imports `awsglue` from the local Glue stand-in (`local_aws/executors/glue_standin/`), so its Glue branch
 (GlueContext, catalog reads, bookmarks, Job.commit) runs here as on Glue.
 
 Spark cannot reach the emulator's S3 (`s3a://` needs jars no reachable registry has), so a run
 works on a scratch copy: the script and its --extra-py-files are downloaded, every argument naming
 an `s3://` location for the script is downloaded to a local folder and rewritten to it, the script
-runs in a Python subprocess (AWS SDK pointed at the emulator, so a catalog read resolves there, JDBC
-driver jars on Spark's classpath), and once it succeeds each of those folders is mirrored back: new
-and changed files uploaded, files the job deleted removed. A failed run writes nothing back.
+runs on a warm Spark driver (`warm_spark`: AWS SDK pointed at the emulator with the job role's
+credentials, so a catalog read resolves there; JDBC driver jars on Spark's classpath), and once it
+succeeds each of those folders is mirrored back: new and changed files uploaded, files the job
+deleted removed. A failed run writes nothing back.
 """
 
 import hashlib
@@ -20,7 +21,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,8 +29,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from local_aws.clients import client, emulator_environment, own_port
-from local_aws.iam.service_roles import RoleCredentials, RoleNotAssumable, assume_role_as_service
-from local_aws.job_runs import JobRunRequest, JobRunResult
+from local_aws.emulator.glue.job_runs import JobRunRequest, JobRunResult
+from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service
+from local_aws.executors.warm_spark import RunTimedOut, WarmSparkDrivers
 
 JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
 GLUE_STANDIN = Path(__file__).resolve().parent / "glue_standin"
@@ -44,6 +45,8 @@ SPARK_SETTINGS = {
     "spark.sql.shuffle.partitions": "4",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    # A warm driver serves run after run: a Python worker must not keep a previous run's modules.
+    "spark.python.worker.reuse": "false",
 }
 RUN_TIMEOUT_SECONDS = 1800
 ERROR_LINE = re.compile(r"^\S.*(Error|Exception)\b.*")
@@ -174,7 +177,7 @@ def spark_submit_arguments() -> str:
 
 
 class LocalGlueExecutor:
-    """A `local_aws.job_runs.JobExecutor` that runs the job's script on local Spark, in the job's
+    """A `local_aws.emulator.glue.job_runs.JobExecutor` that runs the job's script on local Spark, in the job's
     region and under the job's role: what the run reads, writes and calls is judged against it."""
 
     def __call__(self, request: JobRunRequest) -> JobRunResult:
@@ -193,7 +196,7 @@ class LocalGlueExecutor:
                 download(s3, *split_s3_path(library), scripts / library.rsplit("/", 1)[-1])
 
             locations: list[MirroredLocation] = []
-            argv = [sys.executable, str(script)]
+            argv: list[str] = []
             for name, value in script_arguments(request).items():
                 if value.startswith("s3://") and name not in GLUE_CONSUMED_ARGUMENTS:
                     location = MirroredLocation(s3, value, scratch / "s3", request.role_arn)
@@ -201,26 +204,29 @@ class LocalGlueExecutor:
                     value = location.local_argument
                 argv += [name, value]
 
-            environment = self._environment(scripts, credentials)
-            completed = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=RUN_TIMEOUT_SECONDS, check=False)
-            if completed.returncode != 0:
-                return JobRunResult("FAILED", error_message(completed.returncode, completed.stderr))
+            run_environment = {**emulator_environment(credentials.region, own_port()), **credentials.environment()}
+            log = scratch / "output.log"
+            returncode = SPARK_DRIVERS.run(script, argv, run_environment, scratch, log, RUN_TIMEOUT_SECONDS)
+            if returncode != 0:
+                return JobRunResult("FAILED", error_message(returncode, log.read_text(errors="replace")))
             for location in locations:
                 location.mirror_back()
             return JobRunResult("SUCCEEDED")
-        except subprocess.TimeoutExpired:
+        except RunTimedOut:
             return JobRunResult("TIMEOUT", f"the local run took longer than {RUN_TIMEOUT_SECONDS} s")
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    @staticmethod
-    def _environment(scripts: Path, credentials: RoleCredentials) -> dict[str, str]:
-        return {
-            **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
-            **emulator_environment(credentials.region, own_port()),
-            **credentials.environment(),
-            # The stand-in first, so that `import awsglue` finds it before the installed package.
-            "PYTHONPATH": os.pathsep.join([str(GLUE_STANDIN), str(scripts)]),
-            "PYSPARK_PYTHON": sys.executable,
-            "PYSPARK_SUBMIT_ARGS": spark_submit_arguments(),
-        }
+
+def driver_environment() -> dict[str, str]:
+    """What a warm Spark driver starts with; each run adds its region and role credentials."""
+    return {
+        **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
+        # The stand-in first, so that `import awsglue` finds it before the installed package.
+        "PYTHONPATH": str(GLUE_STANDIN),
+        "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_SUBMIT_ARGS": spark_submit_arguments(),
+    }
+
+
+SPARK_DRIVERS = WarmSparkDrivers(driver_environment)

@@ -2,10 +2,10 @@
 
 moto moves a job run from STARTING to SUCCEEDED as soon as it is read. Here a run is STARTING,
 then RUNNING, then ends SUCCEEDED, FAILED (with its ErrorMessage), TIMEOUT, ERROR or STOPPED,
-on the emulated clock (`local_aws.clock`). What a run does while RUNNING is decided in one place:
+on the emulated clock (`local_aws.emulator.clock`). What a run does while RUNNING is decided in one place:
 by default it follows its `JobRunPlan` (a duration and an outcome chosen by a scenario); with a
 `JobExecutor` installed, the run executes for real and ends as the executor reports, and what its
-`Job.commit()` staged becomes its job's bookmark only if it succeeded (`local_aws.job_bookmarks`).
+`Job.commit()` staged becomes its job's bookmark only if it succeeded (`local_aws.emulator.glue.job_bookmarks`).
 A plan can also refuse the start itself, as Glue does with ConcurrentRunsExceededException.
 """
 
@@ -18,10 +18,10 @@ from weakref import WeakKeyDictionary
 from moto.glue.exceptions import GlueClientError
 from moto.glue.models import FakeJob, FakeJobRun
 
-from local_aws import job_bookmarks
-from local_aws.clock import CLOCK
-from local_aws.iam.service_roles import role_arn_of
-from local_aws.plan_queues import PlanQueues
+from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.glue import job_bookmarks
+from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
+from local_aws.emulator.iam.service_roles import role_arn_of
 
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
@@ -35,10 +35,7 @@ class JobRunPlan:
     start_error: str | None = None
 
     def __post_init__(self) -> None:
-        if self.outcome not in TERMINAL_STATES:
-            raise ValueError(f"A job run ends {', '.join(TERMINAL_STATES)}, not {self.outcome!r}.")
-        if self.starting_seconds < 0 or self.running_seconds < 0:
-            raise ValueError("starting_seconds and running_seconds cannot be negative.")
+        check_plan("job run", self.outcome, TERMINAL_STATES, starting_seconds=self.starting_seconds, running_seconds=self.running_seconds)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@
    datetimes, which moto's DescribeExecution cannot serialise (HTTP 500). Step Functions returns
    them as epoch milliseconds; so does the fixed task.
 3. Wait states, Retry intervals and the `.sync` polling of a job run wait on the emulated clock
-   (`local_aws.clock`), so emulated minutes do not cost real minutes.
+   (`local_aws.emulator.clock`), so emulated minutes do not cost real minutes.
 4. moto's interpreter makes its service calls (glue:StartJobRun, lambda:InvokeFunction, sns:Publish,
    ...) with a fixed dummy key, which the emulator's account mapping puts in its default account and
    which IAM never judges. Step Functions makes them under the state machine's role
@@ -25,6 +25,7 @@
    `fnmatch`, in which `?` and `[...]` are wildcards too and a backslash escapes nothing.
 """
 
+import functools
 import inspect
 import re
 import sys
@@ -49,8 +50,8 @@ from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.utils import boto_client
 
-from local_aws.clock import CLOCK
-from local_aws.iam.service_roles import assume_role_as_service
+from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.iam.service_roles import assume_role_as_service
 
 # As they read once the method's source is dedented to the top level.
 UNGUARDED_INTERRUPT = "        callback_endpoint.interrupt_all()\n"
@@ -58,7 +59,7 @@ GUARDED_INTERRUPT = "        if callback_endpoint is not None:\n            call
 
 
 class InterpreterFixOutdated(RuntimeError):
-    """moto's interpreter changed where a fix applies: review local_aws/interpreter_fixes.py."""
+    """moto's interpreter changed where a fix applies: review local_aws/emulator/interpreter_fixes.py."""
 
 
 def sync_integration_pattern_with_guard() -> Callable[..., None]:
@@ -136,15 +137,18 @@ _moto_boto_client_for = boto_client.boto_client_for
 
 def _client_under_state_machine_role(region: str, service: str, state_credentials: Any = None) -> Any:
     """moto's client for a service call, signed with the execution role's credentials instead."""
-    moto_client = _moto_boto_client_for(region, service, state_credentials)
     role_arn = state_credentials.role_arn if state_credentials is not None else None
     if not role_arn:
-        return moto_client
+        return _moto_boto_client_for(region, service, state_credentials)
+    settings = _moto_client_settings(region, service)
     credentials = assume_role_as_service(role_arn, "states.amazonaws.com", region, source_arn=_calling_state_machine_arn())
     # moto's endpoint and configuration (no parameter validation, no retries), the role's signature.
-    return boto3.client(
-        service, endpoint_url=moto_client.meta.endpoint_url, config=moto_client.meta.config, **credentials.client_arguments()
-    )
+    return boto3.client(service, endpoint_url=settings.endpoint_url, config=settings.config, **credentials.client_arguments())
+
+
+@functools.cache
+def _moto_client_settings(region: str, service: str) -> Any:
+    return _moto_boto_client_for(region, service).meta
 
 
 def _calling_state_machine_arn() -> str | None:

@@ -3,7 +3,7 @@
 A Lambda function runs under its execution role, a Glue job or crawler under its role, a state
 machine's service calls under the state machine's role: the service calls sts:AssumeRole as its
 service principal, which the role's trust policy must allow, with the condition keys that service
-really sends. The credentials it gets are what `local_aws.iam.enforcement` then judges.
+really sends. The credentials it gets are what `local_aws.emulator.iam.enforcement` then judges.
 """
 
 import json
@@ -15,7 +15,7 @@ from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
-from local_aws.iam.policy import Decision, PolicyDocument, evaluate
+from local_aws.emulator.iam.policy import Decision, PolicyDocument, evaluate
 
 # The condition keys each service puts in its AssumeRole request: a trust policy condition on a
 # key the service does not send can never match, so the service cannot assume the role.

@@ -1,5 +1,5 @@
 """Starts and stops the local AWS emulator: moto in server mode on 127.0.0.1 with the gap fills of
-`local_aws.gap_fills`, IAM enforced (`local_aws.iam`), and the executors of the project's real code.
+`local_aws.emulator.gap_fills`, IAM enforced (`local_aws.emulator.iam`), and the executors of the project's real code.
 `make emulator-up` keeps one on port 4566 (the LocalStack port) for manual use.
 
     python -m local_aws.emulator up      # start in the background (no-op when already up)
@@ -12,22 +12,21 @@ test session, demo or benchmark), makes it this process's emulator (LOCAL_AWS_PO
 and stops it: nothing reuses or resets an emulator it did not start.
 """
 
-import argparse
 import contextlib
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from local_aws import PROJECT_ROOT
 from local_aws.clients import configured_port, endpoint_url, free_port
 
-STATE_DIR = Path(__file__).resolve().parent.parent / ".local"
+STATE_DIR = PROJECT_ROOT / ".local"
 START_TIMEOUT_SECONDS = 60
 
 
@@ -63,7 +62,7 @@ def _pid_file(port: int) -> Path:
     return STATE_DIR / f"emulator-{port}.pid"
 
 
-def _log_file(port: int) -> Path:
+def log_file(port: int) -> Path:
     return STATE_DIR / f"emulator-{port}.log"
 
 
@@ -73,19 +72,19 @@ def start(port: int | None = None) -> subprocess.Popen[bytes]:
     if is_up(port):
         raise EmulatorError(f"Something already answers on {endpoint_url(port)}; stop it or use another port.")
     STATE_DIR.mkdir(exist_ok=True)
-    log = _log_file(port).open("wb")
+    log = log_file(port).open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "local_aws.emulator", "serve", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=PROJECT_ROOT,
         start_new_session=True,
     )
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while not is_up(port):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise EmulatorError(f"The emulator did not start on port {port}; see {_log_file(port)}.")
+            raise EmulatorError(f"The emulator did not start on port {port}; see {log_file(port)}.")
         time.sleep(0.2)
     _pid_file(port).write_text(str(process.pid))
     return process
@@ -126,64 +125,3 @@ def running_emulator(port: int | None = None) -> Iterator[str]:
         _pid_file(port).unlink(missing_ok=True)
         process.terminate()
         process.wait(timeout=10)
-
-
-def serve(port: int) -> None:
-    """Run the emulator in this process until SIGTERM or Ctrl-C."""
-    # The Step Functions interpreter calls back into the emulator on MOTO_PORT.
-    os.environ["MOTO_PORT"] = str(port)
-    from moto.core.config import default_user_config
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
-    from local_aws.control_routes import register_control_routes
-    from local_aws.crawler_emulation import emulate_crawlers
-    from local_aws.gap_fills import apply_gap_fills
-    from local_aws.iam.enforcement import enforce_iam
-    from local_aws.interpreter_fixes import apply_interpreter_fixes
-    from local_aws.job_runs import emulate_job_runs
-    from local_aws.lambda_executor import execute_lambdas
-
-    default_user_config["stepfunctions"] = {"execute_state_machine": True}
-    apply_gap_fills()
-    apply_interpreter_fixes()
-    emulate_crawlers()
-    emulate_job_runs()
-    execute_lambdas()
-    enforce_iam()
-    register_control_routes()
-
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    print(f"local AWS emulator (moto) listening on {endpoint_url(port)}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        stopped.wait()
-    server.stop()
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description="Local AWS emulator for the Glue ETL pipeline module.")
-    parser.add_argument("command", choices=["up", "down", "status", "serve"])
-    parser.add_argument("--port", type=int, default=configured_port())
-    arguments = parser.parse_args()
-    port: int = arguments.port
-    if arguments.command == "serve":
-        serve(port)
-    elif arguments.command == "up":
-        if is_up(port):
-            print(f"emulator already up on {endpoint_url(port)}")
-        else:
-            start(port)
-            print(f"emulator up on {endpoint_url(port)} (log: {_log_file(port)})")
-    elif arguments.command == "down":
-        print("emulator stopped" if stop(port) else f"no emulator started by `up` on port {port}")
-    else:
-        up = is_up(port)
-        print(f"emulator {'up' if up else 'down'} on {endpoint_url(port)}")
-        return 0 if up else 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

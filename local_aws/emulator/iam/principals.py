@@ -2,7 +2,7 @@
 
 Terraform, the tests and the demo sign with the emulator's administrator key ("test") and are not
 judged. Every component of the pipeline acts under its own role, with credentials from
-sts:AssumeRole (`local_aws.iam.service_roles`); a request signed with such credentials is judged
+sts:AssumeRole (`local_aws.emulator.iam.service_roles`); a request signed with such credentials is judged
 against that role's inline and attached policies.
 """
 
@@ -18,7 +18,7 @@ from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
-from local_aws.iam.policy import PolicyDocument
+from local_aws.emulator.iam.policy import PolicyDocument
 
 CREDENTIAL = re.compile(r"Credential=(?P<access_key>[^/]+)/[^/]+/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 

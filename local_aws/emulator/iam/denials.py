@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from moto.core.exceptions import JsonRESTError, _RESTError
 from moto.s3.exceptions import S3ClientError
 
-from local_aws.iam.policy import Decision
+from local_aws.emulator.iam.policy import Decision
 
 JSON_PROTOCOL_SERVICES = {"glue", "states", "secretsmanager", "logs", "events", "dynamodb", "sqs"}
 

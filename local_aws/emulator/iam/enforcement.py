@@ -14,10 +14,16 @@ from moto.iam.access_control import S3IAMRequest
 from moto.s3.exceptions import BucketAccessDeniedError
 from moto.s3.models import s3_backends
 
-from local_aws.iam.denials import S3AccessDenied, access_denied, denial_message
-from local_aws.iam.policy import ConditionContext, Decision, evaluate
-from local_aws.iam.principals import AssumedRoleIdentity, assumed_role_identity, signing_details
-from local_aws.iam.requests import AuthorizationRequest, RequestFacts, authorization_request, json_parameters, s3_authorization_requests
+from local_aws.emulator.iam.denials import S3AccessDenied, access_denied, denial_message
+from local_aws.emulator.iam.policy import ConditionContext, Decision, evaluate
+from local_aws.emulator.iam.principals import AssumedRoleIdentity, assumed_role_identity, signing_details
+from local_aws.emulator.iam.requests import (
+    AuthorizationRequest,
+    RequestFacts,
+    authorization_request,
+    json_parameters,
+    s3_authorization_requests,
+)
 
 # Services whose IAM prefix differs from the name they sign requests with.
 IAM_PREFIX_OF_SIGNING_NAME = {"monitoring": "cloudwatch"}

@@ -28,3 +28,12 @@ class PlanQueues(Generic[Plan]):
     def forget(self) -> None:
         with self._lock:
             self._queues.clear()
+
+
+def check_plan(kind: str, outcome: str, outcomes: tuple[str, ...], **phase_seconds: float) -> None:
+    """Refuse a plan ending in an outcome the resource cannot reach, or lasting negative time."""
+    if outcome not in outcomes:
+        raise ValueError(f"A {kind} ends {', '.join(outcomes)}, not {outcome!r}.")
+    negative = [name for name, seconds in phase_seconds.items() if seconds < 0]
+    if negative:
+        raise ValueError(f"{' and '.join(negative)} cannot be negative.")

@@ -1,7 +1,7 @@
 """Glue job bookmarks, kept in the emulator process per job as Glue keeps them, with the Glue API
 to read and reset them (`aws glue get-job-bookmark`, `aws glue reset-job-bookmark`).
 
-A job run's script (through the Glue stand-in, `local_aws/glue_standin/`) reads its job's committed
+A job run's script (through the Glue stand-in, `local_aws/executors/glue_standin/`) reads its job's committed
 state and hands `Job.commit()`'s new state to the emulator; that state is staged and becomes the
 job's bookmark only when the run ends SUCCEEDED, so a failed run commits nothing. The state itself
 (`JobBookmark`) is the stand-in's own JSON, keyed by transformation context; Glue's is opaque too.

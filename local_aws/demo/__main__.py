@@ -22,13 +22,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from local_aws import executions
+from local_aws import PROJECT_ROOT, executions
+from local_aws.demo.pipeline import LocalPipeline, PipelineStepFailed, RunSummary
+from local_aws.demo.postgres import PostgresError
+from local_aws.demo.sample_customers import write_customers
 from local_aws.emulator import EmulatorError
 from local_aws.executions import ExecutionStillRunning
-from local_aws.local_pipeline import LocalPipeline, PipelineStepFailed, RunSummary
-from local_aws.postgres import PostgresError
-from local_aws.sample_customers import write_customers
-from local_aws.terraform import PROJECT_ROOT, TerraformFailed
+from local_aws.terraform import TerraformFailed
 
 OUTPUT_DIR = PROJECT_ROOT / "demo-output"
 
@@ -146,7 +146,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="The Glue ETL pipeline end to end on this machine.")
+    parser = argparse.ArgumentParser(prog="python -m local_aws.demo", description="The Glue ETL pipeline end to end on this machine.")
     parser.add_argument("--rows", type=int, default=2000, help="customers in the source table (default 2000)")
     parser.add_argument("--run-id", default="demo", help="the run id; a second demo with the same one replaces its output")
     parser.add_argument("--kill-source-during-job1", action="store_true", help="stop PostgreSQL while job1 reads it")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from local_aws.iam.policy import ConditionContext
+from local_aws.emulator.iam.policy import ConditionContext
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """A local stand-in for AWS Glue's `awsglue` package, put first on a local job run's PYTHONPATH by
-`local_aws.glue_executor`, so that a job script's Glue branch (GlueContext, catalog reads with
+`local_aws.executors.glue_jobs`, so that a job script's Glue branch (GlueContext, catalog reads with
 transformation contexts, job bookmarks, `Job.commit()`) runs on local Spark against the emulator.
 
 The installed `awsglue` (PyPI `awsgluedataplanepython`) needs Glue's JVM classes for everything but

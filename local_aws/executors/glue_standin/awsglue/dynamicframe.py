@@ -29,22 +29,7 @@ class DynamicFrame:
 
 
 class DynamicFrameReader:
-    """`glue_context.create_dynamic_frame`."""
+    """`glue_context.create_dynamic_frame`: its `from_catalog` is the context's `create_dynamic_frame_from_catalog`."""
 
     def __init__(self, glue_context: "GlueContext") -> None:
-        self._glue_context = glue_context
-
-    def from_catalog(
-        self,
-        database: str | None = None,
-        table_name: str | None = None,
-        redshift_tmp_dir: str = "",
-        transformation_ctx: str = "",
-        push_down_predicate: str = "",
-        additional_options: dict[str, Any] | None = None,
-        catalog_id: str | None = None,
-        **kwargs: Any,
-    ) -> DynamicFrame:
-        return self._glue_context.create_dynamic_frame_from_catalog(
-            database, table_name, redshift_tmp_dir, transformation_ctx, push_down_predicate, additional_options, catalog_id, **kwargs
-        )
+        self.from_catalog = glue_context.create_dynamic_frame_from_catalog

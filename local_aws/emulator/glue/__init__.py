@@ -1,0 +1,1 @@
+"""Glue inside the emulator: job runs and their bookmarks, crawlers and the schemas they infer."""

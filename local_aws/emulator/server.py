@@ -1,0 +1,49 @@
+"""What runs inside the emulator process: moto in server mode with every part of the local stack
+installed into it — the gap fills, the interpreter fixes, the Glue crawler and job-run emulation,
+the Lambda executor, IAM enforcement and the control routes."""
+
+import contextlib
+import os
+import signal
+import threading
+
+from local_aws.clients import endpoint_url
+
+
+def install_local_stack() -> None:
+    """Patch this process's moto with the local stack; called once, before the server starts."""
+    from moto.core.config import default_user_config
+
+    from local_aws.emulator.control_routes import register_control_routes
+    from local_aws.emulator.gap_fills import apply_gap_fills
+    from local_aws.emulator.glue.crawlers import emulate_crawlers
+    from local_aws.emulator.glue.job_runs import emulate_job_runs
+    from local_aws.emulator.iam.enforcement import enforce_iam
+    from local_aws.emulator.interpreter_fixes import apply_interpreter_fixes
+    from local_aws.executors.lambda_functions import execute_lambdas
+
+    default_user_config["stepfunctions"] = {"execute_state_machine": True}
+    apply_gap_fills()
+    apply_interpreter_fixes()
+    emulate_crawlers()
+    emulate_job_runs()
+    execute_lambdas()
+    enforce_iam()
+    register_control_routes()
+
+
+def serve(port: int) -> None:
+    """Run the emulator in this process until SIGTERM or Ctrl-C."""
+    # The Step Functions interpreter calls back into the emulator on MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    install_local_stack()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    print(f"local AWS emulator (moto) listening on {endpoint_url(port)}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        stopped.wait()
+    server.stop()

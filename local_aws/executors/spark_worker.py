@@ -1,0 +1,126 @@
+"""A warm Spark driver: one Python process whose JVM stays up across Glue job runs, each run isolated
+as a fresh Glue run is. Started by `local_aws.executors.warm_spark` as `python spark_worker.py`, with
+the Glue stand-in first on PYTHONPATH and Spark's launch settings in PYSPARK_SUBMIT_ARGS.
+
+Protocol: one JSON request a line on stdin — {"script", "argv", "environment", "cwd", "log"} — and
+one JSON reply a line on the descriptor the parent names in argv[1] — {"returncode", "driver_alive"}.
+EOF on stdin ends the worker.
+
+What a run gets of its own, as on Glue where each run is a new process:
+- module state: every module imported from outside the Python installation (the script, its
+  --extra-py-files, the `awsglue` stand-in) is forgotten after the run;
+- Spark: a new SparkSession (own SQL conf, temporary views, UDFs) as the default and active one;
+  the table cache and global temporary views are cleared after the run;
+- Spark's Python workers: not reused across tasks, so each imports the run's own modules;
+- process state: its environment (role credentials, region), argv, working folder, the AWS SDK's
+  default session and the root logger's handlers are put back as they were.
+Shared, as between Glue runs: nothing but S3 and the catalog, reached through the emulator.
+"""
+
+import contextlib
+import importlib
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+# The script's folder, not this one, is what a run's imports start from.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+import boto3  # noqa: E402
+import pyspark.sql.functions  # noqa: E402 (warmed: imported by every job script)
+import pyspark.sql.types  # noqa: E402
+import pyspark.sql.window  # noqa: E402,F401
+from pyspark.sql import SparkSession  # noqa: E402
+
+INSTALLATION = tuple({str(Path(sys.prefix).resolve()), str(Path(sys.base_prefix).resolve())})
+
+
+def make_default(session: SparkSession) -> None:
+    """What `SparkSession.builder.getOrCreate()` and `getActiveSession()` return from now on."""
+    SparkSession._instantiatedSession = session
+    SparkSession._activeSession = session
+    jvm_sessions = session._jvm.SparkSession  # type: ignore[union-attr]
+    jvm_sessions.setDefaultSession(session._jsparkSession)
+    jvm_sessions.setActiveSession(session._jsparkSession)
+
+
+def exit_status(code: Any) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # sys.exit("message") prints it and exits 1, as Python does
+    return 1
+
+
+def installed(module: Any) -> bool:
+    location: str | None = getattr(module, "__file__", None)
+    return location is not None and str(Path(location).resolve()).startswith(INSTALLATION)
+
+
+def forget_run_modules(before: set[str]) -> None:
+    for name in set(sys.modules) - before:
+        if not installed(sys.modules[name]):
+            del sys.modules[name]
+
+
+def clear_shared_spark_state(base: SparkSession) -> None:
+    base.catalog.clearCache()
+    for view in base.catalog.listTables("global_temp"):
+        if view.isTemporary:
+            base.catalog.dropGlobalTempView(view.name)
+
+
+def run(base: SparkSession, request: dict[str, Any]) -> int:
+    environment, argv, cwd, path = dict(os.environ), list(sys.argv), os.getcwd(), list(sys.path)
+    modules, root_handlers, root_level = set(sys.modules), list(logging.root.handlers), logging.root.level
+    script = request["script"]
+    try:
+        os.environ.update(request["environment"])
+        sys.argv = [script, *request["argv"]]
+        sys.path.insert(0, str(Path(script).parent))
+        importlib.invalidate_caches()  # the scripts folder is a link that now names another folder
+        os.chdir(request["cwd"])
+        boto3.DEFAULT_SESSION = None  # the previous run's credentials must not be reused
+        make_default(base.newSession())
+        with open(request["log"], "w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            try:
+                runpy.run_path(script, run_name="__main__")
+                return 0
+            except SystemExit as exit_:
+                return exit_status(exit_.code)
+            except BaseException:
+                traceback.print_exc()
+                return 1
+    finally:
+        os.environ.clear()
+        os.environ.update(environment)
+        sys.argv, sys.path[:] = argv, path
+        os.chdir(cwd)
+        boto3.DEFAULT_SESSION = None
+        logging.root.handlers[:], logging.root.level = root_handlers, root_level
+        forget_run_modules(modules)
+        if base._sc._jsc is not None:
+            clear_shared_spark_state(base)
+            make_default(base)
+
+
+def main() -> None:
+    replies = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+    base = SparkSession.builder.getOrCreate()
+    replies.write(json.dumps({"ready": True, "application_id": base.sparkContext.applicationId}) + "\n")
+    for line in sys.stdin:
+        returncode = run(base, json.loads(line))
+        alive = base._sc._jsc is not None  # a script that stopped Spark ends this driver
+        replies.write(json.dumps({"returncode": returncode, "driver_alive": alive}) + "\n")
+        if not alive:
+            return
+
+
+if __name__ == "__main__":
+    main()

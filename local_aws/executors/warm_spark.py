@@ -1,0 +1,151 @@
+"""Warm Spark drivers for local Glue job runs: a JVM costs seconds to start, so a driver process
+(`spark_worker.py`) stays up and runs one job run after another, each isolated as a new Glue run is.
+
+A run takes an idle driver, or starts one; a driver goes back to the pool when its run ends with
+Spark still up. `prewarm()` starts one ahead of the first run (the emulator does when jobs are
+switched to local runs, so the JVM starts while Terraform applies). A run that outlives its
+timeout kills its driver. Drivers end with the emulator, however it ends: their stdin closes
+(and Spark's JVM ends with its Python).
+"""
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+
+WORKER = Path(__file__).resolve().parent / "spark_worker.py"
+START_TIMEOUT_SECONDS = 180
+IDLE_DRIVERS_KEPT = 1
+
+
+class DriverLost(RuntimeError):
+    """The driver process ended."""
+
+
+class RunTimedOut(DriverLost):
+    """The run outlived its timeout; its driver was stopped."""
+
+
+class WarmSparkDriver:
+    """One driver process: a Python with a live SparkSession, running one job run at a time."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        read_end, write_end = os.pipe()
+        self.folder = Path(tempfile.mkdtemp(prefix="local-glue-spark-driver-"))
+        # Kept after the driver ends: it tells why a driver died.
+        self.log_path = self.folder.with_suffix(".log")
+        # The run's scripts folder is linked here for each run, so that Spark's Python workers
+        # (PYTHONPATH fixed when the JVM started) import the run's modules, as Glue ships them.
+        environment = {**environment, "PYTHONPATH": os.pathsep.join([environment["PYTHONPATH"], str(self.folder / "scripts")])}
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, str(WORKER), str(write_end)],
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=environment,
+                pass_fds=(write_end,),
+                start_new_session=True,
+            )
+        os.close(write_end)
+        self._replies = os.fdopen(read_end)
+        self.application_id = self._reply(START_TIMEOUT_SECONDS)["application_id"]
+
+    def _reply(self, timeout_seconds: float) -> dict[str, object]:
+        ready, _, _ = select.select([self._replies], [], [], timeout_seconds)
+        if not ready:
+            self.stop()
+            raise RunTimedOut(f"no answer from the Spark driver within {timeout_seconds:.0f} s; its log: {self.log_path}")
+        line = self._replies.readline()
+        if not line:
+            self.stop()
+            raise DriverLost(f"the Spark driver has ended; its log: {self.log_path}")
+        answer: dict[str, object] = json.loads(line)
+        return answer
+
+    def run(self, script: Path, argv: list[str], environment: dict[str, str], cwd: Path, log: Path, timeout_seconds: float) -> int:
+        """Run `script` (its folder holding its --extra-py-files) with `argv` as a job run; its
+        output goes to `log`. Raise RunTimedOut when the run outlives `timeout_seconds` (the driver
+        is then stopped), DriverLost when the driver dies."""
+        link = self.folder / "scripts"
+        staged = self.folder / "scripts.next"
+        staged.unlink(missing_ok=True)
+        staged.symlink_to(script.parent, target_is_directory=True)
+        staged.replace(link)
+        request = {"script": str(link / script.name), "argv": argv, "environment": environment, "cwd": str(cwd), "log": str(log)}
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write((json.dumps(request) + "\n").encode())
+            self._process.stdin.flush()
+        except BrokenPipeError as error:
+            raise DriverLost(f"the Spark driver has ended; its log: {self.log_path}") from error
+        answer = self._reply(timeout_seconds)
+        if not answer["driver_alive"]:
+            self.stop()
+        return int(str(answer["returncode"]))
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+        self._replies.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class WarmSparkDrivers:
+    """The pool of drivers of one emulator; `environment` is every driver's launch environment."""
+
+    def __init__(self, environment: Callable[[], dict[str, str]]) -> None:
+        self._environment = environment
+        self._idle: list[Future[WarmSparkDriver]] = []
+        self._lock = threading.Lock()
+
+    def _start(self) -> Future[WarmSparkDriver]:
+        future: Future[WarmSparkDriver] = Future()
+
+        def start() -> None:
+            try:
+                future.set_result(WarmSparkDriver(self._environment()))
+            except Exception as error:  # the run that takes this driver reports it
+                future.set_exception(error)
+
+        threading.Thread(target=start, daemon=True, name="spark-driver-start").start()
+        return future
+
+    def prewarm(self) -> None:
+        """Start a driver now unless one is idle or starting."""
+        with self._lock:
+            if not self._idle:
+                self._idle.append(self._start())
+
+    def run(self, script: Path, argv: list[str], environment: dict[str, str], cwd: Path, log: Path, timeout_seconds: float) -> int:
+        with self._lock:
+            future = self._idle.pop() if self._idle else self._start()
+        driver = future.result(timeout=START_TIMEOUT_SECONDS)
+        try:
+            return driver.run(script, argv, environment, cwd, log, timeout_seconds)
+        finally:
+            self._release(driver)
+
+    def _release(self, driver: WarmSparkDriver) -> None:
+        with self._lock:
+            if driver.alive and len(self._idle) < IDLE_DRIVERS_KEPT:
+                done: Future[WarmSparkDriver] = Future()
+                done.set_result(driver)
+                self._idle.append(done)
+                return
+        if driver.alive:
+            driver.stop()

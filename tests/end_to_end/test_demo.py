@@ -1,0 +1,91 @@
+"""The demo command itself: it reports a source that dies mid-run, and whether it fails or is
+interrupted, it stops everything it started and nothing else."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local_aws import PROJECT_ROOT, emulator
+from local_aws.clients import configured_port
+
+pytestmark = [pytest.mark.terraform, pytest.mark.spark]
+
+
+@pytest.fixture
+def demo_temporary_folder() -> Iterator[Path]:
+    """A temporary folder of the demo's own, apart from other tests' (PostgreSQL's server, which
+    runs as another user when the demo runs as root, must be able to reach into it)."""
+    folder = Path(tempfile.mkdtemp(prefix="demo-under-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def demo_environment(temporary_folder: Path) -> dict[str, str]:
+    return {**os.environ, "TMPDIR": str(temporary_folder)}
+
+
+def demo_emulator_port(stdout: str) -> int:
+    """The port of the emulator the demo started, as its start-up line names it."""
+    match = re.search(r"emulator on http://127\.0\.0\.1:(\d+)", stdout)
+    assert match, stdout
+    return int(match.group(1))
+
+
+def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(emulator_endpoint: str, demo_temporary_folder: Path) -> None:
+    demo = subprocess.run(
+        [sys.executable, "-m", "local_aws.demo", "--rows", "20", "--run-id", "dies", "--kill-source-during-job1"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=demo_environment(demo_temporary_folder),
+        timeout=600,
+        check=False,
+    )
+
+    assert demo.returncode == 1, demo.stdout + demo.stderr
+    progress = [line.split(" s  ", 1)[1] for line in demo.stdout.splitlines() if " s  " in line and line.startswith("  ")]
+    assert progress[-4:] == ["RunRawJob", "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
+    last_lines = demo.stderr.strip().splitlines()[-2:]
+    assert last_lines[0] == "The pipeline failed at RunRawJob:"
+    assert last_lines[1].startswith(
+        "  JobFailed: RunRawJob failed: Job demo-extract-to-raw ended with States.TaskFailed: "
+        "exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:"
+    )
+    assert "refused" in last_lines[1]
+    assert not emulator.is_up(demo_emulator_port(demo.stdout)), "the demo left its emulator running"
+    assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
+    assert not list(demo_temporary_folder.glob("local-aws-postgres-*")), "the demo left its PostgreSQL data folder"
+
+
+def test_the_demo_cleans_up_when_interrupted(emulator_endpoint: str, demo_temporary_folder: Path) -> None:
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "local_aws.demo", "--rows", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=demo_environment(demo_temporary_folder),
+    )
+    assert demo.stdout is not None
+    started = ""
+    for line in demo.stdout:
+        started += line
+        if line.startswith("== terraform apply"):
+            break
+    demo.send_signal(signal.SIGINT)  # what Ctrl-C does, mid-apply
+    stdout, stderr = demo.communicate(timeout=120)
+
+    assert demo.returncode == 130, stdout + stderr
+    assert "Interrupted: everything the demo started has been stopped." in stderr
+    assert not emulator.is_up(demo_emulator_port(started)), "the demo left its emulator running"
+    assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"
+    assert not list(demo_temporary_folder.glob("local-aws-postgres-*")), "the demo left its PostgreSQL data folder"
