@@ -35,7 +35,7 @@ $(JDBC_DRIVER):
 # Test modules (and test classes) run in parallel, each on one worker with its own emulator, so that
 # a module's deployed stack, PostgreSQL or JVM is built once. Much of a run is waiting (Terraform's
 # consistency waits, emulated crawls), so there are more workers than cores.
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 3
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 test: lint unit ## static checks, then every test (what CI runs)
