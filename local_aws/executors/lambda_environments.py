@@ -4,17 +4,14 @@ invocations get environments of their own; an environment whose invocation outli
 function's timeout is discarded. A changed configuration (code, handler, role, variables) gets new
 environments, and `discard_all()` drops every one (the emulator does on a control reset)."""
 
-import contextlib
-import json
-import os
-import select
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
+
+from local_aws.executors.json_line_process import JsonLineProcess, NoReplyInTime, ProcessEnded
 
 RUNTIME = Path(__file__).resolve().parent / "lambda_runtime.py"
 
@@ -27,43 +24,23 @@ class InvocationTimedOut(RuntimeError):
 
 class ExecutionEnvironment:
     def __init__(self, handler: str, environment: dict[str, str]) -> None:
-        read_end, write_end = os.pipe()
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (what the process prints when it dies; closed by discard)
-        self._process = subprocess.Popen(
-            [sys.executable, str(RUNTIME), handler, str(write_end)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=self._errors,
-            env=environment,
-            pass_fds=(write_end,),
-            start_new_session=True,
-        )
-        os.close(write_end)
-        self._replies = os.fdopen(read_end)
+        self._process = JsonLineProcess([sys.executable, str(RUNTIME), handler], environment, subprocess.DEVNULL, self._errors)
 
     def invoke(self, event: Any, timeout_seconds: float) -> dict[str, Any]:
-        assert self._process.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self._process.stdin.write((json.dumps(event) + "\n").encode())
-            self._process.stdin.flush()
-        ready, _, _ = select.select([self._replies], [], [], timeout_seconds)
-        if not ready:
+        try:
+            return self._process.request(event, timeout_seconds)
+        except NoReplyInTime:
             self.discard()
-            raise InvocationTimedOut(f"Task timed out after {timeout_seconds:.2f} seconds")
-        line = self._replies.readline()
-        if not line:
+            raise InvocationTimedOut(f"Task timed out after {timeout_seconds:.2f} seconds") from None
+        except ProcessEnded:
             self.discard()
             self._errors.seek(0)
             message = f"The handler process exited with {self._process.returncode}: {self._errors.read()[-2000:].decode(errors='replace')}"
             return {"error": {"errorMessage": message, "errorType": "Runtime.ExitError"}, "logs": ""}
-        outcome: dict[str, Any] = json.loads(line)
-        return outcome
 
     def discard(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self._process.pid, signal.SIGKILL)
-        self._process.wait()
-        self._replies.close()
+        self._process.stop()
         self._errors.close()
 
 

@@ -8,12 +8,8 @@ timeout kills its driver. Drivers end with the emulator, however it ends: their 
 (and Spark's JVM ends with its Python).
 """
 
-import contextlib
-import json
 import os
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +17,9 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
+
+from local_aws.executors.json_line_process import JsonLineProcess, NoReplyInTime, ProcessEnded
 
 WORKER = Path(__file__).resolve().parent / "spark_worker.py"
 START_TIMEOUT_SECONDS = 180
@@ -39,7 +38,6 @@ class WarmSparkDriver:
     """One driver process: a Python with a live SparkSession, running one job run at a time."""
 
     def __init__(self, environment: dict[str, str]) -> None:
-        read_end, write_end = os.pipe()
         self.folder = Path(tempfile.mkdtemp(prefix="local-glue-spark-driver-"))
         # Kept after the driver ends: it tells why a driver died.
         self.log_path = self.folder.with_suffix(".log")
@@ -47,30 +45,18 @@ class WarmSparkDriver:
         # (PYTHONPATH fixed when the JVM started) import the run's modules, as Glue ships them.
         environment = {**environment, "PYTHONPATH": os.pathsep.join([environment["PYTHONPATH"], str(self.folder / "scripts")])}
         with self.log_path.open("wb") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, str(WORKER), str(write_end)],
-                stdin=subprocess.PIPE,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=environment,
-                pass_fds=(write_end,),
-                start_new_session=True,
-            )
-        os.close(write_end)
-        self._replies = os.fdopen(read_end)
-        self.application_id = self._reply(START_TIMEOUT_SECONDS)["application_id"]
+            self._process = JsonLineProcess([sys.executable, str(WORKER)], environment, log, subprocess.STDOUT)
+        self.application_id = self._answer(lambda: self._process.reply(START_TIMEOUT_SECONDS), START_TIMEOUT_SECONDS)["application_id"]
 
-    def _reply(self, timeout_seconds: float) -> dict[str, object]:
-        ready, _, _ = select.select([self._replies], [], [], timeout_seconds)
-        if not ready:
+    def _answer(self, exchange: Callable[[], dict[str, Any]], timeout_seconds: float) -> dict[str, Any]:
+        try:
+            return exchange()
+        except NoReplyInTime:
             self.stop()
-            raise RunTimedOut(f"no answer from the Spark driver within {timeout_seconds:.0f} s; its log: {self.log_path}")
-        line = self._replies.readline()
-        if not line:
+            raise RunTimedOut(f"no answer from the Spark driver within {timeout_seconds:.0f} s; its log: {self.log_path}") from None
+        except ProcessEnded:
             self.stop()
-            raise DriverLost(f"the Spark driver has ended; its log: {self.log_path}")
-        answer: dict[str, object] = json.loads(line)
-        return answer
+            raise DriverLost(f"the Spark driver has ended; its log: {self.log_path}") from None
 
     def run(self, script: Path, argv: list[str], environment: dict[str, str], cwd: Path, log: Path, timeout_seconds: float) -> int:
         """Run `script` (its folder holding its --extra-py-files) with `argv` as a job run; its
@@ -82,26 +68,17 @@ class WarmSparkDriver:
         staged.symlink_to(script.parent, target_is_directory=True)
         staged.replace(link)
         request = {"script": str(link / script.name), "argv": argv, "environment": environment, "cwd": str(cwd), "log": str(log)}
-        assert self._process.stdin is not None
-        try:
-            self._process.stdin.write((json.dumps(request) + "\n").encode())
-            self._process.stdin.flush()
-        except BrokenPipeError as error:
-            raise DriverLost(f"the Spark driver has ended; its log: {self.log_path}") from error
-        answer = self._reply(timeout_seconds)
+        answer = self._answer(lambda: self._process.request(request, timeout_seconds), timeout_seconds)
         if not answer["driver_alive"]:
             self.stop()
-        return int(str(answer["returncode"]))
+        return int(answer["returncode"])
 
     @property
     def alive(self) -> bool:
-        return self._process.poll() is None
+        return self._process.alive
 
     def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self._process.pid, signal.SIGKILL)
-        self._process.wait()
-        self._replies.close()
+        self._process.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
