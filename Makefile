@@ -10,7 +10,12 @@ export TF_IN_AUTOMATION := 1
 
 # Spark reads the demo's PostgreSQL source with Debian's JDBC driver, installed when missing.
 JDBC_DRIVER := /usr/share/java/postgresql.jar
+# Local Iceberg: jars built once per venv (tools/build_iceberg_jars.py) with Debian's jarjar.
+ICEBERG_JARS := $(VENV)/share/iceberg-jars
+JARJAR := /usr/share/java/jarjar.jar
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1) || \
+	{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1); }
 
 .PHONY: help test test-fast fast-tests lint unit demo emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
 
@@ -29,8 +34,16 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 
 $(JDBC_DRIVER):
 	@echo "Installing the PostgreSQL JDBC driver (Debian package libpostgresql-jdbc-java)"
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libpostgresql-jdbc-java || \
-		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libpostgresql-jdbc-java; }
+	$(call APT_INSTALL,libpostgresql-jdbc-java)
+
+$(JARJAR):
+	@echo "Installing jarjar (Debian package libjarjar-java), which relocates Iceberg's Jackson"
+	$(call APT_INSTALL,libjarjar-java)
+
+$(ICEBERG_JARS)/.built: requirements-iceberg-jars.txt tools/build_iceberg_jars.py $(VENV)/.installed | $(JARJAR)
+	rm -rf $(ICEBERG_JARS)
+	$(PY) tools/build_iceberg_jars.py $(ICEBERG_JARS)
+	touch $@
 
 # Test modules (and test classes) run in parallel, each on one worker with its own emulator, so that
 # a module's deployed stack, PostgreSQL or JVM is built once. Much of a run is waiting (Terraform's
@@ -46,10 +59,10 @@ test-fast: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## static checks beside
 fast-tests: $(VENV)/.installed
 	$(PYTEST) -m "not terraform and not spark"
 
-unit: $(VENV)/.installed $(JDBC_DRIVER) ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform, state machine, end to end)
+unit: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform, state machine, end to end)
 	$(PYTEST)
 
-demo: $(VENV)/.installed $(JDBC_DRIVER) ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
+demo: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
 	$(PY) -m local_aws.demo
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov

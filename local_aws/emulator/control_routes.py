@@ -56,11 +56,12 @@ def _throttle_invocations(body: dict[str, Any]) -> dict[str, Any]:
 
 def _set_job_executor(body: dict[str, Any]) -> dict[str, Any]:
     from local_aws.executors.glue_jobs import SPARK_DRIVERS, LocalGlueExecutor
+    from local_aws.executors.spark_configuration import DriverKind
 
     if body["mode"] not in ("planned", "local-spark"):
         raise ValueError(f"job executor mode {body['mode']!r}: 'planned' or 'local-spark'")
     if body["mode"] == "local-spark":
-        SPARK_DRIVERS.prewarm()  # the JVM starts now, not when the first run needs it
+        SPARK_DRIVERS.prewarm(DriverKind())  # the JVM starts now, not when the first run needs it
         job_runs.use_executor(LocalGlueExecutor())
     else:
         job_runs.use_executor(None)

@@ -28,10 +28,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from local_aws.clients import client, emulator_environment, own_port
+from local_aws.clients import client, emulator_environment, endpoint_url, own_port
 from local_aws.emulator.glue.job_runs import JobRunRequest, JobRunResult
 from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service
-from local_aws.executors.warm_spark import RunTimedOut, WarmSparkDrivers
+from local_aws.executors.spark_configuration import (
+    DriverKind,
+    UnsupportedSparkConfiguration,
+    run_spark_configuration,
+)
+from local_aws.executors.warm_spark import RunTimedOut, SparkJobRun, WarmSparkDrivers
 
 JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
 GLUE_STANDIN = Path(__file__).resolve().parent / "glue_standin"
@@ -169,11 +174,27 @@ def script_arguments(request: JobRunRequest) -> dict[str, str]:
     }
 
 
-def spark_submit_arguments() -> str:
-    """How pyspark launches the script's Spark (PYSPARK_SUBMIT_ARGS): local, with the JDBC drivers."""
-    jars = ",".join(str(jar) for jar in JDBC_DRIVER_JARS if jar.exists())
-    settings = [argument for name, value in SPARK_SETTINGS.items() for argument in ("--conf", f"{name}={value}")]
+def spark_submit_arguments(kind: DriverKind) -> str:
+    """How pyspark launches a driver's Spark (PYSPARK_SUBMIT_ARGS): local, with the JDBC drivers
+    and what `kind` adds (a data lake format's jars, static settings from the job's --conf)."""
+    jars = ",".join(str(jar) for jar in [*JDBC_DRIVER_JARS, *kind.jars] if jar.exists())
+    settings = [argument for name, value in [*SPARK_SETTINGS.items(), *kind.settings] for argument in ("--conf", f"{name}={value}")]
     return shlex.join(["--master", "local[*]", *(["--jars", jars] if jars else []), *settings, "pyspark-shell"])
+
+
+def prewarm_drivers_of_other_jobs(request: JobRunRequest, taken: DriverKind) -> None:
+    """Start, while this run runs, the kinds of driver the region's other jobs will need (the
+    pipeline's next job may use Iceberg where this one does not)."""
+    glue = client("glue", own_port(), region=request.region)
+    kinds = set()
+    for page in glue.get_paginator("get_jobs").paginate():
+        for job in page["Jobs"]:
+            try:
+                kinds.add(run_spark_configuration(job.get("DefaultArguments", {})).driver)
+            except UnsupportedSparkConfiguration:
+                continue  # that job's own runs report it
+    for kind in kinds - {taken}:
+        SPARK_DRIVERS.prewarm(kind)
 
 
 class LocalGlueExecutor:
@@ -185,6 +206,11 @@ class LocalGlueExecutor:
             credentials = assume_role_as_service(request.role_arn, "glue.amazonaws.com", request.region)
         except RoleNotAssumable as error:
             return JobRunResult("FAILED", f"Glue could not assume the job's role: {error}")
+        try:
+            spark = run_spark_configuration(request.arguments)
+        except UnsupportedSparkConfiguration as error:
+            return JobRunResult("FAILED", str(error))
+        prewarm_drivers_of_other_jobs(request, spark.driver)
         s3 = client("s3", own_port(), credentials=credentials.client_arguments())
         scratch = Path(tempfile.mkdtemp(prefix=f"local-glue-{request.job_name}-"))
         try:
@@ -198,15 +224,24 @@ class LocalGlueExecutor:
             locations: list[MirroredLocation] = []
             argv: list[str] = []
             for name, value in script_arguments(request).items():
-                if value.startswith("s3://") and name not in GLUE_CONSUMED_ARGUMENTS:
+                if value.startswith("s3://") and name not in GLUE_CONSUMED_ARGUMENTS and not spark.manages(value):
                     location = MirroredLocation(s3, value, scratch / "s3", request.role_arn)
                     locations.append(location)
                     value = location.local_argument
                 argv += [name, value]
 
-            run_environment = {**emulator_environment(credentials.region, own_port()), **credentials.environment()}
             log = scratch / "output.log"
-            returncode = SPARK_DRIVERS.run(script, argv, run_environment, scratch, log, RUN_TIMEOUT_SECONDS)
+            job_run = SparkJobRun(
+                script=script,
+                argv=argv,
+                environment={**emulator_environment(credentials.region, own_port()), **credentials.environment()},
+                session_settings=spark.with_emulator_endpoints(endpoint_url(own_port()), credentials.region),
+                jvm_properties=credentials.java_system_properties(),
+                cwd=scratch,
+                log=log,
+                driver=spark.driver,
+            )
+            returncode = SPARK_DRIVERS.run(job_run, RUN_TIMEOUT_SECONDS)
             if returncode != 0:
                 return JobRunResult("FAILED", error_message(returncode, log.read_text(errors="replace")))
             for location in locations:
@@ -218,14 +253,14 @@ class LocalGlueExecutor:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def driver_environment() -> dict[str, str]:
-    """What a warm Spark driver starts with; each run adds its region and role credentials."""
+def driver_environment(kind: DriverKind) -> dict[str, str]:
+    """What a warm Spark driver of `kind` starts with; each run adds its region and role credentials."""
     return {
         **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
         # The stand-in first, so that `import awsglue` finds it before the installed package.
         "PYTHONPATH": str(GLUE_STANDIN),
         "PYSPARK_PYTHON": sys.executable,
-        "PYSPARK_SUBMIT_ARGS": spark_submit_arguments(),
+        "PYSPARK_SUBMIT_ARGS": spark_submit_arguments(kind),
     }
 
 

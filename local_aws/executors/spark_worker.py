@@ -2,15 +2,19 @@
 as a fresh Glue run is. Started by `local_aws.executors.warm_spark` as `python spark_worker.py`, with
 the Glue stand-in first on PYTHONPATH and Spark's launch settings in PYSPARK_SUBMIT_ARGS.
 
-Protocol: one JSON request a line on stdin — {"script", "argv", "environment", "cwd", "log"} — and
+Protocol: one JSON request a line on stdin — {"script", "argv", "environment", "session_settings",
+"jvm_properties", "cwd", "log"} — and
 one JSON reply a line on the descriptor the parent names in argv[1] — {"returncode", "driver_alive"}.
 EOF on stdin ends the worker.
 
 What a run gets of its own, as on Glue where each run is a new process:
 - module state: every module imported from outside the Python installation (the script, its
   --extra-py-files, the `awsglue` stand-in) is forgotten after the run;
-- Spark: a new SparkSession (own SQL conf, temporary views, UDFs) as the default and active one;
-  the table cache and global temporary views are cleared after the run;
+- Spark: a new SparkSession (own SQL conf with the run's `--conf` settings, catalogs, temporary
+  views, UDFs) as the default and active one; the table cache and global temporary views are
+  cleared after the run;
+- the JVM's system properties the run is given (its role's credentials, which the AWS SDK for Java
+  reads first, for Iceberg's catalog and file IO) are removed after it;
 - Spark's Python workers: not reused across tasks, so each imports the run's own modules;
 - process state: its environment (role credentials, region), argv, working folder, the AWS SDK's
   default session and the root logger's handlers are put back as they were.
@@ -25,6 +29,7 @@ import os
 import runpy
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +81,31 @@ def clear_shared_spark_state(base: SparkSession) -> None:
             base.catalog.dropGlobalTempView(view.name)
 
 
+def new_session(base: SparkSession, settings: dict[str, str]) -> SparkSession:
+    """A new session with the run's settings; one Spark refuses to set per session (a core
+    setting that Glue would give the driver) is said in the run's log, not silently dropped."""
+    session = base.newSession()
+    for name, value in settings.items():
+        try:
+            session.conf.set(name, value)
+        except Exception as error:  # Spark's AnalysisException: not modifiable in a session
+            print(f"local run: --conf {name} is not applied (it needs a new driver): {error}", file=sys.stderr)
+    return session
+
+
+@contextlib.contextmanager
+def jvm_system_properties(base: SparkSession, properties: dict[str, str]) -> Iterator[None]:
+    system = base._jvm.java.lang.System  # type: ignore[union-attr]
+    for name, value in properties.items():
+        system.setProperty(name, value)
+    try:
+        yield
+    finally:
+        if base._sc._jsc is not None:  # a script that stopped Spark ends this driver anyway
+            for name in properties:
+                system.clearProperty(name)
+
+
 def run(base: SparkSession, request: dict[str, Any]) -> int:
     environment, argv, cwd, path = dict(os.environ), list(sys.argv), os.getcwd(), list(sys.path)
     modules, root_handlers, root_level = set(sys.modules), list(logging.root.handlers), logging.root.level
@@ -87,8 +117,13 @@ def run(base: SparkSession, request: dict[str, Any]) -> int:
         importlib.invalidate_caches()  # the scripts folder is a link that now names another folder
         os.chdir(request["cwd"])
         boto3.DEFAULT_SESSION = None  # the previous run's credentials must not be reused
-        make_default(base.newSession())
-        with open(request["log"], "w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        with (
+            open(request["log"], "w") as log,
+            contextlib.redirect_stdout(log),
+            contextlib.redirect_stderr(log),
+            jvm_system_properties(base, request["jvm_properties"]),
+        ):
+            make_default(new_session(base, request["session_settings"]))
             try:
                 runpy.run_path(script, run_name="__main__")
                 return 0

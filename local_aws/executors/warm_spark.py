@@ -1,8 +1,9 @@
 """Warm Spark drivers for local Glue job runs: a JVM costs seconds to start, so a driver process
 (`spark_worker.py`) stays up and runs one job run after another, each isolated as a new Glue run is.
 
-A run takes an idle driver, or starts one; a driver goes back to the pool when its run ends with
-Spark still up. `prewarm()` starts one ahead of the first run (the emulator does when jobs are
+A run takes an idle driver of the kind it needs (`DriverKind`: the data lake formats' jars and the
+static settings it starts with), or starts one; a driver goes back to the pool when its run ends
+with Spark still up. `prewarm()` starts one ahead of the first run (the emulator does when jobs are
 switched to local runs, so the JVM starts while Terraform applies). A run that outlives its
 timeout kills its driver. Drivers end with the emulator, however it ends: their stdin closes
 (and Spark's JVM ends with its Python).
@@ -16,10 +17,12 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from local_aws.executors.json_line_process import JsonLineProcess, NoReplyInTime, ProcessEnded
+from local_aws.executors.spark_configuration import DriverKind
 
 WORKER = Path(__file__).resolve().parent / "spark_worker.py"
 START_TIMEOUT_SECONDS = 180
@@ -32,6 +35,22 @@ class DriverLost(RuntimeError):
 
 class RunTimedOut(DriverLost):
     """The run outlived its timeout; its driver was stopped."""
+
+
+@dataclass(frozen=True)
+class SparkJobRun:
+    """One job run: `script` (its folder holding its --extra-py-files) run with `argv`, in `cwd`,
+    its output to `log`, with the process environment, session settings and JVM system
+    properties of its own."""
+
+    script: Path
+    argv: list[str]
+    environment: dict[str, str]
+    session_settings: dict[str, str]
+    jvm_properties: dict[str, str]
+    cwd: Path
+    log: Path
+    driver: DriverKind = field(default_factory=DriverKind)
 
 
 class WarmSparkDriver:
@@ -58,16 +77,23 @@ class WarmSparkDriver:
             self.stop()
             raise DriverLost(f"the Spark driver has ended; its log: {self.log_path}") from None
 
-    def run(self, script: Path, argv: list[str], environment: dict[str, str], cwd: Path, log: Path, timeout_seconds: float) -> int:
-        """Run `script` (its folder holding its --extra-py-files) with `argv` as a job run; its
-        output goes to `log`. Raise RunTimedOut when the run outlives `timeout_seconds` (the driver
-        is then stopped), DriverLost when the driver dies."""
+    def run(self, job_run: SparkJobRun, timeout_seconds: float) -> int:
+        """Run the job run; raise RunTimedOut when it outlives `timeout_seconds` (the driver is
+        then stopped), DriverLost when the driver dies."""
         link = self.folder / "scripts"
         staged = self.folder / "scripts.next"
         staged.unlink(missing_ok=True)
-        staged.symlink_to(script.parent, target_is_directory=True)
+        staged.symlink_to(job_run.script.parent, target_is_directory=True)
         staged.replace(link)
-        request = {"script": str(link / script.name), "argv": argv, "environment": environment, "cwd": str(cwd), "log": str(log)}
+        request = {
+            "script": str(link / job_run.script.name),
+            "argv": job_run.argv,
+            "environment": job_run.environment,
+            "session_settings": job_run.session_settings,
+            "jvm_properties": job_run.jvm_properties,
+            "cwd": str(job_run.cwd),
+            "log": str(job_run.log),
+        }
         answer = self._answer(lambda: self._process.request(request, timeout_seconds), timeout_seconds)
         if not answer["driver_alive"]:
             self.stop()
@@ -83,46 +109,49 @@ class WarmSparkDriver:
 
 
 class WarmSparkDrivers:
-    """The pool of drivers of one emulator; `environment` is every driver's launch environment."""
+    """The pool of drivers of one emulator; `environment` gives a kind of driver's launch environment."""
 
-    def __init__(self, environment: Callable[[], dict[str, str]]) -> None:
+    def __init__(self, environment: Callable[[DriverKind], dict[str, str]]) -> None:
         self._environment = environment
-        self._idle: list[Future[WarmSparkDriver]] = []
+        self._idle: dict[DriverKind, list[Future[WarmSparkDriver]]] = {}
         self._lock = threading.Lock()
 
-    def _start(self) -> Future[WarmSparkDriver]:
+    def _start(self, kind: DriverKind) -> Future[WarmSparkDriver]:
         future: Future[WarmSparkDriver] = Future()
 
         def start() -> None:
             try:
-                future.set_result(WarmSparkDriver(self._environment()))
+                future.set_result(WarmSparkDriver(self._environment(kind)))
             except Exception as error:  # the run that takes this driver reports it
                 future.set_exception(error)
 
         threading.Thread(target=start, daemon=True, name="spark-driver-start").start()
         return future
 
-    def prewarm(self) -> None:
-        """Start a driver now unless one is idle or starting."""
+    def prewarm(self, kind: DriverKind) -> None:
+        """Start a driver of `kind` now unless one is idle or starting."""
         with self._lock:
-            if not self._idle:
-                self._idle.append(self._start())
+            idle = self._idle.setdefault(kind, [])
+            if not idle:
+                idle.append(self._start(kind))
 
-    def run(self, script: Path, argv: list[str], environment: dict[str, str], cwd: Path, log: Path, timeout_seconds: float) -> int:
+    def run(self, job_run: SparkJobRun, timeout_seconds: float) -> int:
         with self._lock:
-            future = self._idle.pop() if self._idle else self._start()
+            idle = self._idle.setdefault(job_run.driver, [])
+            future = idle.pop() if idle else self._start(job_run.driver)
         driver = future.result(timeout=START_TIMEOUT_SECONDS)
         try:
-            return driver.run(script, argv, environment, cwd, log, timeout_seconds)
+            return driver.run(job_run, timeout_seconds)
         finally:
-            self._release(driver)
+            self._release(job_run.driver, driver)
 
-    def _release(self, driver: WarmSparkDriver) -> None:
+    def _release(self, kind: DriverKind, driver: WarmSparkDriver) -> None:
         with self._lock:
-            if driver.alive and len(self._idle) < IDLE_DRIVERS_KEPT:
+            idle = self._idle.setdefault(kind, [])
+            if driver.alive and len(idle) < IDLE_DRIVERS_KEPT:
                 done: Future[WarmSparkDriver] = Future()
                 done.set_result(driver)
-                self._idle.append(done)
+                idle.append(done)
                 return
         if driver.alive:
             driver.stop()

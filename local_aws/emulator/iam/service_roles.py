@@ -52,6 +52,17 @@ class RoleCredentials:
             "AWS_REGION": self.region,
         }
 
+    def java_system_properties(self) -> dict[str, str]:
+        """The same for the AWS SDK for Java 2 in a running JVM, whose environment is fixed: its
+        default credentials chain reads these system properties first.
+        https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/credentials-chain.html"""
+        return {
+            "aws.accessKeyId": self.access_key_id,
+            "aws.secretAccessKey": self.secret_access_key,
+            "aws.sessionToken": self.session_token,
+            "aws.region": self.region,
+        }
+
     def client_arguments(self) -> dict[str, Any]:
         return {
             "aws_access_key_id": self.access_key_id,
