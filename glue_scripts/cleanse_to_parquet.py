@@ -1,6 +1,11 @@
-"""job2: cleanses one run's raw CSV into snappy Parquet partitioned by ingestion date (or the
-rules' partition_column) and run, and writes rejected rows with their `_reject_reason` to the
-quarantine. A rerun of the same --run_id replaces that run's output and nothing else.
+"""job2: cleanses one run's raw CSV and writes rejected rows with their `_reject_reason` to the
+quarantine. The cleansed rows go, by --cleansed_format:
+- parquet (the default): snappy Parquet at --output_path, partitioned by ingestion date (or the
+  rules' partition_column) and run; a rerun of the same --run_id replaces that run's output and
+  nothing else;
+- iceberg: MERGEd into the Iceberg table --cleansed_table (<database>.<table>) of the job's
+  `glue_catalog`, created at --output_path when missing: one row per key, the current state
+  (`current_state.py`). Needs the job's --datalake-formats iceberg and its --conf for glue_catalog.
 
     python glue_scripts/cleanse_to_parquet.py --input_path customers.csv \
         --output_path out/cleansed/customers/ --quarantine_path out/quarantine/customers/ \
@@ -11,10 +16,12 @@ import re
 import sys
 from datetime import UTC, datetime
 
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from cleansing import cleanse
 from cleansing_rules import CleansingRules, InvalidCleansingRules
+from current_state import CurrentStateTableMismatch, merge_into_current_state
 from glue_runtime import JobRuntime, delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
 
 # The run id names partition folders, in which Spark escapes ':' (run_id=a%3Ab); 80 is the longest
@@ -22,6 +29,10 @@ from glue_runtime import JobRuntime, delete_matching, holds_data_files, log_even
 # (tests/test_static.py checks that the two agree); this is the strict check.
 RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
+CLEANSED_FORMATS = ("parquet", "iceberg")
+# Glue Data Catalog names as Iceberg's GlueCatalog accepts them (lower case, digits, underscores).
+CATALOG_TABLE_PATTERN = re.compile(r"^[a-z0-9_]{1,252}\.[a-z0-9_]{1,255}$")
+ICEBERG_CATALOG = "glue_catalog"
 
 
 class InvalidJobArgument(ValueError):
@@ -32,7 +43,7 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
     arguments = resolve_arguments(
         argv,
         ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
-        ("ingestion_date", "max_records_per_file"),
+        ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table"),
     )
     if not RUN_ID_PATTERN.match(arguments["run_id"]):
         raise InvalidJobArgument(
@@ -43,6 +54,14 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
         raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
     if not arguments.get("max_records_per_file", "1").isdigit():
         raise InvalidJobArgument(f"--max_records_per_file {arguments['max_records_per_file']!r} must be a whole number.")
+    cleansed_format = arguments.setdefault("cleansed_format", "parquet")
+    if cleansed_format not in CLEANSED_FORMATS:
+        raise InvalidJobArgument(f"--cleansed_format {cleansed_format!r} must be one of {', '.join(CLEANSED_FORMATS)}.")
+    if cleansed_format == "iceberg" and not CATALOG_TABLE_PATTERN.match(arguments.get("cleansed_table", "")):
+        raise InvalidJobArgument(
+            f"--cleansed_format iceberg needs --cleansed_table <database>.<table> in lower case letters, digits and '_' "
+            f"(given: {arguments.get('cleansed_table')!r})."
+        )
     return arguments, CleansingRules.from_json(arguments["cleansing_rules"])
 
 
@@ -69,6 +88,14 @@ def main(argv: list[str]) -> int:
     # more than the rest of the judging (7.0 s against 4.0 s for 1M rows, make bench-jobs), and
     # the cache spills to the workers' disks when it outgrows their memory.
     spark.conf.set("spark.sql.inMemoryColumnarStorage.compressed", "false")
+    if arguments["cleansed_format"] == "iceberg" and spark.conf.get(f"spark.sql.catalog.{ICEBERG_CATALOG}", None) is None:
+        print(
+            f"cleanse_to_parquet: --cleansed_format iceberg writes to the Iceberg catalog {ICEBERG_CATALOG}, which this Spark does not "
+            f"have: run the job with --datalake-formats iceberg and --conf spark.sql.catalog.{ICEBERG_CATALOG}=... "
+            '(the module sets both when cleansed_format = "iceberg").',
+            file=sys.stderr,
+        )
+        return 2
 
     if not holds_data_files(spark, arguments["input_path"]):
         return skip(runtime, "no input files", arguments)
@@ -89,17 +116,20 @@ def main(argv: list[str]) -> int:
         return skip(runtime, "no input rows", arguments)
 
     output_path, quarantine_path = folder(arguments["output_path"]), folder(arguments["quarantine_path"])
-    # Replace this run's earlier output in every partition, whichever partitions the rerun writes.
-    delete_matching(spark, f"{output_path}*/run_id={run_id}")
-    (
-        cleansing.cleansed.withColumn("run_id", F.lit(run_id))
-        .write.mode("append")
-        .option("compression", "snappy")
-        .option("maxRecordsPerFile", int(arguments.get("max_records_per_file", DEFAULT_MAX_RECORDS_PER_FILE)))
-        .partitionBy(rules.partition_by, "run_id")
-        .parquet(output_path)
-    )
+    # Written first, whatever happens to the cleansed rows: rejected rows are kept for inspection.
     cleansing.quarantined.coalesce(1).write.mode("overwrite").option("compression", "snappy").parquet(f"{quarantine_path}run_id={run_id}/")
+    rows = cleansing.cleansed.withColumn("run_id", F.lit(run_id))
+    if arguments["cleansed_format"] == "iceberg":
+        table = f"{ICEBERG_CATALOG}.{arguments['cleansed_table']}"
+        try:
+            merged = merge_into_current_state(spark, rows, rules, table, output_path.rstrip("/"), rules.partition_column)
+        except CurrentStateTableMismatch as error:
+            print(f"cleanse_to_parquet: {error}", file=sys.stderr)
+            return 2
+        log_event("current_state_merged", run_id=run_id, table=table, **vars(merged))
+    else:
+        max_records = int(arguments.get("max_records_per_file", DEFAULT_MAX_RECORDS_PER_FILE))
+        write_parquet_history(spark, rows, rules.partition_by, output_path, run_id, max_records)
     counts = cleansing.counts()
     log_event(
         "cleansing_summary",
@@ -111,6 +141,18 @@ def main(argv: list[str]) -> int:
     )
     runtime.commit()
     return 0
+
+
+def write_parquet_history(spark: SparkSession, rows: DataFrame, partition_by: str, output_path: str, run_id: str, max_records: int) -> None:
+    # Replace this run's earlier output in every partition, whichever partitions the rerun writes.
+    delete_matching(spark, f"{output_path}*/run_id={run_id}")
+    (
+        rows.write.mode("append")
+        .option("compression", "snappy")
+        .option("maxRecordsPerFile", max_records)
+        .partitionBy(partition_by, "run_id")
+        .parquet(output_path)
+    )
 
 
 if __name__ == "__main__":

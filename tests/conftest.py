@@ -6,7 +6,17 @@ from collections.abc import Iterator
 import pytest
 
 from local_aws import emulator
+from local_aws.executors.spark_configuration import ICEBERG_JARS
 from tests.session import SESSION_PORT
+
+# Iceberg in the tests' own Spark, under the catalog name job2 writes to. Iceberg's in-memory catalog
+# takes the table locations job2 gives (a Hadoop catalog refuses them), its FileIO writes real files.
+ICEBERG_SETTINGS = {
+    "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+    "spark.sql.catalog.glue_catalog": "org.apache.iceberg.spark.SparkCatalog",
+    "spark.sql.catalog.glue_catalog.catalog-impl": "org.apache.iceberg.inmemory.InMemoryCatalog",
+    "spark.sql.catalog.glue_catalog.io-impl": "org.apache.iceberg.hadoop.HadoopFileIO",
+}
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +35,17 @@ def clean_emulator(emulator_endpoint: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def spark():  # type: ignore[no-untyped-def]
+    from pyspark.sql import SparkSession
+
     from glue_runtime import local_spark_session
 
+    jars = sorted(ICEBERG_JARS.glob("*.jar"))
+    if not jars:
+        pytest.fail(f"Iceberg's jars are not built in {ICEBERG_JARS}: run the tests with `make test` (or `make unit`), which builds them")
+    builder = SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false").config("spark.jars", ",".join(map(str, jars)))
+    for name, value in ICEBERG_SETTINGS.items():
+        builder = builder.config(name, value)
+    builder.getOrCreate()
     session = local_spark_session("tests")
     yield session
     session.stop()

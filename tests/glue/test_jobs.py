@@ -4,6 +4,7 @@
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 pytestmark = pytest.mark.spark
 
 
-def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1") -> int:
+def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1", extra: tuple[str, ...] = ()) -> int:
     return cleanse_to_parquet.main(
         [
             "cleanse_to_parquet.py",
@@ -27,8 +28,13 @@ def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1") 
             "--cleansing_rules", rules,
             "--run_id", run_id,
             "--ingestion_date", "2026-11-24",
+            *extra,
         ]
     )  # fmt: skip
+
+
+ICEBERG_TABLE = "jobs.cleansed_customers"
+ICEBERG_ARGUMENTS = ("--cleansed_format", "iceberg", "--cleansed_table", ICEBERG_TABLE)
 
 
 def cleansed_rows(spark: Any, out: Path) -> list[tuple[Any, ...]]:
@@ -149,3 +155,37 @@ def test_job1_run_by_hand_without_a_source_path_says_what_to_pass(tmp_path: Path
         extract_to_raw.main(
             ["extract_to_raw.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)]
         )
+
+
+def test_iceberg_format_keeps_one_row_per_key_across_runs(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
+) -> None:
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS glue_catalog.jobs")  # on Glue, the module's catalog database
+    spark.sql(f"DROP TABLE IF EXISTS glue_catalog.{ICEBERG_TABLE}")
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        "customer_id,first_name,last_name,email,signup_date,updated_at,balance,is_active,country,notes\n"
+        "1,Ada,Lovelace,ada@example.com,2024-01-05,2024-04-01 09:00:00,150.00,true,UK,\n"  # newer: updated
+        "7,Margaret,Hamilton,old@example.com,2024-01-10,2024-01-01 13:00:00,1.00,true,US,\n"  # older: kept as it is
+        "8,Grace,Hopper,grace@example.com,2024-01-11,2024-04-01 10:00:00,10.00,true,US,\n"  # new
+    )
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, "run-1", ICEBERG_ARGUMENTS) == 0
+    assert run_cleanse(changed, tmp_path, customer_rules_json, "run-2", ICEBERG_ARGUMENTS) == 0
+
+    table = spark.table(f"glue_catalog.{ICEBERG_TABLE}")
+    rows = {row.customer_id: (row.balance, row.email, row.run_id) for row in table.collect()}
+    assert rows == {
+        1: (Decimal("150.00"), "ada@example.com", "run-2"),
+        2: (Decimal("50.00"), "alan@example.com", "run-1"),
+        7: (Decimal("75.25"), "margaret@example.com", "run-1"),
+        8: (Decimal("10.00"), "grace@example.com", "run-2"),
+    }
+    merged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"current_state_merged"' in line]
+    assert [(event["inserted"], event["updated"], event["unchanged"]) for event in merged] == [(3, 0, 0), (1, 1, 1)]
+    assert spark.read.parquet(str(tmp_path / "quarantine" / "run_id=run-1")).count() == 5
+
+
+def test_iceberg_format_without_a_table_name_is_refused_by_name(tmp_path: Path, dirty_customers_csv: Path, capsys: Any) -> None:
+    rules = json.dumps({"key_columns": ["customer_id"]})
+    assert run_cleanse(dirty_customers_csv, tmp_path, rules, extra=("--cleansed_format", "iceberg")) == 2
+    assert "--cleansed_format iceberg needs --cleansed_table <database>.<table>" in capsys.readouterr().err

@@ -1,0 +1,118 @@
+"""job2's current-state output: the run's cleansed rows MERGEd into an Iceberg table, one row per
+key, the newer row winning (by the rules' order column; without one, the run's row), the rows the
+run does not hold kept, each commit a snapshot (history for audit and time travel).
+
+Rows the table already holds as they are, or holds newer, are left out of the MERGE: a rerun of a
+run changes nothing and commits no snapshot, and the counts say what the run changed. The MERGE
+source holds at most one row per key (job2 de-duplicates first), as Iceberg requires: "Only one
+record in the source data can update any given row of the target table"
+(https://iceberg.apache.org/docs/1.7.1/spark-writes/#merge-into).
+"""
+
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
+
+from cleansing_rules import CleansingRules
+
+ACTION = "_action"
+IN_TABLE = "_in_table"
+TABLE_PREFIX = "_table_"
+# Columns that say which run last wrote a row, not what the row says: a rerun on another day is no change.
+RUN_COLUMNS = ("run_id", "ingestion_date")
+INCOMING_VIEW = "incoming_current_state_rows"
+
+
+class CurrentStateTableMismatch(ValueError):
+    """The table cannot take the run's rows as they are typed."""
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+    snapshot_id: int | None
+
+
+def quoted(column: str) -> str:
+    return f"`{column.replace('`', '``')}`"
+
+
+def create_or_evolve(spark: SparkSession, table: str, schema: StructType, location: str, partition_column: str | None) -> None:
+    """Create `table` at `location` with `schema`, or add the columns it lacks; a column whose type
+    changed is refused, naming it (Iceberg widens only int to bigint and float to double)."""
+    if not spark.catalog.tableExists(table):
+        columns = ", ".join(f"{quoted(field.name)} {field.dataType.simpleString()}" for field in schema.fields)
+        partitioning = f" PARTITIONED BY ({quoted(partition_column)})" if partition_column else ""
+        spark.sql(
+            f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg{partitioning} LOCATION '{location}' "
+            "TBLPROPERTIES ('format-version' = '2')"
+        )
+        return
+    existing = {field.name: field.dataType for field in spark.table(table).schema.fields}
+    for field in schema.fields:
+        if field.name in existing and existing[field.name] != field.dataType:
+            raise CurrentStateTableMismatch(
+                f"column {field.name!r} is {existing[field.name].simpleString()} in {table} but {field.dataType.simpleString()} "
+                "in this run (the rules' column_types changed): keep its type, or create the table anew under another name."
+            )
+    added = [f"{quoted(field.name)} {field.dataType.simpleString()}" for field in schema.fields if field.name not in existing]
+    if added:
+        spark.sql(f"ALTER TABLE {table} ADD COLUMNS ({', '.join(added)})")
+
+
+def _is_newer(incoming: Column, current: Column) -> Column:
+    return current.isNull() | (incoming.isNotNull() & (incoming >= current))
+
+
+def classified(rows: DataFrame, current: DataFrame, rules: CleansingRules) -> DataFrame:
+    """`rows` with `_action`: insert (key not in the table), update (the table's row is older and
+    differs) or unchanged."""
+    keys = list(rules.key_columns)
+    compared = [column for column in rows.columns if column not in keys and column not in RUN_COLUMNS]
+    table_side = current.select(*keys, *[F.col(column).alias(TABLE_PREFIX + column) for column in compared], F.lit(True).alias(IN_TABLE))
+    joined = rows.join(table_side, on=keys, how="left")
+    differs = F.lit(False)
+    for column in compared:
+        differs = differs | ~F.col(column).eqNullSafe(F.col(TABLE_PREFIX + column))
+    newer = _is_newer(F.col(rules.order_by_column), F.col(TABLE_PREFIX + rules.order_by_column)) if rules.order_by_column else F.lit(True)
+    action = F.when(F.col(IN_TABLE).isNull(), "insert").when(newer & differs, "update").otherwise("unchanged")
+    return joined.withColumn(ACTION, action).select(*rows.columns, ACTION)
+
+
+def _merge_sql(table: str, rules: CleansingRules) -> str:
+    matched_on = " AND ".join(f"current.{quoted(key)} = incoming.{quoted(key)}" for key in rules.key_columns)
+    # Checked again in the MERGE: a commit between the classification and this one is not overwritten by older rows.
+    order = quoted(rules.order_by_column) if rules.order_by_column else None
+    newer = f"current.{order} IS NULL OR incoming.{order} >= current.{order}" if order else "true"
+    return (
+        f"MERGE INTO {table} AS current USING {INCOMING_VIEW} AS incoming ON {matched_on} "
+        f"WHEN MATCHED AND ({newer}) THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+    )
+
+
+def current_snapshot_id(spark: SparkSession, table: str) -> int | None:
+    latest = spark.sql(f"SELECT snapshot_id FROM {table}.snapshots ORDER BY committed_at DESC LIMIT 1").collect()
+    return int(latest[0].snapshot_id) if latest else None
+
+
+def merge_into_current_state(
+    spark: SparkSession, rows: DataFrame, rules: CleansingRules, table: str, location: str, partition_column: str | None = None
+) -> MergeCounts:
+    """MERGE `rows` (one per key) into `table`, created at `location` when missing."""
+    create_or_evolve(spark, table, rows.schema, location, partition_column)
+    current = spark.table(table)
+    missing = [field for field in current.schema.fields if field.name not in rows.columns]
+    rows = rows.withColumns({field.name: F.lit(None).cast(field.dataType) for field in missing}) if missing else rows
+    judged = classified(rows, current, rules).cache()
+    try:
+        counts = {row[ACTION]: int(row["count"]) for row in judged.groupBy(ACTION).count().collect()}
+        if counts.get("insert", 0) + counts.get("update", 0):
+            judged.where(F.col(ACTION) != "unchanged").drop(ACTION).createOrReplaceTempView(INCOMING_VIEW)
+            spark.sql(_merge_sql(table, rules))
+    finally:
+        judged.unpersist()
+    return MergeCounts(counts.get("insert", 0), counts.get("update", 0), counts.get("unchanged", 0), current_snapshot_id(spark, table))

@@ -1,0 +1,90 @@
+"""job2's current-state table (Iceberg): one row per key across runs, the newer row winning, rows
+a run does not hold kept, history kept as snapshots, a rerun changing nothing."""
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleansing_rules import CleansingRules
+from current_state import CurrentStateTableMismatch, MergeCounts, merge_into_current_state
+
+pytestmark = pytest.mark.spark
+
+RULES = CleansingRules(key_columns=("id",), order_by_column="updated_at")
+SCHEMA = "id int, name string, updated_at int, run_id string"
+TABLE_NUMBERS = itertools.count()
+
+
+@pytest.fixture
+def table(spark: Any) -> Iterator[str]:
+    name = f"glue_catalog.tests.current_{next(TABLE_NUMBERS)}"
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS glue_catalog.tests")  # on Glue, the module's catalog database
+    yield name
+    spark.sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def merge(
+    spark: Any, table: str, location: Path, rows: list[tuple[Any, ...]], rules: CleansingRules = RULES, schema: str = SCHEMA
+) -> MergeCounts:
+    return merge_into_current_state(spark, spark.createDataFrame(rows, schema), rules, table, str(location))
+
+
+def rows_of(spark: Any, table: str, version: int | None = None) -> list[tuple[Any, ...]]:
+    read = spark.read.option("snapshot-id", version) if version else spark.read
+    return sorted(tuple(row) for row in read.table(table).collect())
+
+
+def test_a_second_run_updates_newer_keys_adds_new_ones_and_keeps_the_rest(spark: Any, table: str, tmp_path: Path) -> None:
+    first = merge(spark, table, tmp_path, [(1, "ada", 1, "r1"), (2, "bob", 1, "r1"), (3, "cy", 1, "r1")])
+    second = merge(spark, table, tmp_path, [(2, "bobby", 2, "r2"), (3, "stale", 0, "r2"), (4, "dee", 2, "r2")])
+
+    assert rows_of(spark, table) == [(1, "ada", 1, "r1"), (2, "bobby", 2, "r2"), (3, "cy", 1, "r1"), (4, "dee", 2, "r2")]
+    assert (first.inserted, first.updated, first.unchanged) == (3, 0, 0)
+    assert (second.inserted, second.updated, second.unchanged) == (1, 1, 1)
+
+
+def test_history_stays_readable_as_snapshots(spark: Any, table: str, tmp_path: Path) -> None:
+    first = merge(spark, table, tmp_path, [(1, "ada", 1, "r1")])
+    merge(spark, table, tmp_path, [(1, "ada lovelace", 2, "r2")])
+
+    assert rows_of(spark, table) == [(1, "ada lovelace", 2, "r2")]
+    assert rows_of(spark, table, version=first.snapshot_id) == [(1, "ada", 1, "r1")]
+
+
+def test_a_rerun_of_the_same_rows_changes_nothing_and_commits_no_snapshot(spark: Any, table: str, tmp_path: Path) -> None:
+    rows = [(1, "ada", 1, "r1"), (2, "bob", 1, "r1")]
+    first = merge(spark, table, tmp_path, rows)
+    # The run id and day that last wrote a row are not what the row says: a rerun tomorrow is no change.
+    rerun = merge(spark, table, tmp_path, [(*row[:3], "r1-again") for row in rows])
+
+    assert (rerun.inserted, rerun.updated, rerun.unchanged) == (0, 0, 2)
+    assert rerun.snapshot_id == first.snapshot_id
+    assert rows_of(spark, table) == sorted(rows)
+
+
+def test_without_an_order_column_the_runs_row_wins_when_it_differs(spark: Any, table: str, tmp_path: Path) -> None:
+    rules = CleansingRules(key_columns=("id",))
+    merge(spark, table, tmp_path, [(1, "ada", 5, "r1")], rules)
+    second = merge(spark, table, tmp_path, [(1, "ada", 1, "r2")], rules)
+
+    assert rows_of(spark, table) == [(1, "ada", 1, "r2")]
+    assert second.updated == 1
+
+
+def test_a_new_column_is_added_and_older_rows_read_it_as_null(spark: Any, table: str, tmp_path: Path) -> None:
+    merge(spark, table, tmp_path, [(1, "ada", 1, "r1")])
+    merge(spark, table, tmp_path, [(2, "bob", 1, "r2", "oslo")], schema=f"{SCHEMA}, city string")
+
+    assert rows_of(spark, table) == [(1, "ada", 1, "r1", None), (2, "bob", 1, "r2", "oslo")]
+
+
+def test_a_column_whose_type_changed_is_refused_naming_it(spark: Any, table: str, tmp_path: Path) -> None:
+    merge(spark, table, tmp_path, [(1, "ada", 1, "r1")])
+
+    with pytest.raises(CurrentStateTableMismatch, match=r"column 'updated_at' is int in .* but string"):
+        merge(spark, table, tmp_path, [(1, "ada", "2", "r2")], schema="id int, name string, updated_at string, run_id string")
+
+    assert rows_of(spark, table) == [(1, "ada", 1, "r1")]
