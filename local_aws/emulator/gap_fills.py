@@ -8,6 +8,8 @@ Each gap was measured against moto 5.2 (tests/local_aws/test_gap_fills.py shows 
   emulation to honour);
 - states:ValidateStateMachineDefinition and states:ListStateMachineVersions are missing, so
   aws_sfn_state_machine can be neither created nor read;
+- states:CreateStateMachine, UpdateStateMachine (and ValidateStateMachineDefinition) accept a
+  transition to a missing state and an unreachable state, which AWS refuses (`definition_checks`);
 - Lambda's LoggingConfig (JSON logs, log group) is dropped, so every plan shows a change;
 - S3 bucket policies are evaluated without their conditions, so the module's TLS-only policy
   (deny when aws:SecureTransport is false) denies every request. The emulator stands for AWS
@@ -19,6 +21,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from moto.awslambda.models import LambdaFunction
+from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.glue.exceptions import AlreadyExistsException, EntityNotFoundException, GlueClientError
@@ -26,8 +29,14 @@ from moto.glue.models import FakeConnection
 from moto.glue.responses import GlueResponse
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
+from moto.stepfunctions.parser.api import InvalidDefinition
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
+
+from local_aws.emulator.definition_checks import CODE, definition_diagnostics, invalid_definition_message
+
+ORIGINAL_VALIDATE_DEFINITION = StepFunctionsParserBackend._validate_definition
 
 
 def _delete_connection(self: GlueResponse) -> ActionResult:
@@ -115,7 +124,23 @@ def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResu
                 "truncated": False,
             }
         )
-    return ActionResult({"result": "OK", "diagnostics": [], "truncated": False})
+    diagnostics = [
+        {"severity": "ERROR", "code": CODE, "message": diagnostic.message, "location": diagnostic.location}
+        for diagnostic in definition_diagnostics(definition)
+    ]
+    return ActionResult({"result": "FAIL" if diagnostics else "OK", "diagnostics": diagnostics, "truncated": False})
+
+
+def _validate_definition_and_its_graph(definition: str) -> None:
+    """moto's parser check, then the graph's; refused as AWS refuses, with error code
+    InvalidDefinition (moto's own refusal reaches the client with no code)."""
+    try:
+        ORIGINAL_VALIDATE_DEFINITION(definition)
+    except InvalidDefinition as error:
+        raise AWSError(error.message, exception_type="InvalidDefinition") from error
+    diagnostics = definition_diagnostics(definition)
+    if diagnostics:
+        raise AWSError(invalid_definition_message(diagnostics), exception_type="InvalidDefinition")
 
 
 def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
@@ -168,6 +193,7 @@ GAP_FILLS: list[tuple[type, str, Any]] = [
     (StepFunctionResponse, "validate_state_machine_definition", _validate_state_machine_definition),
     (StepFunctionResponse, "list_state_machine_versions", _list_state_machine_versions),
     (FakeBucket, "get_permission", _bucket_permission_over_tls),
+    (StepFunctionsParserBackend, "_validate_definition", staticmethod(_validate_definition_and_its_graph)),
     (LambdaFunction, "__init__", _lambda_init_keeping_logging_config),
     (LambdaFunction, "get_configuration", _lambda_configuration_with_logging),
     (LambdaFunction, "update_configuration", _lambda_update_configuration_with_logging),

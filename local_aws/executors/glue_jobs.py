@@ -12,10 +12,13 @@ works on a scratch copy: the script and its --extra-py-files are downloaded, eve
 an `s3://` location for the script is downloaded to a local folder and rewritten to it, the script
 runs on a warm Spark driver (`warm_spark`: AWS SDK pointed at the emulator with the job role's
 credentials, so a catalog read resolves there; JDBC driver jars on Spark's classpath), and once it
-succeeds each of those folders is mirrored back: new and changed files uploaded, files the job
-deleted removed. A failed run writes nothing back.
+ends each of those folders is mirrored back: new and changed files uploaded, files the job
+deleted removed — after a failed run too, as on Glue what a run wrote before it failed stays.
+Locations in the warehouse of an Iceberg GlueCatalog are not mirrored: Iceberg's S3FileIO reaches
+the emulator's S3 itself (`spark_configuration`).
 """
 
+import contextlib
 import hashlib
 import os
 import re
@@ -74,9 +77,11 @@ def _md5(path: Path) -> str:
     return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
 
 
-def _is_data_file(path: Path) -> bool:
-    # Local Hadoop writes .crc checksums and _SUCCESS markers that Glue on S3 would not leave.
-    return not path.name.startswith((".", "_"))
+def _is_data_file(path: Path, root: Path) -> bool:
+    # Local Hadoop writes .crc checksums and _SUCCESS markers that Glue on S3 would not leave, and a
+    # failed write leaves its uncommitted task output under _temporary/ (hidden to Hadoop, as is
+    # every path with a part starting with "_" or ".").
+    return not any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
 
 
 class StorageAccessRefused(RuntimeError):
@@ -135,7 +140,7 @@ class MirroredLocation:
         else:
             local_files = [path for path in self.local.rglob("*") if path.is_file()] if self.local.exists() else []
         present = set()
-        for path in filter(_is_data_file, local_files):
+        for path in (path for path in local_files if _is_data_file(path, self.bucket_root)):
             key = path.relative_to(self.bucket_root).as_posix()
             present.add(key)
             if self.snapshot.get(key) != _md5(path):
@@ -243,6 +248,10 @@ class LocalGlueExecutor:
             )
             returncode = SPARK_DRIVERS.run(job_run, RUN_TIMEOUT_SECONDS)
             if returncode != 0:
+                # On Glue, what a run wrote to S3 before it failed stays there (e.g. job2's quarantine).
+                with contextlib.suppress(StorageAccessRefused, ClientError):  # the run's own error is the one to report
+                    for location in locations:
+                        location.mirror_back()
                 return JobRunResult("FAILED", error_message(returncode, log.read_text(errors="replace")))
             for location in locations:
                 location.mirror_back()

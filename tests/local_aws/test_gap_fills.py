@@ -66,6 +66,33 @@ def test_state_machine_definitions_are_validated(clean_emulator: str) -> None:
     assert broken["diagnostics"][0]["severity"] == "ERROR"
 
 
+# AWS's answer, reproduced in localstack/localstack#11978: a missing target and an unreachable state.
+UNREACHABLE = {"StartAt": "pass1", "States": {"pass1": {"Type": "Pass", "Next": "pass3"}, "pass2": {"Type": "Pass", "End": True}}}
+UNREACHABLE_REFUSAL = (
+    "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 at /States/pass1/Next, "
+    'MISSING_TRANSITION_TARGET: State "pass2" is not reachable. at /States/pass2\''
+)
+
+
+def test_a_definition_with_a_missing_target_or_an_unreachable_state_is_refused_as_aws_refuses_it(clean_emulator: str) -> None:
+    stepfunctions, role = client("stepfunctions"), "arn:aws:iam::123456789012:role/states"
+
+    with pytest.raises(stepfunctions.exceptions.InvalidDefinition) as refused:
+        stepfunctions.create_state_machine(name="unreachable", definition=json.dumps(UNREACHABLE), roleArn=role)
+    assert refused.value.response["Error"]["Message"] == UNREACHABLE_REFUSAL
+
+    arn = stepfunctions.create_state_machine(name="fine", definition=MINIMAL_DEFINITION, roleArn=role)["stateMachineArn"]
+    with pytest.raises(stepfunctions.exceptions.InvalidDefinition):
+        stepfunctions.update_state_machine(stateMachineArn=arn, definition=json.dumps(UNREACHABLE))
+
+    validated = stepfunctions.validate_state_machine_definition(definition=json.dumps(UNREACHABLE))
+    assert validated["result"] == "FAIL"
+    assert [(d["code"], d["location"]) for d in validated["diagnostics"]] == [
+        ("MISSING_TRANSITION_TARGET", "/States/pass1/Next"),
+        ("MISSING_TRANSITION_TARGET", "/States/pass2"),
+    ]
+
+
 def test_state_machine_versions_can_be_listed(clean_emulator: str) -> None:
     stepfunctions = client("stepfunctions")
     arn = stepfunctions.create_state_machine(
