@@ -82,7 +82,9 @@ resource "aws_glue_classifier" "raw_csv" {
 }
 
 locals {
-  lake_crawlers = {
+  # An Iceberg table is registered and evolved by job2 itself: no crawler over it.
+  lake_crawler_keys = local.iceberg_enabled ? ["raw_crawler"] : ["raw_crawler", "cleansed_crawler"]
+  all_lake_crawlers = {
     raw_crawler = {
       path         = local.raw_path
       table_prefix = "raw_"
@@ -103,6 +105,7 @@ locals {
       delete_behavior = "DELETE_FROM_DATABASE"
     }
   }
+  lake_crawlers = { for key in local.lake_crawler_keys : key => local.all_lake_crawlers[key] }
 }
 
 resource "aws_glue_crawler" "lake" {
@@ -161,6 +164,29 @@ locals {
     "--extra-py-files"                   = join(",", [for file in local.glue_library_files : "${local.scripts_location}${file}"])
   }
 
+  # Glue 5.0's Iceberg: --datalake-formats loads it, --conf configures the catalog job2 writes
+  # to. Glue takes one --conf key, whose value carries every setting joined by " --conf ":
+  # https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format-iceberg.html
+  # S3FileIO writes the table's files itself (not through the job's security configuration), so
+  # it is told the KMS key when there is one: https://iceberg.apache.org/docs/latest/aws/#s3-server-side-encryption
+  iceberg_catalog = "spark.sql.catalog.glue_catalog"
+  iceberg_settings = concat(
+    [
+      "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+      "${local.iceberg_catalog}=org.apache.iceberg.spark.SparkCatalog",
+      "${local.iceberg_catalog}.warehouse=s3://${local.bucket_name}/cleansed/",
+      "${local.iceberg_catalog}.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
+      "${local.iceberg_catalog}.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
+    ],
+    var.kms_key_arn == null ? [] : ["${local.iceberg_catalog}.s3.sse.type=kms", "${local.iceberg_catalog}.s3.sse.key=${var.kms_key_arn}"],
+  )
+  cleansed_format_arguments = local.iceberg_enabled ? {
+    "--cleansed_format"  = "iceberg"
+    "--cleansed_table"   = "${local.database_name}.${local.cleansed_table_name}"
+    "--datalake-formats" = "iceberg"
+    "--conf"             = join(" --conf ", local.iceberg_settings)
+  } : {}
+
   glue_jobs = {
     raw_job = {
       description = "job1: reads ${local.source_catalog_table} from the catalog and writes it as CSV to ${local.raw_path}."
@@ -172,15 +198,15 @@ locals {
       }
     }
     cleanse_job = {
-      description = "job2: cleanses the raw CSV of ${var.table_name} into Parquet at ${local.cleansed_path}."
+      description = local.iceberg_enabled ? "job2: cleanses the raw CSV of ${var.table_name} and MERGEs it into the Iceberg table ${local.cleansed_table_name} at ${local.cleansed_path}." : "job2: cleanses the raw CSV of ${var.table_name} into Parquet at ${local.cleansed_path}."
       connections = []
-      arguments = {
+      arguments = merge({
         "--input_path"      = local.manual_run_raw_path
         "--run_id"          = local.manual_run_id
         "--output_path"     = local.cleansed_path
         "--quarantine_path" = local.quarantine_path
         "--cleansing_rules" = jsonencode(var.cleansing_rules)
-      }
+      }, local.cleansed_format_arguments)
     }
   }
 }

@@ -181,6 +181,23 @@ data "aws_iam_policy_document" "glue_job" {
     }
   }
 
+  dynamic "statement" {
+    for_each = local.iceberg_enabled ? [1] : []
+    content {
+      sid = "CommitCurrentStateTable"
+      # Iceberg's GlueCatalog creates the table on its first commit and swaps its metadata_location
+      # with UpdateTable on every later one (reads are ReadSourceCatalog's GetTable); Glue judges
+      # CreateTable and UpdateTable on the catalog, the database and the table:
+      # https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
+      actions = ["glue:CreateTable", "glue:UpdateTable"]
+      resources = [
+        "${local.glue_arn_prefix}:catalog",
+        "${local.glue_arn_prefix}:database/${local.database_name}",
+        "${local.glue_arn_prefix}:table/${local.database_name}/${local.cleansed_table_name}",
+      ]
+    }
+  }
+
   statement {
     sid       = "WriteJobLogs"
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
@@ -223,7 +240,7 @@ data "aws_iam_policy_document" "glue_crawler" {
   statement {
     sid       = "ReadLakeData"
     actions   = ["s3:GetObject"]
-    resources = ["${local.bucket_arn}/${local.raw_prefix}*", "${local.bucket_arn}/${local.cleansed_prefix}*"]
+    resources = [for prefix in local.iceberg_enabled ? [local.raw_prefix] : [local.raw_prefix, local.cleansed_prefix] : "${local.bucket_arn}/${prefix}*"]
   }
 
   statement {

@@ -6,10 +6,11 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  create     = var.enabled
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
+  create          = var.enabled
+  iceberg_enabled = var.cleansed_format == "iceberg"
+  account_id      = data.aws_caller_identity.current.account_id
+  region          = data.aws_region.current.name
+  partition       = data.aws_partition.current.partition
 
   bucket_name = var.create_bucket ? coalesce(var.bucket_name, "${var.name_prefix}-datalake-${local.account_id}") : var.bucket_name
   bucket_arn  = "arn:${local.partition}:s3:::${local.bucket_name}"
@@ -45,7 +46,7 @@ locals {
   }
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
-  crawler_arns    = { for key in ["raw_crawler", "cleansed_crawler"] : key => "${local.glue_arn_prefix}:crawler/${local.names[key]}" }
+  crawler_arns    = { for key in local.lake_crawler_keys : key => "${local.glue_arn_prefix}:crawler/${local.names[key]}" }
 
   tags = merge(var.tags, { "etl-pipeline" = var.name_prefix })
 }

@@ -37,11 +37,19 @@ locals {
     poll_waits_seconds              = jsonencode(local.crawler_poll_waits)
     job_task_timeout_seconds        = tostring(local.job_task_timeout_seconds)
     lambda_task_timeout_seconds     = tostring(local.lambda_task_timeout_seconds)
+    cleansed_format                 = var.cleansed_format
+    after_cleanse_job               = local.iceberg_enabled ? "SummarizeRun" : "StartCleansedCrawler"
   })
+  # Without crawler2 its states are unreachable, which Step Functions refuses in a definition.
+  cleansed_crawler_states = [for name in keys(jsondecode(local.rendered_state_machine).States) : name if strcontains(name, "CleansedCrawl")]
   # ASL wants the execution timeout as a number at the top level, which a template that
   # stays valid JSON cannot hold as a placeholder; it is added to the rendered document.
   state_machine_definition = jsonencode(merge(jsondecode(local.rendered_state_machine), {
     TimeoutSeconds = local.execution_timeout_seconds
+    States = {
+      for name, state in jsondecode(local.rendered_state_machine).States : name => state
+      if !(local.iceberg_enabled && contains(local.cleansed_crawler_states, name))
+    }
   }))
 }
 

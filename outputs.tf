@@ -14,7 +14,7 @@ output "raw_path" {
 }
 
 output "cleansed_path" {
-  description = "S3 prefix job2 writes the cleansed Parquet to."
+  description = "S3 prefix of the cleansed rows: job2's Parquet history, or the Iceberg table's location (cleansed_format)."
   value       = local.create ? local.cleansed_path : null
 }
 
@@ -39,8 +39,13 @@ output "raw_table_name" {
 }
 
 output "cleansed_table_name" {
-  description = "Catalog table crawler2 creates over the cleansed Parquet."
+  description = "Catalog table of the cleansed rows: created by crawler2 over the Parquet history, or by job2 as an Iceberg table (cleansed_format)."
   value       = local.create ? local.cleansed_table_name : null
+}
+
+output "cleansed_format" {
+  description = "How the cleansed rows are kept: \"parquet\" (a history of runs) or \"iceberg\" (the current state, one row per key)."
+  value       = var.cleansed_format
 }
 
 output "jdbc_connection_name" {
@@ -59,13 +64,16 @@ output "raw_crawler_name" {
 }
 
 output "cleansed_crawler_name" {
-  description = "crawler2, over the cleansed prefix."
+  description = "crawler2, over the cleansed prefix (null with cleansed_format = \"iceberg\", whose table needs no crawler)."
   value       = try(aws_glue_crawler.lake["cleansed_crawler"].name, null)
 }
 
 output "crawler_arns" {
-  description = "ARNs of the crawlers, by role: source (when configured), raw, cleansed."
-  value       = local.create ? merge({ raw = aws_glue_crawler.lake["raw_crawler"].arn, cleansed = aws_glue_crawler.lake["cleansed_crawler"].arn }, local.jdbc_enabled ? { source = aws_glue_crawler.source[0].arn } : {}) : {}
+  description = "ARNs of the crawlers, by role: source (when configured), raw, cleansed (with cleansed_format = \"parquet\")."
+  value = merge(
+    { for key, crawler in aws_glue_crawler.lake : trimsuffix(key, "_crawler") => crawler.arn },
+    { for crawler in aws_glue_crawler.source : "source" => crawler.arn },
+  )
 }
 
 output "raw_job_name" {
@@ -74,7 +82,7 @@ output "raw_job_name" {
 }
 
 output "cleanse_job_name" {
-  description = "job2: raw CSV -> cleansed Parquet."
+  description = "job2: raw CSV -> cleansed rows (Parquet history or the Iceberg table)."
   value       = try(aws_glue_job.this["cleanse_job"].name, null)
 }
 

@@ -301,6 +301,26 @@ variable "cleansing_rules" {
 # Lambdas and logs
 ################################################################################
 
+variable "cleansed_format" {
+  description = <<-EOT
+    How job2 keeps the cleansed rows (README, "Choosing the cleansed format"):
+    - "parquet": history. Each run adds its rows as Parquet under `cleansed/<table_name>/<ingestion date>/run_id=<run>/`, cataloged by crawler2 as `cleansed_<table_name>`: after N runs the table holds N copies of a key.
+    - "iceberg": current state. Each run MERGEs its rows into the Iceberg table `cleansed_<table_name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no crawler2): one row per key, the newer by `cleansing_rules.order_by_column` winning, earlier states kept as snapshots.
+  EOT
+  type        = string
+  default     = "parquet"
+
+  validation {
+    condition     = contains(["parquet", "iceberg"], var.cleansed_format)
+    error_message = "cleansed_format must be \"parquet\" (a history of runs) or \"iceberg\" (the current state, one row per key)."
+  }
+
+  validation {
+    condition     = var.cleansed_format != "iceberg" || length(setintersection(keys(var.job_extra_arguments), ["--conf", "--datalake-formats"])) == 0
+    error_message = "With cleansed_format = \"iceberg\" the module sets job2's --conf and --datalake-formats for Iceberg: remove them from job_extra_arguments."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the Lambda and state machine log groups, in days."
   type        = number

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from cleansing import cleanse
+from cleansing import Cleansing, cleanse
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from current_state import CurrentStateTableMismatch, merge_into_current_state
 from glue_runtime import JobRuntime, delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
@@ -39,11 +39,16 @@ class InvalidJobArgument(ValueError):
     """An argument's value cannot be used."""
 
 
+class QualityGateFailed(RuntimeError):
+    """The run quarantined more of its input than --max_quarantine_ratio allows: nothing was published.
+    Its name starts the job run's error message, which the state machine reports under this name."""
+
+
 def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
     arguments = resolve_arguments(
         argv,
         ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
-        ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table"),
+        ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table", "max_quarantine_ratio"),
     )
     if not RUN_ID_PATTERN.match(arguments["run_id"]):
         raise InvalidJobArgument(
@@ -54,6 +59,8 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
         raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
     if not arguments.get("max_records_per_file", "1").isdigit():
         raise InvalidJobArgument(f"--max_records_per_file {arguments['max_records_per_file']!r} must be a whole number.")
+    if "max_quarantine_ratio" in arguments and not _is_ratio(arguments["max_quarantine_ratio"]):
+        raise InvalidJobArgument(f"--max_quarantine_ratio {arguments['max_quarantine_ratio']!r} must be a number from 0 to 1, e.g. 0.05.")
     cleansed_format = arguments.setdefault("cleansed_format", "parquet")
     if cleansed_format not in CLEANSED_FORMATS:
         raise InvalidJobArgument(f"--cleansed_format {cleansed_format!r} must be one of {', '.join(CLEANSED_FORMATS)}.")
@@ -63,6 +70,28 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
             f"(given: {arguments.get('cleansed_table')!r})."
         )
     return arguments, CleansingRules.from_json(arguments["cleansing_rules"])
+
+
+def _is_ratio(text: str) -> bool:
+    try:
+        return 0 <= float(text) <= 1
+    except ValueError:
+        return False
+
+
+def check_quality_gate(cleansing: Cleansing, max_ratio: float, run_id: str) -> None:
+    """Raise QualityGateFailed, naming the ratio and the top reasons, when too much was quarantined."""
+    ratio = cleansing.quarantine_ratio()
+    if ratio <= max_ratio:
+        return
+    reasons = cleansing.quarantined_by_reason()
+    top = "; ".join(f"{reason} ({count} row{'' if count == 1 else 's'})" for reason, count in list(reasons.items())[:3])
+    log_event("quality_gate_failed", run_id=run_id, quarantine_ratio=ratio, max_quarantine_ratio=max_ratio, quarantined_by_reason=reasons)
+    judged = cleansing.judged_counts.get
+    raise QualityGateFailed(
+        f"run {run_id} quarantined {judged['quarantined']} of {judged['input']} input rows ({ratio:.1%}), "
+        f"more than max_quarantine_ratio {max_ratio:.1%}, so nothing was published (the quarantine was written). Top reasons: {top}"
+    )
 
 
 def folder(path: str) -> str:
@@ -118,6 +147,8 @@ def main(argv: list[str]) -> int:
     output_path, quarantine_path = folder(arguments["output_path"]), folder(arguments["quarantine_path"])
     # Written first, whatever happens to the cleansed rows: rejected rows are kept for inspection.
     cleansing.quarantined.coalesce(1).write.mode("overwrite").option("compression", "snappy").parquet(f"{quarantine_path}run_id={run_id}/")
+    if "max_quarantine_ratio" in arguments:
+        check_quality_gate(cleansing, float(arguments["max_quarantine_ratio"]), run_id)
     rows = cleansing.cleansed.withColumn("run_id", F.lit(run_id))
     if arguments["cleansed_format"] == "iceberg":
         table = f"{ICEBERG_CATALOG}.{arguments['cleansed_table']}"

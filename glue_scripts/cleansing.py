@@ -44,6 +44,16 @@ class Cleansing:
         judged = self.judged_counts.get
         return CleansingCounts(int(judged["input"]), int(self.cleansed_count.get["cleansed"]), int(judged["quarantined"]))
 
+    def quarantine_ratio(self) -> float:
+        """The share of the input quarantined, known once `judge()` has run."""
+        judged = self.judged_counts.get
+        return int(judged["quarantined"]) / int(judged["input"]) if int(judged["input"]) else 0.0
+
+    def quarantined_by_reason(self) -> dict[str, int]:
+        """Quarantined rows per broken rule, most frequent first (a row breaking two rules counts for both)."""
+        reasons = self.quarantined.select(F.explode(F.split(F.col(REJECT_REASON), "; ")).alias("reason")).groupBy("reason").count()
+        return {row["reason"]: int(row["count"]) for row in reasons.orderBy(F.desc("count"), "reason").collect()}
+
 
 def trim_strings(frame: DataFrame) -> DataFrame:
     """Trim every string column; a value left empty becomes null."""

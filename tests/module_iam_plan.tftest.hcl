@@ -244,3 +244,38 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
     error_message = "Bucket ARNs of source_s3_arns grant s3:ListBucket (a read of a missing key answers 403 without it)."
   }
 }
+
+run "iceberg_job_role_may_create_and_update_only_its_cleansed_table" {
+  command = plan
+
+  variables {
+    cleansed_format = "iceberg"
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      statement.Sid == "CommitCurrentStateTable" && toset(flatten([statement.Action])) == toset(["glue:CreateTable", "glue:UpdateTable"])
+      && toset(flatten([statement.Resource])) == toset([
+        "arn:aws:glue:eu-west-1:123456789012:catalog",
+        "arn:aws:glue:eu-west-1:123456789012:database/plan_test",
+        "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_customers",
+      ])
+    ])
+    error_message = "Iceberg's GlueCatalog creates the table and swaps its metadata location: CreateTable and UpdateTable on that table alone."
+  }
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.glue_crawler.json, "/cleansed/")
+    error_message = "No crawler reads an Iceberg table's files."
+  }
+}
+
+run "parquet_job_role_commits_no_table" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.glue_job.json, "CommitCurrentStateTable")
+    error_message = "With the Parquet history the catalog table is crawler2's."
+  }
+}

@@ -425,3 +425,78 @@ run "rejects_a_source_location_that_is_not_an_s3_arn" {
 
   expect_failures = [var.source_s3_arns]
 }
+
+run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
+  # apply (against the mocked provider) so that the rendered definition is known.
+  command = apply
+
+  variables {
+    cleansed_format = "iceberg"
+  }
+
+  assert {
+    condition     = keys(aws_glue_crawler.lake) == ["raw_crawler"] && keys(output.crawler_arns) == ["raw"]
+    error_message = "job2 registers and evolves the Iceberg table itself: no crawler2."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_job.this["cleanse_job"].default_arguments["--datalake-formats"] == "iceberg",
+      aws_glue_job.this["cleanse_job"].default_arguments["--cleansed_format"] == "iceberg",
+      aws_glue_job.this["cleanse_job"].default_arguments["--cleansed_table"] == "plan_test.cleansed_customers",
+      aws_glue_job.this["cleanse_job"].default_arguments["--conf"] == join(" --conf ", [
+        "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        "spark.sql.catalog.glue_catalog=org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.glue_catalog.warehouse=s3://plan-test-datalake-123456789012/cleansed/",
+        "spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
+        "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
+      ]),
+      !contains(keys(aws_glue_job.this["raw_job"].default_arguments), "--datalake-formats"),
+    ])
+    error_message = "job2 gets Glue 5.0's Iceberg (--datalake-formats) and the glue_catalog settings in one --conf, as Glue documents; job1 does not."
+  }
+
+  assert {
+    condition = alltrue([
+      jsondecode(output.state_machine_definition).States.RunCleanseJob.Next == "SummarizeRun",
+      length([for name in keys(jsondecode(output.state_machine_definition).States) : name if strcontains(name, "CleansedCrawl")]) == 0,
+      jsondecode(output.state_machine_definition).States.SummarizeRun.Parameters.cleansed_format == "iceberg",
+    ])
+    error_message = "Without crawler2 the run ends after job2, and no crawler2 state is left unreachable (Step Functions refuses those)."
+  }
+}
+
+run "iceberg_format_with_a_kms_key_encrypts_the_tables_files_with_it" {
+  command = plan
+
+  variables {
+    cleansed_format = "iceberg"
+    kms_key_arn     = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = endswith(aws_glue_job.this["cleanse_job"].default_arguments["--conf"], " --conf spark.sql.catalog.glue_catalog.s3.sse.type=kms --conf spark.sql.catalog.glue_catalog.s3.sse.key=arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555")
+    error_message = "Iceberg's S3FileIO writes the table's files itself: it must be given the key."
+  }
+}
+
+run "rejects_an_unknown_cleansed_format" {
+  command = plan
+
+  variables {
+    cleansed_format = "delta"
+  }
+
+  expect_failures = [var.cleansed_format]
+}
+
+run "rejects_iceberg_beside_a_conf_of_the_callers" {
+  command = plan
+
+  variables {
+    cleansed_format     = "iceberg"
+    job_extra_arguments = { "--conf" = "spark.sql.shuffle.partitions=8" }
+  }
+
+  expect_failures = [var.cleansed_format]
+}

@@ -1,5 +1,5 @@
 # Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), cleansing
-# rules, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
+# rules, the cleansed table as an Iceberg current state (one row per customer), Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
 # use_customer_managed_key, a customer-managed KMS key (kms.tf).
 
 resource "aws_secretsmanager_secret" "source_database" {
@@ -45,6 +45,7 @@ module "etl" {
     required_columns = ["customer_id", "email"]
     email_columns    = ["email"]
   }
+  cleansed_format = "iceberg"
 
   worker_type           = "G.1X"
   number_of_workers     = 2

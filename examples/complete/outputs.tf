@@ -29,8 +29,18 @@ output "raw_path" {
 }
 
 output "cleansed_path" {
-  description = "Where job2 writes the cleansed Parquet."
+  description = "Location of the Iceberg table cleansed_customers, the current state job2 MERGEs each run into."
   value       = module.etl.cleansed_path
+}
+
+output "cleansed_table_name" {
+  description = "The Iceberg table of the cleansed customers, one row per customer (query it with Athena, or Spark's Iceberg)."
+  value       = module.etl.cleansed_table_name
+}
+
+output "cleansed_format" {
+  description = "How job2 keeps the cleansed rows: here \"iceberg\", the current state."
+  value       = module.etl.cleansed_format
 }
 
 output "quarantine_path" {

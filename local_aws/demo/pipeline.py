@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from pyiceberg.table import Table
 
 from local_aws import PROJECT_ROOT, emulator, executions
 from local_aws.clients import client, region_of
 from local_aws.control import run_jobs_locally, set_time_scale
 from local_aws.demo.postgres import PostgresServer, running_postgres, seed_table
+from local_aws.iceberg_tables import load_table
 from local_aws.terraform import TerraformWorkspace
 
 EXAMPLE = PROJECT_ROOT / "examples" / "complete"
@@ -185,6 +187,29 @@ class LocalPipeline:
             rows += pq.read_table(io.BytesIO(content)).to_pylist()
         return rows
 
+    def current_state_table(self) -> Table:
+        """The Iceberg table cleansed_<table> (cleansed_format "iceberg"), loaded as a consumer loads it."""
+        return load_table(self.outputs["database_name"], self.outputs["cleansed_table_name"], region_of(self.outputs["state_machine_arn"]))
+
+    def current_state_rows(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.current_state_table().scan().to_arrow().to_pylist()
+        return rows
+
+    def cleansed_rows(self, run_id: str) -> list[dict[str, Any]]:
+        """The cleansed rows `run_id` wrote: its Parquet, or the current state's rows it last wrote."""
+        if self.outputs["cleansed_format"] == "iceberg":
+            return [row for row in self.current_state_rows() if row["run_id"] == run_id]
+        return self.parquet_rows(self.outputs["cleansed_path"], run_id)
+
+    def update_source(self, statement: str, **parameters: Any) -> None:
+        """Run a SQL statement on the source database (e.g. to change rows between two runs)."""
+        assert self.postgres is not None
+        connection = self.postgres.connect()
+        try:
+            connection.run(statement, **parameters)
+        finally:
+            connection.close()
+
     def source_rows(self) -> int:
         assert self.postgres is not None
         connection = self.postgres.connect()
@@ -200,7 +225,7 @@ class LocalPipeline:
             seconds=(ended - started).total_seconds(),
             source_rows=self.source_rows(),
             raw_rows=len(self.raw_rows(run_id)),
-            cleansed_rows=len(self.parquet_rows(self.outputs["cleansed_path"], run_id)),
+            cleansed_rows=len(self.cleansed_rows(run_id)),
             quarantined_rows=len(self.parquet_rows(self.outputs["quarantine_path"], run_id)),
             tables=self.tables(),
             raw_path=f"{self.outputs['raw_path']}run_id={run_id}/",

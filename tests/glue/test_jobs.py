@@ -189,3 +189,31 @@ def test_iceberg_format_without_a_table_name_is_refused_by_name(tmp_path: Path, 
     rules = json.dumps({"key_columns": ["customer_id"]})
     assert run_cleanse(dirty_customers_csv, tmp_path, rules, extra=("--cleansed_format", "iceberg")) == 2
     assert "--cleansed_format iceberg needs --cleansed_table <database>.<table>" in capsys.readouterr().err
+
+
+def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing_and_names_the_reasons(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    # The sample quarantines 5 of its 10 rows.
+    with pytest.raises(cleanse_to_parquet.QualityGateFailed) as failed:
+        run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, extra=("--max_quarantine_ratio", "0.4"))
+
+    assert str(failed.value).startswith("run run-1 quarantined 5 of 10 input rows (50.0%), more than max_quarantine_ratio 40.0%")
+    assert str(failed.value).endswith(
+        "Top reasons: balance is not a valid decimal(12,2) (1 row); email is not a valid e-mail address (1 row); "
+        "required column customer_id is missing (1 row)"
+    )
+    assert not (tmp_path / "cleansed").exists()
+    assert len(data_files(tmp_path / "quarantine")) == 1  # kept for inspection
+
+
+def test_a_run_within_the_gate_publishes_as_usual(spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, extra=("--max_quarantine_ratio", "0.5")) == 0
+    assert cleansed_rows(spark, tmp_path) == EXPECTED_CLEANSED
+
+
+def test_a_gate_that_is_not_a_ratio_is_refused_by_name(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
+) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, extra=("--max_quarantine_ratio", "5%")) == 2
+    assert "--max_quarantine_ratio '5%' must be a number from 0 to 1" in capsys.readouterr().err

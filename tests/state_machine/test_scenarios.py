@@ -73,6 +73,7 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
         "raw_path": run_raw_path,
         "raw_table": f"{outputs['database_name']}.raw_customers",
         "cleansed_table": f"{outputs['database_name']}.cleansed_customers",
+        "cleansed_format": "parquet",
         "cleansed_path": outputs["cleansed_path"],
         "quarantine_path": outputs["quarantine_path"],
     }

@@ -127,9 +127,9 @@ class TestDefaultStack:
             assert job["NumberOfWorkers"] == 2
             assert job["ExecutionClass"] == "STANDARD"
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
-            assert job["DefaultArguments"]["--extra-py-files"] == ",".join(
-                f"s3://{bucket}/scripts/etl-default/{name}" for name in ("cleansing.py", "cleansing_rules.py", "glue_runtime.py")
-            )
+            libraries = ("cleansing.py", "cleansing_rules.py", "current_state.py", "glue_runtime.py")
+            expected_libraries = ",".join(f"s3://{bucket}/scripts/etl-default/{name}" for name in libraries)
+            assert job["DefaultArguments"]["--extra-py-files"] == expected_libraries
         assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
         assert raw_job["DefaultArguments"]["--source_table"] == "source_customers"
         # A run started by hand writes and reads a `manual` run folder; the state machine passes each run its own.
