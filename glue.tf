@@ -206,7 +206,7 @@ locals {
         "--output_path"     = local.cleansed_path
         "--quarantine_path" = local.quarantine_path
         "--cleansing_rules" = jsonencode(var.cleansing_rules)
-      }, local.cleansed_format_arguments)
+      }, local.cleansed_format_arguments, var.max_quarantine_ratio == null ? {} : { "--max_quarantine_ratio" = tostring(var.max_quarantine_ratio) })
     }
   }
 }

@@ -321,6 +321,17 @@ variable "cleansed_format" {
   }
 }
 
+variable "max_quarantine_ratio" {
+  description = "Quality gate: when job2 quarantines more than this share of a run's input (0 to 1, e.g. 0.05), it publishes nothing (no cleansed partition, no MERGE commit), still writes the quarantine, and the run fails with QualityGateFailed naming the ratio and the top reasons. null turns the gate off."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_quarantine_ratio == null || try(var.max_quarantine_ratio >= 0 && var.max_quarantine_ratio < 1, false)
+    error_message = "max_quarantine_ratio must be null (no gate) or a share from 0 (no row may be quarantined) to below 1, e.g. 0.05."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the Lambda and state machine log groups, in days."
   type        = number

@@ -500,3 +500,26 @@ run "rejects_iceberg_beside_a_conf_of_the_callers" {
 
   expect_failures = [var.cleansed_format]
 }
+
+run "quality_gate_reaches_job2_only_when_set" {
+  command = plan
+
+  variables {
+    max_quarantine_ratio = 0.05
+  }
+
+  assert {
+    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--max_quarantine_ratio"] == "0.05" && !contains(keys(aws_glue_job.this["raw_job"].default_arguments), "--max_quarantine_ratio")
+    error_message = "job2 applies the gate; job1 has no quarantine."
+  }
+}
+
+run "rejects_a_quality_gate_that_is_not_a_share" {
+  command = plan
+
+  variables {
+    max_quarantine_ratio = 5
+  }
+
+  expect_failures = [var.max_quarantine_ratio]
+}

@@ -1,5 +1,5 @@
 # Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), cleansing
-# rules, the cleansed table as an Iceberg current state (one row per customer), Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
+# rules, the cleansed table as an Iceberg current state (one row per customer), a quality gate, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
 # use_customer_managed_key, a customer-managed KMS key (kms.tf).
 
 resource "aws_secretsmanager_secret" "source_database" {
@@ -46,6 +46,8 @@ module "etl" {
     email_columns    = ["email"]
   }
   cleansed_format = "iceberg"
+  # A run that rejects more than half its rows publishes nothing (the quarantine is still written).
+  max_quarantine_ratio = 0.5
 
   worker_type           = "G.1X"
   number_of_workers     = 2

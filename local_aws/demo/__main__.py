@@ -4,7 +4,9 @@
 
 Starts PostgreSQL with a customers table (dirty rows included) and the emulator, applies
 `examples/complete` to it, catalogs the source, runs the state machine showing each state as it is
-entered, prints a summary and copies the outputs to `demo-output/`, then stops everything it
+entered, prints a summary; then (the cleansed table being an Iceberg current state) changes some
+customers in PostgreSQL, adds others, runs again and shows what the second run changed in
+`cleansed_customers`, read without Spark; copies the outputs to `demo-output/`, then stops everything it
 started — also on Ctrl-C or when a step fails, in which case the failing step and its error are the
 last lines printed. `--kill-source-during-job1` stops PostgreSQL while job1 reads it, to show the
 failure path.
@@ -17,15 +19,16 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from local_aws import PROJECT_ROOT, executions
 from local_aws.demo.pipeline import LocalPipeline, PipelineStepFailed, RunSummary
 from local_aws.demo.postgres import PostgresError
-from local_aws.demo.sample_customers import write_customers
+from local_aws.demo.sample_customers import new_customers, write_customers
 from local_aws.emulator import EmulatorError
 from local_aws.executions import ExecutionStillRunning
 from local_aws.terraform import TerraformFailed
@@ -81,17 +84,58 @@ def readable_cause(cause: str) -> str:
     return cause
 
 
-def copy_outputs(pipeline: LocalPipeline, run_id: str) -> Path:
-    """Copy this run's raw, cleansed and quarantined files out of the emulator before it stops."""
+def copy_outputs(pipeline: LocalPipeline, run_ids: list[str]) -> Path:
+    """Copy the runs' raw and quarantined files, and the cleansed table (the Iceberg table's data
+    and metadata, or the runs' Parquet), out of the emulator before it stops."""
     s3, bucket = pipeline.client("s3"), pipeline.outputs["bucket_name"]
-    target = OUTPUT_DIR / run_id
+    target = OUTPUT_DIR / run_ids[0]
     shutil.rmtree(target, ignore_errors=True)
-    for name in ("raw_path", "cleansed_path", "quarantine_path"):
-        for key in pipeline.run_keys(pipeline.outputs[name], run_id):
-            local = target / key
-            local.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(bucket, key, str(local))
+    keys = [
+        key for run_id in run_ids for name in ("raw_path", "quarantine_path") for key in pipeline.run_keys(pipeline.outputs[name], run_id)
+    ]
+    if pipeline.outputs["cleansed_format"] == "iceberg":
+        keys += pipeline.keys_under(pipeline.outputs["cleansed_path"])
+    else:
+        keys += [key for run_id in run_ids for key in pipeline.run_keys(pipeline.outputs["cleansed_path"], run_id)]
+    for key in keys:
+        local = target / key
+        local.parent.mkdir(parents=True, exist_ok=True)
+        s3.download_file(bucket, key, str(local))
     return target
+
+
+def change_source(pipeline: LocalPipeline, rows: int) -> tuple[int, int]:
+    """Give every 20th customer a newer balance and add 20 customers; return (changed, added)."""
+    pipeline.update_source("UPDATE customers SET balance = '1.00', updated_at = '2024-12-31 00:00:00' WHERE customer_id % 20 = 0")
+    added = new_customers(rows + 1, 20)
+    for row in added:
+        pipeline.update_source(
+            f"INSERT INTO customers VALUES ({', '.join(f':c{index}' for index in range(len(row)))})",
+            **{f"c{index}": int(value) if index == 0 else value for index, value in enumerate(row)},
+        )
+    return rows // 20, len(added)
+
+
+def print_current_state_change(before: dict[int, dict[str, Any]], after_rows: list[dict[str, Any]], run_id: str, table: str) -> None:
+    """What the run changed in the current-state table, as a consumer of the table sees it."""
+    after = {int(row["customer_id"]): row for row in after_rows}
+    written = {key for key, row in after.items() if row["run_id"] == run_id}
+    inserted, updated = len(written - set(before)), len(written & set(before))
+    keys = "one row per customer" if len(after) == len(after_rows) else f"{len(after_rows) - len(after)} customers twice"
+    print(
+        f"{table} (Iceberg, the current state), read without Spark: {len(after_rows)} rows, {keys}; "
+        f"run {run_id} inserted {inserted}, updated {updated}, left {len(after) - inserted - updated} as they were"
+    )
+
+
+def run_or_fail(
+    pipeline: LocalPipeline, run_id: str, on_state_entered: Callable[[executions.StateEntered], None]
+) -> executions.ExecutionRecord:
+    record = pipeline.run(run_id, on_state_entered)
+    if record.status != "SUCCEEDED":
+        failed_step = (record.cause or "").split(" failed: ", 1)[0]
+        raise PipelineStepFailed(failed_step or "StateMachine", f"{record.error}: {readable_cause(record.cause or '')}")
+    return record
 
 
 def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
@@ -119,14 +163,24 @@ def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
                         pipeline.kill_source()
                         print("           (PostgreSQL stopped, as asked)", flush=True)
 
-                record = pipeline.run(run_id, on_state_entered)
-                if record.status != "SUCCEEDED":
-                    failed_step = (record.cause or "").split(" failed: ", 1)[0]
-                    raise PipelineStepFailed(failed_step or "StateMachine", f"{record.error}: {readable_cause(record.cause or '')}")
-                summary = pipeline.summary(record, run_id)
-                print_summary(summary, run_id, pipeline.outputs["database_name"])
-                output = copy_outputs(pipeline, run_id)
-                print(f"\nOutputs copied to {output.relative_to(PROJECT_ROOT)}/ (raw CSV, cleansed and quarantine Parquet)")
+                record = run_or_fail(pipeline, run_id, on_state_entered)
+                print_summary(pipeline.summary(record, run_id), run_id, pipeline.outputs["database_name"])
+            run_ids = [run_id]
+            if pipeline.outputs["cleansed_format"] == "iceberg":
+                second_run_id = f"{run_id}-2"
+                changed, added = change_source(pipeline, rows)
+                announcement = f"{changed} customers changed and {added} added in PostgreSQL: running again as {second_run_id}"
+                with clock.phase("second run", announcement):
+                    before = {int(row["customer_id"]): row for row in pipeline.current_state_rows()}
+                    record = run_or_fail(pipeline, second_run_id, show_state)
+                    print(f"\nExecution {record.status} (run id {second_run_id})")
+                    table = pipeline.outputs["cleansed_table_name"]
+                    print_current_state_change(before, pipeline.current_state_rows(), second_run_id, table)
+                    snapshots = len(pipeline.current_state_table().snapshots())
+                    print(f"  {snapshots} snapshots: the state before this run stays readable (time travel)")
+                run_ids.append(second_run_id)
+            output = copy_outputs(pipeline, run_ids)
+            print(f"\nOutputs copied to {output.relative_to(PROJECT_ROOT)}/ (raw CSV, the cleansed table, quarantine Parquet)")
         except PipelineStepFailed as error:
             failure = error
         except (PostgresError, EmulatorError, TerraformFailed, ExecutionStillRunning) as error:

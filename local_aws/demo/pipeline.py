@@ -160,15 +160,18 @@ class LocalPipeline:
             for table in sorted(tables, key=lambda table: table["Name"])
         ]
 
-    def run_keys(self, s3_path: str, run_id: str) -> Iterator[str]:
-        """The keys of the data files `run_id` wrote under `s3_path`."""
+    def keys_under(self, s3_path: str) -> Iterator[str]:
+        """The keys of the files under `s3_path` but markers (_SUCCESS, .crc)."""
         bucket = self.outputs["bucket_name"]
         prefix = s3_path.removeprefix(f"s3://{bucket}/")
         for page in self.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for item in page.get("Contents", []):
-                name = item["Key"].rsplit("/", 1)[-1]
-                if f"/run_id={run_id}/" in item["Key"] and not name.startswith(("_", ".")):
+                if not item["Key"].rsplit("/", 1)[-1].startswith(("_", ".")):
                     yield item["Key"]
+
+    def run_keys(self, s3_path: str, run_id: str) -> Iterator[str]:
+        """The keys of the data files `run_id` wrote under `s3_path`."""
+        return (key for key in self.keys_under(s3_path) if f"/run_id={run_id}/" in key)
 
     def _objects(self, s3_path: str, run_id: str) -> Iterator[bytes]:
         s3, bucket = self.client("s3"), self.outputs["bucket_name"]

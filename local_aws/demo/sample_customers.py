@@ -53,3 +53,9 @@ def write_customers(path: Path, rows: int, dirty_share: float = 0.05, duplicate_
             writer.writerow(row)
             if len(written) < 100_000 or index % 10 == 0:
                 written.append(row)
+
+
+def new_customers(first_id: int, count: int, seed: int = 11) -> list[list[str]]:
+    """`count` clean customers from `first_id` on, updated in December (after every generated row)."""
+    rng = random.Random(seed)
+    return [clean_row(customer_id, rng, month=12) for customer_id in range(first_id, first_id + count)]

@@ -176,6 +176,23 @@ def test_a_job2_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was
     assert len(pipeline.parquet_rows(pipeline.outputs["quarantine_path"], "no-commit")) == len(EXPECTED_QUARANTINE)
 
 
+def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline: LocalPipeline, first_run: Any) -> None:
+    before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
+    # 20 rows without an e-mail address: 25 of 31 rows quarantined, over examples/complete's 0.5.
+    for customer_id in range(100, 120):
+        pipeline.update_source(f"INSERT INTO customers (customer_id, updated_at) VALUES ({customer_id}, '2024-07-01')")
+    try:
+        record = pipeline.run("gated")
+    finally:
+        pipeline.update_source("DELETE FROM customers WHERE customer_id >= 100")
+
+    assert (record.status, record.error) == ("FAILED", "QualityGateFailed")
+    assert "quarantined 25 of 31 input rows (80.6%), more than max_quarantine_ratio 50.0%" in (record.cause or "")
+    assert "required column email is missing (21 rows)" in (record.cause or "")
+    assert (cleansed(pipeline), pipeline.current_state_table().metadata_location) == before
+    assert len(pipeline.parquet_rows(pipeline.outputs["quarantine_path"], "gated")) == 25
+
+
 # ---------------------------------------------------------------- the job role, statement by statement
 
 # What a local job run never asks for, so removing it could not fail a run here.

@@ -176,6 +176,7 @@ def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed
         *START,
         *crawl("Raw", QUICK_CRAWL_POLLS),
         "RunCleanseJob",
+        "IsQualityGateFailure",
         "RecordCleanseJobFailure",
         "NotifyFailure",
         "PipelineFailed",
@@ -190,6 +191,25 @@ def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed
     assert ["job2-fails"] in [partition["Values"] for partition in partitions]
     (notification,) = notifications(deployed)
     assert notification["MessageAttributes"]["step"]["Value"] == "RunCleanseJob"
+
+
+def test_a_run_stopped_by_the_quality_gate_fails_as_quality_gate_failed_and_alerts_once_with_the_reasons(
+    deployed: DeployedPipeline,
+) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    gate = "QualityGateFailed: run gated quarantined 12 of 20 input rows (60.0%), more than max_quarantine_ratio 5.0%"
+    plan_job_runs(outputs["cleanse_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message=gate)])
+    put_job_outputs(deployed, "gated")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "gated"}, "quality-gate")
+
+    assert (record.status, record.error) == ("FAILED", "QualityGateFailed")
+    assert (record.cause or "").startswith(f"RunCleanseJob failed: Job {outputs['cleanse_job_name']} published nothing: ")
+    assert record.states_entered[-4:] == ["IsQualityGateFailure", "RecordQualityGateFailure", "NotifyFailure", "PipelineFailed"]
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["error"]["Value"] == "QualityGateFailed"
+    assert gate in notification["Message"]
 
 
 def test_throttled_job_start_and_status_call_are_retried_and_the_run_succeeds(deployed: DeployedPipeline) -> None:
