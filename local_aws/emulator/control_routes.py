@@ -55,14 +55,15 @@ def _throttle_invocations(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _set_job_executor(body: dict[str, Any]) -> dict[str, Any]:
-    from local_aws.executors.glue_jobs import SPARK_DRIVERS, LocalGlueExecutor
+    from local_aws.executors.glue_jobs import SPARK_DRIVERS, LocalGlueExecutor, prewarm_driver_for
     from local_aws.executors.spark_configuration import DriverKind
 
     if body["mode"] not in ("planned", "local-spark"):
         raise ValueError(f"job executor mode {body['mode']!r}: 'planned' or 'local-spark'")
     if body["mode"] == "local-spark":
         SPARK_DRIVERS.prewarm(DriverKind())  # the JVM starts now, not when the first run needs it
-        job_runs.use_executor(LocalGlueExecutor())
+        # A job created from now on (e.g. during terraform apply) gets its kind of driver started too.
+        job_runs.use_executor(LocalGlueExecutor(), on_job_created=prewarm_driver_for)
     else:
         job_runs.use_executor(None)
     return {"mode": body["mode"]}

@@ -187,19 +187,10 @@ def spark_submit_arguments(kind: DriverKind) -> str:
     return shlex.join(["--master", "local[*]", *(["--jars", jars] if jars else []), *settings, "pyspark-shell"])
 
 
-def prewarm_drivers_of_other_jobs(request: JobRunRequest, taken: DriverKind) -> None:
-    """Start, while this run runs, the kinds of driver the region's other jobs will need (the
-    pipeline's next job may use Iceberg where this one does not)."""
-    glue = client("glue", own_port(), region=request.region)
-    kinds = set()
-    for page in glue.get_paginator("get_jobs").paginate():
-        for job in page["Jobs"]:
-            try:
-                kinds.add(run_spark_configuration(job.get("DefaultArguments", {})).driver)
-            except UnsupportedSparkConfiguration:
-                continue  # that job's own runs report it
-    for kind in kinds - {taken}:
-        SPARK_DRIVERS.prewarm(kind)
+def prewarm_driver_for(default_arguments: dict[str, str]) -> None:
+    """Start the kind of driver a job with these default arguments runs on, ahead of its first run."""
+    with contextlib.suppress(UnsupportedSparkConfiguration):  # the job's own runs report it
+        SPARK_DRIVERS.prewarm(run_spark_configuration(default_arguments).driver)
 
 
 class LocalGlueExecutor:
@@ -215,7 +206,6 @@ class LocalGlueExecutor:
             spark = run_spark_configuration(request.arguments)
         except UnsupportedSparkConfiguration as error:
             return JobRunResult("FAILED", str(error))
-        prewarm_drivers_of_other_jobs(request, spark.driver)
         s3 = client("s3", own_port(), credentials=credentials.client_arguments())
         scratch = Path(tempfile.mkdtemp(prefix=f"local-glue-{request.job_name}-"))
         try:

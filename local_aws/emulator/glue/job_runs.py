@@ -58,6 +58,7 @@ JobExecutor = Callable[[JobRunRequest], JobRunResult]
 
 _plans = PlanQueues(JobRunPlan)
 _executor: JobExecutor | None = None
+_on_job_created: Callable[[dict[str, str]], None] | None = None
 
 
 def plan_job_runs(job_name: str, plans: list[JobRunPlan]) -> None:
@@ -65,10 +66,11 @@ def plan_job_runs(job_name: str, plans: list[JobRunPlan]) -> None:
     _plans.plan(job_name, plans)
 
 
-def use_executor(executor: JobExecutor | None) -> None:
-    """Run every job for real with `executor` (None: back to plans)."""
-    global _executor
-    _executor = executor
+def use_executor(executor: JobExecutor | None, on_job_created: Callable[[dict[str, str]], None] | None = None) -> None:
+    """Run every job for real with `executor` (None: back to plans); `on_job_created` hears of each
+    job created from now on (its default arguments), to get ready for its runs."""
+    global _executor, _on_job_created
+    _executor, _on_job_created = executor, on_job_created
 
 
 def forget_plans() -> None:
@@ -118,8 +120,15 @@ class EmulatedJobRun:
 
 # Emulated runs are kept beside moto's job run objects, and vanish with them on reset.
 _runs: "WeakKeyDictionary[FakeJobRun, EmulatedJobRun]" = WeakKeyDictionary()
+_moto_job_init = FakeJob.__init__
 _moto_start_job_run = FakeJob.start_job_run
 _moto_job_run_as_dict = FakeJobRun.as_dict
+
+
+def _job_init(self: FakeJob, *args: Any, **kwargs: Any) -> None:
+    _moto_job_init(self, *args, **kwargs)
+    if _on_job_created is not None:
+        _on_job_created(dict(self.default_arguments or {}))
 
 
 def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
@@ -156,6 +165,7 @@ def _job_run_as_dict(self: FakeJobRun) -> dict[str, Any]:
 
 
 JOB_RUN_BEHAVIOUR: list[tuple[type, str, Any]] = [
+    (FakeJob, "__init__", _job_init),
     (FakeJob, "start_job_run", _start_job_run),
     (FakeJobRun, "status", property(_job_run_status)),
     (FakeJobRun, "as_dict", _job_run_as_dict),
