@@ -149,7 +149,9 @@ def run(base: SparkSession, request: dict[str, Any]) -> int:
 def warm_up_iceberg(base: SparkSession) -> None:
     """A driver started for Iceberg runs a MERGE on a throw-away table first, so that a job run
     does not pay for loading and compiling Iceberg's write path (seconds on a cold JVM)."""
-    if "iceberg" not in (base.conf.get("spark.sql.extensions", "") or "").lower():
+    # A driver for a job that configures Iceberg without asking Glue for it has the extensions named, not the jars.
+    iceberg_loaded = "iceberg-spark-runtime" in (base.conf.get("spark.jars", "") or "")
+    if not iceberg_loaded or "iceberg" not in (base.conf.get("spark.sql.extensions", "") or "").lower():
         return
     session = base.newSession()
     with tempfile.TemporaryDirectory(prefix="iceberg-warm-up-") as warehouse:
