@@ -152,7 +152,7 @@ data "aws_iam_policy_document" "glue_job" {
     # The folder's own key too: Spark checks that an output path exists (a HeadObject of the
     # folder's key, e.g. cleansed/<table>) before it writes under it.
     resources = flatten([
-      for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.temp_prefix] :
+      for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.reports_prefix, local.temp_prefix] :
       ["${local.bucket_arn}/${trimsuffix(prefix, "/")}", "${local.bucket_arn}/${prefix}*"]
     ])
   }
@@ -287,10 +287,63 @@ resource "aws_iam_role_policy" "glue_crawler" {
 data "aws_iam_policy_document" "lambda" {
   for_each = local.lambda_functions
 
-  statement {
-    sid       = "ActOnPipelineCrawlers"
-    actions   = each.value.glue_actions
-    resources = values(local.crawler_arns)
+  dynamic "statement" {
+    for_each = contains(keys(local.crawler_lambda_glue_actions), each.key) ? [local.crawler_lambda_glue_actions[each.key]] : []
+    content {
+      sid       = "ActOnPipelineCrawlers"
+      actions   = statement.value
+      resources = values(local.crawler_arns)
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "report_run" ? [1] : []
+    content {
+      sid       = "ReadRunFigures"
+      actions   = ["s3:GetObject"]
+      resources = ["${local.bucket_arn}/${local.reports_prefix}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "report_run" ? [1] : []
+    content {
+      sid       = "ReadExecutionHistory" # each step's time
+      actions   = ["states:GetExecutionHistory"]
+      resources = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "report_run" ? [1] : []
+    content {
+      sid       = "PublishRunMetrics"
+      actions   = ["cloudwatch:PutMetricData"]
+      resources = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
+      condition {
+        test     = "StringEquals"
+        variable = "cloudwatch:namespace"
+        values   = [local.metrics_namespace]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "report_run" && var.notify_on_success ? [1] : []
+    content {
+      sid       = "NotifySuccess"
+      actions   = ["sns:Publish"]
+      resources = aws_sns_topic.failures[*].arn
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "report_run" && var.notify_on_success && var.kms_key_arn != null ? [var.kms_key_arn] : []
+    content {
+      sid       = "UseTopicKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
   }
 
   statement {
@@ -312,7 +365,7 @@ resource "aws_iam_role" "lambda" {
 resource "aws_iam_role_policy" "lambda" {
   for_each = local.create ? local.lambda_functions : {}
 
-  name   = "crawler-access"
+  name   = "access"
   role   = aws_iam_role.lambda[each.key].id
   policy = data.aws_iam_policy_document.lambda[each.key].json
 }
@@ -331,9 +384,9 @@ data "aws_iam_policy_document" "state_machine" {
   }
 
   statement {
-    sid       = "InvokeCrawlerLambdas"
+    sid       = "InvokePipelineLambdas"
     actions   = ["lambda:InvokeFunction"]
-    resources = flatten([for function in aws_lambda_function.crawler : [function.arn, "${function.arn}:*"]])
+    resources = flatten([for function in aws_lambda_function.this : [function.arn, "${function.arn}:*"]])
   }
 
   statement {

@@ -1,18 +1,30 @@
 locals {
   # The zips are built by `make lambdas` (tools/build_lambda_packages.py) and committed,
-  # so that consumers need nothing but `terraform apply`.
+  # so that consumers need nothing but `terraform apply`. Their roles: iam.tf.
+  metrics_namespace = "GlueEtlPipeline"
   lambda_functions = {
     start_crawler = {
-      name         = "${var.name_prefix}-start-crawler"
-      description  = "Starts a Glue crawler of the ${var.name_prefix} pipeline; reports one already running."
-      glue_actions = ["glue:StartCrawler"]
+      name        = "${var.name_prefix}-start-crawler"
+      description = "Starts a Glue crawler of the ${var.name_prefix} pipeline; reports one already running."
+      environment = tomap({})
     }
     get_crawler_status = {
-      name         = "${var.name_prefix}-get-crawler-status"
-      description  = "Reports the state and last crawl outcome of a Glue crawler of the ${var.name_prefix} pipeline."
-      glue_actions = ["glue:GetCrawler"]
+      name        = "${var.name_prefix}-get-crawler-status"
+      description = "Reports the state and last crawl outcome of a Glue crawler of the ${var.name_prefix} pipeline."
+      environment = tomap({})
+    }
+    report_run = {
+      name        = "${var.name_prefix}-report-run"
+      description = "Reports a successful run of the ${var.name_prefix} pipeline: its figures as the execution's output and CloudWatch metrics."
+      environment = tomap(merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.failures[0].arn, "") } : {}))
     }
   }
+  crawler_lambda_glue_actions = { start_crawler = ["glue:StartCrawler"], get_crawler_status = ["glue:GetCrawler"] }
+}
+
+moved {
+  from = aws_lambda_function.crawler
+  to   = aws_lambda_function.this
 }
 
 resource "aws_cloudwatch_log_group" "lambda" {
@@ -27,7 +39,7 @@ resource "aws_cloudwatch_log_group" "lambda" {
   #checkov:skip=CKV_AWS_158:Encrypted with kms_key_arn when the caller gives one; CloudWatch Logs encrypts at rest otherwise.
 }
 
-resource "aws_lambda_function" "crawler" {
+resource "aws_lambda_function" "this" {
   for_each = local.create ? local.lambda_functions : {}
 
   function_name    = each.value.name
@@ -42,9 +54,7 @@ resource "aws_lambda_function" "crawler" {
   memory_size      = 128
 
   environment {
-    variables = {
-      LOG_LEVEL = "INFO"
-    }
+    variables = merge({ LOG_LEVEL = "INFO" }, each.value.environment)
   }
 
   logging_config {
@@ -54,10 +64,10 @@ resource "aws_lambda_function" "crawler" {
 
   tags = local.tags
 
-  #checkov:skip=CKV_AWS_117:The functions only call the Glue API; a VPC would add NAT or endpoint costs for nothing.
+  #checkov:skip=CKV_AWS_117:The functions only call AWS APIs (Glue, S3, Step Functions, CloudWatch, SNS); a VPC would add NAT or endpoint costs for nothing.
   #checkov:skip=CKV_AWS_116:Invoked synchronously by the state machine, which retries and catches errors; a DLQ would never receive anything.
   #checkov:skip=CKV_AWS_115:Concurrency is bounded by the state machine's executions; reserving it would take from the account pool.
-  #checkov:skip=CKV_AWS_50:X-Ray tracing of a single Glue API call adds cost without insight.
+  #checkov:skip=CKV_AWS_50:X-Ray tracing of a few AWS API calls adds cost without insight.
   #checkov:skip=CKV_AWS_272:Code signing needs a signing profile the caller owns; the package is built reproducibly from this repository.
-  #checkov:skip=CKV_AWS_173:The only environment variable is LOG_LEVEL, which is not secret.
+  #checkov:skip=CKV_AWS_173:The environment holds LOG_LEVEL, the metrics namespace and the topic ARN, none secret.
 }

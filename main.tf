@@ -20,11 +20,13 @@ locals {
   raw_prefix        = "raw/${var.table_name}/"
   cleansed_prefix   = "cleansed/${var.table_name}/"
   quarantine_prefix = "quarantine/${var.table_name}/"
+  reports_prefix    = "reports/${var.table_name}/"
   temp_prefix       = "temp/${var.name_prefix}/"
 
   raw_path        = "s3://${local.bucket_name}/${local.raw_prefix}"
   cleansed_path   = "s3://${local.bucket_name}/${local.cleansed_prefix}"
   quarantine_path = "s3://${local.bucket_name}/${local.quarantine_prefix}"
+  reports_path    = "s3://${local.bucket_name}/${local.reports_prefix}"
 
   database_name        = coalesce(var.database_name, replace(var.name_prefix, "-", "_"))
   source_table_prefix  = "source_"

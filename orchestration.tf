@@ -31,14 +31,16 @@ locals {
     cleanse_job_name                = local.names.cleanse_job
     raw_crawler_name                = local.names.raw_crawler
     cleansed_crawler_name           = local.names.cleansed_crawler
-    start_crawler_function_arn      = try(aws_lambda_function.crawler["start_crawler"].arn, "")
-    get_crawler_status_function_arn = try(aws_lambda_function.crawler["get_crawler_status"].arn, "")
+    start_crawler_function_arn      = try(aws_lambda_function.this["start_crawler"].arn, "")
+    get_crawler_status_function_arn = try(aws_lambda_function.this["get_crawler_status"].arn, "")
+    report_run_function_arn         = try(aws_lambda_function.this["report_run"].arn, "")
+    reports_path                    = local.reports_path
     failure_topic_arn               = try(aws_sns_topic.failures[0].arn, "")
     poll_waits_seconds              = jsonencode(local.crawler_poll_waits)
     job_task_timeout_seconds        = tostring(local.job_task_timeout_seconds)
     lambda_task_timeout_seconds     = tostring(local.lambda_task_timeout_seconds)
     cleansed_format                 = var.cleansed_format
-    after_cleanse_job               = local.iceberg_enabled ? "SummarizeRun" : "StartCleansedCrawler"
+    after_cleanse_job               = local.iceberg_enabled ? "ReportRun" : "StartCleansedCrawler"
   })
   # Without crawler2 its states are unreachable, which Step Functions refuses in a definition.
   cleansed_crawler_states = [for name in keys(jsondecode(local.rendered_state_machine).States) : name if strcontains(name, "CleansedCrawl")]

@@ -92,13 +92,13 @@ output "job_arns" {
 }
 
 output "lambda_function_names" {
-  description = "Crawler Lambdas by role: start_crawler, get_crawler_status."
-  value       = { for key, function in aws_lambda_function.crawler : key => function.function_name }
+  description = "Lambdas by role: start_crawler, get_crawler_status, report_run."
+  value       = { for key, function in aws_lambda_function.this : key => function.function_name }
 }
 
 output "lambda_function_arns" {
-  description = "ARNs of the crawler Lambdas by role: start_crawler, get_crawler_status."
-  value       = { for key, function in aws_lambda_function.crawler : key => function.arn }
+  description = "ARNs of the Lambdas by role: start_crawler, get_crawler_status, report_run."
+  value       = { for key, function in aws_lambda_function.this : key => function.arn }
 }
 
 output "state_machine_arn" {
@@ -114,6 +114,11 @@ output "state_machine_name" {
 output "state_machine_definition" {
   description = "The rendered Amazon States Language definition deployed to the state machine."
   value       = local.create ? local.state_machine_definition : null
+}
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = table_name)."
+  value       = local.metrics_namespace
 }
 
 output "failure_topic_arn" {

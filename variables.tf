@@ -413,6 +413,12 @@ variable "schedule_expression" {
   }
 }
 
+variable "notify_on_success" {
+  description = "Also send each successful run's report (rows read, cleansed, inserted/updated/unchanged, quarantined by reason, step times) to the pipeline's SNS topic, with the message attribute outcome = succeeded for subscription filters."
+  type        = bool
+  default     = false
+}
+
 variable "notification_emails" {
   description = "E-mail addresses subscribed to the failure topic (each must confirm the subscription)."
   type        = list(string)

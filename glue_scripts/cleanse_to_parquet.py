@@ -22,7 +22,16 @@ from pyspark.sql import functions as F
 from cleansing import Cleansing, cleanse
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from current_state import CurrentStateTableMismatch, merge_into_current_state
-from glue_runtime import JobRuntime, delete_matching, holds_data_files, log_event, read_file, resolve_arguments, start_job
+from glue_runtime import (
+    JobRuntime,
+    delete_matching,
+    holds_data_files,
+    log_event,
+    read_file,
+    resolve_arguments,
+    start_job,
+    write_json,
+)
 
 # The run id names partition folders, in which Spark escapes ':' (run_id=a%3Ab); 80 is the longest
 # execution name, its default. The state machine's first state refuses what StringMatches can list
@@ -48,7 +57,7 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
     arguments = resolve_arguments(
         argv,
         ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
-        ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table", "max_quarantine_ratio"),
+        ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table", "max_quarantine_ratio", "report_path"),
     )
     if not RUN_ID_PATTERN.match(arguments["run_id"]):
         raise InvalidJobArgument(
@@ -101,6 +110,8 @@ def folder(path: str) -> str:
 def skip(runtime: JobRuntime, reason: str, arguments: dict[str, str]) -> int:
     """End the run having written nothing, its earlier output kept."""
     log_event("cleansing_skipped", reason=reason, input_path=arguments["input_path"], run_id=arguments["run_id"])
+    if "report_path" in arguments:
+        write_json(runtime.spark, arguments["report_path"], {"input_rows": 0, "cleansed_rows": 0, "quarantined_rows": 0, "skipped": reason})
     runtime.commit()
     return 0
 
@@ -150,6 +161,7 @@ def main(argv: list[str]) -> int:
     if "max_quarantine_ratio" in arguments:
         check_quality_gate(cleansing, float(arguments["max_quarantine_ratio"]), run_id)
     rows = cleansing.cleansed.withColumn("run_id", F.lit(run_id))
+    merge_figures: dict[str, int | None] = {}
     if arguments["cleansed_format"] == "iceberg":
         table = f"{ICEBERG_CATALOG}.{arguments['cleansed_table']}"
         try:
@@ -157,19 +169,24 @@ def main(argv: list[str]) -> int:
         except CurrentStateTableMismatch as error:
             print(f"cleanse_to_parquet: {error}", file=sys.stderr)
             return 2
-        log_event("current_state_merged", run_id=run_id, table=table, **vars(merged))
+        merge_figures = vars(merged)
+        log_event("current_state_merged", run_id=run_id, table=table, **merge_figures)
     else:
         max_records = int(arguments.get("max_records_per_file", DEFAULT_MAX_RECORDS_PER_FILE))
         write_parquet_history(spark, rows, rules.partition_by, output_path, run_id, max_records)
     counts = cleansing.counts()
-    log_event(
-        "cleansing_summary",
-        run_id=run_id,
-        input_rows=counts.input_rows,
-        cleansed_rows=counts.cleansed_rows,
-        quarantined_rows=counts.quarantined_rows,
-        duplicates_removed=counts.duplicates_removed,
-    )
+    figures = {
+        "input_rows": counts.input_rows,
+        "cleansed_rows": counts.cleansed_rows,
+        "quarantined_rows": counts.quarantined_rows,
+        "duplicates_removed": counts.duplicates_removed,
+    }
+    log_event("cleansing_summary", run_id=run_id, **figures)
+    if "report_path" in arguments:
+        merge_figures = vars(merged) if arguments["cleansed_format"] == "iceberg" else {}
+        write_json(
+            spark, arguments["report_path"], {**figures, "quarantined_by_reason": cleansing.quarantined_by_reason(), **merge_figures}
+        )
     runtime.commit()
     return 0
 

@@ -162,6 +162,16 @@ def holds_data_files(spark: SparkSession, path: str) -> bool:
     return bool(data_files(spark, path))
 
 
+def write_json(spark: SparkSession, path: str, document: dict[str, Any]) -> None:
+    """Write `document` as one JSON file at `path` (an S3 key on Glue), replacing it."""
+    jvm_path, file_system = _hadoop_path(spark, path)
+    stream = file_system.create(jvm_path, True)
+    try:
+        stream.write(bytearray(json.dumps(document, default=str).encode()))
+    finally:
+        stream.close()
+
+
 def delete_matching(spark: SparkSession, pattern: str) -> int:
     """Delete every file or folder matching the glob `pattern`; return how many."""
     jvm_path, file_system = _hadoop_path(spark, pattern)

@@ -90,7 +90,7 @@ run "disabled_module_creates_nothing" {
       length(aws_glue_crawler.lake) == 0,
       length(aws_glue_classifier.raw_csv) == 0,
       length(aws_glue_job.this) == 0,
-      length(aws_lambda_function.crawler) == 0,
+      length(aws_lambda_function.this) == 0,
       length(aws_iam_role.glue_job) == 0,
       length(aws_iam_role.lambda) == 0,
       length(aws_sfn_state_machine.pipeline) == 0,
@@ -458,9 +458,9 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
 
   assert {
     condition = alltrue([
-      jsondecode(output.state_machine_definition).States.RunCleanseJob.Next == "SummarizeRun",
+      jsondecode(output.state_machine_definition).States.RunCleanseJob.Next == "ReportRun",
       length([for name in keys(jsondecode(output.state_machine_definition).States) : name if strcontains(name, "CleansedCrawl")]) == 0,
-      jsondecode(output.state_machine_definition).States.SummarizeRun.Parameters.cleansed_format == "iceberg",
+      jsondecode(output.state_machine_definition).States.ReportRun.Parameters.Payload.cleansed_format == "iceberg",
     ])
     error_message = "Without crawler2 the run ends after job2, and no crawler2 state is left unreachable (Step Functions refuses those)."
   }

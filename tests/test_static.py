@@ -77,7 +77,7 @@ def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
 
 def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
     lambda_tasks = {name: state for name, state in asl["States"].items() if state.get("Resource", "").endswith(":states:::lambda:invoke")}
-    assert len(lambda_tasks) == 4
+    assert len(lambda_tasks) == 5
     for name, state in lambda_tasks.items():
         retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
         assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"

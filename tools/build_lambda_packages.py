@@ -13,15 +13,15 @@ from pathlib import Path
 
 LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
 DIST_DIR = LAMBDAS_DIR / "dist"
-SHARED_MODULES = ("crawler_request.py",)
-HANDLER_MODULES = ("start_crawler.py", "get_crawler_status.py")
+# Each handler module with the shared modules it imports.
+HANDLER_MODULES = {"start_crawler.py": ("crawler_request.py",), "get_crawler_status.py": ("crawler_request.py",), "report_run.py": ()}
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
 def package_bytes(handler_module: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for module in sorted((handler_module, *SHARED_MODULES)):
+        for module in sorted((handler_module, *HANDLER_MODULES[handler_module])):
             entry = zipfile.ZipInfo(module, date_time=FIXED_TIMESTAMP)
             entry.external_attr = 0o100644 << 16
             entry.compress_type = zipfile.ZIP_DEFLATED

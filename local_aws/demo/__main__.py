@@ -26,7 +26,7 @@ from types import FrameType
 from typing import Any
 
 from local_aws import PROJECT_ROOT, executions
-from local_aws.demo.pipeline import LocalPipeline, PipelineStepFailed, RunSummary
+from local_aws.demo.pipeline import CatalogTable, LocalPipeline, PipelineStepFailed
 from local_aws.demo.postgres import PostgresError
 from local_aws.demo.sample_customers import new_customers, write_customers
 from local_aws.emulator import EmulatorError
@@ -61,14 +61,28 @@ def show_state(entered: executions.StateEntered) -> None:
     print(f"  {entered.elapsed_seconds:6.1f} s  {entered.name}", flush=True)
 
 
-def print_summary(summary: RunSummary, run_id: str, database: str) -> None:
-    print(f"\nExecution {summary.status} in {summary.seconds:.1f} s (run id {run_id})")
-    print(
-        f"Rows: source {summary.source_rows} -> raw {summary.raw_rows} -> cleansed {summary.cleansed_rows}, "
-        f"quarantined {summary.quarantined_rows}, duplicates removed {summary.duplicates_removed}"
-    )
-    print(f"Catalog tables in {database}:")
-    for table in summary.tables:
+def print_report(record: executions.ExecutionRecord, tables: list[CatalogTable]) -> None:
+    """The run report (the execution's output) as a table, and the catalog tables it left."""
+    report: dict[str, Any] = record.output or {}
+    rows = report["rows"]
+    cleansed_in = f"in {report['tables']['cleansed']}"
+    figures = [
+        ("source rows read", rows["source_read"]),
+        ("raw rows", rows["raw"]),
+        ("cleansed rows", rows["cleansed"]),
+        *[(f"  {name} {cleansed_in}", rows[name]) for name in ("inserted", "updated", "unchanged") if rows[name] is not None],
+        ("duplicates removed", rows["duplicates_removed"]),
+        ("quarantined rows", rows["quarantined"]),
+        *[(f"  {reason}", count) for reason, count in report["quarantined_by_reason"].items()],
+        *[(f"{step} seconds", seconds) for step, seconds in report["durations_seconds"].items()],
+    ]
+    seconds = (record.events[-1]["timestamp"] - record.events[0]["timestamp"]).total_seconds()
+    print(f"\nExecution SUCCEEDED in {seconds:.1f} s. Run report of {report['run_id']} (the execution's output):")
+    width = max(len(name) for name, _ in figures)
+    for name, value in figures:
+        print(f"  {name:<{width}}  {value:>8}")
+    print("Catalog tables:")
+    for table in tables:
         columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
         print(f"  {table.name}  ({table.location})\n      {columns}")
 
@@ -164,7 +178,7 @@ def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
                         print("           (PostgreSQL stopped, as asked)", flush=True)
 
                 record = run_or_fail(pipeline, run_id, on_state_entered)
-                print_summary(pipeline.summary(record, run_id), run_id, pipeline.outputs["database_name"])
+                print_report(record, pipeline.tables())
             run_ids = [run_id]
             if pipeline.outputs["cleansed_format"] == "iceberg":
                 second_run_id = f"{run_id}-2"
@@ -173,7 +187,7 @@ def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
                 with clock.phase("second run", announcement):
                     before = {int(row["customer_id"]): row for row in pipeline.current_state_rows()}
                     record = run_or_fail(pipeline, second_run_id, show_state)
-                    print(f"\nExecution {record.status} (run id {second_run_id})")
+                    print_report(record, [])
                     table = pipeline.outputs["cleansed_table_name"]
                     print_current_state_change(before, pipeline.current_state_rows(), second_run_id, table)
                     snapshots = len(pipeline.current_state_table().snapshots())

@@ -5,7 +5,7 @@ on, its password in Secrets Manager), Glue jobs run with their real scripts on l
     with LocalPipeline(sample_csv, work_dir) as pipeline:
         pipeline.catalog_source()
         record = pipeline.run("demo-1", on_state_entered=print)
-        print(pipeline.summary(record))
+        print(record.output)  # the run report
 """
 
 import contextlib
@@ -43,25 +43,6 @@ class CatalogTable:
     name: str
     location: str
     columns: list[tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    status: str
-    seconds: float
-    source_rows: int
-    raw_rows: int
-    cleansed_rows: int
-    quarantined_rows: int
-    tables: list[CatalogTable]
-    raw_path: str
-    cleansed_path: str
-    quarantine_path: str
-
-    @property
-    def duplicates_removed(self) -> int:
-        """What job2 dropped as duplicates: its count identity, raw = cleansed + quarantined + duplicates."""
-        return self.raw_rows - self.cleansed_rows - self.quarantined_rows
 
 
 class LocalPipeline:
@@ -198,12 +179,6 @@ class LocalPipeline:
         rows: list[dict[str, Any]] = self.current_state_table().scan().to_arrow().to_pylist()
         return rows
 
-    def cleansed_rows(self, run_id: str) -> list[dict[str, Any]]:
-        """The cleansed rows `run_id` wrote: its Parquet, or the current state's rows it last wrote."""
-        if self.outputs["cleansed_format"] == "iceberg":
-            return [row for row in self.current_state_rows() if row["run_id"] == run_id]
-        return self.parquet_rows(self.outputs["cleansed_path"], run_id)
-
     def update_source(self, statement: str, **parameters: Any) -> None:
         """Run a SQL statement on the source database (e.g. to change rows between two runs)."""
         assert self.postgres is not None
@@ -220,18 +195,3 @@ class LocalPipeline:
             return int(connection.run(f"SELECT count(*) FROM {SOURCE_TABLE}")[0][0])
         finally:
             connection.close()
-
-    def summary(self, record: executions.ExecutionRecord, run_id: str) -> RunSummary:
-        started, ended = record.events[0]["timestamp"], record.events[-1]["timestamp"]
-        return RunSummary(
-            status=record.status,
-            seconds=(ended - started).total_seconds(),
-            source_rows=self.source_rows(),
-            raw_rows=len(self.raw_rows(run_id)),
-            cleansed_rows=len(self.cleansed_rows(run_id)),
-            quarantined_rows=len(self.parquet_rows(self.outputs["quarantine_path"], run_id)),
-            tables=self.tables(),
-            raw_path=f"{self.outputs['raw_path']}run_id={run_id}/",
-            cleansed_path=self.outputs["cleansed_path"],
-            quarantine_path=f"{self.outputs['quarantine_path']}run_id={run_id}/",
-        )

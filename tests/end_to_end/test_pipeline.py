@@ -35,7 +35,7 @@ HAPPY_PATH = [
     "GetRawCrawlerStatus",
     "IsRawCrawlerDone",
     "RunCleanseJob",  # an Iceberg table needs no crawl
-    "SummarizeRun",
+    "ReportRun",
 ]
 
 
@@ -78,7 +78,29 @@ def test_the_run_takes_the_happy_path(first_run: Any) -> None:
     assert first_run.states_entered == HAPPY_PATH
 
 
-def test_the_cleansed_parquet_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
+def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline: LocalPipeline, first_run: Any) -> None:
+    report = first_run.output
+    database, bucket = pipeline.outputs["database_name"], pipeline.outputs["bucket_name"]
+
+    assert report["rows"] == {
+        "source_read": 10,
+        "raw": 10,
+        "cleansed": 3,
+        "inserted": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "duplicates_removed": 2,
+        "quarantined": 5,
+    }
+    assert report["quarantined_by_reason"] == {reason: 1 for _, reason in EXPECTED_QUARANTINE}
+    assert report["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
+    assert report["locations"]["quarantine"] == f"s3://{bucket}/quarantine/customers/run_id={RUN_ID}/"
+    assert set(report["durations_seconds"]) == {"RunRawJob", "RawCrawler", "RunCleanseJob"}
+    metrics = {metric["MetricName"] for metric in pipeline.client("cloudwatch").list_metrics(Namespace="GlueEtlPipeline")["Metrics"]}
+    assert {"SourceRowsRead", "CleansedRows", "RowsInserted", "QuarantinedRows", "RunCleanseJobSeconds"} <= metrics
+
+
+def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
     assert cleansed(pipeline) == EXPECTED_CLEANSED
 
 
@@ -152,6 +174,8 @@ def test_a_second_run_updates_changed_customers_adds_new_ones_and_keeps_the_rest
     second = pipeline.run(SECOND_RUN_ID)
 
     assert (second.status, second.error) == ("SUCCEEDED", None)
+    rows = (second.output or {})["rows"]
+    assert (rows["inserted"], rows["updated"], rows["unchanged"]) == (1, 1, 2)
     ada = (*EXPECTED_CLEANSED[0][:5], datetime(2024, 5, 1, 9), Decimal("130.00"), *EXPECTED_CLEANSED[0][7:])
     assert cleansed(pipeline) == sorted([ada, *EXPECTED_CLEANSED[1:], NEW_CUSTOMER])
     written_by = {row["customer_id"]: row["run_id"] for row in pipeline.current_state_rows()}

@@ -70,6 +70,9 @@ def test_each_service_refuses_in_its_own_shape(as_role: Any) -> None:
     )
     assert refusal(lambda: as_role("lambda").invoke(FunctionName="start-crawler"))[:2] == (403, "AccessDeniedException")
     assert refusal(lambda: as_role("secretsmanager").get_secret_value(SecretId="source"))[:2] == (400, "AccessDeniedException")
+    # CloudWatch keeps its query error code for the CBOR its botocore client speaks (awsQueryCompatible).
+    metric = {"MetricName": "Rows", "Value": 1.0}
+    assert refusal(lambda: as_role("cloudwatch").put_metric_data(Namespace="Pipeline", MetricData=[metric]))[:2] == (403, "AccessDenied")
     assert as_role("sts").get_caller_identity()["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/probe/probe-session"
 
 

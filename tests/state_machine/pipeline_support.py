@@ -62,6 +62,16 @@ def put_job_outputs(pipeline: DeployedPipeline, run_id: str) -> None:
     pq.write_table(pa.table({"customer_id": pa.array([1], pa.int32()), "email": ["ada@example.com"]}), parquet)
     cleansed_key = f"{pipeline.key_of(pipeline.outputs['cleansed_path'])}ingestion_date=2026-11-24/run_id={run_id}/part-00000.parquet"
     s3.put_object(Bucket=pipeline.bucket, Key=cleansed_key, Body=parquet.getvalue())
+    reports = f"reports/customers/run_id={run_id}"
+    for job, figures in PLANNED_RUN_FIGURES.items():
+        s3.put_object(Bucket=pipeline.bucket, Key=f"{reports}/{job}.json", Body=json.dumps(figures).encode())
+
+
+# What job1 and job2 report of the one row put_job_outputs puts in place.
+PLANNED_RUN_FIGURES = {
+    "raw_job": {"rows_read": 1, "rows_written": 1},
+    "cleanse_job": {"input_rows": 1, "cleansed_rows": 1, "quarantined_rows": 0, "duplicates_removed": 0, "quarantined_by_reason": {}},
+}
 
 
 START = ["ResolveRunId", "UseGivenRunId", "LoadSettings", "RunRawJob"]

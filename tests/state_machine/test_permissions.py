@@ -23,6 +23,7 @@ NOT_EXERCISED_LOCALLY = {
     ("start_crawler", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
     ("get_crawler_status", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
     ("glue_crawler", "WriteCrawlerLogs"): "crawlers' log delivery is not emulated",
+    ("report_run", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
 }
 
 
@@ -37,12 +38,15 @@ class Removal:
 
 REMOVALS = [
     Removal("state_machine", "RunPipelineJobs", "JobFailed", "RunRawJob", "glue:StartJobRun"),
-    Removal("state_machine", "InvokeCrawlerLambdas", "CrawlerRequestFailed", "RawCrawler", "lambda:InvokeFunction"),
+    Removal("state_machine", "InvokePipelineLambdas", "CrawlerRequestFailed", "RawCrawler", "lambda:InvokeFunction"),
     Removal("start_crawler", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:StartCrawler"),
     Removal("get_crawler_status", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:GetCrawler"),
     Removal("glue_crawler", "ListLakeBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
     Removal("glue_crawler", "ReadLakeData", "CrawlerFailed", "RawCrawler", "s3:GetObject"),
     Removal("glue_crawler", "MaintainCatalogTables", "CrawlerFailed", "RawCrawler", "glue:"),
+    Removal("report_run", "ReadRunFigures", "ReportFailed", "ReportRun", "s3:GetObject"),
+    Removal("report_run", "ReadExecutionHistory", "ReportFailed", "ReportRun", "states:GetExecutionHistory"),
+    Removal("report_run", "PublishRunMetrics", "ReportFailed", "ReportRun", "cloudwatch:PutMetricData"),
 ]
 
 
@@ -52,7 +56,7 @@ def role_name(deployed: DeployedPipeline, role: str) -> str:
 
 def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
     iam = client("iam")
-    for role in ("state_machine", "start_crawler", "get_crawler_status", "glue_crawler"):
+    for role in ("state_machine", "start_crawler", "get_crawler_status", "report_run", "glue_crawler"):
         name = role_name(deployed, role)
         sids = {
             statement.get("Sid")

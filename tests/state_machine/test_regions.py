@@ -59,7 +59,7 @@ class RegionalPipeline:
         record = executions.run(deployed.state_machine_arn, {"run_id": "regional"}, "regional-happy-path")
 
         assert (record.status, record.error) == ("SUCCEEDED", None)
-        assert record.states_entered[-1] == "SummarizeRun"
+        assert record.states_entered[-1] == "ReportRun"
         glue = client("glue", region=region)
         assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
         assert (

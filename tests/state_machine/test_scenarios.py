@@ -61,22 +61,32 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
         *crawl("Raw", QUICK_CRAWL_POLLS),
         "RunCleanseJob",
         *crawl("Cleansed", QUICK_CRAWL_POLLS),
-        "SummarizeRun",
+        "ReportRun",
     ]
     assert statuses_seen(record, "Raw") == ["RUNNING", "RUNNING", "RUNNING", "READY"]
     raw_run, cleanse_run = job_runs_of(outputs["raw_job_name"])[-1], job_runs_of(outputs["cleanse_job_name"])[-1]
     run_raw_path = f"{outputs['raw_path']}run_id=happy/"
-    assert record.output == {
-        "run_id": "happy",
-        "raw_job_run_id": raw_run["Id"],
-        "cleanse_job_run_id": cleanse_run["Id"],
-        "raw_path": run_raw_path,
-        "raw_table": f"{outputs['database_name']}.raw_customers",
-        "cleansed_table": f"{outputs['database_name']}.cleansed_customers",
-        "cleansed_format": "parquet",
-        "cleansed_path": outputs["cleansed_path"],
-        "quarantine_path": outputs["quarantine_path"],
+    report = record.output
+    assert (report["run_id"], report["table"], report["cleansed_format"]) == ("happy", "customers", "parquet")
+    assert report["job_run_ids"] == {"raw_job": raw_run["Id"], "cleanse_job": cleanse_run["Id"]}
+    database = outputs["database_name"]
+    assert report["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
+    assert report["locations"] == {
+        "raw": run_raw_path,
+        "cleansed": outputs["cleansed_path"],
+        "quarantine": f"{outputs['quarantine_path']}run_id=happy/",
     }
+    assert report["rows"] == {
+        "source_read": 1,
+        "raw": 1,
+        "cleansed": 1,
+        "inserted": None,
+        "updated": None,
+        "unchanged": None,
+        "duplicates_removed": 0,
+        "quarantined": 0,
+    }
+    assert set(report["durations_seconds"]) == {"RunRawJob", "RawCrawler", "RunCleanseJob", "CleansedCrawler"}
     assert (raw_run["Arguments"]["--output_path"], raw_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
     assert (cleanse_run["Arguments"]["--input_path"], cleanse_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
     glue = client("glue")
@@ -111,7 +121,7 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
         *crawl("Raw", QUICK_CRAWL_POLLS),
         "RunCleanseJob",
         *crawl("Cleansed", QUICK_CRAWL_POLLS),
-        "SummarizeRun",
+        "ReportRun",
     ]
     started = [entered["raw_crawler"]["action"] for entered in record.entered_inputs("ResetRawCrawlerPolls")]
     assert started == ["already_running", "started"]
@@ -236,7 +246,7 @@ def test_throttled_job_start_and_status_call_are_retried_and_the_run_succeeds(de
         *crawl("Raw", QUICK_CRAWL_POLLS),
         "RunCleanseJob",
         *crawl("Cleansed", QUICK_CRAWL_POLLS),
-        "SummarizeRun",
+        "ReportRun",
     ]
 
 

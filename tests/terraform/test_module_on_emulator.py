@@ -144,7 +144,11 @@ class TestDefaultStack:
     def test_lambdas_run_python_312_handlers_with_their_log_groups(self, default_stack: AppliedStack) -> None:
         lambda_client, logs = client("lambda"), client("logs")
         names = default_stack.outputs["lambda_function_names"]
-        assert names == {"start_crawler": "etl-default-start-crawler", "get_crawler_status": "etl-default-get-crawler-status"}
+        assert names == {
+            "start_crawler": "etl-default-start-crawler",
+            "get_crawler_status": "etl-default-get-crawler-status",
+            "report_run": "etl-default-report-run",
+        }
         for key, name in names.items():
             configuration = lambda_client.get_function_configuration(FunctionName=name)
             assert configuration["Runtime"] == "python3.12"
@@ -175,11 +179,15 @@ class TestDefaultStack:
         state_machine = statements_of_role("etl-default-pipeline")
         assert resources_of(state_machine, "RunPipelineJobs") == set(outputs["job_arns"].values())
         assert resources_of(state_machine, "NotifyFailures") == {outputs["failure_topic_arn"]}
+        report_run = statements_of_role(outputs["lambda_function_names"]["report_run"])
+        assert resources_of(report_run, "ReadRunFigures") == {f"{outputs['bucket_arn']}/reports/customers/*"}
+        executions_of_the_pipeline = outputs["state_machine_arn"].replace(":stateMachine:", ":execution:") + ":*"
+        assert resources_of(report_run, "ReadExecutionHistory") == {executions_of_the_pipeline}
         function_arns = set(outputs["lambda_function_arns"].values())
-        assert resources_of(state_machine, "InvokeCrawlerLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
+        assert resources_of(state_machine, "InvokePipelineLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
 
         bucket_arn = outputs["bucket_arn"]
-        prefixes = ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "temp/etl-default/")
+        prefixes = ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "reports/customers/", "temp/etl-default/")
         assert resources_of(statements_of_role("etl-default-glue-job"), "ReadWriteOwnData") == {
             *(f"{bucket_arn}/{prefix}*" for prefix in prefixes),
             *(f"{bucket_arn}/{prefix.rstrip('/')}" for prefix in prefixes),

@@ -5,7 +5,10 @@ The message is AWS's (https://docs.aws.amazon.com/IAM/latest/UserGuide/troublesh
 policy allows the <action> action" (or "with an explicit deny in an identity-based policy").
 The shape is the service's protocol: JSON services answer HTTP 400 `AccessDeniedException`, Lambda
 HTTP 403 `AccessDeniedException`, SNS HTTP 403 `AuthorizationError`, STS and other query services
-HTTP 403 `AccessDenied`, S3 HTTP 403 `AccessDenied` in its XML error document.
+HTTP 403 `AccessDenied`, S3 HTTP 403 `AccessDenied` in its XML error document. A query service that
+also speaks JSON or RPC v2 CBOR to newer SDKs (CloudWatch, whose botocore client sends CBOR) keeps
+its query error code there (the awsQueryCompatible trait): HTTP 403 `AccessDenied` in a JSON error,
+which the client reads as the emulator answers it (moto answers such clients in JSON).
 """
 
 import uuid
@@ -42,8 +45,9 @@ class QueryAccessDenied(_RESTError):
         )
 
 
-def access_denied(service: str, message: str) -> Exception:
-    """The exception whose response is the service's own answer to a denied request."""
+def access_denied(service: str, message: str, json_request: bool = False) -> Exception:
+    """The exception whose response is the service's own answer to a denied request;
+    `json_request`: the request came in JSON or CBOR rather than the query protocol."""
     if service in JSON_PROTOCOL_SERVICES:
         return JsonRESTError("AccessDeniedException", message)
     if service == "lambda":
@@ -52,6 +56,10 @@ def access_denied(service: str, message: str) -> Exception:
         return error
     if service == "sns":
         return QueryAccessDenied("AuthorizationError", message)
+    if json_request:
+        error = JsonRESTError("AccessDenied", message)
+        error.code = 403
+        return error
     return QueryAccessDenied("AccessDenied", message)
 
 

@@ -109,7 +109,8 @@ def _authorize(handler: Any, iam_request_cls: type, resource: str = "*") -> None
     )
     decision = AccessDecision(identity, [authorization_request(facts, context)])
     if decision.denied is not None:
-        raise access_denied(service, decision.message)
+        headers = {name.lower() for name, _ in handler.headers.items()}
+        raise access_denied(service, decision.message, json_request=bool(headers & {"smithy-protocol", "x-amz-target"}))
 
 
 def enforce_iam() -> None:
