@@ -66,7 +66,10 @@ class TerraformWorkspace:
         )
 
     def destroy(self, variables: dict[str, Any]) -> None:
-        self.run("destroy", "-auto-approve", "-no-color", f"-state={self.state_file}", *_variable_arguments(variables))
+        """Destroy what the state holds without reading every resource again first (-refresh=false):
+        the tests destroy stacks they have just applied and checked, and skipping that read saves a
+        third of the destroy (21 s to 14 s for the module's default stack on 2 cores)."""
+        self.run("destroy", "-auto-approve", "-no-color", "-refresh=false", f"-state={self.state_file}", *_variable_arguments(variables))
 
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.run("output", "-json", f"-state={self.state_file}").stdout)
