@@ -81,7 +81,8 @@ def print_report(record: executions.ExecutionRecord, tables: list[CatalogTable])
     width = max(len(name) for name, _ in figures)
     for name, value in figures:
         print(f"  {name:<{width}}  {value:>8}")
-    print("Catalog tables:" if tables else "", end="\n" if tables else "")
+    if tables:
+        print("Catalog tables:")
     for table in tables:
         columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
         print(f"  {table.name}  ({table.location})\n      {columns}")

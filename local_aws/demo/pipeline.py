@@ -24,7 +24,7 @@ from local_aws import PROJECT_ROOT, emulator, executions
 from local_aws.clients import client, region_of
 from local_aws.control import run_jobs_locally, set_time_scale
 from local_aws.demo.postgres import PostgresServer, running_postgres, seed_table
-from local_aws.iceberg_tables import load_table
+from local_aws.iceberg_tables import load_table, table_rows
 from local_aws.terraform import TerraformWorkspace
 
 EXAMPLE = PROJECT_ROOT / "examples" / "complete"
@@ -176,8 +176,7 @@ class LocalPipeline:
         return load_table(self.outputs["database_name"], self.outputs["cleansed_table_name"], region_of(self.outputs["state_machine_arn"]))
 
     def current_state_rows(self) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = self.current_state_table().scan().to_arrow().to_pylist()
-        return rows
+        return table_rows(self.outputs["database_name"], self.outputs["cleansed_table_name"], region_of(self.outputs["state_machine_arn"]))
 
     def update_source(self, statement: str, **parameters: Any) -> None:
         """Run a SQL statement on the source database (e.g. to change rows between two runs)."""
