@@ -7,7 +7,7 @@ resource "aws_glue_catalog_database" "this" {
 }
 
 ################################################################################
-# Source (optional): JDBC connection and the crawler that catalogs the source table
+# Source (optional): JDBC connection and the crawler that catalogs the source tables
 ################################################################################
 
 # Glue requires the connection's AvailabilityZone whenever a subnet is set ("redundant because the specified
@@ -51,16 +51,19 @@ resource "aws_glue_crawler" "source" {
 
   security_configuration = aws_glue_security_configuration.this[0].name
 
-  jdbc_target {
-    connection_name = aws_glue_connection.jdbc_source[0].name
-    path            = var.jdbc_source.include_path
+  dynamic "jdbc_target" {
+    for_each = local.tables
+    content {
+      connection_name = aws_glue_connection.jdbc_source[0].name
+      path            = "${var.jdbc_source.schema_path}/${jdbc_target.value.source_table}"
+    }
   }
 
   tags = local.tags
 }
 
 ################################################################################
-# Crawlers over the data lake: raw_<table> and cleansed_<table>
+# Crawlers over the data lake: raw_<table> and cleansed_<table> of every table, one crawl per stage
 ################################################################################
 
 # job1 writes CSV with a header, quoting only the fields that need it. Left to the built-in classifier,
@@ -86,17 +89,17 @@ locals {
   lake_crawler_keys = local.iceberg_enabled ? ["raw_crawler"] : ["raw_crawler", "cleansed_crawler"]
   all_lake_crawlers = {
     raw_crawler = {
-      path         = local.raw_path
+      paths        = [for table in values(local.tables) : table.raw_path]
       table_prefix = "raw_"
-      description  = "Catalogs ${local.raw_table_name} from the raw CSV written by job1."
+      description  = "Catalogs raw_<table> of each table from the raw CSV written by job1."
       classifiers  = aws_glue_classifier.raw_csv[*].name
       # A rerun of a run id rewrites the same run_id= folder, so no raw partition loses its files.
       delete_behavior = "LOG"
     }
     cleansed_crawler = {
-      path         = local.cleansed_path
+      paths        = [for table in values(local.tables) : table.cleansed_path]
       table_prefix = "cleansed_"
-      description  = "Catalogs ${local.cleansed_table_name} from the Parquet written by job2."
+      description  = "Catalogs cleansed_<table> of each table from the Parquet written by job2."
       classifiers  = []
       # A rerun of a run id on another day deletes the run's folder under the old ingestion date: its
       # partition must go too, or queries of cleansed_<table> list a partition with no data. Only
@@ -120,8 +123,12 @@ resource "aws_glue_crawler" "lake" {
 
   security_configuration = aws_glue_security_configuration.this[0].name
 
-  s3_target {
-    path = each.value.path
+  # One target per table: the crawler names each table after its target's folder (raw_<table>).
+  dynamic "s3_target" {
+    for_each = each.value.paths
+    content {
+      path = s3_target.value
+    }
   }
 
   schema_change_policy {
@@ -150,9 +157,25 @@ locals {
   glue_job_scripts   = { raw_job = "extract_to_raw.py", cleanse_job = "cleanse_to_parquet.py" }
   glue_library_files = sort(setsubtract(local.glue_script_files, values(local.glue_job_scripts)))
   scripts_location   = "s3://${local.bucket_name}/${local.scripts_prefix}"
-  # The state machine passes each run's own raw folder; these defaults serve a job started by hand.
-  manual_run_id       = "manual"
-  manual_run_raw_path = "${local.raw_path}run_id=${local.manual_run_id}/"
+
+  # What a run of a table passes each job: the state machine passes the same, with the run's own
+  # folders (`run_id=<run>/`); the output manual_run_arguments gives them for a run started by hand.
+  table_job_arguments = {
+    for name, table in local.tables : name => {
+      raw_job = {
+        "--source_table" = table.source_catalog_table
+        "--output_path"  = "${table.raw_path}run_id=${local.manual_run_id}/"
+      }
+      cleanse_job = merge({
+        "--input_path"      = "${table.raw_path}run_id=${local.manual_run_id}/"
+        "--run_id"          = local.manual_run_id
+        "--output_path"     = table.cleansed_path
+        "--quarantine_path" = table.quarantine_path
+        "--cleansing_rules" = jsonencode(table.cleansing_rules)
+      }, local.iceberg_enabled ? { "--cleansed_table" = "${local.database_name}.${table.cleansed_table}" } : {})
+    }
+  }
+  manual_run_id = "manual"
 
   glue_common_arguments = {
     "--job-language"                     = "python"
@@ -174,7 +197,7 @@ locals {
     [
       "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
       "${local.iceberg_catalog}=org.apache.iceberg.spark.SparkCatalog",
-      "${local.iceberg_catalog}.warehouse=s3://${local.bucket_name}/cleansed/",
+      "${local.iceberg_catalog}.warehouse=${local.cleansed_warehouse}",
       "${local.iceberg_catalog}.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
       "${local.iceberg_catalog}.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
     ],
@@ -182,31 +205,24 @@ locals {
   )
   cleansed_format_arguments = local.iceberg_enabled ? {
     "--cleansed_format"  = "iceberg"
-    "--cleansed_table"   = "${local.database_name}.${local.cleansed_table_name}"
     "--datalake-formats" = "iceberg"
     "--conf"             = join(" --conf ", local.iceberg_settings)
   } : {}
 
+  # Shared by every table: a run names its table in its arguments (table_job_arguments).
   glue_jobs = {
     raw_job = {
-      description = "job1: reads ${local.source_catalog_table} from the catalog and writes it as CSV to ${local.raw_path}."
+      description = "job1: reads a source table (--source_table) from the catalog and writes it as CSV to its raw folder (--output_path)."
       connections = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
-      arguments = {
-        "--source_database" = local.source_database_name
-        "--source_table"    = local.source_catalog_table
-        "--output_path"     = local.manual_run_raw_path
-      }
+      arguments   = { "--source_database" = local.source_database_name }
+      # Concurrent runs of one job would commit to one bookmark.
+      max_concurrent_runs = var.job_bookmarks_enabled ? 1 : var.max_concurrency
     }
     cleanse_job = {
-      description = local.iceberg_enabled ? "job2: cleanses the raw CSV of ${var.table_name} and MERGEs it into the Iceberg table ${local.cleansed_table_name} at ${local.cleansed_path}." : "job2: cleanses the raw CSV of ${var.table_name} into Parquet at ${local.cleansed_path}."
-      connections = []
-      arguments = merge({
-        "--input_path"      = local.manual_run_raw_path
-        "--run_id"          = local.manual_run_id
-        "--output_path"     = local.cleansed_path
-        "--quarantine_path" = local.quarantine_path
-        "--cleansing_rules" = jsonencode(var.cleansing_rules)
-      }, local.cleansed_format_arguments, var.max_quarantine_ratio == null ? {} : { "--max_quarantine_ratio" = tostring(var.max_quarantine_ratio) })
+      description         = local.iceberg_enabled ? "job2: cleanses a table's raw CSV (--input_path) and MERGEs it into its Iceberg table (--cleansed_table)." : "job2: cleanses a table's raw CSV (--input_path) into Parquet (--output_path)."
+      connections         = []
+      arguments           = merge(local.cleansed_format_arguments, var.max_quarantine_ratio == null ? {} : { "--max_quarantine_ratio" = tostring(var.max_quarantine_ratio) })
+      max_concurrent_runs = var.max_concurrency
     }
   }
 }
@@ -235,9 +251,10 @@ resource "aws_glue_job" "this" {
 
   default_arguments = merge(local.glue_common_arguments, each.value.arguments, var.job_extra_arguments)
 
-  # One run at a time: two runs writing the same prefixes would race.
+  # Runs of different tables write different prefixes: as many at once as the state machine's Map
+  # runs tables. Two executions running the same table at once would race, as they would on one table.
   execution_property {
-    max_concurrent_runs = 1
+    max_concurrent_runs = each.value.max_concurrent_runs
   }
 
   tags = local.tags

@@ -152,7 +152,7 @@ data "aws_iam_policy_document" "glue_job" {
     # The folder's own key too: Spark checks that an output path exists (a HeadObject of the
     # folder's key, e.g. cleansed/<table>) before it writes under it.
     resources = flatten([
-      for prefix in [local.raw_prefix, local.cleansed_prefix, local.quarantine_prefix, local.reports_prefix, local.temp_prefix] :
+      for prefix in concat(flatten(values(local.table_prefixes)), [local.temp_prefix]) :
       ["${local.bucket_arn}/${trimsuffix(prefix, "/")}", "${local.bucket_arn}/${prefix}*"]
     ])
   }
@@ -190,11 +190,10 @@ data "aws_iam_policy_document" "glue_job" {
       # CreateTable and UpdateTable on the catalog, the database and the table:
       # https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
       actions = ["glue:CreateTable", "glue:UpdateTable"]
-      resources = [
-        "${local.glue_arn_prefix}:catalog",
-        "${local.glue_arn_prefix}:database/${local.database_name}",
-        "${local.glue_arn_prefix}:table/${local.database_name}/${local.cleansed_table_name}",
-      ]
+      resources = concat(
+        ["${local.glue_arn_prefix}:catalog", "${local.glue_arn_prefix}:database/${local.database_name}"],
+        [for table in values(local.tables) : "${local.glue_arn_prefix}:table/${local.database_name}/${table.cleansed_table}"],
+      )
     }
   }
 
@@ -240,7 +239,7 @@ data "aws_iam_policy_document" "glue_crawler" {
   statement {
     sid       = "ReadLakeData"
     actions   = ["s3:GetObject"]
-    resources = [for prefix in local.iceberg_enabled ? [local.raw_prefix] : [local.raw_prefix, local.cleansed_prefix] : "${local.bucket_arn}/${prefix}*"]
+    resources = [for prefix in concat(local.table_prefixes.raw, local.iceberg_enabled ? [] : local.table_prefixes.cleansed) : "${local.bucket_arn}/${prefix}*"]
   }
 
   statement {
@@ -301,7 +300,7 @@ data "aws_iam_policy_document" "lambda" {
     content {
       sid       = "ReadRunFigures"
       actions   = ["s3:GetObject"]
-      resources = ["${local.bucket_arn}/${local.reports_prefix}*"]
+      resources = [for prefix in local.table_prefixes.reports : "${local.bucket_arn}/${prefix}*"]
     }
   }
 

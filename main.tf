@@ -15,26 +15,45 @@ locals {
   bucket_name = var.create_bucket ? coalesce(var.bucket_name, "${var.name_prefix}-datalake-${local.account_id}") : var.bucket_name
   bucket_arn  = "arn:${local.partition}:s3:::${local.bucket_name}"
 
-  # Every object the module writes or reads lives under one of these prefixes.
-  scripts_prefix    = "scripts/${var.name_prefix}/"
-  raw_prefix        = "raw/${var.table_name}/"
-  cleansed_prefix   = "cleansed/${var.table_name}/"
-  quarantine_prefix = "quarantine/${var.table_name}/"
-  reports_prefix    = "reports/${var.table_name}/"
-  temp_prefix       = "temp/${var.name_prefix}/"
-
-  raw_path        = "s3://${local.bucket_name}/${local.raw_prefix}"
-  cleansed_path   = "s3://${local.bucket_name}/${local.cleansed_prefix}"
-  quarantine_path = "s3://${local.bucket_name}/${local.quarantine_prefix}"
-  reports_path    = "s3://${local.bucket_name}/${local.reports_prefix}"
+  # Every object the module writes or reads lives under one of these prefixes; a table's own data
+  # under <prefix><table>/.
+  scripts_prefix     = "scripts/${var.name_prefix}/"
+  temp_prefix        = "temp/${var.name_prefix}/"
+  lake_prefixes      = { raw = "raw/", cleansed = "cleansed/", quarantine = "quarantine/", reports = "reports/" }
+  table_prefixes     = { for stage, prefix in local.lake_prefixes : stage => [for name in keys(var.tables) : "${prefix}${name}/"] }
+  lake_path          = "s3://${local.bucket_name}/"
+  cleansed_warehouse = "${local.lake_path}${local.lake_prefixes.cleansed}"
 
   database_name        = coalesce(var.database_name, replace(var.name_prefix, "-", "_"))
   source_table_prefix  = "source_"
-  raw_table_name       = "raw_${var.table_name}"
-  cleansed_table_name  = "cleansed_${var.table_name}"
-  source_catalog_table = coalesce(var.source_catalog_table, var.jdbc_source == null ? null : "${local.source_table_prefix}${lower(replace(var.jdbc_source.include_path, "/", "_"))}")
   jdbc_enabled         = local.create && var.jdbc_source != null
   source_database_name = coalesce(var.source_database_name, local.database_name)
+
+  # Each table as the crawlers, the jobs and the state machine use it.
+  tables = {
+    for name, table in var.tables : name => {
+      source_table = coalesce(table.source_table, name)
+      # The table the source crawler writes for a JDBC source table: its include path, prefixed, with "_" for "/".
+      source_catalog_table = var.jdbc_source == null ? coalesce(table.source_table, name) : "${local.source_table_prefix}${lower(replace("${var.jdbc_source.schema_path}/${coalesce(table.source_table, name)}", "/", "_"))}"
+      raw_table            = "raw_${name}"
+      cleansed_table       = "cleansed_${name}"
+      raw_path             = "${local.lake_path}${local.lake_prefixes.raw}${name}/"
+      cleansed_path        = "${local.lake_path}${local.lake_prefixes.cleansed}${name}/"
+      quarantine_path      = "${local.lake_path}${local.lake_prefixes.quarantine}${name}/"
+      reports_path         = "${local.lake_path}${local.lake_prefixes.reports}${name}/"
+      cleansing_rules = {
+        for rule, value in {
+          key_columns      = table.key_columns
+          order_by_column  = table.order_by_column
+          column_types     = table.column_types
+          required_columns = table.required_columns
+          email_columns    = table.email_columns
+          partition_column = table.partition_column
+        } : rule => value if value != null
+      }
+      number_of_workers = coalesce(table.number_of_workers, var.number_of_workers)
+    }
+  }
 
   names = {
     raw_job          = "${var.name_prefix}-extract-to-raw"

@@ -16,17 +16,35 @@ locals {
 
   job_task_timeout_seconds    = var.job_timeout_minutes * 60 + 300
   lambda_task_timeout_seconds = var.lambda_timeout_seconds + 30
-  # Two jobs, two crawls (each possibly after a crawl already running), and slack for retries.
-  execution_timeout_seconds = 2 * local.job_task_timeout_seconds + 4 * local.crawler_timeout_seconds + 3600
+  # Map concurrency of each stage (job1 one table at a time with bookmarks, see glue.tf); each stage
+  # takes as many rounds of job runs as its tables need.
+  extract_concurrency = local.glue_jobs.raw_job.max_concurrent_runs
+  cleanse_concurrency = local.glue_jobs.cleanse_job.max_concurrent_runs
+  job_rounds          = ceil(length(local.tables) / local.extract_concurrency) + ceil(length(local.tables) / local.cleanse_concurrency)
+  # The jobs' rounds, two crawls (each possibly after a crawl already running), and slack for retries.
+  execution_timeout_seconds = local.job_rounds * local.job_task_timeout_seconds + 4 * local.crawler_timeout_seconds + 3600
+
+  # What the state machine knows of each table (LoadTables), in the names its states read.
+  state_machine_tables = [
+    for name, table in local.tables : {
+      name              = name
+      source_table      = table.source_catalog_table
+      number_of_workers = table.number_of_workers
+      raw_path          = table.raw_path
+      cleansed_path     = table.cleansed_path
+      quarantine_path   = table.quarantine_path
+      reports_path      = table.reports_path
+      raw_table         = "${local.database_name}.${table.raw_table}"
+      cleansed_table    = "${local.database_name}.${table.cleansed_table}"
+      cleansing_rules   = jsonencode(table.cleansing_rules)
+    }
+  ]
 
   rendered_state_machine = templatefile("${path.module}/state_machine.asl.json", {
     partition                       = local.partition
     name_prefix                     = var.name_prefix
-    table_name                      = var.table_name
-    database_name                   = local.database_name
-    raw_path                        = local.raw_path
-    cleansed_path                   = local.cleansed_path
-    quarantine_path                 = local.quarantine_path
+    table_names                     = join(",", keys(local.tables))
+    table_names_readable            = join(", ", keys(local.tables))
     raw_job_name                    = local.names.raw_job
     cleanse_job_name                = local.names.cleanse_job
     raw_crawler_name                = local.names.raw_crawler
@@ -34,22 +52,26 @@ locals {
     start_crawler_function_arn      = try(aws_lambda_function.this["start_crawler"].arn, "")
     get_crawler_status_function_arn = try(aws_lambda_function.this["get_crawler_status"].arn, "")
     report_run_function_arn         = try(aws_lambda_function.this["report_run"].arn, "")
-    reports_path                    = local.reports_path
     failure_topic_arn               = try(aws_sns_topic.failures[0].arn, "")
     poll_waits_seconds              = jsonencode(local.crawler_poll_waits)
     job_task_timeout_seconds        = tostring(local.job_task_timeout_seconds)
     lambda_task_timeout_seconds     = tostring(local.lambda_task_timeout_seconds)
     cleansed_format                 = var.cleansed_format
-    after_cleanse_job               = local.iceberg_enabled ? "ReportRun" : "StartCleansedCrawler"
+    worker_type                     = var.worker_type
+    extract_concurrency             = tostring(local.extract_concurrency)
+    cleanse_concurrency             = tostring(local.cleanse_concurrency)
+    after_cleanse_job               = local.iceberg_enabled ? "ReportRun" : "FindCleansedTables"
   })
   # Without crawler2 its states are unreachable, which Step Functions refuses in a definition.
-  cleansed_crawler_states = [for name in keys(jsondecode(local.rendered_state_machine).States) : name if strcontains(name, "CleansedCrawl")]
-  # ASL wants the execution timeout as a number at the top level, which a template that
-  # stays valid JSON cannot hold as a placeholder; it is added to the rendered document.
+  cleansed_crawler_states = [for name in keys(jsondecode(local.rendered_state_machine).States) : name if can(regex("CleansedCrawl|CleansedTables", name))]
+  # ASL wants the execution timeout as a number at the top level, and LoadTables the tables' list
+  # as its Result, which a template that stays valid JSON cannot hold as placeholders; they are
+  # added to the rendered document.
   state_machine_definition = jsonencode(merge(jsondecode(local.rendered_state_machine), {
     TimeoutSeconds = local.execution_timeout_seconds
     States = {
-      for name, state in jsondecode(local.rendered_state_machine).States : name => state
+      for name, state in jsondecode(local.rendered_state_machine).States :
+      name => merge(state, { for key, value in { Result = local.state_machine_tables } : key => value if name == "LoadTables" })
       if !(local.iceberg_enabled && contains(local.cleansed_crawler_states, name))
     }
   }))

@@ -8,39 +8,28 @@ output "bucket_arn" {
   value       = local.create ? local.bucket_arn : null
 }
 
-output "raw_path" {
-  description = "S3 prefix job1 writes the raw CSV to."
-  value       = local.create ? local.raw_path : null
-}
-
-output "cleansed_path" {
-  description = "S3 prefix of the cleansed rows: job2's Parquet history, or the Iceberg table's location (cleansed_format)."
-  value       = local.create ? local.cleansed_path : null
-}
-
-output "quarantine_path" {
-  description = "S3 prefix job2 writes rejected rows to, each with its _reject_reason."
-  value       = local.create ? local.quarantine_path : null
-}
-
 output "database_name" {
   description = "Glue catalog database of the source, raw and cleansed tables."
   value       = try(aws_glue_catalog_database.this[0].name, null)
 }
 
-output "source_table_name" {
-  description = "Catalog table job1 reads."
-  value       = local.create ? local.source_catalog_table : null
+output "tables" {
+  description = "Each table by name: source_table (the catalog table job1 reads), raw_table and cleansed_table (catalog tables, in database_name), raw_path (job1's CSV, one run_id=<run>/ folder per run), cleansed_path (job2's Parquet history, or the Iceberg table's location, by cleansed_format) and quarantine_path (rejected rows with their _reject_reason)."
+  value = local.create ? {
+    for name, table in local.tables : name => {
+      source_table    = table.source_catalog_table
+      raw_table       = table.raw_table
+      cleansed_table  = table.cleansed_table
+      raw_path        = table.raw_path
+      cleansed_path   = table.cleansed_path
+      quarantine_path = table.quarantine_path
+    }
+  } : {}
 }
 
-output "raw_table_name" {
-  description = "Catalog table crawler1 creates over the raw CSV."
-  value       = local.create ? local.raw_table_name : null
-}
-
-output "cleansed_table_name" {
-  description = "Catalog table of the cleansed rows: created by crawler2 over the Parquet history, or by job2 as an Iceberg table (cleansed_format)."
-  value       = local.create ? local.cleansed_table_name : null
+output "manual_run_arguments" {
+  description = "Per table, the arguments of a run of each job started by hand (`aws glue start-job-run --job-name <raw_job_name> --arguments '<raw_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own."
+  value       = local.create ? local.table_job_arguments : {}
 }
 
 output "cleansed_format" {
@@ -117,7 +106,7 @@ output "state_machine_definition" {
 }
 
 output "metrics_namespace" {
-  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = table_name)."
+  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone)."
   value       = local.metrics_namespace
 }
 

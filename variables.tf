@@ -18,13 +18,87 @@ variable "name_prefix" {
   }
 }
 
-variable "table_name" {
-  description = "Name of the dataset the pipeline moves. It names the S3 prefixes (`raw/<table_name>/`, `cleansed/<table_name>/`) and the catalog tables (`raw_<table_name>`, `cleansed_<table_name>`)."
-  type        = string
+variable "tables" {
+  description = <<-EOT
+    The tables the pipeline lands, cleanses and catalogs, by name (README, "Many tables"). A name is lower-case letters, digits and underscores; it names the S3 prefixes (`raw/<name>/`, `cleansed/<name>/`, `quarantine/<name>/`) and the catalog tables (`raw_<name>`, `cleansed_<name>`). Each table:
+    - source_table: what job1 reads. With `jdbc_source`, a table of its `schema_path`; otherwise a catalog table of `source_database_name`. Default: the name.
+    - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
+    - order_by_column: update timestamp deciding which duplicate is the latest
+    - column_types: column => one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s); rows that do not cast are quarantined
+    - required_columns: columns that must not be null or empty
+    - email_columns: columns lower-cased and checked to be e-mail addresses
+    - partition_column: column of the output partitions; null partitions by ingestion date
+    - number_of_workers: Glue workers of this table's job runs; default `number_of_workers`
+    Columns are named as the Glue catalog names them: in lower case.
+  EOT
+  type = map(object({
+    source_table      = optional(string)
+    key_columns       = list(string)
+    order_by_column   = optional(string)
+    column_types      = optional(map(string), {})
+    required_columns  = optional(list(string), [])
+    email_columns     = optional(list(string), [])
+    partition_column  = optional(string)
+    number_of_workers = optional(number)
+  }))
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.table_name))
-    error_message = "table_name must start with a lower-case letter and contain only lower-case letters, digits and underscores (at most 63 characters), because Glue catalog table names are lower-case."
+    condition     = length(var.tables) > 0
+    error_message = "tables must name at least one table, e.g. { customers = { key_columns = [\"customer_id\"] } }."
+  }
+
+  # Each table's settings, outcome and report travel in the execution's state, which Step Functions
+  # caps at 256 KiB (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html): 2.8 KB
+  # for the demo's customers (settings, outcome, report), so 50 tables leave room for longer rules.
+  validation {
+    condition     = length(var.tables) <= 50
+    error_message = "tables holds ${length(var.tables)} tables; one pipeline runs at most 50 (their settings and report travel in Step Functions' 256 KiB execution state): split them across module instances."
+  }
+
+  validation {
+    condition     = alltrue([for name in keys(var.tables) : can(regex("^[a-z][a-z0-9_]{0,54}$", name))])
+    error_message = "Every table name must start with a lower-case letter and hold only lower-case letters, digits and underscores, at most 55 characters (it becomes the catalog tables raw_<name> and cleansed_<name>); not so: ${join(", ", [for name in keys(var.tables) : name if !can(regex("^[a-z][a-z0-9_]{0,54}$", name))])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : length(table.key_columns) > 0 && length(distinct(table.key_columns)) == length(table.key_columns)])
+    error_message = "Every table needs key_columns: at least one column, each named once. Not so for: ${join(", ", [for name, table in var.tables : name if length(table.key_columns) == 0 || length(distinct(table.key_columns)) != length(table.key_columns)])}."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for table in values(var.tables) : [
+        for column_type in values(table.column_types) : can(regex("^(string|int|bigint|double|boolean|date|timestamp|decimal\\([0-9]+,[0-9]+\\))$", column_type))
+      ]
+    ]))
+    error_message = "column_types values must be string, int, bigint, double, boolean, date, timestamp or decimal(p,s); not so in: ${join(", ", [for name, table in var.tables : name if !alltrue([for column_type in values(table.column_types) : can(regex("^(string|int|bigint|double|boolean|date|timestamp|decimal\\([0-9]+,[0-9]+\\))$", column_type))])])}."
+  }
+
+  # Glue catalogs column names in lower case (so job1 writes them, and job2 reads them): a rule naming
+  # `CustomerId` would name a column no run has. https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
+  validation {
+    condition = alltrue([
+      for table in values(var.tables) : alltrue([
+        for column in concat(table.key_columns, keys(table.column_types), table.required_columns, table.email_columns, compact([table.order_by_column, table.partition_column])) :
+        can(regex("^[a-z_][a-z0-9_]*$", column))
+      ])
+    ])
+    error_message = "Cleansing rules must name columns as the Glue catalog does, in lower case (letters, digits, underscores). Not so in: ${join(", ", [for name, table in var.tables : name if !alltrue([for column in concat(table.key_columns, keys(table.column_types), table.required_columns, table.email_columns, compact([table.order_by_column, table.partition_column])) : can(regex("^[a-z_][a-z0-9_]*$", column))])])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.order_by_column == null || !contains(table.key_columns, coalesce(table.order_by_column, "-"))])
+    error_message = "A table's order_by_column decides which row of a key is the latest, so it cannot be one of its key_columns. Not so for: ${join(", ", [for name, table in var.tables : name if table.order_by_column != null && contains(table.key_columns, coalesce(table.order_by_column, "-"))])}."
+  }
+
+  validation {
+    condition     = length(distinct([for name, table in var.tables : coalesce(table.source_table, name)])) == length(var.tables)
+    error_message = "Two tables read the same source_table (a table's source_table defaults to its name): give each its own."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.number_of_workers == null || try(table.number_of_workers >= 2 && table.number_of_workers <= 299 && floor(table.number_of_workers) == table.number_of_workers, false)])
+    error_message = "A table's number_of_workers must be a whole number from 2 to 299 (Glue needs at least 2 workers). Not so for: ${join(", ", [for name, table in var.tables : name if table.number_of_workers != null && !try(table.number_of_workers >= 2 && table.number_of_workers <= 299 && floor(table.number_of_workers) == table.number_of_workers, false)])}."
   }
 }
 
@@ -94,16 +168,16 @@ variable "database_name" {
 
 variable "jdbc_source" {
   description = <<-EOT
-    JDBC source (e.g. RDS PostgreSQL) cataloged by a source crawler and read by job1. When null, give `source_catalog_table` instead.
+    JDBC source (e.g. RDS PostgreSQL) whose tables (each table's `source_table`) a source crawler catalogs and job1 reads. When null, give `source_database_name` instead.
     - connection_url: JDBC URL, e.g. jdbc:postgresql://host:5432/sales
     - secret_arn: Secrets Manager secret holding `username` and `password` (the password is never a Terraform variable)
-    - include_path: crawler include path `<database>/<schema>/<table>`, e.g. sales/public/customers
+    - schema_path: where the tables are, `<database>/<schema>` (e.g. sales/public), or `<database>` for databases without schemas (MySQL); the source crawler's include path of a table is `<schema_path>/<source_table>`
     - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC); availability_zone defaults to the subnet's, which Glue requires whenever a subnet is set
   EOT
   type = object({
     connection_url     = string
     secret_arn         = string
-    include_path       = string
+    schema_path        = string
     subnet_id          = optional(string)
     security_group_ids = optional(list(string), [])
     availability_zone  = optional(string)
@@ -121,24 +195,13 @@ variable "jdbc_source" {
   }
 
   validation {
-    condition     = var.jdbc_source == null || can(regex("^[^/]+/[^/]+/[^/]+$", var.jdbc_source.include_path))
-    error_message = "jdbc_source.include_path must be <database>/<schema>/<table>, e.g. sales/public/customers."
-  }
-}
-
-variable "source_catalog_table" {
-  description = "Catalog table job1 reads, in `source_database_name` (the module's database by default). Defaults to the table the source crawler creates from `jdbc_source.include_path` (`source_<database>_<schema>_<table>`); required when `jdbc_source` is null."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.source_catalog_table != null || var.jdbc_source != null
-    error_message = "The pipeline needs a source: set jdbc_source, or set source_catalog_table to a catalog table that already exists in the database."
+    condition     = var.jdbc_source == null || can(regex("^[^/%]+(/[^/%]+)?$", var.jdbc_source.schema_path))
+    error_message = "jdbc_source.schema_path must be <database>/<schema>, e.g. sales/public, or <database> for a database without schemas; the tables are named in tables.<name>.source_table."
   }
 }
 
 variable "source_database_name" {
-  description = "Catalog database of `source_catalog_table` when it is not the module's, e.g. the database of a landing zone cataloged by a crawler of your own. Null: the module's database. Not used with `jdbc_source`, whose table the source crawler writes to the module's database."
+  description = "Catalog database holding the tables' `source_table`s when there is no `jdbc_source`, e.g. the database of a landing zone cataloged by a crawler of your own. Not used with `jdbc_source`, whose tables the source crawler writes to the module's database."
   type        = string
   default     = null
 
@@ -149,12 +212,17 @@ variable "source_database_name" {
 
   validation {
     condition     = var.source_database_name == null || var.jdbc_source == null
-    error_message = "source_database_name is for a source_catalog_table of your own; with jdbc_source the source crawler writes the table to the module's database: leave source_database_name null."
+    error_message = "source_database_name is for source tables of your own; with jdbc_source the source crawler writes the tables to the module's database: leave source_database_name null."
+  }
+
+  validation {
+    condition     = var.source_database_name != null || var.jdbc_source != null
+    error_message = "The pipeline needs a source: set jdbc_source, or source_database_name to the catalog database holding the tables' source_table."
   }
 }
 
 variable "source_s3_arns" {
-  description = "S3 locations job1 reads when `source_catalog_table` is a table over S3 (outside the module's bucket): the bucket ARN, which grants s3:ListBucket, and object ARNs or patterns, which grant s3:GetObject, e.g. [\"arn:aws:s3:::landing\", \"arn:aws:s3:::landing/orders/*\"]."
+  description = "S3 locations job1 reads when the source tables are catalog tables over S3 (outside the module's bucket): the bucket ARN, which grants s3:ListBucket, and object ARNs or patterns, which grant s3:GetObject, e.g. [\"arn:aws:s3:::landing\", \"arn:aws:s3:::landing/orders/*\"]."
   type        = list(string)
   default     = []
 
@@ -200,7 +268,7 @@ variable "worker_type" {
 }
 
 variable "number_of_workers" {
-  description = "Number of Glue workers of each job."
+  description = "Number of Glue workers of each job run; a table's own `number_of_workers` overrides it for its runs."
   type        = number
   default     = 2
 
@@ -261,42 +329,6 @@ variable "job_extra_arguments" {
   }
 }
 
-variable "cleansing_rules" {
-  description = <<-EOT
-    Rules job2 applies to the raw rows (documented in the README, section "The Glue jobs": README.md#the-glue-jobs):
-    - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
-    - order_by_column: update timestamp deciding which duplicate is the latest
-    - column_types: column => one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s); rows that do not cast are quarantined
-    - required_columns: columns that must not be null or empty
-    - email_columns: columns lower-cased and checked to be e-mail addresses
-    - partition_column: column of the output partitions; null partitions by ingestion date
-  EOT
-  type = object({
-    key_columns      = list(string)
-    order_by_column  = optional(string)
-    column_types     = optional(map(string), {})
-    required_columns = optional(list(string), [])
-    email_columns    = optional(list(string), [])
-    partition_column = optional(string)
-  })
-  default = {
-    key_columns = ["id"]
-  }
-
-  validation {
-    condition     = length(var.cleansing_rules.key_columns) > 0
-    error_message = "cleansing_rules.key_columns must name at least one column."
-  }
-
-  validation {
-    condition = alltrue([
-      for column_type in values(var.cleansing_rules.column_types) :
-      can(regex("^(string|int|bigint|double|boolean|date|timestamp|decimal\\([0-9]+,[0-9]+\\))$", column_type))
-    ])
-    error_message = "cleansing_rules.column_types values must be string, int, bigint, double, boolean, date, timestamp or decimal(p,s)."
-  }
-}
-
 ################################################################################
 # Lambdas and logs
 ################################################################################
@@ -304,8 +336,8 @@ variable "cleansing_rules" {
 variable "cleansed_format" {
   description = <<-EOT
     How job2 keeps the cleansed rows (README, "Choosing the cleansed format"):
-    - "parquet": history. Each run adds its rows as Parquet under `cleansed/<table_name>/<ingestion date>/run_id=<run>/`, cataloged by crawler2 as `cleansed_<table_name>`: after N runs the table holds N copies of a key.
-    - "iceberg": current state. Each run MERGEs its rows into the Iceberg table `cleansed_<table_name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no crawler2): one row per key, the newer by `cleansing_rules.order_by_column` winning, earlier states kept as snapshots.
+    - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name>/<ingestion date>/run_id=<run>/`, cataloged by crawler2 as `cleansed_<name>`: after N runs the table holds N copies of a key.
+    - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no crawler2): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
   EOT
   type        = string
   default     = "parquet"
@@ -399,6 +431,17 @@ variable "crawler_timeout_minutes" {
   validation {
     condition     = var.crawler_timeout_minutes >= 1 && var.crawler_timeout_minutes <= 1440 && floor(var.crawler_timeout_minutes) == var.crawler_timeout_minutes
     error_message = "crawler_timeout_minutes must be a whole number from 1 to 1440 (24 hours)."
+  }
+}
+
+variable "max_concurrency" {
+  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs). With job_bookmarks_enabled, job1 still runs one table at a time: concurrent runs of one job would share its bookmark."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 100 && floor(var.max_concurrency) == var.max_concurrency
+    error_message = "max_concurrency must be a whole number from 1 to 100."
   }
 }
 

@@ -60,11 +60,12 @@ def deploy(work_dir: Path, endpoint: str) -> dict[str, Any]:
 
 def put_crawlable_files(outputs: dict[str, Any]) -> None:
     s3, bucket = client("s3", region=region_of(outputs["state_machine_arn"])), outputs["bucket_name"]
-    raw_prefix = outputs["raw_path"].removeprefix(f"s3://{bucket}/")
+    table = outputs["tables"]["customers"]
+    raw_prefix = table["raw_path"].removeprefix(f"s3://{bucket}/")
     s3.put_object(Bucket=bucket, Key=f"{raw_prefix}run_id=bench/part-00000.csv", Body=b"customer_id,email\n1,ada@example.com\n")
     parquet = io.BytesIO()
     pq.write_table(pa.table({"customer_id": [1], "email": ["ada@example.com"]}), parquet)
-    cleansed_prefix = outputs["cleansed_path"].removeprefix(f"s3://{bucket}/")
+    cleansed_prefix = table["cleansed_path"].removeprefix(f"s3://{bucket}/")
     s3.put_object(Bucket=bucket, Key=f"{cleansed_prefix}run_id=bench/part-00000.parquet", Body=parquet.getvalue())
 
 

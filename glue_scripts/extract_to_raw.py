@@ -36,7 +36,8 @@ def main(argv: list[str]) -> int:
     if "source_path" in arguments:
         source = read_file(runtime.spark, arguments["source_path"])
     else:
-        source = runtime.read_catalog_table(arguments["source_database"], arguments["source_table"], "source")
+        # One job serves every table of the pipeline: each table's bookmark under its own context.
+        source = runtime.read_catalog_table(arguments["source_database"], arguments["source_table"], f"source.{arguments['source_table']}")
     source = source.cache()
     rows = source.count()
     source.write.mode("overwrite").options(**CSV_OPTIONS).csv(arguments["output_path"])

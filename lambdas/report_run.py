@@ -1,7 +1,10 @@
-"""The run report, the state machine's last step: the figures job1 and job2 wrote for the run
-(S3 JSON files), the time each step took (the execution's history), the tables and locations. It
-returns the report — the execution's output — puts its figures to CloudWatch metrics (one
-namespace, dimensions Pipeline and Table) and, with SUCCESS_TOPIC_ARN set, sends it to that topic."""
+"""The run report, the state machine's last step: for each table of the pipeline, how its run went
+(succeeded, failed with its step and error, or skipped: not in the run's tables) with the figures
+job1 and job2 wrote for it (S3 JSON files), its catalog tables and locations; and the time each
+stage took (the execution's history). It returns the report, puts its figures to CloudWatch metrics
+(one namespace; dimensions Pipeline and Table, and FailedTables by Pipeline) and, with
+SUCCESS_TOPIC_ARN set and every table of the run succeeded, sends it to that topic. The state
+machine fails the run when `failed_tables` is not empty, with `failure_summary` as its cause."""
 
 import json
 import logging
@@ -21,8 +24,13 @@ cloudwatch = boto3.client("cloudwatch")
 stepfunctions = boto3.client("stepfunctions")
 sns = boto3.client("sns")
 
-# The steps whose time the report gives, and the states each is made of.
-STEP_STATES = {"RunRawJob": "RunRawJob", "RawCrawler": "RawCrawl", "RunCleanseJob": "RunCleanseJob", "CleansedCrawler": "CleansedCrawl"}
+# The stages whose time the report gives (every table's), and the states each is made of.
+STEP_STATES = {
+    "ExtractTables": "ExtractTables",
+    "RawCrawler": "RawCrawl",
+    "CleanseTables": "CleanseTables",
+    "CleansedCrawler": "CleansedCrawl",
+}
 ROW_METRICS = {
     "source_read": "SourceRowsRead",
     "raw": "RawRows",
@@ -68,62 +76,97 @@ def step_durations(execution_arn: str) -> dict[str, float]:
     return {step: round((exited[step] - entered[step]).total_seconds(), 1) for step in STEP_STATES if step in entered and step in exited}
 
 
-def build_report(
-    event: Mapping[str, Any], raw_job: Mapping[str, Any], cleanse_job: Mapping[str, Any], durations: dict[str, float]
-) -> dict[str, Any]:
+def rows_of(raw_job: Mapping[str, Any], cleanse_job: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "source_read": raw_job.get("rows_read"),
+        "raw": cleanse_job.get("input_rows"),
+        "cleansed": cleanse_job.get("cleansed_rows"),
+        "inserted": cleanse_job.get("inserted"),
+        "updated": cleanse_job.get("updated"),
+        "unchanged": cleanse_job.get("unchanged"),
+        "duplicates_removed": cleanse_job.get("duplicates_removed"),
+        "quarantined": cleanse_job.get("quarantined_rows"),
+    }
+
+
+def table_report(run_id: str, table_run: Mapping[str, Any]) -> dict[str, Any]:
+    """One table's part of the report; its figures are read only for the jobs that succeeded."""
+    table, status = table_run["table"], table_run["status"]
+    report: dict[str, Any] = {
+        "status": status,
+        "tables": {"raw": table["raw_table"], "cleansed": table["cleansed_table"]},
+        "locations": {
+            "raw": f"{table['raw_path']}run_id={run_id}/",
+            "cleansed": table["cleansed_path"],
+            "quarantine": f"{table['quarantine_path']}run_id={run_id}/",
+        },
+    }
+    if status == "skipped":
+        return report
+    figures_path = f"{table['reports_path']}run_id={run_id}/"
+    raw_job = read_figures("job1", f"{figures_path}raw_job.json") if "raw_job" in table_run else {}
+    cleanse_job = read_figures("job2", f"{figures_path}cleanse_job.json") if status == "succeeded" else {}
+    report["job_run_ids"] = {job: table_run[job]["job_run_id"] for job in ("raw_job", "cleanse_job") if job in table_run}
+    report["rows"] = rows_of(raw_job, cleanse_job)
+    report["quarantined_by_reason"] = cleanse_job.get("quarantined_by_reason", {})
+    if status == "failed":
+        report.update(table_run["failure"])
+    return report
+
+
+def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[str, Any]:
+    tables = {table_run["table"]["name"]: table_report(event["run_id"], table_run) for table_run in event["table_runs"]}
+    failed = [name for name, table in tables.items() if table["status"] == "failed"]
+    run = [name for name, table in tables.items() if table["status"] != "skipped"]
     return {
         "run_id": event["run_id"],
         "pipeline": event["pipeline"],
-        "table": event["table"],
         "cleansed_format": event["cleansed_format"],
-        "job_run_ids": event["job_run_ids"],
-        "rows": {
-            "source_read": raw_job.get("rows_read"),
-            "raw": cleanse_job.get("input_rows"),
-            "cleansed": cleanse_job.get("cleansed_rows"),
-            "inserted": cleanse_job.get("inserted"),
-            "updated": cleanse_job.get("updated"),
-            "unchanged": cleanse_job.get("unchanged"),
-            "duplicates_removed": cleanse_job.get("duplicates_removed"),
-            "quarantined": cleanse_job.get("quarantined_rows"),
-        },
-        "quarantined_by_reason": cleanse_job.get("quarantined_by_reason", {}),
-        "tables": event["tables"],
-        "locations": event["locations"],
+        "status": "failed" if failed else "succeeded",
+        "tables": tables,
+        "failed_tables": failed,
+        "failure_summary": "; ".join(
+            [f"{len(failed)} of {len(run)} tables failed"]
+            + [f"{name} at {tables[name]['step']} with {tables[name]['error']}: {tables[name]['cause']}" for name in failed]
+        )
+        if failed
+        else None,
         "durations_seconds": durations,
     }
 
 
 def put_metrics(report: Mapping[str, Any], namespace: str) -> None:
-    dimensions = [{"Name": "Pipeline", "Value": report["pipeline"]}, {"Name": "Table", "Value": report["table"]}]
-    data = [
-        {"MetricName": ROW_METRICS[name], "Dimensions": dimensions, "Value": value, "Unit": "Count"}
-        for name, value in report["rows"].items()
-        if value is not None
-    ]
+    pipeline = {"Name": "Pipeline", "Value": report["pipeline"]}
+    data = [{"MetricName": "FailedTables", "Dimensions": [pipeline], "Value": len(report["failed_tables"]), "Unit": "Count"}]
     data += [
-        {"MetricName": f"{step}Seconds", "Dimensions": dimensions, "Value": seconds, "Unit": "Seconds"}
-        for step, seconds in report["durations_seconds"].items()
+        {"MetricName": f"{stage}Seconds", "Dimensions": [pipeline], "Value": seconds, "Unit": "Seconds"}
+        for stage, seconds in report["durations_seconds"].items()
     ]
+    for name, table in report["tables"].items():
+        dimensions = [pipeline, {"Name": "Table", "Value": name}]
+        data += [
+            {"MetricName": ROW_METRICS[row], "Dimensions": dimensions, "Value": value, "Unit": "Count"}
+            for row, value in table.get("rows", {}).items()
+            if value is not None
+        ]
     for start in range(0, len(data), 1000):  # PutMetricData takes at most 1,000 metrics a call
         cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[start : start + 1000])
 
 
 def readable(report: Mapping[str, Any]) -> str:
-    rows = "\n".join(f"  {name:<20} {value}" for name, value in report["rows"].items() if value is not None)
-    reasons = "\n".join(f"  {reason:<40} {count}" for reason, count in report["quarantined_by_reason"].items()) or "  none"
-    steps = "\n".join(f"  {step:<20} {seconds} s" for step, seconds in report["durations_seconds"].items())
-    return (
-        f"Pipeline {report['pipeline']}, table {report['table']}, run {report['run_id']} succeeded.\n\n"
-        f"Rows:\n{rows}\n\nQuarantined by reason:\n{reasons}\n\nSteps:\n{steps}\n\n{json.dumps(report, indent=2)}"
-    )
+    lines = [f"Pipeline {report['pipeline']}, run {report['run_id']} {report['status']}.", ""]
+    for name, table in report["tables"].items():
+        lines.append(f"{name}: {table['status']}")
+        lines += [f"  {row:<20} {value}" for row, value in table.get("rows", {}).items() if value is not None]
+        lines += [f"  quarantined: {reason:<29} {count}" for reason, count in table.get("quarantined_by_reason", {}).items()]
+    lines += ["", "Stages:"] + [f"  {stage:<20} {seconds} s" for stage, seconds in report["durations_seconds"].items()]
+    return "\n".join(lines) + f"\n\n{json.dumps(report, indent=2)}"
 
 
 def lambda_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-    figures = {job: read_figures(job, path) for job, path in event["figures"].items()}
-    report = build_report(event, figures["raw_job"], figures["cleanse_job"], step_durations(event["execution_arn"]))
+    report = build_report(event, step_durations(event["execution_arn"]))
     put_metrics(report, os.environ["METRICS_NAMESPACE"])
-    if os.environ.get("SUCCESS_TOPIC_ARN"):
+    if os.environ.get("SUCCESS_TOPIC_ARN") and report["status"] == "succeeded":
         sns.publish(
             TopicArn=os.environ["SUCCESS_TOPIC_ARN"],
             Subject=f"{report['pipeline']} run succeeded"[:100],

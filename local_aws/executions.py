@@ -40,6 +40,22 @@ class ExecutionRecord:
     def lambda_invocations(self) -> int:
         return sum(1 for event in self.events if _is_lambda_task_scheduled(event))
 
+    def exited_outputs(self, state_name: str) -> list[dict[str, Any]]:
+        """What `state_name` passed on each time it was left, e.g. the run report of a failed run."""
+        return [
+            json.loads(event["stateExitedEventDetails"]["output"])
+            for event in self.events
+            if event["type"].endswith("StateExited") and event["stateExitedEventDetails"]["name"] == state_name
+        ]
+
+    @property
+    def report(self) -> dict[str, Any] | None:
+        """The run report: the output of a run that succeeded, the ReportRun state's of one that failed."""
+        if self.status == "SUCCEEDED":
+            return self.output
+        reported = self.exited_outputs("ReportRun")
+        return reported[-1]["reported"]["report"] if reported and "reported" in reported[-1] else None
+
     def entered_inputs(self, state_name: str) -> list[dict[str, Any]]:
         return [
             json.loads(event["stateEnteredEventDetails"]["input"])

@@ -24,8 +24,10 @@ override_data {
 
 variables {
   name_prefix          = "plan-test"
-  table_name           = "customers"
-  source_catalog_table = "source_customers"
+  source_database_name = "plan_test"
+  tables = {
+    customers = { key_columns = ["id"], source_table = "source_customers" }
+  }
 }
 
 run "glue_and_lambda_trust_no_undocumented_source_account" {
@@ -89,11 +91,11 @@ run "glue_roles_may_check_the_vpc_of_the_source_connection" {
   command = plan
 
   variables {
-    source_catalog_table = null
+    source_database_name = null
     jdbc_source = {
       connection_url     = "jdbc:postgresql://db.internal:5432/sales"
       secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
-      include_path       = "sales/public/customers"
+      schema_path        = "sales/public"
       subnet_id          = "subnet-0123456789abcdef0"
       security_group_ids = ["sg-0123456789abcdef0"]
       # Given, so that the plan does not look the subnet up (this suite calls no AWS API).
@@ -216,7 +218,6 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
 
   variables {
     source_database_name = "landing"
-    source_catalog_table = "orders"
     source_s3_arns       = ["arn:aws:s3:::landing-zone", "arn:aws:s3:::landing-zone/orders/*"]
   }
 
@@ -245,11 +246,15 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
   }
 }
 
-run "iceberg_job_role_may_create_and_update_only_its_cleansed_table" {
+run "iceberg_job_role_may_create_and_update_only_its_cleansed_tables" {
   command = plan
 
   variables {
     cleansed_format = "iceberg"
+    tables = {
+      customers = { key_columns = ["id"], source_table = "source_customers" }
+      orders    = { key_columns = ["id"], source_table = "source_orders" }
+    }
   }
 
   assert {
@@ -260,9 +265,10 @@ run "iceberg_job_role_may_create_and_update_only_its_cleansed_table" {
         "arn:aws:glue:eu-west-1:123456789012:catalog",
         "arn:aws:glue:eu-west-1:123456789012:database/plan_test",
         "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_customers",
+        "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_orders",
       ])
     ])
-    error_message = "Iceberg's GlueCatalog creates the table and swaps its metadata location: CreateTable and UpdateTable on that table alone."
+    error_message = "Iceberg's GlueCatalog creates each table and swaps its metadata location: CreateTable and UpdateTable on those tables alone."
   }
 
   assert {
@@ -277,5 +283,37 @@ run "parquet_job_role_commits_no_table" {
   assert {
     condition     = !strcontains(data.aws_iam_policy_document.glue_job.json, "CommitCurrentStateTable")
     error_message = "With the Parquet history the catalog table is crawler2's."
+  }
+}
+
+run "roles_reach_each_tables_own_prefixes" {
+  command = plan
+
+  variables {
+    tables = {
+      customers = { key_columns = ["id"], source_table = "source_customers" }
+      orders    = { key_columns = ["id"], source_table = "source_orders" }
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      statement.Sid == "ReadWriteOwnData" && length(setsubtract(
+        [for stage in ["raw", "cleansed", "quarantine", "reports"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/orders/*"],
+        flatten([statement.Resource]),
+      )) == 0 && !contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/raw/*")
+    ])
+    error_message = "The job role reads and writes each table's own prefixes, not the whole stage."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_crawler.json).Statement :
+      statement.Sid == "ReadLakeData" && toset(flatten([statement.Resource])) == toset([
+        for prefix in ["raw/customers", "raw/orders", "cleansed/customers", "cleansed/orders"] : "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"
+      ])
+    ])
+    error_message = "The crawlers read each table's raw and cleansed folders."
   }
 }

@@ -71,8 +71,10 @@ mock_provider "aws" {
 
 variables {
   name_prefix          = "plan-test"
-  table_name           = "customers"
-  source_catalog_table = "source_customers"
+  source_database_name = "plan_test"
+  tables = {
+    customers = { key_columns = ["id"], source_table = "source_customers" }
+  }
 }
 
 run "disabled_module_creates_nothing" {
@@ -116,7 +118,7 @@ run "names_follow_the_prefix_and_table" {
   }
 
   assert {
-    condition     = output.raw_table_name == "raw_customers" && output.cleansed_table_name == "cleansed_customers"
+    condition     = output.tables.customers.raw_table == "raw_customers" && output.tables.customers.cleansed_table == "cleansed_customers"
     error_message = "Crawler table prefixes must give raw_<table> and cleansed_<table>."
   }
 
@@ -157,17 +159,26 @@ run "jdbc_source_names_the_crawled_table" {
   command = plan
 
   variables {
-    source_catalog_table = null
+    source_database_name = null
     jdbc_source = {
       connection_url = "jdbc:postgresql://db.internal:5432/sales"
       secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
-      include_path   = "sales/public/Customers"
+      schema_path    = "sales/public"
+    }
+    tables = {
+      customers = { key_columns = ["customer_id"], source_table = "Customers" }
+      orders    = { key_columns = ["order_id"] }
     }
   }
 
   assert {
-    condition     = output.source_table_name == "source_sales_public_customers"
+    condition     = output.tables.customers.source_table == "source_sales_public_customers" && output.tables.orders.source_table == "source_sales_public_orders"
     error_message = "job1 reads the table the source crawler creates: source_<database>_<schema>_<table>, lower case."
+  }
+
+  assert {
+    condition     = [for target in aws_glue_crawler.source[0].jdbc_target : target.path] == ["sales/public/Customers", "sales/public/orders"]
+    error_message = "The source crawler has one JDBC target per table, <schema_path>/<source_table>."
   }
 
   assert {
@@ -210,10 +221,10 @@ run "rejects_a_pipeline_without_a_source" {
   command = plan
 
   variables {
-    source_catalog_table = null
+    source_database_name = null
   }
 
-  expect_failures = [var.source_catalog_table]
+  expect_failures = [var.source_database_name]
 }
 
 run "rejects_a_poll_schedule_needing_too_many_checks" {
@@ -277,11 +288,11 @@ run "jdbc_connection_in_a_subnet_takes_the_subnets_availability_zone" {
   command = plan
 
   variables {
-    source_catalog_table = null
+    source_database_name = null
     jdbc_source = {
       connection_url     = "jdbc:postgresql://db.internal:5432/sales"
       secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
-      include_path       = "sales/public/customers"
+      schema_path        = "sales/public"
       subnet_id          = "subnet-0123456789abcdef0"
       security_group_ids = ["sg-0123456789abcdef0"]
     }
@@ -297,11 +308,11 @@ run "jdbc_connection_keeps_an_availability_zone_given" {
   command = plan
 
   variables {
-    source_catalog_table = null
+    source_database_name = null
     jdbc_source = {
       connection_url    = "jdbc:postgresql://db.internal:5432/sales"
       secret_arn        = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
-      include_path      = "sales/public/customers"
+      schema_path       = "sales/public"
       subnet_id         = "subnet-0123456789abcdef0"
       availability_zone = "eu-west-1c"
     }
@@ -318,11 +329,11 @@ run "disabled_module_looks_up_no_subnet" {
 
   variables {
     enabled              = false
-    source_catalog_table = null
+    source_database_name = null
     jdbc_source = {
       connection_url = "jdbc:postgresql://db.internal:5432/sales"
       secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
-      include_path   = "sales/public/customers"
+      schema_path    = "sales/public"
       subnet_id      = "subnet-0123456789abcdef0"
     }
   }
@@ -346,8 +357,10 @@ run "service_integrations_name_the_partition_the_module_runs_in" {
 
   assert {
     condition = alltrue([
-      for state in values(jsondecode(output.state_machine_definition).States) :
-      startswith(state.Resource, "arn:aws-us-gov:states:::") if state.Type == "Task"
+      for state in concat(
+        values(jsondecode(output.state_machine_definition).States),
+        flatten([for state in values(jsondecode(output.state_machine_definition).States) : values(state.ItemProcessor.States) if state.Type == "Map"]),
+      ) : startswith(state.Resource, "arn:aws-us-gov:states:::") if state.Type == "Task"
     ])
     error_message = "Every Task's Resource is an ARN of the partition the module is applied in, not a hard-coded aws."
   }
@@ -387,16 +400,18 @@ run "job1_reads_a_source_table_in_a_database_of_the_callers" {
 
   variables {
     source_database_name = "landing"
-    source_catalog_table = "orders"
+    tables = {
+      customers = { key_columns = ["id"], source_table = "customer_list" }
+    }
   }
 
   assert {
-    condition     = aws_glue_job.this["raw_job"].default_arguments["--source_database"] == "landing" && aws_glue_job.this["raw_job"].default_arguments["--source_table"] == "orders"
-    error_message = "job1 must read source_catalog_table in source_database_name."
+    condition     = aws_glue_job.this["raw_job"].default_arguments["--source_database"] == "landing" && output.manual_run_arguments.customers.raw_job["--source_table"] == "customer_list"
+    error_message = "job1 must read the table's source_table in source_database_name."
   }
 
   assert {
-    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--output_path"] == "s3://plan-test-datalake-123456789012/cleansed/customers/"
+    condition     = output.manual_run_arguments.customers.cleanse_job["--output_path"] == "s3://plan-test-datalake-123456789012/cleansed/customers/"
     error_message = "The raw and cleansed tables stay in the module's own bucket and database."
   }
 }
@@ -409,7 +424,7 @@ run "rejects_a_source_database_beside_a_jdbc_source" {
     jdbc_source = {
       connection_url = "jdbc:postgresql://db.internal:5432/sales"
       secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
-      include_path   = "sales/public/customers"
+      schema_path    = "sales/public"
     }
   }
 
@@ -443,7 +458,7 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
     condition = alltrue([
       aws_glue_job.this["cleanse_job"].default_arguments["--datalake-formats"] == "iceberg",
       aws_glue_job.this["cleanse_job"].default_arguments["--cleansed_format"] == "iceberg",
-      aws_glue_job.this["cleanse_job"].default_arguments["--cleansed_table"] == "plan_test.cleansed_customers",
+      output.manual_run_arguments.customers.cleanse_job["--cleansed_table"] == "plan_test.cleansed_customers",
       aws_glue_job.this["cleanse_job"].default_arguments["--conf"] == join(" --conf ", [
         "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
         "spark.sql.catalog.glue_catalog=org.apache.iceberg.spark.SparkCatalog",
@@ -458,8 +473,8 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
 
   assert {
     condition = alltrue([
-      jsondecode(output.state_machine_definition).States.RunCleanseJob.Next == "ReportRun",
-      length([for name in keys(jsondecode(output.state_machine_definition).States) : name if strcontains(name, "CleansedCrawl")]) == 0,
+      jsondecode(output.state_machine_definition).States.CleanseTables.Next == "ReportRun",
+      length([for name in keys(jsondecode(output.state_machine_definition).States) : name if can(regex("CleansedCrawl|CleansedTables", name))]) == 0,
       jsondecode(output.state_machine_definition).States.ReportRun.Parameters.Payload.cleansed_format == "iceberg",
     ])
     error_message = "Without crawler2 the run ends after job2, and no crawler2 state is left unreachable (Step Functions refuses those)."
@@ -522,4 +537,168 @@ run "rejects_a_quality_gate_that_is_not_a_share" {
   }
 
   expect_failures = [var.max_quarantine_ratio]
+}
+
+run "many_tables_share_two_jobs_and_one_crawler_per_stage" {
+  # apply (against the mocked provider) so that the rendered definition is known.
+  command = apply
+
+  variables {
+    tables = {
+      customers = { key_columns = ["customer_id"], order_by_column = "updated_at", email_columns = ["email"], source_table = "source_customers" }
+      orders    = { key_columns = ["order_id"], column_types = { amount = "decimal(12,2)" }, number_of_workers = 10, source_table = "source_orders" }
+      countries = { key_columns = ["country_code"], source_table = "source_countries" }
+    }
+  }
+
+  assert {
+    condition     = length(aws_glue_job.this) == 2 && length(aws_glue_crawler.lake) == 2
+    error_message = "Three tables still make two jobs, one raw crawler and one cleansed crawler."
+  }
+
+  assert {
+    condition = alltrue([
+      toset([for target in aws_glue_crawler.lake["raw_crawler"].s3_target : target.path]) == toset([for name in ["countries", "customers", "orders"] : "s3://plan-test-datalake-123456789012/raw/${name}/"]),
+      toset([for target in aws_glue_crawler.lake["cleansed_crawler"].s3_target : target.path]) == toset([for name in ["countries", "customers", "orders"] : "s3://plan-test-datalake-123456789012/cleansed/${name}/"]),
+    ])
+    error_message = "Each crawler has one S3 target per table, so one crawl per stage catalogs every table."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.execution_property[0].max_concurrent_runs == 4])
+    error_message = "Each job runs as many tables at once as the Map states do (max_concurrency)."
+  }
+
+  assert {
+    condition = alltrue([
+      [for table in jsondecode(output.state_machine_definition).States.LoadTables.Result : table.name] == ["countries", "customers", "orders"],
+      [for table in jsondecode(output.state_machine_definition).States.LoadTables.Result : table.number_of_workers] == [2, 2, 10],
+      jsondecode(jsondecode(output.state_machine_definition).States.LoadTables.Result[1].cleansing_rules) == { key_columns = ["customer_id"], order_by_column = "updated_at", email_columns = ["email"], column_types = {}, required_columns = [] },
+      jsondecode(output.state_machine_definition).States.LoadTables.Result[2].raw_path == "s3://plan-test-datalake-123456789012/raw/orders/",
+      jsondecode(output.state_machine_definition).States.LoadTables.Result[2].cleansed_table == "plan_test.cleansed_orders",
+      jsondecode(output.state_machine_definition).States.UseAllTables.Parameters["tables.$"] == "States.StringSplit('countries,customers,orders', ',')",
+      jsondecode(output.state_machine_definition).States.LoadSettings.Parameters["extract_concurrency.$"] == "States.StringToJson('4')",
+    ])
+    error_message = "The state machine knows each table's settings (source, paths, rules, workers) and runs all of them by default."
+  }
+
+  assert {
+    condition     = toset(keys(output.tables)) == toset(["countries", "customers", "orders"]) && output.tables.orders.quarantine_path == "s3://plan-test-datalake-123456789012/quarantine/orders/"
+    error_message = "The tables output gives each table's catalog tables and locations."
+  }
+}
+
+run "bookmarks_extract_one_table_at_a_time" {
+  command = apply
+
+  variables {
+    job_bookmarks_enabled = true
+    tables = {
+      customers = { key_columns = ["customer_id"], source_table = "source_customers" }
+      orders    = { key_columns = ["order_id"], source_table = "source_orders" }
+    }
+  }
+
+  assert {
+    condition     = aws_glue_job.this["raw_job"].execution_property[0].max_concurrent_runs == 1 && aws_glue_job.this["cleanse_job"].execution_property[0].max_concurrent_runs == 4
+    error_message = "Concurrent runs of job1 would commit to one bookmark: one table at a time."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definition).States.LoadSettings.Parameters["extract_concurrency.$"] == "States.StringToJson('1')"
+    error_message = "The extract Map runs one table at a time too."
+  }
+}
+
+run "rejects_no_table" {
+  command = plan
+
+  variables {
+    tables = {}
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_table_name_glue_cannot_hold" {
+  command = plan
+
+  variables {
+    tables = { Customers = { key_columns = ["id"] } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_table_without_key_columns" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = [] } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_rules_naming_a_column_as_glue_never_does" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = ["id"], required_columns = ["Email"] } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_an_order_column_that_is_a_key_column" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = ["id", "updated_at"], order_by_column = "updated_at" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_two_tables_reading_one_source_table" {
+  command = plan
+
+  variables {
+    tables = {
+      customers     = { key_columns = ["id"] }
+      customers_too = { key_columns = ["id"], source_table = "customers" }
+    }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_tables_worker_count_glue_refuses" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = ["id"], number_of_workers = 1 } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_an_unknown_max_concurrency" {
+  command = plan
+
+  variables {
+    max_concurrency = 0
+  }
+
+  expect_failures = [var.max_concurrency]
+}
+
+run "rejects_more_tables_than_an_execution_state_carries" {
+  command = plan
+
+  variables {
+    tables = { for index in range(51) : "table_${index}" => { key_columns = ["id"] } }
+  }
+
+  expect_failures = [var.tables]
 }

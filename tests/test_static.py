@@ -30,44 +30,63 @@ def asl() -> dict[str, Any]:
     """The template as rendered for the Parquet history (with crawler2). Rendered for Iceberg, its
     crawler2 states are dropped (tests/module_plan.tftest.hcl), and the emulator refuses, as Step
     Functions does, a definition with an unreachable state or a missing target."""
-    definition: dict[str, Any] = json.loads(ASL_TEMPLATE.read_text().replace("${after_cleanse_job}", "StartCleansedCrawler"))
+    definition: dict[str, Any] = json.loads(ASL_TEMPLATE.read_text().replace("${after_cleanse_job}", "FindCleansedTables"))
     return definition
 
 
-def test_every_transition_names_an_existing_state(asl: dict[str, Any]) -> None:
-    states = asl["States"]
-    targets = [("StartAt", asl["StartAt"])]
-    for name, state in states.items():
-        targets += [(f"{name}.Next", state["Next"])] if "Next" in state else []
-        targets += [(f"{name}.Default", state["Default"])] if "Default" in state else []
-        targets += [(f"{name}.Choices[{i}]", choice["Next"]) for i, choice in enumerate(state.get("Choices", []))]
-        targets += [(f"{name}.Catch[{i}]", catch["Next"]) for i, catch in enumerate(state.get("Catch", []))]
-    missing = [(where, target) for where, target in targets if target not in states]
-    assert missing == []
+def scopes(machine: dict[str, Any]) -> list[dict[str, Any]]:
+    """The machine and, within it, each Map state's item processor: each a StartAt and its States."""
+    found = [machine]
+    for state in machine["States"].values():
+        if state["Type"] == "Map":
+            found += scopes(state["ItemProcessor"])
+    return found
+
+
+def all_states(machine: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    every: dict[str, dict[str, Any]] = {}
+    for scope in scopes(machine):
+        assert not set(every) & set(scope["States"]), "state names are unique across the machine"
+        every.update(scope["States"])
+    return every
+
+
+def test_every_transition_names_an_existing_state_of_its_scope(asl: dict[str, Any]) -> None:
+    for scope in scopes(asl):
+        states = scope["States"]
+        targets = [("StartAt", scope["StartAt"])]
+        for name, state in states.items():
+            targets += [(f"{name}.Next", state["Next"])] if "Next" in state else []
+            targets += [(f"{name}.Default", state["Default"])] if "Default" in state else []
+            targets += [(f"{name}.Choices[{i}]", choice["Next"]) for i, choice in enumerate(state.get("Choices", []))]
+            targets += [(f"{name}.Catch[{i}]", catch["Next"]) for i, catch in enumerate(state.get("Catch", []))]
+        missing = [(where, target) for where, target in targets if target not in states]
+        assert missing == []
 
 
 def test_every_state_is_reachable(asl: dict[str, Any]) -> None:
-    states, reached, frontier = asl["States"], set(), [asl["StartAt"]]
-    while frontier:
-        name = frontier.pop()
-        if name in reached:
-            continue
-        reached.add(name)
-        state = states[name]
-        frontier += [state[key] for key in ("Next", "Default") if key in state]
-        frontier += [choice["Next"] for choice in state.get("Choices", [])] + [catch["Next"] for catch in state.get("Catch", [])]
-    assert set(states) - reached == set()
+    for scope in scopes(asl):
+        states, reached, frontier = scope["States"], set(), [scope["StartAt"]]
+        while frontier:
+            name = frontier.pop()
+            if name in reached:
+                continue
+            reached.add(name)
+            state = states[name]
+            frontier += [state[key] for key in ("Next", "Default") if key in state]
+            frontier += [choice["Next"] for choice in state.get("Choices", [])] + [catch["Next"] for catch in state.get("Catch", [])]
+        assert set(states) - reached == set()
 
 
 def test_every_task_has_a_timeout_and_a_catch(asl: dict[str, Any]) -> None:
-    for name, state in asl["States"].items():
+    for name, state in all_states(asl).items():
         if state["Type"] == "Task":
             assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, f"{name} has no timeout"
             assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], f"{name} must catch States.ALL last"
 
 
 def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
-    for name, state in asl["States"].items():
+    for name, state in all_states(asl).items():
         for field in ("Retry", "Catch"):
             rules = state.get(field, [])
             for index, rule in enumerate(rules):
@@ -76,19 +95,18 @@ def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
 
 
 def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
-    lambda_tasks = {name: state for name, state in asl["States"].items() if state.get("Resource", "").endswith(":states:::lambda:invoke")}
+    lambda_tasks = {name: state for name, state in all_states(asl).items() if state.get("Resource", "").endswith(":states:::lambda:invoke")}
     assert len(lambda_tasks) == 5
     for name, state in lambda_tasks.items():
         retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
         assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"
 
 
-def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_reports() -> None:
+def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_reports(asl: dict[str, Any]) -> None:
     # A throttled StartJobRun fails the task with Glue.AWSGlueException, never Glue.ThrottlingException:
     # https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
     definition = ASL_TEMPLATE.read_text()
-    states = json.loads(definition)["States"]
-    job_tasks = {name: state for name, state in states.items() if state.get("Resource", "").endswith("glue:startJobRun.sync")}
+    job_tasks = {name: state for name, state in all_states(asl).items() if state.get("Resource", "").endswith("glue:startJobRun.sync")}
     assert len(job_tasks) == 2
     assert "Glue.ThrottlingException" not in definition
     for name, state in job_tasks.items():
@@ -146,7 +164,8 @@ def choice_rule_holds(rule: dict[str, Any], data: dict[str, Any]) -> bool:
 
 
 def first_state_accepts(asl: dict[str, Any], run_id: str) -> bool:
-    state = asl["States"][asl["StartAt"]]
+    """Whether the run id check (the first state once the tables are resolved) takes the run id."""
+    state = asl["States"]["ResolveRunId"]
     taken = next((choice["Next"] for choice in state["Choices"] if choice_rule_holds(choice, {"run_id": run_id})), state["Default"])
     return bool(taken == "UseGivenRunId")
 
@@ -169,7 +188,7 @@ def test_run_ids_the_first_state_cannot_judge_are_refused_by_job2(asl: dict[str,
 
 
 def test_the_execution_name_is_checked_as_a_given_run_id(asl: dict[str, Any]) -> None:
-    first = asl["StartAt"]
+    first = "ResolveRunId"
     assert next(choice["Next"] for choice in asl["States"][first]["Choices"] if choice_rule_holds(choice, {})) == "UseExecutionNameAsRunId"
     assert asl["States"]["UseExecutionNameAsRunId"]["Next"] == first
 

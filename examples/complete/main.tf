@@ -1,5 +1,5 @@
-# Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), cleansing
-# rules, the cleansed table as an Iceberg current state (one row per customer), a quality gate, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
+# Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), three of its
+# tables with their cleansing rules, the cleansed tables as Iceberg current states (one row per key), a quality gate, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
 # use_customer_managed_key, a customer-managed KMS key (kms.tf).
 
 resource "aws_secretsmanager_secret" "source_database" {
@@ -23,27 +23,44 @@ module "etl" {
   source = "../.."
 
   name_prefix   = var.name_prefix
-  table_name    = "customers"
   database_name = "${replace(var.name_prefix, "-", "_")}_lake"
 
   jdbc_source = {
     connection_url = var.source_jdbc_url
     secret_arn     = aws_secretsmanager_secret.source_database.arn
-    include_path   = "sales/public/customers"
+    schema_path    = "sales/public"
   }
 
-  cleansing_rules = {
-    key_columns     = ["customer_id"]
-    order_by_column = "updated_at"
-    column_types = {
-      customer_id = "int"
-      signup_date = "date"
-      updated_at  = "timestamp"
-      balance     = "decimal(12,2)"
-      is_active   = "boolean"
+  tables = {
+    customers = {
+      key_columns     = ["customer_id"]
+      order_by_column = "updated_at"
+      column_types = {
+        customer_id = "int"
+        signup_date = "date"
+        updated_at  = "timestamp"
+        balance     = "decimal(12,2)"
+        is_active   = "boolean"
+      }
+      required_columns = ["customer_id", "email"]
+      email_columns    = ["email"]
     }
-    required_columns = ["customer_id", "email"]
-    email_columns    = ["email"]
+    orders = {
+      key_columns     = ["order_id"]
+      order_by_column = "updated_at"
+      column_types = {
+        order_id    = "int"
+        customer_id = "int"
+        ordered_on  = "date"
+        amount      = "decimal(12,2)"
+        updated_at  = "timestamp"
+      }
+      required_columns = ["order_id", "customer_id", "amount"]
+    }
+    countries = {
+      key_columns      = ["country_code"]
+      required_columns = ["country_code", "name"]
+    }
   }
   cleansed_format = "iceberg"
   # A run that rejects more than half its rows publishes nothing (the quarantine is still written).

@@ -23,29 +23,14 @@ output "failure_topic_arn" {
   value       = module.etl.failure_topic_arn
 }
 
-output "raw_path" {
-  description = "Where job1 writes each run's extract (raw/<table>/run_id=<run>/)."
-  value       = module.etl.raw_path
-}
-
-output "cleansed_path" {
-  description = "Location of the Iceberg table cleansed_customers, the current state job2 MERGEs each run into."
-  value       = module.etl.cleansed_path
-}
-
-output "cleansed_table_name" {
-  description = "The Iceberg table of the cleansed customers, one row per customer (query it with Athena, or Spark's Iceberg)."
-  value       = module.etl.cleansed_table_name
+output "tables" {
+  description = "Each table's catalog tables (raw_<name>, cleansed_<name>: Iceberg, one row per key; query them with Athena, or Spark's Iceberg) and S3 locations (raw, cleansed, quarantine)."
+  value       = module.etl.tables
 }
 
 output "cleansed_format" {
   description = "How job2 keeps the cleansed rows: here \"iceberg\", the current state."
   value       = module.etl.cleansed_format
-}
-
-output "quarantine_path" {
-  description = "Where job2 writes rejected rows with their _reject_reason."
-  value       = module.etl.quarantine_path
 }
 
 output "kms_key_arn" {

@@ -1,18 +1,17 @@
-# The least a caller gives: a name, the dataset, and the catalog table job1 reads. Here the table
-# belongs to the caller's landing zone: its own database, over CSV in its own bucket, which the
-# module's job role is allowed to read (source_s3_arns). See examples/complete for a JDBC source.
+# The least a caller gives: a name, where the source tables are cataloged, and one table with its
+# key. Here the table belongs to the caller's landing zone: its own database, over CSV in its own
+# bucket, which the module's job role is allowed to read (source_s3_arns). See examples/complete
+# for a JDBC source and several tables.
 
 module "etl" {
   source = "../.."
 
   name_prefix          = "minimal-orders"
-  table_name           = "orders"
   source_database_name = "landing"
-  source_catalog_table = "orders"
   source_s3_arns       = ["arn:aws:s3:::example-landing-zone", "arn:aws:s3:::example-landing-zone/orders/*"]
 
-  cleansing_rules = {
-    key_columns = ["order_id"]
+  tables = {
+    orders = { key_columns = ["order_id"] }
   }
 }
 
@@ -22,8 +21,8 @@ output "state_machine_arn" {
 }
 
 output "cleansed_path" {
-  description = "Where job2 writes the cleansed Parquet."
-  value       = module.etl.cleansed_path
+  description = "Where job2 writes the cleansed Parquet of the orders."
+  value       = module.etl.tables.orders.cleansed_path
 }
 
 output "bucket_name" {

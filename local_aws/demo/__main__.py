@@ -2,9 +2,10 @@
 
     python -m local_aws.demo [--rows 2000] [--run-id demo] [--kill-source-during-job1]
 
-Starts PostgreSQL with a customers table (dirty rows included) and the emulator, applies
-`examples/complete` to it, catalogs the source, runs the state machine showing each state as it is
-entered, prints a summary; then (the cleansed table being an Iceberg current state) changes some
+Starts PostgreSQL with three tables (customers, orders of those customers, and a small countries
+reference table; dirty rows included) and the emulator, applies `examples/complete` to it, catalogs
+the source, runs the state machine showing each state as it is entered, prints the run report of
+each table; then (the cleansed table being an Iceberg current state) changes some
 customers in PostgreSQL, adds others, runs again and shows what the second run changed in
 `cleansed_customers`, read without Spark; copies the outputs to `demo-output/`, then stops everything it
 started — also on Ctrl-C or when a step fails, in which case the failing step and its error are the
@@ -26,9 +27,10 @@ from types import FrameType
 from typing import Any
 
 from local_aws import PROJECT_ROOT, executions
-from local_aws.demo.pipeline import CatalogTable, LocalPipeline, PipelineStepFailed
+from local_aws.demo.pipeline import SAMPLE_DATA, CatalogTable, LocalPipeline, PipelineStepFailed
 from local_aws.demo.postgres import PostgresError
 from local_aws.demo.sample_customers import new_customers, write_customers
+from local_aws.demo.sample_orders import write_orders
 from local_aws.emulator import EmulatorError
 from local_aws.executions import ExecutionStillRunning
 from local_aws.terraform import TerraformFailed
@@ -61,26 +63,37 @@ def show_state(entered: executions.StateEntered) -> None:
     print(f"  {entered.elapsed_seconds:6.1f} s  {entered.name}", flush=True)
 
 
+ROW_LABELS = {
+    "source_read": "source rows read",
+    "raw": "raw rows",
+    "cleansed": "cleansed rows",
+    "inserted": "  inserted",
+    "updated": "  updated",
+    "unchanged": "  unchanged",
+    "duplicates_removed": "duplicates removed",
+    "quarantined": "quarantined rows",
+}
+
+
 def print_report(record: executions.ExecutionRecord, tables: list[CatalogTable]) -> None:
-    """The run report (the execution's output) as a table, and the catalog tables it left."""
+    """The run report (the execution's output) as a table, a column per table, and the catalog tables it left."""
     report: dict[str, Any] = record.output or {}
-    rows = report["rows"]
-    cleansed_in = f"in {report['tables']['cleansed']}"
-    figures = [
-        ("source rows read", rows["source_read"]),
-        ("raw rows", rows["raw"]),
-        ("cleansed rows", rows["cleansed"]),
-        *[(f"  {name} {cleansed_in}", rows[name]) for name in ("inserted", "updated", "unchanged") if rows[name] is not None],
-        ("duplicates removed", rows["duplicates_removed"]),
-        ("quarantined rows", rows["quarantined"]),
-        *[(f"  {reason}", count) for reason, count in report["quarantined_by_reason"].items()],
-        *[(f"{step} seconds", seconds) for step, seconds in report["durations_seconds"].items()],
-    ]
+    names = list(report["tables"])
     seconds = (record.events[-1]["timestamp"] - record.events[0]["timestamp"]).total_seconds()
     print(f"\nExecution SUCCEEDED in {seconds:.1f} s. Run report of {report['run_id']} (the execution's output):")
-    width = max(len(name) for name, _ in figures)
-    for name, value in figures:
-        print(f"  {name:<{width}}  {value:>8}")
+    lines = [("", names), ("status", [report["tables"][name]["status"] for name in names])]
+    lines += [
+        (label, [report["tables"][name].get("rows", {}).get(row) for name in names])
+        for row, label in ROW_LABELS.items()
+        if any(report["tables"][name].get("rows", {}).get(row) is not None for name in names)
+    ]
+    width = max(len(label) for label, _ in lines)
+    for label, values in lines:
+        print(f"  {label:<{width}}" + "".join(f"  {'' if value is None else value:>10}" for value in values))
+    for name in names:
+        for reason, count in report["tables"][name].get("quarantined_by_reason", {}).items():
+            print(f"  quarantined from {name}: {reason}: {count}")
+    print("  stage seconds: " + ", ".join(f"{stage} {seconds}" for stage, seconds in report["durations_seconds"].items()))
     if tables:
         print("Catalog tables:")
     for table in tables:
@@ -105,13 +118,14 @@ def copy_outputs(pipeline: LocalPipeline, run_ids: list[str]) -> Path:
     s3, bucket = pipeline.client("s3"), pipeline.outputs["bucket_name"]
     target = OUTPUT_DIR / run_ids[0]
     shutil.rmtree(target, ignore_errors=True)
-    keys = [
-        key for run_id in run_ids for name in ("raw_path", "quarantine_path") for key in pipeline.run_keys(pipeline.outputs[name], run_id)
-    ]
-    if pipeline.outputs["cleansed_format"] == "iceberg":
-        keys += pipeline.keys_under(pipeline.outputs["cleansed_path"])
-    else:
-        keys += [key for run_id in run_ids for key in pipeline.run_keys(pipeline.outputs["cleansed_path"], run_id)]
+    keys: list[str] = []
+    for table in pipeline.outputs["tables"]:
+        for stage in ("raw", "quarantine"):
+            keys += [key for run_id in run_ids for key in pipeline.run_keys(pipeline.location(table, stage), run_id)]
+        if pipeline.outputs["cleansed_format"] == "iceberg":
+            keys += pipeline.keys_under(pipeline.location(table, "cleansed"))
+        else:
+            keys += [key for run_id in run_ids for key in pipeline.run_keys(pipeline.location(table, "cleansed"), run_id)]
     for key in keys:
         local = target / key
         local.parent.mkdir(parents=True, exist_ok=True)
@@ -147,21 +161,29 @@ def run_or_fail(
     pipeline: LocalPipeline, run_id: str, on_state_entered: Callable[[executions.StateEntered], None]
 ) -> executions.ExecutionRecord:
     record = pipeline.run(run_id, on_state_entered)
-    if record.status != "SUCCEEDED":
-        failed_step = (record.cause or "").split(" failed: ", 1)[0]
-        raise PipelineStepFailed(failed_step or "StateMachine", f"{record.error}: {readable_cause(record.cause or '')}")
-    return record
+    if record.status == "SUCCEEDED":
+        return record
+    report = record.report
+    if record.error == "TablesFailed" and report is not None:
+        failed = [(name, report["tables"][name]) for name in report["failed_tables"]]
+        lines = [f"{name} at {table['step']}: {table['error']}: {readable_cause(table['cause'])}" for name, table in failed]
+        raise PipelineStepFailed(f"{len(failed)} of {len(report['tables'])} tables", "\n  ".join(lines))
+    failed_step = (record.cause or "").split(" failed: ", 1)[0]
+    raise PipelineStepFailed(failed_step or "StateMachine", f"{record.error}: {readable_cause(record.cause or '')}")
 
 
 def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
     clock = PhaseClock()
     failure: PipelineStepFailed | None = None
     with tempfile.TemporaryDirectory(prefix="glue-etl-demo-") as scratch:
-        source_csv = Path(scratch) / "customers.csv"
-        write_customers(source_csv, rows)
-        pipeline = LocalPipeline(source_csv, Path(scratch))
+        sources = {"customers": Path(scratch) / "customers.csv", "orders": Path(scratch) / "orders.csv"}
+        sources["countries"] = SAMPLE_DATA / "countries.csv"
+        write_customers(sources["customers"], rows)
+        orders = write_orders(sources["orders"], customers=rows)
+        pipeline = LocalPipeline(sources, Path(scratch))
         try:
-            with clock.phase("start-up", f"Starting PostgreSQL ({rows} customers, dirty rows included) and the AWS emulator"):
+            announcement = f"Starting PostgreSQL ({rows} customers, {orders} orders, countries; dirty rows included) and the AWS emulator"
+            with clock.phase("start-up", announcement):
                 pipeline.__enter__()
                 assert pipeline.postgres is not None
                 print(f"  PostgreSQL on 127.0.0.1:{pipeline.postgres.port}, emulator on {pipeline.endpoint}")
@@ -169,13 +191,17 @@ def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
                 pipeline.apply()
                 print(f"  state machine {pipeline.outputs['state_machine_arn']}")
             with clock.phase("pipeline", "Running the pipeline"):
-                source = pipeline.catalog_source()
-                print(f"  source crawler cataloged {source.name}: " + ", ".join(f"{n} {t}" for n, t in source.columns))
+                for source in pipeline.catalog_source():
+                    print(f"  source crawler cataloged {source.name}: " + ", ".join(f"{n} {t}" for n, t in source.columns))
+
+                source_killed = False
 
                 def on_state_entered(entered: executions.StateEntered) -> None:
+                    nonlocal source_killed
                     show_state(entered)
-                    if kill_source_during_job1 and entered.name == "RunRawJob":
+                    if kill_source_during_job1 and entered.name == "RunRawJob" and not source_killed:
                         pipeline.kill_source()
+                        source_killed = True
                         print("           (PostgreSQL stopped, as asked)", flush=True)
 
                 record = run_or_fail(pipeline, run_id, on_state_entered)
@@ -189,7 +215,7 @@ def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
                     before = {int(row["customer_id"]): row for row in pipeline.current_state_rows()}
                     record = run_or_fail(pipeline, second_run_id, show_state)
                     print_report(record, [])
-                    table = pipeline.outputs["cleansed_table_name"]
+                    table = pipeline.outputs["tables"]["customers"]["cleansed_table"]
                     print_current_state_change(before, pipeline.current_state_rows(), second_run_id, table)
                     snapshots = len(pipeline.current_state_table().snapshots())
                     print(f"  {snapshots} snapshots: the state before this run stays readable (time travel)")

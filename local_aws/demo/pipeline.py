@@ -1,8 +1,9 @@
 """The whole pipeline on this machine, as `make demo` and the end-to-end test run it: a real
-PostgreSQL source seeded with customers, the emulator, `examples/complete` applied to it (JDBC source
-on, its password in Secrets Manager), Glue jobs run with their real scripts on local Spark.
+PostgreSQL source seeded with the tables of `examples/complete` (customers, orders, countries), the
+emulator, `examples/complete` applied to it (JDBC source on, its password in Secrets Manager), Glue
+jobs run with their real scripts on local Spark.
 
-    with LocalPipeline(sample_csv, work_dir) as pipeline:
+    with LocalPipeline({"customers": customers_csv, "orders": orders_csv, "countries": countries_csv}, work_dir) as pipeline:
         pipeline.catalog_source()
         record = pipeline.run("demo-1", on_state_entered=print)
         print(record.output)  # the run report
@@ -28,7 +29,10 @@ from local_aws.iceberg_tables import load_table, table_rows
 from local_aws.terraform import TerraformWorkspace
 
 EXAMPLE = PROJECT_ROOT / "examples" / "complete"
-SOURCE_TABLE = "customers"
+# The source tables examples/complete lands, with their integer columns (the others are text, so that
+# the dirty rows' values fit).
+SOURCE_TABLES = {"customers": ("customer_id",), "orders": ("order_id",), "countries": ()}
+SAMPLE_DATA = PROJECT_ROOT / "sample_data"
 
 
 class PipelineStepFailed(RuntimeError):
@@ -47,11 +51,19 @@ class CatalogTable:
 
 class LocalPipeline:
     def __init__(
-        self, source_csv: Path, work_dir: Path, name_prefix: str = "demo", time_scale: float = 0.1, emulator_endpoint: str | None = None
+        self,
+        sources: dict[str, Path],
+        work_dir: Path,
+        name_prefix: str = "demo",
+        time_scale: float = 0.1,
+        emulator_endpoint: str | None = None,
     ) -> None:
-        """`emulator_endpoint`: an emulator the caller started and owns; by default one of its own."""
+        """`sources`: a CSV (with a header) for each of SOURCE_TABLES. `emulator_endpoint`: an emulator the
+        caller started and owns; by default one of its own."""
+        if set(sources) != set(SOURCE_TABLES):
+            raise ValueError(f"LocalPipeline needs a CSV for each of {sorted(SOURCE_TABLES)}, got {sorted(sources)}")
         self._given_emulator = emulator_endpoint
-        self.source_csv = source_csv
+        self.sources = sources
         self.work_dir = work_dir
         self.name_prefix = name_prefix
         self.time_scale = time_scale
@@ -73,7 +85,8 @@ class LocalPipeline:
     def start(self) -> None:
         """Start PostgreSQL (seeded) and the emulator; `apply` comes next."""
         self.postgres = self._stack.enter_context(running_postgres())
-        seed_table(self.postgres, SOURCE_TABLE, self.source_csv, integer_columns=("customer_id",))
+        for table, integer_columns in SOURCE_TABLES.items():
+            seed_table(self.postgres, table, self.sources[table], integer_columns)
         self.endpoint = self._given_emulator or self._stack.enter_context(emulator.running_emulator())
 
     def apply(self) -> None:
@@ -98,8 +111,8 @@ class LocalPipeline:
 
     # ------------------------------------------------------------------ the pipeline
 
-    def catalog_source(self, timeout_seconds: float = 60) -> CatalogTable:
-        """Run the source crawler once, as a user does before the first run."""
+    def catalog_source(self, timeout_seconds: float = 60) -> list[CatalogTable]:
+        """Run the source crawler once, as a user does before the first run; return the tables it cataloged."""
         glue, crawler = self.client("glue"), self.outputs["source_crawler_name"]
         glue.start_crawler(Name=crawler)
         deadline = time.monotonic() + timeout_seconds
@@ -110,14 +123,19 @@ class LocalPipeline:
         last_crawl = state.get("LastCrawl", {})
         if last_crawl.get("Status") != "SUCCEEDED":
             raise PipelineStepFailed("SourceCrawler", f"{crawler}: {last_crawl.get('Status')}: {last_crawl.get('ErrorMessage')}")
-        (source,) = [table for table in self.tables() if table.name.startswith("source_")]
-        return source
+        return [table for table in self.tables() if table.name.startswith("source_")]
 
     def run(
-        self, run_id: str, on_state_entered: Callable[[executions.StateEntered], None] | None = None, timeout_seconds: float = 600
+        self,
+        run_id: str,
+        on_state_entered: Callable[[executions.StateEntered], None] | None = None,
+        timeout_seconds: float = 600,
+        tables: list[str] | None = None,
     ) -> executions.ExecutionRecord:
-        name = f"{run_id}-{int(time.time())}"
-        return executions.run(self.outputs["state_machine_arn"], {"run_id": run_id}, name, timeout_seconds, on_state_entered)
+        """Run the pipeline: every table, or only `tables`."""
+        name = f"{run_id}-{int(time.time() * 1000)}"
+        execution_input: dict[str, Any] = {"run_id": run_id} if tables is None else {"run_id": run_id, "tables": tables}
+        return executions.run(self.outputs["state_machine_arn"], execution_input, name, timeout_seconds, on_state_entered)
 
     def kill_source(self) -> None:
         assert self.postgres is not None
@@ -159,9 +177,14 @@ class LocalPipeline:
         for key in self.run_keys(s3_path, run_id):
             yield s3.get_object(Bucket=bucket, Key=key)["Body"].read()
 
-    def raw_rows(self, run_id: str) -> list[dict[str, str]]:
+    def location(self, table: str, stage: str) -> str:
+        """The S3 location of `table`'s `stage` (raw, cleansed or quarantine), from the module's outputs."""
+        location: str = self.outputs["tables"][table][f"{stage}_path"]
+        return location
+
+    def raw_rows(self, run_id: str, table: str = "customers") -> list[dict[str, str]]:
         rows: list[dict[str, str]] = []
-        for content in self._objects(self.outputs["raw_path"], run_id):
+        for content in self._objects(self.location(table, "raw"), run_id):
             rows += list(csv.DictReader(io.StringIO(content.decode())))
         return rows
 
@@ -171,12 +194,14 @@ class LocalPipeline:
             rows += pq.read_table(io.BytesIO(content)).to_pylist()
         return rows
 
-    def current_state_table(self) -> Table:
+    def current_state_table(self, table: str = "customers") -> Table:
         """The Iceberg table cleansed_<table> (cleansed_format "iceberg"), loaded as a consumer loads it."""
-        return load_table(self.outputs["database_name"], self.outputs["cleansed_table_name"], region_of(self.outputs["state_machine_arn"]))
+        cleansed_table = self.outputs["tables"][table]["cleansed_table"]
+        return load_table(self.outputs["database_name"], cleansed_table, region_of(self.outputs["state_machine_arn"]))
 
-    def current_state_rows(self) -> list[dict[str, Any]]:
-        return table_rows(self.outputs["database_name"], self.outputs["cleansed_table_name"], region_of(self.outputs["state_machine_arn"]))
+    def current_state_rows(self, table: str = "customers") -> list[dict[str, Any]]:
+        cleansed_table = self.outputs["tables"][table]["cleansed_table"]
+        return table_rows(self.outputs["database_name"], cleansed_table, region_of(self.outputs["state_machine_arn"]))
 
     def update_source(self, statement: str, **parameters: Any) -> None:
         """Run a SQL statement on the source database (e.g. to change rows between two runs)."""
@@ -187,10 +212,10 @@ class LocalPipeline:
         finally:
             connection.close()
 
-    def source_rows(self) -> int:
-        assert self.postgres is not None
+    def source_rows(self, table: str = "customers") -> int:
+        assert self.postgres is not None and table in SOURCE_TABLES
         connection = self.postgres.connect()
         try:
-            return int(connection.run(f"SELECT count(*) FROM {SOURCE_TABLE}")[0][0])
+            return int(connection.run(f"SELECT count(*) FROM {table}")[0][0])
         finally:
             connection.close()

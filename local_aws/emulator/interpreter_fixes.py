@@ -23,6 +23,12 @@
    not `Glue.<error code>` for every code as moto does, and its cause reads as AWS's does.
 6. A Choice rule's `StringMatches` follows the States Language (`asl_string_matches`): moto uses
    `fnmatch`, in which `?` and `[...]` are wildcards too and a backslash escapes nothing.
+7. An execution started without a name gets a UUID as its name, as Step Functions gives it
+   ("If you don't provide a name for the execution, Step Functions automatically generates a
+   universally unique identifier (UUID) as the execution name":
+   https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html); moto's
+   parser backend names it "None", so an EventBridge schedule's second start (which names none)
+   failed with ExecutionAlreadyExists.
 """
 
 import functools
@@ -31,6 +37,7 @@ import re
 import sys
 import textwrap
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
@@ -49,6 +56,7 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_funct
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.utils import boto_client
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from local_aws.emulator.clock import CLOCK
 from local_aws.emulator.iam.service_roles import assume_role_as_service
@@ -242,6 +250,17 @@ def match_strings_as_the_states_language_does() -> None:
     setattr(StringMatches, "_compare", staticmethod(_string_matches))  # noqa: B010
 
 
+_moto_start_execution = StepFunctionsParserBackend.start_execution
+
+
+def _start_execution_named(self: StepFunctionsParserBackend, state_machine_arn: str, name: str | None = None, *rest: Any) -> Any:
+    return _moto_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *rest)
+
+
+def name_unnamed_executions() -> None:
+    setattr(StepFunctionsParserBackend, "start_execution", _start_execution_named)  # noqa: B010
+
+
 def apply_interpreter_fixes() -> None:
     """Call once in the emulator process, before any execution starts."""
     fix_sync_integrations()
@@ -250,3 +269,4 @@ def apply_interpreter_fixes() -> None:
     sign_service_calls_with_the_execution_role()
     name_glue_errors_as_step_functions_does()
     match_strings_as_the_states_language_does()
+    name_unnamed_executions()

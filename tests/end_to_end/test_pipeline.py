@@ -1,9 +1,11 @@
-"""The whole pipeline as `make demo` runs it, on the dirty customers sample: PostgreSQL -> job1 over
-JDBC on local Spark -> raw CSV in the emulator's S3 -> crawler1 -> job2 -> the Iceberg table of the
-cleansed customers' current state (read without Spark, as a consumer reads it) and the quarantine,
-checked row by row; a rerun of the same run id; a second run with changed source rows; a job2 that
-may not commit; job1 without each statement of its role."""
+"""The whole pipeline as `make demo` runs it, on the dirty samples of its three tables (customers,
+orders, countries): PostgreSQL -> job1 over JDBC on local Spark -> raw CSV in the emulator's S3 ->
+crawler1 -> job2 -> each table's Iceberg current state (read without Spark, as a consumer reads
+it) and quarantine, checked row by row; a rerun of the same run id; a second run with changed
+source rows; one table failing while the others are published, then a rerun of that table alone;
+a job2 that may not commit; job1 without each statement of its role."""
 
+import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,21 +14,31 @@ from typing import Any
 import pytest
 
 from local_aws import emulator
-from local_aws.demo.pipeline import LocalPipeline
-from local_aws.terraform import PROJECT_ROOT
+from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
+from local_aws.executions import ExecutionRecord
 from tests.roles import statement_removed
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
-SAMPLE = PROJECT_ROOT / "sample_data" / "customers_dirty.csv"
+SAMPLES = {
+    "customers": SAMPLE_DATA / "customers_dirty.csv",
+    "orders": SAMPLE_DATA / "orders_dirty.csv",
+    "countries": SAMPLE_DATA / "countries.csv",
+}
 RUN_ID = "e2e-1"
-SAMPLE_COLUMNS = SAMPLE.read_text().splitlines()[0].split(",")
+SAMPLE_COLUMNS = SAMPLES["customers"].read_text().splitlines()[0].split(",")
 HAPPY_PATH = [
+    "ResolveTables",
+    "UseAllTables",
     "ResolveRunId",
     "UseGivenRunId",
     "LoadSettings",
-    "RunRawJob",
+    "LoadTables",
+    "ExtractTables",
+    "FindExtractedTables",
+    "CountExtractedTables",
+    "IsAnyTableExtracted",
     "StartRawCrawler",
     "ResetRawCrawlerPolls",
     "CheckRawCrawlerPollLimit",
@@ -34,15 +46,30 @@ HAPPY_PATH = [
     "WaitForRawCrawler",
     "GetRawCrawlerStatus",
     "IsRawCrawlerDone",
-    "RunCleanseJob",  # an Iceberg table needs no crawl
+    "CleanseTables",  # Iceberg tables need no crawl
     "ReportRun",
+    "DidEveryTableSucceed",
+    "RunSucceeded",
 ]
+# What the orders' and the countries' rules (examples/complete) make of their samples.
+EXPECTED_ORDERS = [
+    (101, 1, date(2024, 3, 2), Decimal("19.99"), "delivered"),
+    (102, 2, date(2024, 3, 3), Decimal("250.00"), "shipped"),
+    (103, 7, date(2024, 3, 4), Decimal("5.50"), "placed"),
+    (107, 6, date(2024, 3, 5), Decimal("42.10"), "cancelled"),
+]
+EXPECTED_ORDERS_QUARANTINE = [
+    ("104", "required column customer_id is missing"),
+    ("105", "ordered_on is not a valid date"),
+    ("106", "amount is not a valid decimal(12,2)"),
+]
+EXPECTED_COUNTRIES = [("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands"), ("UK", "United Kingdom"), ("US", "United States")]
 
 
 @pytest.fixture(scope="module")
 def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
     with LocalPipeline(
-        SAMPLE, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e", emulator_endpoint=emulator_endpoint
+        SAMPLES, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e", emulator_endpoint=emulator_endpoint
     ) as local_pipeline:
         local_pipeline.apply()
         local_pipeline.catalog_source()
@@ -68,21 +95,40 @@ def cleansed(pipeline: LocalPipeline) -> list[tuple[Any, ...]]:
     return sorted(tuple(without_time_zone(row[column]) for column in SAMPLE_COLUMNS) for row in pipeline.current_state_rows())
 
 
-def quarantined(pipeline: LocalPipeline) -> list[tuple[Any, ...]]:
-    rows = pipeline.parquet_rows(pipeline.outputs["quarantine_path"], RUN_ID)
-    return sorted(((row["customer_id"], row["_reject_reason"]) for row in rows), key=repr)
+def quarantined(pipeline: LocalPipeline, table: str = "customers", run_id: str = RUN_ID) -> list[tuple[Any, ...]]:
+    rows = pipeline.parquet_rows(pipeline.location(table, "quarantine"), run_id)
+    key = {"customers": "customer_id", "orders": "order_id", "countries": "country_code"}[table]
+    return sorted(((row[key], row["_reject_reason"]) for row in rows), key=repr)
 
 
-def test_the_run_takes_the_happy_path(first_run: Any) -> None:
-    assert (first_run.status, first_run.error) == ("SUCCEEDED", None)
-    assert first_run.states_entered == HAPPY_PATH
+def top_level_states(pipeline: LocalPipeline, record: ExecutionRecord) -> list[str]:
+    """The states entered outside the Map states' iterations."""
+    definition = pipeline.client("stepfunctions").describe_state_machine(stateMachineArn=pipeline.outputs["state_machine_arn"])[
+        "definition"
+    ]
+    return [name for name in record.states_entered if name in json.loads(definition)["States"]]
+
+
+def table_failure(record: ExecutionRecord, table: str) -> tuple[str, str, str]:
+    """Where and how `table` failed in the run: its step, error and cause, from the run report."""
+    failed = (record.report or {})["tables"][table]
+    return failed["step"], failed["error"], failed["cause"]
+
+
+def test_the_run_takes_the_happy_path_for_every_table(pipeline: LocalPipeline, first_run: Any) -> None:
+    assert (first_run.status, first_run.error) == ("SUCCEEDED", None), first_run.cause
+    assert top_level_states(pipeline, first_run) == HAPPY_PATH
+    assert first_run.states_entered.count("RunRawJob") == first_run.states_entered.count("RunCleanseJob") == 3
 
 
 def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline: LocalPipeline, first_run: Any) -> None:
     report = first_run.output
+    customers = report["tables"]["customers"]
     database, bucket = pipeline.outputs["database_name"], pipeline.outputs["bucket_name"]
 
-    assert report["rows"] == {
+    assert (report["status"], report["failed_tables"]) == ("succeeded", [])
+    assert {name: table["status"] for name, table in report["tables"].items()} == dict.fromkeys(SAMPLES, "succeeded")
+    assert customers["rows"] == {
         "source_read": 10,
         "raw": 10,
         "cleansed": 3,
@@ -92,12 +138,17 @@ def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline
         "duplicates_removed": 2,
         "quarantined": 5,
     }
-    assert report["quarantined_by_reason"] == {reason: 1 for _, reason in EXPECTED_QUARANTINE}
-    assert report["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
-    assert report["locations"]["quarantine"] == f"s3://{bucket}/quarantine/customers/run_id={RUN_ID}/"
-    assert set(report["durations_seconds"]) == {"RunRawJob", "RawCrawler", "RunCleanseJob"}
-    metrics = {metric["MetricName"] for metric in pipeline.client("cloudwatch").list_metrics(Namespace="GlueEtlPipeline")["Metrics"]}
-    assert {"SourceRowsRead", "CleansedRows", "RowsInserted", "QuarantinedRows", "RunCleanseJobSeconds"} <= metrics
+    assert customers["quarantined_by_reason"] == {reason: 1 for _, reason in EXPECTED_QUARANTINE}
+    assert customers["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
+    assert customers["locations"]["quarantine"] == f"s3://{bucket}/quarantine/customers/run_id={RUN_ID}/"
+    assert (report["tables"]["orders"]["rows"]["cleansed"], report["tables"]["countries"]["rows"]["cleansed"]) == (4, 5)
+    assert set(report["durations_seconds"]) == {"ExtractTables", "RawCrawler", "CleanseTables"}
+    metrics = pipeline.client("cloudwatch").list_metrics(Namespace="GlueEtlPipeline")["Metrics"]
+    tables_measured = {dimension["Value"] for metric in metrics for dimension in metric["Dimensions"] if dimension["Name"] == "Table"}
+    assert {"SourceRowsRead", "CleansedRows", "RowsInserted", "QuarantinedRows", "CleanseTablesSeconds", "FailedTables"} <= {
+        metric["MetricName"] for metric in metrics
+    }
+    assert tables_measured == set(SAMPLES)
 
 
 def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
@@ -106,6 +157,17 @@ def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPi
 
 def test_the_quarantine_holds_exactly_the_dirty_rows_with_their_reasons(pipeline: LocalPipeline, first_run: Any) -> None:
     assert quarantined(pipeline) == sorted(EXPECTED_QUARANTINE, key=repr)
+
+
+def test_the_orders_and_the_countries_are_cleansed_by_their_own_rules(pipeline: LocalPipeline, first_run: Any) -> None:
+    orders = sorted(
+        (row["order_id"], row["customer_id"], row["ordered_on"], row["amount"], row["status"])
+        for row in pipeline.current_state_rows("orders")
+    )
+    assert orders == EXPECTED_ORDERS
+    assert quarantined(pipeline, "orders") == EXPECTED_ORDERS_QUARANTINE
+    assert sorted((row["country_code"], row["name"]) for row in pipeline.current_state_rows("countries")) == EXPECTED_COUNTRIES
+    assert quarantined(pipeline, "countries") == [("XX", "required column name is missing")]
 
 
 def test_raw_holds_every_source_row(pipeline: LocalPipeline, first_run: Any) -> None:
@@ -118,7 +180,7 @@ def test_the_three_catalog_tables_have_the_right_columns_and_locations(pipeline:
     bucket = pipeline.outputs["bucket_name"]
     tables = {table.name: table for table in pipeline.tables()}
 
-    assert sorted(tables) == ["cleansed_customers", "raw_customers", "source_sales_public_customers"]
+    assert sorted(tables) == sorted(f"{stage}_{table}" for table in SAMPLES for stage in ("cleansed", "raw", "source_sales_public"))
     source, raw, cleansed_table = tables["source_sales_public_customers"], tables["raw_customers"], tables["cleansed_customers"]
     assert source.location == "sales.public.customers"
     assert source.columns == [("customer_id", "int"), *[(column, "string") for column in SAMPLE_COLUMNS[1:]]]
@@ -150,7 +212,7 @@ def test_a_second_run_with_the_same_run_id_leaves_the_same_outputs(pipeline: Loc
     snapshots = len(pipeline.current_state_table().snapshots())
     rerun = pipeline.run(RUN_ID)
 
-    assert rerun.status == "SUCCEEDED"
+    assert rerun.status == "SUCCEEDED", rerun.cause
     assert cleansed(pipeline) == EXPECTED_CLEANSED
     assert len(pipeline.current_state_table().snapshots()) == snapshots  # nothing changed, nothing committed
     assert quarantined(pipeline) == sorted(EXPECTED_QUARANTINE, key=repr)
@@ -173,8 +235,8 @@ def test_a_second_run_updates_changed_customers_adds_new_ones_and_keeps_the_rest
 
     second = pipeline.run(SECOND_RUN_ID)
 
-    assert (second.status, second.error) == ("SUCCEEDED", None)
-    rows = (second.output or {})["rows"]
+    assert (second.status, second.error) == ("SUCCEEDED", None), second.cause
+    rows = (second.output or {})["tables"]["customers"]["rows"]
     assert (rows["inserted"], rows["updated"], rows["unchanged"]) == (1, 1, 2)
     ada = (*EXPECTED_CLEANSED[0][:5], datetime(2024, 5, 1, 9), Decimal("130.00"), *EXPECTED_CLEANSED[0][7:])
     assert cleansed(pipeline) == sorted([ada, *EXPECTED_CLEANSED[1:], NEW_CUSTOMER])
@@ -191,13 +253,14 @@ def test_a_job2_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was
     before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
 
     with statement_removed(job_role(pipeline), "CommitCurrentStateTable"):
-        record = pipeline.run("no-commit")
+        record = pipeline.run("no-commit", tables=["customers"])
 
-    assert (record.status, record.error) == ("FAILED", "JobFailed")
-    assert (record.cause or "").startswith("RunCleanseJob failed: ")
-    assert "Cannot commit glue_catalog" in (record.cause or "")
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    step, error, cause = table_failure(record, "customers")
+    assert (step, error) == ("RunCleanseJob", "JobFailed")
+    assert "Cannot commit glue_catalog" in cause
     assert (cleansed(pipeline), pipeline.current_state_table().metadata_location) == before
-    assert len(pipeline.parquet_rows(pipeline.outputs["quarantine_path"], "no-commit")) == len(EXPECTED_QUARANTINE)
+    assert len(quarantined(pipeline, run_id="no-commit")) == len(EXPECTED_QUARANTINE)
 
 
 def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline: LocalPipeline, first_run: Any) -> None:
@@ -206,15 +269,80 @@ def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline
     for customer_id in range(100, 120):
         pipeline.update_source(f"INSERT INTO customers (customer_id, updated_at) VALUES ({customer_id}, '2024-07-01')")
     try:
-        record = pipeline.run("gated")
+        record = pipeline.run("gated", tables=["customers"])
     finally:
         pipeline.update_source("DELETE FROM customers WHERE customer_id >= 100")
 
-    assert (record.status, record.error) == ("FAILED", "QualityGateFailed")
-    assert "quarantined 25 of 31 input rows (80.6%), more than max_quarantine_ratio 50.0%" in (record.cause or "")
-    assert "required column email is missing (21 rows)" in (record.cause or "")
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    step, error, cause = table_failure(record, "customers")
+    assert (step, error) == ("RunCleanseJob", "QualityGateFailed")
+    assert "quarantined 25 of 31 input rows (80.6%), more than max_quarantine_ratio 50.0%" in cause
+    assert "required column email is missing (21 rows)" in cause
+    assert "customers at RunCleanseJob with QualityGateFailed" in (record.cause or "")
     assert (cleansed(pipeline), pipeline.current_state_table().metadata_location) == before
-    assert len(pipeline.parquet_rows(pipeline.outputs["quarantine_path"], "gated")) == 25
+    assert len(quarantined(pipeline, run_id="gated")) == 25
+
+
+def subscribed_queue(pipeline: LocalPipeline, name: str) -> str:
+    """An SQS queue subscribed to the pipeline's alerts, as an e-mail subscriber would be."""
+    sqs = pipeline.client("sqs")
+    queue_url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pipeline.client("sns").subscribe(TopicArn=pipeline.outputs["failure_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+    return queue_url
+
+
+def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_completes_the_run(
+    pipeline: LocalPipeline, first_run: Any
+) -> None:
+    alerts = subscribed_queue(pipeline, "e2e-alerts")
+    countries_snapshots = len(pipeline.current_state_table("countries").snapshots())
+    pipeline.update_source("ALTER TABLE orders RENAME TO orders_elsewhere")
+    try:
+        failed = pipeline.run("one-fails")
+    finally:
+        pipeline.update_source("ALTER TABLE orders_elsewhere RENAME TO orders")
+
+    assert (failed.status, failed.error) == ("FAILED", "TablesFailed")
+    report = failed.report or {}
+    assert {name: table["status"] for name, table in report["tables"].items()} == {
+        "countries": "succeeded",
+        "customers": "succeeded",
+        "orders": "failed",
+    }
+    step, error, cause = table_failure(failed, "orders")
+    assert (step, error) == ("RunRawJob", "JobFailed")
+    assert "public.orders" in cause and "does not exist" in cause  # PostgreSQL's error, in the job run's JSON
+    assert (failed.cause or "").startswith("Tables failed: 1 of 3 tables failed; orders at RunRawJob with JobFailed: ")
+    # The others went through (countries unchanged: no new snapshot), cataloged by the one crawl.
+    assert len(pipeline.raw_rows("one-fails", "customers")) == pipeline.source_rows("customers")
+    assert len(pipeline.current_state_table("countries").snapshots()) == countries_snapshots
+    assert failed.states_entered.count("StartRawCrawler") == 1
+    (alert,) = pipeline.client("sqs").receive_message(QueueUrl=alerts, MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
+    message = json.loads(alert["Body"])["Message"]
+    assert message.startswith(
+        "Pipeline e2e run one-fails failed at step Tables with TablesFailed: 1 of 3 tables failed; orders at RunRawJob"
+    )
+
+    rerun = pipeline.run("one-fails", tables=["orders"])
+
+    assert (rerun.status, rerun.error) == ("SUCCEEDED", None), rerun.cause
+    statuses = {name: table["status"] for name, table in (rerun.output or {})["tables"].items()}
+    assert statuses == {"countries": "skipped", "customers": "skipped", "orders": "succeeded"}
+    assert rerun.states_entered.count("RunRawJob") == rerun.states_entered.count("RunCleanseJob") == 1
+    assert len(pipeline.raw_rows("one-fails", "orders")) == pipeline.source_rows("orders") == 9
+    columns = ("order_id", "customer_id", "ordered_on", "amount", "status")
+    assert sorted(tuple(row[column] for column in columns) for row in pipeline.current_state_rows("orders")) == EXPECTED_ORDERS
+
+
+def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: LocalPipeline) -> None:
+    record = pipeline.run("unknown-table", tables=["customers", "invoices"])
+
+    assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
+    assert record.cause == (
+        "The execution input's tables, when given, must be a non-empty list of this pipeline's table names: countries, customers, orders."
+    )
+    assert "RunRawJob" not in record.states_entered
 
 
 # ---------------------------------------------------------------- the job role, statement by statement
@@ -258,11 +386,11 @@ def test_job1_without_a_statement_of_its_role_fails_naming_the_permission_and_th
 ) -> None:
     run_id = f"no-{sid.lower()}"
     with statement_removed(job_role(pipeline), sid):
-        record = pipeline.run(run_id)
+        record = pipeline.run(run_id, tables=["customers"])
 
-    assert (record.status, record.error) == ("FAILED", "JobFailed")
-    cause = record.cause or ""
-    assert cause.startswith("RunRawJob failed: ")
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    step, error, cause = table_failure(record, "customers")
+    assert (step, error) == ("RunRawJob", "JobFailed")
     assert action in cause
     assert f"role/{job_role(pipeline)}" in cause or f"assumed-role/{job_role(pipeline)}/" in cause
-    assert list(pipeline.run_keys(pipeline.outputs["raw_path"], run_id)) == []
+    assert list(pipeline.run_keys(pipeline.location("customers", "raw"), run_id)) == []

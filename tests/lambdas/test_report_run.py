@@ -2,6 +2,7 @@
 the execution's history, the metrics it puts, the success message, and how it fails."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,23 +22,39 @@ CLEANSE_FIGURES = {
     "updated": 88,
     "unchanged": 1769,
 }
-# Pass states named as the pipeline's steps, for an execution history to measure.
+# Pass states named as the pipeline's stages, for an execution history to measure.
 STEPS_MACHINE = {
-    "StartAt": "RunRawJob",
+    "StartAt": "ExtractTables",
     "States": {
-        "RunRawJob": {"Type": "Pass", "Next": "StartRawCrawler"},
+        "ExtractTables": {"Type": "Pass", "Next": "StartRawCrawler"},
         "StartRawCrawler": {"Type": "Pass", "Next": "IsRawCrawlerDone"},
-        "IsRawCrawlerDone": {"Type": "Pass", "Next": "RunCleanseJob"},
-        "RunCleanseJob": {"Type": "Pass", "End": True},
+        "IsRawCrawlerDone": {"Type": "Pass", "Next": "CleanseTables"},
+        "CleanseTables": {"Type": "Pass", "End": True},
     },
 }
+JOB2_FAILURE = {"step": "RunCleanseJob", "error": "JobFailed", "cause": "Job sales-cleanse-to-parquet ended with States.TaskFailed: boom"}
+
+
+def table_settings(name: str) -> dict[str, Any]:
+    """A table as the state machine's LoadTables state gives it."""
+    return {
+        "name": name,
+        "raw_table": f"lake.raw_{name}",
+        "cleansed_table": f"lake.cleansed_{name}",
+        "raw_path": f"s3://{BUCKET}/raw/{name}/",
+        "cleansed_path": f"s3://{BUCKET}/cleansed/{name}/",
+        "quarantine_path": f"s3://{BUCKET}/quarantine/{name}/",
+        "reports_path": f"s3://{BUCKET}/reports/{name}/",
+    }
 
 
 @pytest.fixture
 def event(clean_emulator: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """customers succeeded, orders failed in job2, countries was not in the run's tables."""
     s3 = client("s3")
     s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/raw_job.json", Body=json.dumps(RAW_FIGURES).encode())
+    for table in ("customers", "orders"):
+        s3.put_object(Bucket=BUCKET, Key=f"reports/{table}/run_id=r1/raw_job.json", Body=json.dumps(RAW_FIGURES).encode())
     s3.put_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json", Body=json.dumps(CLEANSE_FIGURES).encode())
     machine = client("stepfunctions").create_state_machine(
         name="steps", definition=json.dumps(STEPS_MACHINE), roleArn="arn:aws:iam::123456789012:role/states"
@@ -48,24 +65,37 @@ def event(clean_emulator: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
         "execution_arn": record.execution_arn,
         "run_id": "r1",
         "pipeline": "sales",
-        "table": "customers",
         "cleansed_format": "iceberg",
-        "job_run_ids": {"raw_job": "jr_1", "cleanse_job": "jr_2"},
-        "tables": {"raw": "lake.raw_customers", "cleansed": "lake.cleansed_customers"},
-        "locations": {"raw": f"s3://{BUCKET}/raw/customers/run_id=r1/", "cleansed": f"s3://{BUCKET}/cleansed/customers/"},
-        "figures": {
-            "raw_job": f"s3://{BUCKET}/reports/customers/run_id=r1/raw_job.json",
-            "cleanse_job": f"s3://{BUCKET}/reports/customers/run_id=r1/cleanse_job.json",
-        },
+        "table_runs": [
+            {
+                "table": table_settings("customers"),
+                "status": "succeeded",
+                "raw_job": {"job_run_id": "jr_1", "state": "SUCCEEDED"},
+                "cleanse_job": {"job_run_id": "jr_2", "state": "SUCCEEDED"},
+            },
+            {
+                "table": table_settings("orders"),
+                "status": "failed",
+                "raw_job": {"job_run_id": "jr_3", "state": "SUCCEEDED"},
+                "failure": JOB2_FAILURE,
+            },
+            {"table": table_settings("countries"), "status": "skipped"},
+        ],
     }
 
 
-def test_the_report_carries_the_runs_figures_tables_and_step_times(event: dict[str, Any]) -> None:
+def only_customers(event: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "table_runs": event["table_runs"][:1]}
+
+
+def test_the_report_gives_each_tables_outcome_figures_and_locations(event: dict[str, Any]) -> None:
     from report_run import lambda_handler
 
     report = lambda_handler(event, None)
 
-    assert report["rows"] == {
+    customers, orders, countries = (report["tables"][name] for name in ("customers", "orders", "countries"))
+    assert customers["status"] == "succeeded"
+    assert customers["rows"] == {
         "source_read": 2000,
         "raw": 2000,
         "cleansed": 1877,
@@ -75,41 +105,86 @@ def test_the_report_carries_the_runs_figures_tables_and_step_times(event: dict[s
         "duplicates_removed": 36,
         "quarantined": 87,
     }
-    assert report["quarantined_by_reason"] == CLEANSE_FIGURES["quarantined_by_reason"]
-    assert (report["tables"], report["locations"]) == (event["tables"], event["locations"])
-    assert set(report["durations_seconds"]) == {"RunRawJob", "RawCrawler", "RunCleanseJob"}
+    assert customers["quarantined_by_reason"] == CLEANSE_FIGURES["quarantined_by_reason"]
+    assert customers["tables"] == {"raw": "lake.raw_customers", "cleansed": "lake.cleansed_customers"}
+    assert customers["locations"]["raw"] == f"s3://{BUCKET}/raw/customers/run_id=r1/"
+    assert customers["job_run_ids"] == {"raw_job": "jr_1", "cleanse_job": "jr_2"}
+    assert {key: orders[key] for key in ("status", "step", "error", "cause")} == {"status": "failed", **JOB2_FAILURE}
+    assert orders["rows"]["source_read"] == 2000 and orders["rows"]["cleansed"] is None
+    assert countries == {"status": "skipped", "tables": countries["tables"], "locations": countries["locations"]}
+    assert (report["status"], report["failed_tables"]) == ("failed", ["orders"])
+    assert report["failure_summary"] == f"1 of 2 tables failed; orders at RunCleanseJob with JobFailed: {JOB2_FAILURE['cause']}"
+    assert set(report["durations_seconds"]) == {"ExtractTables", "RawCrawler", "CleanseTables"}
     assert all(seconds >= 0 for seconds in report["durations_seconds"].values())
 
 
-def test_the_figures_go_to_cloudwatch_under_the_pipeline_and_the_table(event: dict[str, Any]) -> None:
+def test_a_run_of_succeeded_tables_fails_nothing(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    report = lambda_handler(only_customers(event), None)
+
+    assert (report["status"], report["failed_tables"], report["failure_summary"]) == ("succeeded", [], None)
+
+
+def test_the_figures_go_to_cloudwatch_under_the_pipeline_and_each_table(event: dict[str, Any]) -> None:
     from report_run import lambda_handler
 
     lambda_handler(event, None)
 
     metrics = client("cloudwatch").list_metrics(Namespace="GlueEtlPipeline")["Metrics"]
-    names = {metric["MetricName"] for metric in metrics}
-    assert {"SourceRowsRead", "CleansedRows", "RowsInserted", "RowsUpdated", "QuarantinedRows", "RunRawJobSeconds"} <= names
-    dimensions = {frozenset((d["Name"], d["Value"]) for d in metric["Dimensions"]) for metric in metrics}
-    assert dimensions == {frozenset({("Pipeline", "sales"), ("Table", "customers")})}
+    by_dimensions: dict[frozenset[tuple[str, str]], set[str]] = {}
+    for metric in metrics:
+        by_dimensions.setdefault(frozenset((d["Name"], d["Value"]) for d in metric["Dimensions"]), set()).add(metric["MetricName"])
+    assert {"SourceRowsRead", "CleansedRows", "RowsInserted", "RowsUpdated", "QuarantinedRows"} <= by_dimensions[
+        frozenset({("Pipeline", "sales"), ("Table", "customers")})
+    ]
+    assert by_dimensions[frozenset({("Pipeline", "sales"), ("Table", "orders")})] == {"SourceRowsRead"}
+    assert {"FailedTables", "ExtractTablesSeconds"} <= by_dimensions[frozenset({("Pipeline", "sales")})]
+    assert frozenset({("Pipeline", "sales"), ("Table", "countries")}) not in by_dimensions
+    failed_tables = client("cloudwatch").get_metric_statistics(
+        Namespace="GlueEtlPipeline",
+        MetricName="FailedTables",
+        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=3600,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    assert [point["Maximum"] for point in failed_tables] == [1.0]
 
 
-def test_with_a_success_topic_the_report_is_sent_there(event: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    from report_run import lambda_handler
-
+def subscribed_queue(monkeypatch: pytest.MonkeyPatch) -> str:
     topic = client("sns").create_topic(Name="pipeline")["TopicArn"]
     queue = client("sqs").create_queue(QueueName="subscriber")["QueueUrl"]
     queue_arn = client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
     monkeypatch.setenv("SUCCESS_TOPIC_ARN", topic)
+    return queue
 
-    lambda_handler(event, None)
+
+def test_with_a_success_topic_the_report_of_a_successful_run_is_sent_there(event: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from report_run import lambda_handler
+
+    queue = subscribed_queue(monkeypatch)
+
+    lambda_handler(only_customers(event), None)
 
     (message,) = client("sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
     body = json.loads(message["Body"])
     assert body["Subject"] == "sales run succeeded"
     assert body["MessageAttributes"]["outcome"]["Value"] == "succeeded"
-    assert body["Message"].startswith("Pipeline sales, table customers, run r1 succeeded.")
+    assert body["Message"].startswith("Pipeline sales, run r1 succeeded.\n\ncustomers: succeeded\n")
     assert "  inserted             20" in body["Message"]
+
+
+def test_a_run_with_a_failed_table_sends_no_success_message(event: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from report_run import lambda_handler
+
+    queue = subscribed_queue(monkeypatch)
+
+    lambda_handler(event, None)
+
+    assert client("sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", []) == []
 
 
 def test_a_missing_figures_file_fails_naming_it(event: dict[str, Any]) -> None:
@@ -117,6 +192,7 @@ def test_a_missing_figures_file_fails_naming_it(event: dict[str, Any]) -> None:
 
     client("s3").delete_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json")
 
-    unreadable = r"The figures cleanse_job wrote for this run, s3://report-test-lake/.*cleanse_job.json, cannot be read: NoSuchKey"
+    figures = "s3://report-test-lake/reports/customers/run_id=r1/cleanse_job.json"
+    unreadable = rf"The figures job2 wrote for this run, {figures}, cannot be read: NoSuchKey"
     with pytest.raises(RunFiguresUnreadable, match=unreadable):
         lambda_handler(event, None)

@@ -127,15 +127,22 @@ def test_planned_failure_is_reported_as_the_last_crawl(glue: Any) -> None:
     assert (last_crawl["Status"], last_crawl["ErrorMessage"]) == ("FAILED", "Service is unable to assume role")
 
 
-def test_crawl_of_an_empty_target_fails_with_the_reason(glue: Any) -> None:
-    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_")
+def test_a_target_without_data_gets_no_table_and_the_others_are_cataloged(glue: Any) -> None:
+    s3 = client("s3")
+    s3.put_object(Bucket=BUCKET, Key="raw/orders/run_id=r1/part-00000.csv", Body=b"order_id,amount\n1,9.50\n")
+    glue.create_crawler(
+        Name="raw",
+        Role="crawler",
+        DatabaseName="lake",
+        TablePrefix="raw_",
+        Targets={"S3Targets": [{"Path": f"s3://{BUCKET}/raw/customers/"}, {"Path": f"s3://{BUCKET}/raw/orders/"}]},
+    )
 
     glue.start_crawler(Name="raw")
     observed_states(glue, "raw")
 
-    last_crawl = glue.get_crawler(Name="raw")["Crawler"]["LastCrawl"]
-    assert last_crawl["Status"] == "FAILED"
-    assert last_crawl["ErrorMessage"] == f"NoDataToCrawl: No data files under s3://{BUCKET}/raw/customers/."
+    assert glue.get_crawler(Name="raw")["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
+    assert [table["Name"] for table in glue.get_tables(DatabaseName="lake")["TableList"]] == ["raw_orders"]
 
 
 def test_a_running_crawler_cannot_be_started_again(glue: Any) -> None:

@@ -2,6 +2,7 @@
 the emulated clock, and Glue errors are named as Step Functions names them."""
 
 import json
+import re
 import time
 from typing import Any
 
@@ -198,3 +199,15 @@ def test_a_choice_matches_a_question_mark_only_literally(clean_emulator: str) ->
     ]
 
     assert entered == [["Check", "NotMatched"], ["Check", "Matched"]]
+
+
+def test_an_execution_started_without_a_name_is_named_with_a_uuid(clean_emulator: str) -> None:
+    sfn = client("stepfunctions")
+    definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+    machine = sfn.create_state_machine(name="unnamed", definition=definition, roleArn=ROLE)["stateMachineArn"]
+
+    first, second = (sfn.start_execution(stateMachineArn=machine)["executionArn"] for _ in range(2))
+
+    names = [arn.rsplit(":", 1)[-1] for arn in (first, second)]
+    assert first != second
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", name) for name in names), names

@@ -122,3 +122,34 @@ def test_an_executor_that_raises_fails_the_run_with_its_error() -> None:
 
     assert wait_for_end(run) == "FAILED"
     assert run.error_message == "FileNotFoundError: no such script: cleanse_to_parquet.py"
+
+
+def test_runs_started_at_once_all_start_as_a_map_over_tables_starts_them(glue: Any) -> None:
+    # Under load, a start counting the job's active runs once met a run another start had added and
+    # not yet registered (HTTP 500 to the state machine's job2 task): job_runs takes starts one at a time.
+    shared_job = "cleanse-every-table"
+    glue.create_job(
+        Name=shared_job,
+        Role="arn:aws:iam::123456789012:role/glue",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_to_parquet.py"},
+        ExecutionProperty={"MaxConcurrentRuns": 40},
+    )
+    started: list[str] = []
+    errors: list[Exception] = []
+
+    def start(table: int) -> None:
+        try:
+            # One client per thread, as each of a Map's iterations calls on its own.
+            started.append(client("glue").start_job_run(JobName=shared_job, Arguments={"--table": str(table)})["JobRunId"])
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start, args=(table,)) for table in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    runs = glue.get_job_runs(JobName=shared_job, MaxResults=200)["JobRuns"]
+    assert sorted(run["Id"] for run in runs) == sorted(started) and len(started) == 30

@@ -56,11 +56,12 @@ def notifications(pipeline: DeployedPipeline, wait_seconds: int = 1) -> list[dic
 def put_job_outputs(pipeline: DeployedPipeline, run_id: str) -> None:
     """What job1 and job2 write for `run_id`, put in place for scenarios whose job runs are planned."""
     s3 = client("s3")
-    raw_key = f"{pipeline.key_of(pipeline.outputs['raw_path'])}run_id={run_id}/part-00000.csv"
+    table = pipeline.outputs["tables"]["customers"]
+    raw_key = f"{pipeline.key_of(table['raw_path'])}run_id={run_id}/part-00000.csv"
     s3.put_object(Bucket=pipeline.bucket, Key=raw_key, Body=b"customer_id,email,signup_date\n1,ada@example.com,2026-01-05\n")
     parquet = io.BytesIO()
     pq.write_table(pa.table({"customer_id": pa.array([1], pa.int32()), "email": ["ada@example.com"]}), parquet)
-    cleansed_key = f"{pipeline.key_of(pipeline.outputs['cleansed_path'])}ingestion_date=2026-11-24/run_id={run_id}/part-00000.parquet"
+    cleansed_key = f"{pipeline.key_of(table['cleansed_path'])}ingestion_date=2026-11-24/run_id={run_id}/part-00000.parquet"
     s3.put_object(Bucket=pipeline.bucket, Key=cleansed_key, Body=parquet.getvalue())
     reports = f"reports/customers/run_id={run_id}"
     for job, figures in PLANNED_RUN_FIGURES.items():
@@ -74,7 +75,20 @@ PLANNED_RUN_FIGURES = {
 }
 
 
-START = ["ResolveRunId", "UseGivenRunId", "LoadSettings", "RunRawJob"]
+# The deployed test stack has one table, customers: the Map states run one iteration each.
+START = ["ResolveTables", "UseAllTables", "ResolveRunId", "UseGivenRunId", "LoadSettings", "LoadTables", "ExtractTables", "IsTableInRun"]
+EXTRACTED = ["RunRawJob", "TableExtracted", "FindExtractedTables", "CountExtractedTables", "IsAnyTableExtracted"]
+CLEANSED = [
+    "CleanseTables",
+    "WasTableExtracted",
+    "RunCleanseJob",
+    "TableCleansed",
+    "FindCleansedTables",
+    "CountCleansedTables",
+    "HasCleansedTables",
+]
+REPORTED = ["ReportRun", "DidEveryTableSucceed", "RunSucceeded"]
+TABLES_FAILED = ["ReportRun", "DidEveryTableSucceed", "RecordTableFailures", "NotifyFailure", "PipelineFailed"]
 # A crawl RUNNING for 45 s and STOPPING for 10 s is seen RUNNING at 5, 15 and 35 s, and READY at
 # 65 s: the 4th poll of 5, 10, 20, 30 s, with 10 s to spare for the real time the polls take.
 QUICK_CRAWL = CrawlPlan(running_seconds=45, stopping_seconds=10)

@@ -37,7 +37,8 @@ class Removal:
 
 
 REMOVALS = [
-    Removal("state_machine", "RunPipelineJobs", "JobFailed", "RunRawJob", "glue:StartJobRun"),
+    # A table whose job cannot start fails alone: the run fails naming it.
+    Removal("state_machine", "RunPipelineJobs", "TablesFailed", "Tables", "glue:StartJobRun"),
     Removal("state_machine", "InvokePipelineLambdas", "CrawlerRequestFailed", "RawCrawler", "lambda:InvokeFunction"),
     Removal("start_crawler", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:StartCrawler"),
     Removal("get_crawler_status", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:GetCrawler"),
@@ -99,7 +100,7 @@ def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_an
     with statement_removed(role, "NotifyFailures"):
         record = executions.run(deployed.state_machine_arn, {"run_id": "no-publish"}, "state-machine-no-publish")
 
-    assert (record.status, record.error) == ("FAILED", "JobFailed")
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
     (publish_failure,) = [event["taskFailedEventDetails"] for event in record.events if event["type"] == "TaskFailed"][-1:]
     assert publish_failure["error"] == "SNS.AuthorizationErrorException"
     assert f"not authorized to perform: sns:Publish on resource: {outputs['failure_topic_arn']}" in publish_failure["cause"]

@@ -14,6 +14,7 @@ from local_aws.terraform import TerraformWorkspace
 from tests.state_machine.pipeline_support import (
     LONGEST_PLANNED_SECONDS,
     START,
+    TABLES_FAILED,
     TEST_ROOT,
     TIME_SCALE,
     DeployedPipeline,
@@ -59,7 +60,7 @@ class RegionalPipeline:
         record = executions.run(deployed.state_machine_arn, {"run_id": "regional"}, "regional-happy-path")
 
         assert (record.status, record.error) == ("SUCCEEDED", None)
-        assert record.states_entered[-1] == "ReportRun"
+        assert record.states_entered[-3:] == ["ReportRun", "DidEveryTableSucceed", "RunSucceeded"]
         glue = client("glue", region=region)
         assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
         assert (
@@ -76,10 +77,18 @@ class RegionalPipeline:
 
         record = executions.run(deployed.state_machine_arn, {"run_id": "regional-fails"}, "regional-job-failed")
 
-        assert (record.status, record.error) == ("FAILED", "JobFailed")
-        assert record.states_entered == [*START, "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
+        assert (record.status, record.error) == ("FAILED", "TablesFailed")
+        assert record.states_entered == [
+            *START,
+            "RunRawJob",
+            "RecordRawJobFailure",
+            "FindExtractedTables",
+            "CountExtractedTables",
+            "IsAnyTableExtracted",
+            *TABLES_FAILED,
+        ]
         published = [event for event in record.events if event["type"] == "TaskSucceeded"]
-        assert [event["taskSucceededEventDetails"]["resourceType"] for event in published] == ["sns"]
+        assert [event["taskSucceededEventDetails"]["resourceType"] for event in published] == ["lambda", "sns"]
 
 
 class TestInEuWest1(RegionalPipeline):

@@ -12,10 +12,14 @@ from local_aws.control import plan_crawls, plan_job_runs, throttle_invocations
 from local_aws.emulator.glue.crawlers import CrawlPlan
 from local_aws.emulator.glue.job_runs import JobRunPlan
 from tests.state_machine.pipeline_support import (
+    CLEANSED,
+    EXTRACTED,
     QUICK_CRAWL,
     QUICK_CRAWL_POLLS,
     QUICK_JOB,
+    REPORTED,
     START,
+    TABLES_FAILED,
     DeployedPipeline,
     crawl,
     notifications,
@@ -58,25 +62,28 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
     assert record.status == "SUCCEEDED"
     assert record.states_entered == [
         *START,
+        *EXTRACTED,
         *crawl("Raw", QUICK_CRAWL_POLLS),
-        "RunCleanseJob",
+        *CLEANSED,
         *crawl("Cleansed", QUICK_CRAWL_POLLS),
-        "ReportRun",
+        *REPORTED,
     ]
     assert statuses_seen(record, "Raw") == ["RUNNING", "RUNNING", "RUNNING", "READY"]
     raw_run, cleanse_run = job_runs_of(outputs["raw_job_name"])[-1], job_runs_of(outputs["cleanse_job_name"])[-1]
-    run_raw_path = f"{outputs['raw_path']}run_id=happy/"
+    table = outputs["tables"]["customers"]
+    run_raw_path = f"{table['raw_path']}run_id=happy/"
     report = record.output
-    assert (report["run_id"], report["table"], report["cleansed_format"]) == ("happy", "customers", "parquet")
-    assert report["job_run_ids"] == {"raw_job": raw_run["Id"], "cleanse_job": cleanse_run["Id"]}
+    assert (report["run_id"], report["status"], report["cleansed_format"]) == ("happy", "succeeded", "parquet")
+    customers = report["tables"]["customers"]
+    assert customers["job_run_ids"] == {"raw_job": raw_run["Id"], "cleanse_job": cleanse_run["Id"]}
     database = outputs["database_name"]
-    assert report["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
-    assert report["locations"] == {
+    assert customers["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
+    assert customers["locations"] == {
         "raw": run_raw_path,
-        "cleansed": outputs["cleansed_path"],
-        "quarantine": f"{outputs['quarantine_path']}run_id=happy/",
+        "cleansed": table["cleansed_path"],
+        "quarantine": f"{table['quarantine_path']}run_id=happy/",
     }
-    assert report["rows"] == {
+    assert customers["rows"] == {
         "source_read": 1,
         "raw": 1,
         "cleansed": 1,
@@ -86,8 +93,11 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
         "duplicates_removed": 0,
         "quarantined": 0,
     }
-    assert set(report["durations_seconds"]) == {"RunRawJob", "RawCrawler", "RunCleanseJob", "CleansedCrawler"}
+    assert set(report["durations_seconds"]) == {"ExtractTables", "RawCrawler", "CleanseTables", "CleansedCrawler"}
     assert (raw_run["Arguments"]["--output_path"], raw_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
+    assert raw_run["Arguments"]["--source_table"] == "source_customers"
+    assert json.loads(cleanse_run["Arguments"]["--cleansing_rules"])["key_columns"] == ["id"]
+    assert (raw_run["WorkerType"], raw_run["NumberOfWorkers"]) == ("G.1X", 2)
     assert (cleanse_run["Arguments"]["--input_path"], cleanse_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
     glue = client("glue")
     assert glue.get_table(DatabaseName=outputs["database_name"], Name="raw_customers")["Table"]["PartitionKeys"] == [
@@ -117,11 +127,12 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
     assert set(seen[: polls_of_the_other_crawl - 1]) == {"RUNNING"}
     assert record.states_entered == [
         *START,
+        *EXTRACTED,
         *crawl("Raw", polls_of_the_other_crawl),
         *crawl("Raw", QUICK_CRAWL_POLLS),
-        "RunCleanseJob",
+        *CLEANSED,
         *crawl("Cleansed", QUICK_CRAWL_POLLS),
-        "ReportRun",
+        *REPORTED,
     ]
     started = [entered["raw_crawler"]["action"] for entered in record.entered_inputs("ResetRawCrawlerPolls")]
     assert started == ["already_running", "started"]
@@ -143,7 +154,7 @@ def test_a_failed_crawl_fails_the_run_with_the_crawlers_error_and_notifies_once(
 
     assert (record.status, record.error) == ("FAILED", "CrawlerFailed")
     assert record.cause == f"RawCrawler failed: Crawler {crawler} ended its last crawl FAILED: {message}"
-    assert record.states_entered == [*START, *crawl("Raw", 2), "RecordRawCrawlFailure", "NotifyFailure", "PipelineFailed"]
+    assert record.states_entered == [*START, *EXTRACTED, *crawl("Raw", 2), "RecordRawCrawlFailure", "NotifyFailure", "PipelineFailed"]
     assert len(job_runs_of(outputs["cleanse_job_name"])) == cleanse_runs_before
     (notification,) = notifications(deployed)
     assert notification["MessageAttributes"]["step"]["Value"] == "RawCrawler"
@@ -161,15 +172,27 @@ def test_a_failed_raw_job_fails_the_run_before_any_crawl_and_notifies(deployed: 
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "job1-fails"}, "raw-job-failed")
 
-    assert (record.status, record.error) == ("FAILED", "JobFailed")
-    cause_prefix = f"RunRawJob failed: Job {outputs['raw_job_name']} ended with States.TaskFailed: "
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    cause_prefix = (
+        f"Tables failed: 1 of 1 tables failed; customers at RunRawJob with JobFailed: Job {outputs['raw_job_name']} "
+        "ended with States.TaskFailed: "
+    )
     assert (record.cause or "").startswith(cause_prefix)
     assert json.loads((record.cause or "").removeprefix(cause_prefix))["ErrorMessage"] == "Connection refused: 127.0.0.1:5432"
-    assert record.states_entered == [*START, "RecordRawJobFailure", "NotifyFailure", "PipelineFailed"]
+    assert record.states_entered == [
+        *START,
+        "RunRawJob",
+        "RecordRawJobFailure",
+        "FindExtractedTables",
+        "CountExtractedTables",
+        "IsAnyTableExtracted",  # no table extracted: no crawl, no job2
+        *TABLES_FAILED,
+    ]
     assert last_crawl(outputs["raw_crawler_name"]) == crawl_before
     assert client("glue").get_crawler(Name=outputs["raw_crawler_name"])["Crawler"]["State"] == "READY"
     (notification,) = notifications(deployed)
-    assert notification["MessageAttributes"]["step"]["Value"] == "RunRawJob"
+    assert notification["MessageAttributes"]["error"]["Value"] == "TablesFailed"
+    assert "customers at RunRawJob with JobFailed" in notification["Message"]
 
 
 def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed: DeployedPipeline) -> None:
@@ -180,19 +203,25 @@ def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed
     s3, glue = client("s3"), client("glue")
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "job2-fails"}, "cleanse-job-failed")
-    assert (record.status, record.error) == ("FAILED", "JobFailed")
-    assert "OutOfMemoryError" in (record.cause or "")
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    assert "customers at RunCleanseJob with JobFailed" in (record.cause or "") and "OutOfMemoryError" in (record.cause or "")
     assert record.states_entered == [
         *START,
+        *EXTRACTED,
         *crawl("Raw", QUICK_CRAWL_POLLS),
+        "CleanseTables",
+        "WasTableExtracted",
         "RunCleanseJob",
         "IsQualityGateFailure",
         "RecordCleanseJobFailure",
-        "NotifyFailure",
-        "PipelineFailed",
+        "FindCleansedTables",
+        "CountCleansedTables",
+        "HasCleansedTables",  # no table cleansed: no crawl of cleansed
+        *TABLES_FAILED,
     ]
+    assert (record.report or {})["tables"]["customers"]["rows"]["source_read"] == 1
 
-    raw_prefix = f"{deployed.key_of(outputs['raw_path'])}run_id=job2-fails/"
+    raw_prefix = f"{deployed.key_of(outputs['tables']['customers']['raw_path'])}run_id=job2-fails/"
     raw_objects = s3.list_objects_v2(Bucket=deployed.bucket, Prefix=raw_prefix)["Contents"]
     assert [item["Key"] for item in raw_objects] == [f"{raw_prefix}part-00000.csv"]
     body = s3.get_object(Bucket=deployed.bucket, Key=f"{raw_prefix}part-00000.csv")["Body"].read()
@@ -200,7 +229,7 @@ def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed
     partitions = glue.get_partitions(DatabaseName=outputs["database_name"], TableName="raw_customers")["Partitions"]
     assert ["job2-fails"] in [partition["Values"] for partition in partitions]
     (notification,) = notifications(deployed)
-    assert notification["MessageAttributes"]["step"]["Value"] == "RunCleanseJob"
+    assert "customers at RunCleanseJob with JobFailed" in notification["Message"]
 
 
 def test_a_run_stopped_by_the_quality_gate_fails_as_quality_gate_failed_and_alerts_once_with_the_reasons(
@@ -214,11 +243,14 @@ def test_a_run_stopped_by_the_quality_gate_fails_as_quality_gate_failed_and_aler
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "gated"}, "quality-gate")
 
-    assert (record.status, record.error) == ("FAILED", "QualityGateFailed")
-    assert (record.cause or "").startswith(f"RunCleanseJob failed: Job {outputs['cleanse_job_name']} published nothing: ")
-    assert record.states_entered[-4:] == ["IsQualityGateFailure", "RecordQualityGateFailure", "NotifyFailure", "PipelineFailed"]
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    assert (record.cause or "").startswith(
+        "Tables failed: 1 of 1 tables failed; customers at RunCleanseJob with QualityGateFailed: "
+        f"Job {outputs['cleanse_job_name']} published nothing: "
+    )
+    assert "RecordQualityGateFailure" in record.states_entered
     (notification,) = notifications(deployed)
-    assert notification["MessageAttributes"]["error"]["Value"] == "QualityGateFailed"
+    assert "customers at RunCleanseJob with QualityGateFailed" in notification["Message"]
     assert gate in notification["Message"]
 
 
@@ -243,10 +275,11 @@ def test_throttled_job_start_and_status_call_are_retried_and_the_run_succeeds(de
     assert "Error Code: ThrottlingException" in failures[0][1]
     assert record.states_entered == [
         *START,
+        *EXTRACTED,
         *crawl("Raw", QUICK_CRAWL_POLLS),
-        "RunCleanseJob",
+        *CLEANSED,
         *crawl("Cleansed", QUICK_CRAWL_POLLS),
-        "ReportRun",
+        *REPORTED,
     ]
 
 
@@ -267,6 +300,7 @@ def test_a_crawler_that_never_finishes_ends_the_run_at_the_poll_limit(deployed: 
     )
     assert record.states_entered == [
         *START,
+        *EXTRACTED,
         *crawl("Raw", len(waits)),
         "CheckRawCrawlerPollLimit",
         "RecordRawCrawlerTimeout",
@@ -286,6 +320,22 @@ def test_bad_execution_input_fails_at_the_first_state(deployed: DeployedPipeline
 
     assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
     assert record.cause is not None
-    assert 'The execution input must be {} or {"run_id": "<id>"}, and the run id' in record.cause
-    assert record.states_entered == ["ResolveRunId", "RejectInput"]
+    assert (
+        'The execution input must be {} or {"run_id": "<id>", "tables": ["<name>", ...]} (each key optional), and the run id'
+        in record.cause
+    )
+    assert record.states_entered == ["ResolveTables", "UseAllTables", "ResolveRunId", "RejectInput"]
+    assert len(job_runs_of(deployed.outputs["raw_job_name"])) == runs_before
+
+
+@pytest.mark.parametrize("bad_tables", ["customers", [], ["invoices"], ["customers", 7]])
+def test_a_run_naming_tables_the_pipeline_does_not_have_fails_before_any_job(deployed: DeployedPipeline, bad_tables: Any) -> None:
+    name = f"bad-tables-{abs(hash(json.dumps(bad_tables))) % 10**6}"
+    runs_before = len(job_runs_of(deployed.outputs["raw_job_name"]))
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "r", "tables": bad_tables}, name)
+
+    assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
+    assert record.cause == "The execution input's tables, when given, must be a non-empty list of this pipeline's table names: customers."
+    assert record.states_entered[-1] == "RejectTables"
     assert len(job_runs_of(deployed.outputs["raw_job_name"])) == runs_before

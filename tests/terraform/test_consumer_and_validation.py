@@ -50,6 +50,15 @@ def test_root(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) 
         ),
         ({"name_prefix": "ETL_Prod"}, "name_prefix must be 3-32 characters of lower-case letters"),
         ({"flex_execution": True, "worker_type": "G.4X"}, "flex_execution needs worker_type G.1X or G.2X"),
+        (
+            {"tables": {"customers": {"key_columns": ["id"]}, "orders": {"key_columns": []}}},
+            "Every table needs key_columns: at least one column, each named once. Not so for: orders.",
+        ),
+        (
+            {"tables": {"customers": {"key_columns": ["id"], "required_columns": ["Email"]}}},
+            "Cleansing rules must name columns as the Glue catalog does, in lower case (letters, digits, underscores). "
+            "Not so in: customers.",
+        ),
     ],
 )
 def test_bad_variable_fails_plan_with_its_message(

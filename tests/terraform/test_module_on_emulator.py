@@ -26,7 +26,10 @@ CUSTOM_STACK = {
     "number_of_workers": 5,
     "log_retention_days": 7,
     "crawler_timeout_minutes": 10,
-    "cleansing_rules": {"key_columns": ["customer_id"], "order_by_column": "updated_at", "email_columns": ["email"]},
+    "tables": {
+        "customers": {"key_columns": ["customer_id"], "order_by_column": "updated_at", "email_columns": ["email"]},
+        "orders": {"key_columns": ["order_id"], "number_of_workers": 10},
+    },
 }
 
 
@@ -131,15 +134,19 @@ class TestDefaultStack:
             expected_libraries = ",".join(f"s3://{bucket}/scripts/etl-default/{name}" for name in libraries)
             assert job["DefaultArguments"]["--extra-py-files"] == expected_libraries
         assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
-        assert raw_job["DefaultArguments"]["--source_table"] == "source_customers"
-        # A run started by hand writes and reads a `manual` run folder; the state machine passes each run its own.
-        assert raw_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
-        assert cleanse_job["DefaultArguments"]["--input_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
-        assert cleanse_job["DefaultArguments"]["--run_id"] == "manual"
         assert cleanse_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/cleanse_to_parquet.py"
-        assert cleanse_job["DefaultArguments"]["--output_path"] == f"s3://{bucket}/cleansed/customers/"
-        assert cleanse_job["DefaultArguments"]["--quarantine_path"] == f"s3://{bucket}/quarantine/customers/"
-        assert json.loads(cleanse_job["DefaultArguments"]["--cleansing_rules"])["key_columns"] == ["id"]
+        # The jobs serve every table: a run names its table; a run started by hand takes manual_run_arguments.
+        assert not {"--source_table", "--output_path", "--input_path", "--cleansing_rules"} & {
+            *raw_job["DefaultArguments"],
+            *cleanse_job["DefaultArguments"],
+        }
+        manual = outputs["manual_run_arguments"]["customers"]
+        assert manual["raw_job"] == {"--source_table": "source_customers", "--output_path": f"s3://{bucket}/raw/customers/run_id=manual/"}
+        assert manual["cleanse_job"]["--input_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
+        assert manual["cleanse_job"]["--run_id"] == "manual"
+        assert manual["cleanse_job"]["--output_path"] == f"s3://{bucket}/cleansed/customers/"
+        assert manual["cleanse_job"]["--quarantine_path"] == f"s3://{bucket}/quarantine/customers/"
+        assert json.loads(manual["cleanse_job"]["--cleansing_rules"])["key_columns"] == ["id"]
 
     def test_lambdas_run_python_312_handlers_with_their_log_groups(self, default_stack: AppliedStack) -> None:
         lambda_client, logs = client("lambda"), client("logs")
@@ -164,7 +171,11 @@ class TestDefaultStack:
 
         assert definition == json.loads(outputs["state_machine_definition"])
         assert definition["TimeoutSeconds"] == 2 * (60 * 60 + 300) + 4 * 30 * 60 + 3600
-        assert definition["States"]["RunRawJob"]["Parameters"]["JobName"] == outputs["raw_job_name"]
+        assert (
+            definition["States"]["ExtractTables"]["ItemProcessor"]["States"]["RunRawJob"]["Parameters"]["JobName"]
+            == outputs["raw_job_name"]
+        )
+        assert [table["name"] for table in definition["States"]["LoadTables"]["Result"]] == ["customers"]
         assert definition["States"]["StartRawCrawler"]["Parameters"]["FunctionName"] == outputs["lambda_function_arns"]["start_crawler"]
         assert definition["States"]["NotifyFailure"]["Parameters"]["TopicArn"] == outputs["failure_topic_arn"]
         assert described["loggingConfiguration"]["level"] == "ERROR"
@@ -233,11 +244,12 @@ class TestCustomStack:
             "SECRET_ID": secret_arn,
         }
         source_crawler = glue.get_crawler(Name=outputs["source_crawler_name"])["Crawler"]
-        assert source_crawler["Targets"]["JdbcTargets"][0]["ConnectionName"] == outputs["jdbc_connection_name"]
-        assert source_crawler["Targets"]["JdbcTargets"][0]["Path"] == "sales/public/customers"
+        targets = source_crawler["Targets"]["JdbcTargets"]
+        assert {target["ConnectionName"] for target in targets} == {outputs["jdbc_connection_name"]}
+        assert sorted(target["Path"] for target in targets) == ["sales/public/customers", "sales/public/orders"]
         raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
         assert raw_job["Connections"]["Connections"] == [outputs["jdbc_connection_name"]]
-        assert raw_job["DefaultArguments"]["--source_table"] == "source_sales_public_customers"
+        assert outputs["tables"]["orders"]["source_table"] == "source_sales_public_orders"
         assert resources_of(statements_of_role("etl-custom-glue-job"), "ReadSourceSecret") == {secret_arn}
 
     def test_jobs_run_flex_with_bookmarks_and_the_chosen_workers(self, custom_stack: AppliedStack) -> None:
@@ -246,6 +258,21 @@ class TestCustomStack:
             job = glue.get_job(JobName=name)["Job"]
             assert (job["ExecutionClass"], job["WorkerType"], job["NumberOfWorkers"]) == ("FLEX", "G.2X", 5)
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-enable"
+        # Concurrent runs of job1 would share its bookmark: one table at a time; job2 runs tables side by side.
+        concurrency = {
+            name: glue.get_job(JobName=name)["Job"]["ExecutionProperty"]["MaxConcurrentRuns"]
+            for name in ("etl-custom-extract-to-raw", "etl-custom-cleanse-to-parquet")
+        }
+        assert concurrency == {"etl-custom-extract-to-raw": 1, "etl-custom-cleanse-to-parquet": 4}
+
+    def test_each_crawler_has_a_target_per_table(self, custom_stack: AppliedStack) -> None:
+        glue, bucket = client("glue"), custom_stack.outputs["bucket_name"]
+        for crawler, stage in (
+            (custom_stack.outputs["raw_crawler_name"], "raw"),
+            (custom_stack.outputs["cleansed_crawler_name"], "cleansed"),
+        ):
+            paths = sorted(target["Path"] for target in glue.get_crawler(Name=crawler)["Crawler"]["Targets"]["S3Targets"])
+            assert paths == [f"s3://{bucket}/{stage}/customers/", f"s3://{bucket}/{stage}/orders/"]
 
     def test_schedule_starts_the_state_machine(self, custom_stack: AppliedStack) -> None:
         events = client("events")

@@ -10,6 +10,7 @@ describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) 
 Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
 """
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from local_aws.clients import client, own_port
 from local_aws.emulator.clock import CLOCK
 from local_aws.emulator.glue.jdbc_catalog import catalog_jdbc_target
 from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
-from local_aws.emulator.glue.schema_inference import BUILT_IN_CSV, CsvClassifier, catalog_s3_target
+from local_aws.emulator.glue.schema_inference import BUILT_IN_CSV, CsvClassifier, NoDataToCrawl, catalog_s3_target
 from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
@@ -101,12 +102,18 @@ class EmulatedCrawl:
             return client(service, own_port(), credentials=credentials.client_arguments())
 
         targets = self.crawler.targets or {}
-        glue, prefix = role_client("glue"), self.crawler.table_prefix or ""
+        glue, s3, prefix = role_client("glue"), role_client("s3"), self.crawler.table_prefix or ""
         # The crawler service reads its own classifiers; the role only reads data and writes the catalog.
         csv_classifier = self._csv_classifier(client("glue", own_port(), region=backend.region_name))
         delete_missing = (self.crawler.schema_change_policy or {}).get("DeleteBehavior") == "DELETE_FROM_DATABASE"
         for target in targets.get("S3Targets", []):
-            catalog_s3_target(glue, role_client("s3"), self.crawler.database_name, target["Path"], prefix, csv_classifier, delete_missing)
+            # A target with no data files yet (a table whose first extract failed) gets no table and
+            # fails nothing: the crawl goes on with the others and succeeds, as reported of Glue, e.g.
+            # https://github.com/aws-samples/aws-ddk-examples/issues/65 (a path with no data: "the Glue db
+            # exists but there are no tables", no failure) and https://aws-blog.com/2022/09/glue-crawlers-no-getobject-no-problem.html
+            # (the tables of the other locations were created, the one whose data was deleted was not).
+            with contextlib.suppress(NoDataToCrawl):
+                catalog_s3_target(glue, s3, self.crawler.database_name, target["Path"], prefix, csv_classifier, delete_missing)
         for target in targets.get("JdbcTargets", []):
             catalog_jdbc_target(glue, role_client("secretsmanager"), self.crawler.database_name, target, prefix)
 

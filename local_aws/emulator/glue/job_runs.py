@@ -131,27 +131,43 @@ def _job_init(self: FakeJob, *args: Any, **kwargs: Any) -> None:
         _on_job_created(dict(self.default_arguments or {}))
 
 
+# A Map state starts a run per table at once: moto's StartJobRun counts the job's active runs (their
+# status) while another request may have added its run and not yet registered it here. Starts are
+# taken one at a time, and a run seen before it is registered reads STARTING, as a run just
+# started reads on Glue.
+_starting = threading.Lock()
+
+
 def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
     plan = _plans.next(self.name)
     if plan.start_error:
         raise GlueClientError(plan.start_error, f"Job {self.name}: {plan.start_error} (planned by the scenario)")
-    run_id = _moto_start_job_run(self, **kwargs)
-    job_run = next(run for run in self.job_runs if run.job_run_id == run_id)
-    script_location = self.command.get("ScriptLocation", "") if isinstance(self.command, dict) else ""
-    request = JobRunRequest(
-        self.name, run_id, script_location, dict(job_run.arguments or {}), role_arn_of(self.role, self.backend), self.backend.region_name
-    )
-    _runs[job_run] = EmulatedJobRun(plan, request, _executor)
+    with _starting:
+        run_id = _moto_start_job_run(self, **kwargs)
+        job_run = next(run for run in self.job_runs if run.job_run_id == run_id)
+        script_location = self.command.get("ScriptLocation", "") if isinstance(self.command, dict) else ""
+        request = JobRunRequest(
+            self.name,
+            run_id,
+            script_location,
+            dict(job_run.arguments or {}),
+            role_arn_of(self.role, self.backend),
+            self.backend.region_name,
+        )
+        _runs[job_run] = EmulatedJobRun(plan, request, _executor)
     return run_id
 
 
 def _job_run_status(self: FakeJobRun) -> str:
-    return _runs[self].status
+    run = _runs.get(self)
+    return run.status if run is not None else "STARTING"
 
 
 def _job_run_as_dict(self: FakeJobRun) -> dict[str, Any]:
     described = _moto_job_run_as_dict(self)
-    run = _runs[self]
+    run = _runs.get(self)
+    if run is None:
+        return described
     described["StartedOn"] = run.started_on
     described["ExecutionTime"] = run.execution_seconds
     described["LastModifiedOn"] = CLOCK.utcnow()

@@ -32,16 +32,17 @@ module "etl" {
   source = "../../.."
 
   name_prefix          = var.name_prefix
-  table_name           = "customers"
   create_bucket        = !var.use_existing_bucket
   bucket_name          = var.use_existing_bucket ? aws_s3_bucket.existing[0].bucket : null
   bucket_force_destroy = true
-  source_catalog_table = var.jdbc_source_enabled ? null : "source_customers"
+  # Without a JDBC source, the tests catalog a table source_<name> in the module's own database.
+  source_database_name = var.jdbc_source_enabled ? null : replace(var.name_prefix, "-", "_")
   jdbc_source = var.jdbc_source_enabled ? {
     connection_url = "jdbc:postgresql://127.0.0.1:5432/sales"
     secret_arn     = aws_secretsmanager_secret.source[0].arn
-    include_path   = "sales/public/customers"
+    schema_path    = "sales/public"
   } : null
+  tables = { for name, table in var.tables : name => merge({ source_table = var.jdbc_source_enabled ? name : "source_${name}" }, table) }
 
   worker_type             = var.worker_type
   number_of_workers       = var.number_of_workers
@@ -49,7 +50,6 @@ module "etl" {
   job_bookmarks_enabled   = var.job_bookmarks_enabled
   schedule_expression     = var.schedule_expression
   log_retention_days      = var.log_retention_days
-  cleansing_rules         = var.cleansing_rules
   crawler_timeout_minutes = var.crawler_timeout_minutes
   tags                    = { suite = "terraform-tests" }
 }

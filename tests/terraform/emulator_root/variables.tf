@@ -57,8 +57,8 @@ variable "crawler_timeout_minutes" {
   default     = 30
 }
 
-variable "cleansing_rules" {
-  description = "Passed through to the module."
+variable "tables" {
+  description = "Passed through to the module, each table's source_table defaulting to source_<name> (or, with jdbc_source_enabled, <name>)."
   type        = any
-  default     = { key_columns = ["id"] }
+  default     = { customers = { key_columns = ["id"] } }
 }
