@@ -95,6 +95,12 @@ def cleansed(pipeline: LocalPipeline) -> list[tuple[Any, ...]]:
     return sorted(tuple(without_time_zone(row[column]) for column in SAMPLE_COLUMNS) for row in pipeline.current_state_rows())
 
 
+def cleansed_orders(pipeline: LocalPipeline) -> list[tuple[Any, ...]]:
+    """The current state of cleansed_orders, in EXPECTED_ORDERS' columns."""
+    columns = ("order_id", "customer_id", "ordered_on", "amount", "status")
+    return sorted(tuple(row[column] for column in columns) for row in pipeline.current_state_rows("orders"))
+
+
 def quarantined(pipeline: LocalPipeline, table: str = "customers", run_id: str = RUN_ID) -> list[tuple[Any, ...]]:
     rows = pipeline.parquet_rows(pipeline.location(table, "quarantine"), run_id)
     key = {"customers": "customer_id", "orders": "order_id", "countries": "country_code"}[table]
@@ -160,11 +166,7 @@ def test_the_quarantine_holds_exactly_the_dirty_rows_with_their_reasons(pipeline
 
 
 def test_the_orders_and_the_countries_are_cleansed_by_their_own_rules(pipeline: LocalPipeline, first_run: Any) -> None:
-    orders = sorted(
-        (row["order_id"], row["customer_id"], row["ordered_on"], row["amount"], row["status"])
-        for row in pipeline.current_state_rows("orders")
-    )
-    assert orders == EXPECTED_ORDERS
+    assert cleansed_orders(pipeline) == EXPECTED_ORDERS
     assert quarantined(pipeline, "orders") == EXPECTED_ORDERS_QUARANTINE
     assert sorted((row["country_code"], row["name"]) for row in pipeline.current_state_rows("countries")) == EXPECTED_COUNTRIES
     assert quarantined(pipeline, "countries") == [("XX", "required column name is missing")]
@@ -331,8 +333,7 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
     assert statuses == {"countries": "skipped", "customers": "skipped", "orders": "succeeded"}
     assert rerun.states_entered.count("RunRawJob") == rerun.states_entered.count("RunCleanseJob") == 1
     assert len(pipeline.raw_rows("one-fails", "orders")) == pipeline.source_rows("orders") == 9
-    columns = ("order_id", "customer_id", "ordered_on", "amount", "status")
-    assert sorted(tuple(row[column] for column in columns) for row in pipeline.current_state_rows("orders")) == EXPECTED_ORDERS
+    assert cleansed_orders(pipeline) == EXPECTED_ORDERS
 
 
 def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: LocalPipeline) -> None:
