@@ -2,6 +2,8 @@
 
 Each gap was measured against moto 5.2 (tests/local_aws/test_gap_fills.py shows each fill at work):
 - glue:DeleteConnection is missing, so `terraform destroy` of a JDBC connection fails;
+- glue:UpdateJob is missing, so an apply that changes a job in place (its workers, arguments,
+  script) fails;
 - glue:GetConnection omits ConnectionType, so every plan shows a change;
 - glue:CreateClassifier, GetClassifier, UpdateClassifier and DeleteClassifier are missing, so
   aws_glue_classifier can be neither created nor read (CSV classifiers are kept, for the crawler
@@ -25,7 +27,7 @@ from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.glue.exceptions import AlreadyExistsException, EntityNotFoundException, GlueClientError
-from moto.glue.models import FakeConnection
+from moto.glue.models import FakeConnection, FakeJob
 from moto.glue.responses import GlueResponse
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
@@ -44,6 +46,44 @@ def _delete_connection(self: GlueResponse) -> ActionResult:
     if self.glue_backend.connections.pop(name, None) is None:
         raise EntityNotFoundException(f"Connection {name} not found")
     return EmptyResult()
+
+
+# UpdateJob "completely overwrites" the job definition; what JobUpdate leaves out "is removed or reset
+# to default values" (Glue API reference, UpdateJob). The job keeps its runs, tags, creation time and
+# bookmark (kept per job object), so it is rebuilt in place.
+JOB_UPDATE_FIELDS = {
+    "Role": "role",
+    "Command": "command",
+    "Description": "description",
+    "LogUri": "log_uri",
+    "ExecutionProperty": "execution_property",
+    "DefaultArguments": "default_arguments",
+    "NonOverridableArguments": "non_overridable_arguments",
+    "Connections": "connections",
+    "MaxRetries": "max_retries",
+    "AllocatedCapacity": "allocated_capacity",
+    "Timeout": "timeout",
+    "MaxCapacity": "max_capacity",
+    "SecurityConfiguration": "security_configuration",
+    "NotificationProperty": "notification_property",
+    "GlueVersion": "glue_version",
+    "NumberOfWorkers": "number_of_workers",
+    "WorkerType": "worker_type",
+    "CodeGenConfigurationNodes": "code_gen_configuration_nodes",
+    "ExecutionClass": "execution_class",
+    "SourceControlDetails": "source_control_details",
+}
+
+
+def _update_job(self: GlueResponse) -> ActionResult:
+    name = self._get_param("JobName")
+    job = self.glue_backend.get_job(name)
+    update = self._get_param("JobUpdate") or {}
+    runs, created_on = job.job_runs, job.created_on
+    definition = {argument: update.get(field) for field, argument in JOB_UPDATE_FIELDS.items()}
+    FakeJob.__init__(job, name=name, tags=self.glue_backend.get_tags(job.arn), backend=self.glue_backend, **definition)
+    job.job_runs, job.created_on = runs, created_on
+    return ActionResult({"JobName": name})
 
 
 _connection_as_dict = FakeConnection.as_dict
@@ -185,6 +225,7 @@ def _lambda_update_configuration_with_logging(self: LambdaFunction, config_updat
 
 GAP_FILLS: list[tuple[type, str, Any]] = [
     (GlueResponse, "delete_connection", _delete_connection),
+    (GlueResponse, "update_job", _update_job),
     (FakeConnection, "as_dict", _connection_as_dict_with_type),
     (GlueResponse, "create_classifier", _create_classifier),
     (GlueResponse, "get_classifier", _get_classifier),

@@ -291,3 +291,15 @@ class TestCustomStack:
     def test_custom_stack_second_plan_shows_no_changes(self, custom_stack: AppliedStack) -> None:
         result = custom_stack.workspace.plan(custom_stack.variables, check=False)
         assert result.returncode == 0, f"the second plan is not empty:\n{result.stdout}{result.stderr}"
+
+    def test_changed_workers_update_the_jobs_in_place_and_back(self, custom_stack: AppliedStack) -> None:
+        glue = client("glue")
+        jobs = (custom_stack.outputs["raw_job_name"], custom_stack.outputs["cleanse_job_name"])
+        created_on = {name: glue.get_job(JobName=name)["Job"]["CreatedOn"] for name in jobs}
+
+        for workers in (7, custom_stack.variables["number_of_workers"]):
+            custom_stack.workspace.apply({**custom_stack.variables, "number_of_workers": workers})
+            for name in jobs:
+                job = glue.get_job(JobName=name)["Job"]
+                assert (job["NumberOfWorkers"], job["CreatedOn"]) == (workers, created_on[name]), "updated, not replaced"
+        assert custom_stack.workspace.plan(custom_stack.variables, check=False).returncode == 0
