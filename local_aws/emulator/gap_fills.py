@@ -80,7 +80,7 @@ def _update_job(self: GlueResponse) -> ActionResult:
     job = self.glue_backend.get_job(name)
     update = self._get_param("JobUpdate") or {}
     runs, created_on = job.job_runs, job.created_on
-    definition = {argument: update.get(field) for field, argument in JOB_UPDATE_FIELDS.items()}
+    definition: dict[str, Any] = {argument: update.get(field) for field, argument in JOB_UPDATE_FIELDS.items()}
     FakeJob.__init__(job, name=name, tags=self.glue_backend.get_tags(job.arn), backend=self.glue_backend, **definition)
     job.job_runs, job.created_on = runs, created_on
     return ActionResult({"JobName": name})
