@@ -280,7 +280,7 @@ resource "aws_iam_role_policy" "glue_crawler" {
 }
 
 ################################################################################
-# Crawler Lambdas (one role each)
+# Lambdas (one role each)
 ################################################################################
 
 data "aws_iam_policy_document" "lambda" {
@@ -292,6 +292,26 @@ data "aws_iam_policy_document" "lambda" {
       sid       = "ActOnPipelineCrawlers"
       actions   = statement.value
       resources = values(local.crawler_arns)
+    }
+  }
+
+  dynamic "statement" {
+    for_each = contains(keys(local.crawl_wait_table_actions), each.key) && var.crawler_wait == "event" ? [local.crawl_wait_table_actions[each.key]] : []
+    content {
+      sid       = "KeepCrawlWaits"
+      actions   = statement.value
+      resources = aws_dynamodb_table.crawl_waits[*].arn
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "crawl_finished" ? [1] : []
+    content {
+      sid = "EndCrawlWaits"
+      # The Service Authorization Reference lists no resource type for these actions: "*" is the only
+      # resource they match (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+      actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
+      resources = ["*"]
     }
   }
 

@@ -2,16 +2,21 @@ locals {
   # The zips are built by `make lambdas` (tools/build_lambda_packages.py) and committed,
   # so that consumers need nothing but `terraform apply`. Their roles: iam.tf.
   metrics_namespace = "GlueEtlPipeline"
-  lambda_functions = {
+  all_lambda_functions = {
     start_crawler = {
       name        = "${var.name_prefix}-start-crawler"
       description = "Starts a Glue crawler of the ${var.name_prefix} pipeline; reports one already running."
-      environment = tomap({})
+      environment = tomap(local.crawl_waits_environment)
     }
     get_crawler_status = {
       name        = "${var.name_prefix}-get-crawler-status"
       description = "Reports the state and last crawl outcome of a Glue crawler of the ${var.name_prefix} pipeline."
-      environment = tomap({})
+      environment = tomap(local.crawl_waits_environment)
+    }
+    crawl_finished = {
+      name        = "${var.name_prefix}-crawl-finished"
+      description = "Ends the ${var.name_prefix} pipeline's waits for a crawl on Glue's event for its end."
+      environment = tomap(local.crawl_waits_environment)
     }
     report_run = {
       name        = "${var.name_prefix}-report-run"
@@ -19,7 +24,21 @@ locals {
       environment = tomap(merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.failures[0].arn, "") } : {}))
     }
   }
-  crawler_lambda_glue_actions = { start_crawler = ["glue:StartCrawler"], get_crawler_status = ["glue:GetCrawler"] }
+  lambda_functions = { for key, function in local.all_lambda_functions : key => function if key != "crawl_finished" || var.crawler_wait == "event" }
+  crawl_waits_environment = var.crawler_wait == "event" ? {
+    CRAWL_WAITS_TABLE = try(aws_dynamodb_table.crawl_waits[0].name, "")
+  } : {}
+  # In event mode, start_crawler also checks whether an earlier crawl ended before its wait was recorded.
+  crawler_lambda_glue_actions = {
+    start_crawler      = var.crawler_wait == "event" ? ["glue:StartCrawler", "glue:GetCrawler"] : ["glue:StartCrawler"]
+    get_crawler_status = ["glue:GetCrawler"]
+    crawl_finished     = ["glue:StartCrawler"]
+  }
+  crawl_wait_table_actions = {
+    start_crawler      = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+    get_crawler_status = ["dynamodb:DeleteItem"]
+    crawl_finished     = ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+  }
 }
 
 moved {

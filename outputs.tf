@@ -86,7 +86,7 @@ output "lambda_function_names" {
 }
 
 output "lambda_function_arns" {
-  description = "ARNs of the Lambdas by role: start_crawler, get_crawler_status, report_run."
+  description = "ARNs of the Lambdas by role: start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"."
   value       = { for key, function in aws_lambda_function.this : key => function.arn }
 }
 
@@ -116,7 +116,7 @@ output "failure_topic_arn" {
 }
 
 output "role_arns" {
-  description = "IAM roles by principal: glue_job, glue_crawler, state_machine, start_crawler, get_crawler_status, and scheduler when a schedule is set."
+  description = "IAM roles by principal: glue_job, glue_crawler, state_machine, one per Lambda (start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
   value = local.create ? merge(
     {
       glue_job      = aws_iam_role.glue_job[0].arn

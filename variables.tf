@@ -390,6 +390,17 @@ variable "lambda_timeout_seconds" {
 # Orchestration
 ################################################################################
 
+variable "crawler_wait" {
+  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes."
+  type        = string
+  default     = "poll"
+
+  validation {
+    condition     = contains(["poll", "event"], var.crawler_wait)
+    error_message = "crawler_wait must be \"poll\" or \"event\"."
+  }
+}
+
 variable "crawler_poll_interval_seconds" {
   description = "First wait between two crawler status checks, in seconds. Each later wait is `crawler_poll_backoff_rate` times longer, up to `crawler_poll_max_interval_seconds`."
   type        = number

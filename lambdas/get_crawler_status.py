@@ -1,10 +1,16 @@
-"""Reports a Glue crawler's state and the outcome of its last crawl."""
+"""Reports a Glue crawler's state and the outcome of its last crawl.
+
+Given the execution whose wait for a crawl's end event timed out (crawler_wait = "event"), it also
+ends that wait and says which crawl it was waiting for: its own, or one that was already running
+(the run then starts its own).
+"""
 
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from botocore.exceptions import ClientError
 
+from crawl_waits import Crawl, end_wait
 from crawler_request import crawler_name_from, glue, logger, raise_for_glue_error
 
 
@@ -13,6 +19,7 @@ class CrawlerStatus(TypedDict):
     state: str
     last_crawl_status: str | None
     last_crawl_error: str | None
+    awaited_crawl: NotRequired[Crawl | None]
 
 
 def lambda_handler(event: Mapping[str, Any], context: object) -> CrawlerStatus:
@@ -28,5 +35,7 @@ def lambda_handler(event: Mapping[str, Any], context: object) -> CrawlerStatus:
         "last_crawl_status": last_crawl.get("Status"),
         "last_crawl_error": last_crawl.get("ErrorMessage"),
     }
+    if "execution_arn" in event:
+        status["awaited_crawl"] = end_wait(crawler_name, event["execution_arn"])
     logger.info("crawler status", extra=dict(status))
     return status

@@ -60,3 +60,10 @@ def set_time_scale(scale: float, real_time_counts: bool = True, port: int | None
 def advance_time(seconds: float, port: int | None = None) -> None:
     """Move the emulated clock forward: crawls and job runs due by then have ended."""
     _post("advance-time", {"seconds": seconds}, port)
+
+
+def take_call_counts(port: int | None = None) -> dict[str, int]:
+    """The calls made to the emulator since the last take, by "service:Operation" (S3 excepted),
+    with EventBridge's deliveries to rule targets as "events:Delivery"."""
+    counts: dict[str, int] = _post("call-counts", {}, port)["counts"]
+    return counts

@@ -47,6 +47,11 @@ mock_provider "aws" {
       arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked"
     }
   }
+  mock_resource "aws_dynamodb_table" {
+    defaults = {
+      arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mocked"
+    }
+  }
   mock_resource "aws_iam_role" {
     defaults = {
       arn = "arn:aws:iam::123456789012:role/mocked"
@@ -151,7 +156,7 @@ run "rendered_definition_is_complete" {
 
   assert {
     condition     = !strcontains(output.state_machine_definition, "$${")
-    error_message = "Every placeholder of state_machine.asl.json must be rendered."
+    error_message = "Every placeholder of the state_machine/ templates must be rendered."
   }
 }
 
@@ -439,6 +444,67 @@ run "rejects_a_source_location_that_is_not_an_s3_arn" {
   }
 
   expect_failures = [var.source_s3_arns]
+}
+
+run "event_wait_waits_for_the_crawls_end_event_without_polling" {
+  # apply (against the mocked provider) so that the rendered definition is known.
+  command = apply
+
+  variables {
+    crawler_wait            = "event"
+    crawler_timeout_minutes = 20
+  }
+
+  assert {
+    condition = alltrue([
+      jsondecode(output.state_machine_definition).States.IsAnyTableExtracted.Choices[0].Next == "AwaitRawCrawl",
+      jsondecode(output.state_machine_definition).States.HasCleansedTables.Choices[0].Next == "AwaitCleansedCrawl",
+      jsondecode(output.state_machine_definition).States.AwaitRawCrawl.Resource == "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      jsondecode(output.state_machine_definition).States.LoadSettings.Parameters["crawl_heartbeat_seconds.$"] == "States.StringToJson('1200')",
+      jsondecode(output.state_machine_definition).States.LoadSettings.Parameters["crawl_wait_timeout_seconds.$"] == "States.StringToJson('2400')",
+      length([for name in keys(jsondecode(output.state_machine_definition).States) : name if can(regex("Poll|WaitFor|CrawlerStatus", name))]) == 0,
+    ])
+    error_message = "Each crawl is one task waiting for its token, each crawl within the crawler timeout (twice that when an earlier crawl runs first); no poll state is left."
+  }
+
+  assert {
+    condition = alltrue([
+      jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).source == ["aws.glue"],
+      jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern)["detail-type"] == ["Glue Crawler State Change"],
+      jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).detail.crawlerName == ["plan-test-raw-crawler", "plan-test-cleansed-crawler"],
+      jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).detail.state == ["Succeeded", "Failed"],
+      aws_lambda_permission.crawl_finished[0].principal == "events.amazonaws.com",
+    ])
+    error_message = "The rule hears only the end of this pipeline's crawls, and may invoke crawl_finished."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_dynamodb_table.crawl_waits[0].ttl[0].attribute_name == "expires_at",
+      aws_lambda_function.this["start_crawler"].environment[0].variables.CRAWL_WAITS_TABLE == "plan-test-crawl-waits",
+      aws_lambda_function.this["crawl_finished"].environment[0].variables.CRAWL_WAITS_TABLE == "plan-test-crawl-waits",
+    ])
+    error_message = "Both Lambdas find the waits' table, whose items expire with their tasks."
+  }
+}
+
+run "poll_wait_creates_no_event_resources" {
+  command = plan
+
+  assert {
+    condition     = length(aws_dynamodb_table.crawl_waits) == 0 && length(aws_cloudwatch_event_rule.crawl_finished) == 0 && !contains(keys(aws_lambda_function.this), "crawl_finished")
+    error_message = "The default (poll) needs no table, rule or crawl_finished Lambda."
+  }
+}
+
+run "rejects_an_unknown_crawler_wait" {
+  command = plan
+
+  variables {
+    crawler_wait = "callback"
+  }
+
+  expect_failures = [var.crawler_wait]
 }
 
 run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {

@@ -15,7 +15,12 @@ from local_aws import PROJECT_ROOT
 from local_aws.emulator.interpreter_fixes import asl_string_matches
 from local_aws.terraform import TerraformWorkspace
 
-ASL_TEMPLATE = PROJECT_ROOT / "state_machine.asl.json"
+ASL_TEMPLATES = PROJECT_ROOT / "state_machine"
+# Each crawler_wait mode: its crawl-wait states and the first of them for each stage.
+CRAWL_WAITS = {
+    "poll": ("crawl_by_polling", "StartRawCrawler", "StartCleansedCrawler"),
+    "event": ("crawl_on_event", "AwaitRawCrawl", "AwaitCleansedCrawl"),
+}
 TRANSIENT_LAMBDA_ERRORS = {
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
@@ -25,12 +30,22 @@ TRANSIENT_LAMBDA_ERRORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def asl() -> dict[str, Any]:
-    """The template as rendered for the Parquet history (with crawler2). Rendered for Iceberg, its
-    crawler2 states are dropped (tests/module_plan.tftest.hcl), and the emulator refuses, as Step
-    Functions does, a definition with an unreachable state or a missing target."""
-    definition: dict[str, Any] = json.loads(ASL_TEMPLATE.read_text().replace("${after_cleanse_job}", "FindCleansedTables"))
+@pytest.fixture(scope="module", params=sorted(CRAWL_WAITS))
+def asl(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The templates as rendered for the Parquet history (with crawler2), for each crawler_wait mode:
+    the pipeline's states with those of the mode's crawl waits. Rendered for Iceberg, its crawler2
+    states are dropped (tests/module_plan.tftest.hcl), and the emulator refuses, as Step Functions
+    does, a definition with an unreachable state or a missing target."""
+    crawl_waits, raw_first, cleansed_first = CRAWL_WAITS[request.param]
+    pipeline = (ASL_TEMPLATES / "pipeline.asl.json").read_text()
+    for placeholder, value in (
+        ("after_cleanse_job", "FindCleansedTables"),
+        ("raw_crawl_first_state", raw_first),
+        ("cleansed_crawl_first_state", cleansed_first),
+    ):
+        pipeline = pipeline.replace("${" + placeholder + "}", value)
+    definition: dict[str, Any] = json.loads(pipeline)
+    definition["States"].update(json.loads((ASL_TEMPLATES / f"{crawl_waits}.asl.json").read_text())["States"])
     return definition
 
 
@@ -95,7 +110,7 @@ def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
 
 
 def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
-    lambda_tasks = {name: state for name, state in all_states(asl).items() if state.get("Resource", "").endswith(":states:::lambda:invoke")}
+    lambda_tasks = {name: state for name, state in all_states(asl).items() if ":states:::lambda:invoke" in state.get("Resource", "")}
     assert len(lambda_tasks) == 5
     for name, state in lambda_tasks.items():
         retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
@@ -105,7 +120,7 @@ def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None
 def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_reports(asl: dict[str, Any]) -> None:
     # A throttled StartJobRun fails the task with Glue.AWSGlueException, never Glue.ThrottlingException:
     # https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
-    definition = ASL_TEMPLATE.read_text()
+    definition = json.dumps(asl)
     job_tasks = {name: state for name, state in all_states(asl).items() if state.get("Resource", "").endswith("glue:startJobRun.sync")}
     assert len(job_tasks) == 2
     assert "Glue.ThrottlingException" not in definition
@@ -193,9 +208,10 @@ def test_the_execution_name_is_checked_as_a_given_run_id(asl: dict[str, Any]) ->
     assert asl["States"]["UseExecutionNameAsRunId"]["Next"] == first
 
 
-def test_placeholders_sit_only_inside_strings() -> None:
+@pytest.mark.parametrize("template", sorted(ASL_TEMPLATES.glob("*.asl.json")), ids=lambda path: path.stem)
+def test_placeholders_sit_only_inside_strings(template: Path) -> None:
     # Valid JSON as committed (the fixture parses it); this guards the text between strings.
-    outside_strings = re.sub(r'"(?:\\.|[^"\\])*"', "", ASL_TEMPLATE.read_text())
+    outside_strings = re.sub(r'"(?:\\.|[^"\\])*"', "", template.read_text())
     assert "${" not in outside_strings
 
 
@@ -243,9 +259,42 @@ def test_state_machine_is_created_after_its_role_policy(module_workspace: Terraf
 
 
 @pytest.mark.terraform
-@pytest.mark.parametrize("example", ["minimal", "complete"])
+@pytest.mark.parametrize("example", ["minimal", "complete", "event_driven"])
 def test_examples_are_valid_configurations(example: str, tmp_path: Path) -> None:
     workspace = TerraformWorkspace(PROJECT_ROOT / "examples" / example, tmp_path)
     workspace.run("init", "-backend=false", "-no-color")
     result = workspace.run("validate", "-no-color", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The provider's endpoint of each service whose resources (by type prefix) the module and its
+# examples create or read; data sources answered without a call (policy documents) need none.
+ENDPOINT_OF_RESOURCE_PREFIX = {
+    "aws_cloudwatch_event_": "eventbridge",
+    "aws_cloudwatch_log_": "cloudwatchlogs",
+    "aws_dynamodb_": "dynamodb",
+    "aws_glue_": "glue",
+    "aws_iam_role": "iam",
+    "aws_kms_": "kms",
+    "aws_lambda_": "lambda",
+    "aws_s3_": "s3",
+    "aws_secretsmanager_": "secretsmanager",
+    "aws_sfn_": "sfn",
+    "aws_sns_": "sns",
+    "aws_caller_identity": "sts",
+    "aws_subnet": "ec2",
+}
+NO_CALL_DATA_SOURCES = {"aws_iam_policy_document", "aws_partition", "aws_region"}
+
+
+def test_the_local_endpoint_reaches_every_service_the_module_uses() -> None:
+    """With `local_endpoint`, a service without its endpoint would be called on AWS itself."""
+    sources = [*PROJECT_ROOT.glob("*.tf"), *(PROJECT_ROOT / "examples" / "complete").glob("*.tf")]
+    types = {match for path in sources for match in re.findall(r'^(?:resource|data) "(aws_\w+)"', path.read_text(), re.MULTILINE)}
+    provider = (PROJECT_ROOT / "examples" / "complete" / "provider.tf").read_text()
+    endpoints = set(re.findall(r"^\s+(\w+)\s+= endpoints\.value", provider, re.MULTILINE))
+    needed = {
+        type_name: next((endpoint for prefix, endpoint in ENDPOINT_OF_RESOURCE_PREFIX.items() if type_name.startswith(prefix)), None)
+        for type_name in types - NO_CALL_DATA_SOURCES
+    }
+    assert {type_name: endpoint for type_name, endpoint in needed.items() if endpoint not in endpoints} == {}

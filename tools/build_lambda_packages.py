@@ -14,7 +14,12 @@ from pathlib import Path
 LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
 DIST_DIR = LAMBDAS_DIR / "dist"
 # Each handler module with the shared modules it imports.
-HANDLER_MODULES = {"start_crawler.py": ("crawler_request.py",), "get_crawler_status.py": ("crawler_request.py",), "report_run.py": ()}
+HANDLER_MODULES = {
+    "start_crawler.py": ("crawler_request.py", "crawl_waits.py"),
+    "get_crawler_status.py": ("crawler_request.py", "crawl_waits.py"),
+    "crawl_finished.py": ("crawler_request.py", "crawl_waits.py"),
+    "report_run.py": (),
+}
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 

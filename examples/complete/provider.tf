@@ -33,6 +33,8 @@ provider "aws" {
     content {
       cloudwatch     = endpoints.value
       cloudwatchlogs = endpoints.value
+      dynamodb       = endpoints.value
+      ec2            = endpoints.value
       eventbridge    = endpoints.value
       glue           = endpoints.value
       iam            = endpoints.value

@@ -10,9 +10,11 @@ from typing import Any
 
 from moto.moto_api._internal import urls as moto_api_urls
 
+from local_aws.emulator.call_counts import CALL_COUNTS
 from local_aws.emulator.clock import CLOCK
 from local_aws.emulator.glue import crawlers, job_bookmarks, job_runs
 from local_aws.emulator.iam.service_roles import forget_credentials
+from local_aws.emulator.timers import TIMERS
 from local_aws.executors import lambda_functions
 
 Response = tuple[int, dict[str, str], str]
@@ -97,7 +99,12 @@ def _reset(body: dict[str, Any]) -> dict[str, Any]:
     job_runs.use_executor(None)
     forget_credentials()
     CLOCK.reset()
+    TIMERS.forget()
     return {"reset": True}
+
+
+def _take_call_counts(body: dict[str, Any]) -> dict[str, Any]:
+    return {"counts": CALL_COUNTS.take()}
 
 
 def register_control_routes() -> None:
@@ -113,5 +120,6 @@ def register_control_routes() -> None:
             "{0}/moto-api/local-aws/time-scale$": _guarded(_set_time_scale),
             "{0}/moto-api/local-aws/advance-time$": _guarded(_advance_time),
             "{0}/moto-api/local-aws/reset$": _guarded(_reset),
+            "{0}/moto-api/local-aws/call-counts$": _guarded(_take_call_counts),
         }
     )

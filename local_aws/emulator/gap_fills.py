@@ -1,4 +1,4 @@
-"""AWS API behaviour that moto lacks and the aws provider needs, filled into moto's server.
+"""AWS API behaviour that moto lacks and the aws provider or the pipeline needs, filled into moto's server.
 
 Each gap was measured against moto 5.2 (tests/local_aws/test_gap_fills.py shows each fill at work):
 - glue:DeleteConnection is missing, so `terraform destroy` of a JDBC connection fails;
@@ -12,6 +12,9 @@ Each gap was measured against moto 5.2 (tests/local_aws/test_gap_fills.py shows 
   aws_sfn_state_machine can be neither created nor read;
 - states:CreateStateMachine, UpdateStateMachine (and ValidateStateMachineDefinition) accept a
   transition to a missing state and an unreachable state, which AWS refuses (`definition_checks`);
+- states:SendTaskFailure drops its `cause`, which the task's failure carries on AWS
+  (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html), so a
+  crawl's error never reached the run's failure (crawler_wait = "event");
 - Lambda's LoggingConfig (JSON logs, log group) is dropped, so every plan shows a change;
 - S3 bucket policies are evaluated without their conditions, so the module's TLS-only policy
   (deny when aws:SecureTransport is false) denies every request. The emulator stands for AWS
@@ -19,7 +22,7 @@ Each gap was measured against moto 5.2 (tests/local_aws/test_gap_fills.py shows 
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from moto.awslambda.models import LambdaFunction
@@ -183,6 +186,13 @@ def _validate_definition_and_its_graph(definition: str) -> None:
         raise AWSError(invalid_definition_message(diagnostics), exception_type="InvalidDefinition")
 
 
+def _send_task_failure(self: StepFunctionResponse) -> ActionResult:
+    token, error, cause = self._get_param("taskToken"), self._get_param("error"), self._get_param("cause")
+    # The emulator runs executions (execute_state_machine): its backend is the interpreter's.
+    cast(StepFunctionsParserBackend, self.stepfunction_backend).send_task_failure(token, error=error, cause=cause)
+    return EmptyResult()
+
+
 def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
     return ActionResult({"stateMachineVersions": []})
 
@@ -233,6 +243,7 @@ GAP_FILLS: list[tuple[type, str, Any]] = [
     (GlueResponse, "delete_classifier", _delete_classifier),
     (StepFunctionResponse, "validate_state_machine_definition", _validate_state_machine_definition),
     (StepFunctionResponse, "list_state_machine_versions", _list_state_machine_versions),
+    (StepFunctionResponse, "send_task_failure", _send_task_failure),
     (FakeBucket, "get_permission", _bucket_permission_over_tls),
     (StepFunctionsParserBackend, "_validate_definition", staticmethod(_validate_definition_and_its_graph)),
     (LambdaFunction, "__init__", _lambda_init_keeping_logging_config),

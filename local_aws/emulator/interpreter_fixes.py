@@ -11,8 +11,11 @@
 2. A `glue:startJobRun.sync` task ends with the job run as boto3 parsed it, timestamps as Python
    datetimes, which moto's DescribeExecution cannot serialise (HTTP 500). Step Functions returns
    them as epoch milliseconds; so does the fixed task.
-3. Wait states, Retry intervals and the `.sync` polling of a job run wait on the emulated clock
-   (`local_aws.emulator.clock`), so emulated minutes do not cost real minutes.
+3. Wait states, Retry intervals, the `.sync` polling of a job run and a `.waitForTaskToken` task's
+   wait for its token (HeartbeatSeconds, TimeoutSeconds) wait on the emulated clock
+   (`local_aws.emulator.clock`), so emulated minutes do not cost real minutes. A task waiting for its
+   token lets the clock jump to the next timer due (a crawl's end, `local_aws.emulator.timers`) or
+   to its deadline, never while a timer's action (an event delivered to a Lambda) is at work.
 4. moto's interpreter makes its service calls (glue:StartJobRun, lambda:InvokeFunction, sns:Publish,
    ...) with a fixed dummy key, which the emulator's account mapping puts in its default account and
    which IAM never judges. Step Functions makes them under the state machine's role
@@ -37,6 +40,7 @@ import re
 import sys
 import textwrap
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -53,6 +57,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import StateTaskServiceCallback
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import StateTaskServiceGlue
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint, CallbackOutcome, HeartbeatEndpoint, HeartbeatTimedOut
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.utils import boto_client
@@ -60,6 +65,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from local_aws.emulator.clock import CLOCK
 from local_aws.emulator.iam.service_roles import assume_role_as_service
+from local_aws.emulator.timers import TIMERS
 
 # As they read once the method's source is dedented to the top level.
 UNGUARDED_INTERRUPT = "        callback_endpoint.interrupt_all()\n"
@@ -134,10 +140,48 @@ class _EmulatedSyncPollTime:
         CLOCK.sleep(seconds / CLOCK.scale)
 
 
+# How often, in real seconds, a task waiting for its token looks again while real work is in flight.
+CALLBACK_CHECK_SECONDS = 0.01
+
+
+def _await_token(callback_endpoint: CallbackEndpoint, seconds: float, heartbeat: threading.Event | None) -> CallbackOutcome | None:
+    """The task's outcome, or None once `seconds` pass on the emulated clock without it (or
+    without a heartbeat, when `heartbeat` is given: each one gives it `seconds` more)."""
+    deadline = CLOCK.now() + seconds
+    while (outcome := callback_endpoint.get_outcome()) is None:
+        if heartbeat is not None and heartbeat.is_set():
+            heartbeat.clear()
+            deadline = CLOCK.now() + seconds
+        now, next_due = CLOCK.now(), TIMERS.next_due()
+        if now >= deadline:
+            return None
+        if not TIMERS.idle or (next_due is not None and next_due <= now):
+            time.sleep(CALLBACK_CHECK_SECONDS)
+            continue
+        target = deadline if next_due is None else min(next_due, deadline)
+        CLOCK.sleep(target - now, interrupted=callback_endpoint._notify_event)
+    return outcome
+
+
+def _wait_for_task_token_timeout(
+    self: StateTaskServiceCallback, timeout_seconds: int, callback_endpoint: CallbackEndpoint
+) -> CallbackOutcome | None:
+    return _await_token(callback_endpoint, timeout_seconds, heartbeat=None)
+
+
+def _wait_for_task_token_heartbeat(
+    self: StateTaskServiceCallback, env: Environment, callback_endpoint: CallbackEndpoint, heartbeat_endpoint: HeartbeatEndpoint
+) -> CallbackOutcome | HeartbeatTimedOut | None:
+    outcome = _await_token(callback_endpoint, heartbeat_endpoint._heartbeat_seconds, heartbeat_endpoint._next_heartbeat_event)
+    return outcome if outcome is not None or not env.is_running() else HeartbeatTimedOut()
+
+
 def wait_on_emulated_clock() -> None:
     setattr(WaitFunction, "_wait_interval", _wait_on_emulated_clock)  # noqa: B010
     setattr(retrier_decl, "time", _EmulatedRetryTime)  # noqa: B010
     setattr(state_task_service_callback, "time", _EmulatedSyncPollTime)  # noqa: B010
+    setattr(StateTaskServiceCallback, "_wait_for_task_token_timeout", _wait_for_task_token_timeout)  # noqa: B010
+    setattr(StateTaskServiceCallback, "_wait_for_task_token_heartbeat", _wait_for_task_token_heartbeat)  # noqa: B010
 
 
 _moto_boto_client_for = boto_client.boto_client_for

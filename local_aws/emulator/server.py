@@ -1,6 +1,6 @@
 """What runs inside the emulator process: moto in server mode with every part of the local stack
 installed into it — the gap fills, the interpreter fixes, the Glue crawler and job-run emulation,
-the Lambda executor, IAM enforcement and the control routes."""
+the Lambda executor and EventBridge's delivery to it, IAM enforcement and the control routes."""
 
 import contextlib
 import os
@@ -15,6 +15,7 @@ def install_local_stack() -> None:
     from moto.core.config import default_user_config
 
     from local_aws.emulator.control_routes import register_control_routes
+    from local_aws.emulator.event_targets import deliver_to_lambda_targets
     from local_aws.emulator.gap_fills import apply_gap_fills
     from local_aws.emulator.glue.crawlers import emulate_crawlers
     from local_aws.emulator.glue.job_runs import emulate_job_runs
@@ -28,6 +29,7 @@ def install_local_stack() -> None:
     emulate_crawlers()
     emulate_job_runs()
     execute_lambdas()
+    deliver_to_lambda_targets()
     enforce_iam()
     register_control_routes()
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 import zipfile
 from typing import Any
 from unittest.mock import ANY
@@ -9,6 +10,7 @@ from unittest.mock import ANY
 import pytest
 
 from local_aws.clients import client
+from tests.roles import create_service_role
 
 MINIMAL_DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
 
@@ -121,6 +123,33 @@ def test_a_definition_with_a_missing_target_or_an_unreachable_state_is_refused_a
         ("MISSING_TRANSITION_TARGET", "/States/pass1/Next"),
         ("MISSING_TRANSITION_TARGET", "/States/pass2"),
     ]
+
+
+def test_a_task_failure_sent_with_a_cause_fails_the_task_with_that_cause(clean_emulator: str) -> None:
+    sqs, stepfunctions = client("sqs"), client("stepfunctions")
+    queue_url = sqs.create_queue(QueueName="task-tokens")["QueueUrl"]
+    role = create_service_role("callback-machine", "states.amazonaws.com", [{"Action": "sqs:SendMessage", "Resource": "*"}])
+    wait_for_token = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": queue_url, "MessageBody": {"token.$": "$$.Task.Token"}},
+        "TimeoutSeconds": 60,
+        "End": True,
+    }
+    machine = stepfunctions.create_state_machine(
+        name="callback", definition=json.dumps({"StartAt": "WaitForToken", "States": {"WaitForToken": wait_for_token}}), roleArn=role
+    )
+    execution_arn = stepfunctions.start_execution(stateMachineArn=machine["stateMachineArn"])["executionArn"]
+    (message,) = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=10)["Messages"]
+
+    stepfunctions.send_task_failure(taskToken=json.loads(message["Body"])["token"], error="CrawlerFailed", cause="the crawler's message")
+
+    for _ in range(100):
+        execution = stepfunctions.describe_execution(executionArn=execution_arn)
+        if execution["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+    assert (execution["status"], execution.get("error"), execution.get("cause")) == ("FAILED", "CrawlerFailed", "the crawler's message")
 
 
 def test_state_machine_versions_can_be_listed(clean_emulator: str) -> None:

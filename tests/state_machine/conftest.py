@@ -16,11 +16,14 @@ STACK = {"name_prefix": "etl-sm", "use_existing_bucket": True, "crawler_timeout_
 
 
 @pytest.fixture(scope="module")
-def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedPipeline]:
+def pipeline(
+    request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DeployedPipeline]:
+    """The stack STACK describes, with the test module's own STACK_CHANGES."""
     emulator.reset()
     workspace = TerraformWorkspace(TEST_ROOT, Path(tmp_path_factory.mktemp("state-machine-stack")))
     workspace.init()
-    workspace.apply({"local_endpoint": emulator_endpoint, **STACK})
+    workspace.apply({"local_endpoint": emulator_endpoint, **STACK, **getattr(request.module, "STACK_CHANGES", {})})
     outputs = workspace.outputs()["etl"]
     sqs = client("sqs")
     queue_url = sqs.create_queue(QueueName="etl-sm-failures")["QueueUrl"]

@@ -137,6 +137,12 @@ def _given_arn(parameter: str) -> Callable[[RequestFacts], tuple[str, ...]]:
     return lambda facts: (str(facts.parameters.get(parameter, "")),)
 
 
+def _dynamodb_table(facts: RequestFacts) -> tuple[str, ...]:
+    """Item and query actions are authorized on the table (the Service Authorization Reference's
+    `table` resource type: arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName})."""
+    return (facts.arn("dynamodb", f"table/{facts.parameters.get('TableName', '')}"),)
+
+
 OTHER_RESOURCES: dict[tuple[str, str], Callable[[RequestFacts], tuple[str, ...]]] = {
     ("lambda", "Invoke"): _function_arn,
     ("sns", "Publish"): _given_arn("TopicArn"),
@@ -147,6 +153,7 @@ OTHER_RESOURCES: dict[tuple[str, str], Callable[[RequestFacts], tuple[str, ...]]
     ("sts", "AssumeRole"): _given_arn("RoleArn"),
     ("secretsmanager", "GetSecretValue"): _secret_arn,
     ("secretsmanager", "DescribeSecret"): _secret_arn,
+    **{("dynamodb", operation): _dynamodb_table for operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query")},
 }
 
 # Operations whose IAM permission has another name (the Service Authorization Reference lists

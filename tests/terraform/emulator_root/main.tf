@@ -51,5 +51,6 @@ module "etl" {
   schedule_expression     = var.schedule_expression
   log_retention_days      = var.log_retention_days
   crawler_timeout_minutes = var.crawler_timeout_minutes
+  crawler_wait            = var.crawler_wait
   tags                    = { suite = "terraform-tests" }
 }

@@ -57,6 +57,12 @@ variable "crawler_timeout_minutes" {
   default     = 30
 }
 
+variable "crawler_wait" {
+  description = "Passed through to the module."
+  type        = string
+  default     = "poll"
+}
+
 variable "tables" {
   description = "Passed through to the module, each table's source_table defaulting to source_<name> (or, with jdbc_source_enabled, <name>)."
   type        = any

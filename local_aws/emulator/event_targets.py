@@ -1,0 +1,70 @@
+"""EventBridge rules deliver their events to Lambda targets, which moto does not (it raises
+NotImplementedError for a Lambda target).
+
+As on AWS, EventBridge invokes the function asynchronously with the event as its payload
+(https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge.html): here on a thread of its own,
+counted as work in flight by the emulated clock's timers, through the project's Lambda executor.
+The event is the one EventBridge documents: its `time` an ISO 8601 string (moto keeps epoch
+seconds), without moto's `ingestion-time`. A failed invocation is logged; Lambda's asynchronous retries are not emulated,
+nor is the function's resource-based policy evaluated (see README, What the local stack refuses).
+"""
+
+import copy
+import functools
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.awslambda.models import lambda_backends
+from moto.events.models import Rule
+from moto.events.utils import EventMessageType
+from moto.utilities.arns import parse_arn
+
+from local_aws.emulator.call_counts import CALL_COUNTS
+from local_aws.emulator.timers import TIMERS
+from local_aws.executors.lambda_functions import run_handler
+
+logger = logging.getLogger(__name__)
+
+_moto_send_to_targets = Rule.send_to_targets
+
+
+def _invoke_target(target_arn: str, event: dict[str, Any]) -> None:
+    arn = parse_arn(target_arn)
+    function = lambda_backends[arn.account][arn.region].get_function(target_arn)
+    payload, errored, logs = run_handler(function, event)
+    if errored:
+        logger.warning("EventBridge's invocation of %s failed: %s\n%s", target_arn, payload, logs)
+
+
+def _send_to_targets(self: Rule, original_event: EventMessageType, transform_input: bool = True) -> None:
+    # moto's put_events sends to every rule of the bus, and a rule without an event pattern matches
+    # every event there. On AWS a disabled rule matches no event
+    # (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html), nor does a
+    # scheduled rule, which "runs on a schedule" instead of matching events
+    # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html).
+    if self.state == "DISABLED" or self.scheduled_expression or not self.event_pattern.matches_event(original_event):
+        return
+    lambda_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "lambda"]
+    event: dict[str, Any] = {key: value for key, value in original_event.items() if key != "ingestion-time"}
+    if isinstance(event.get("time"), int | float):
+        event["time"] = datetime.fromtimestamp(event["time"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for target in lambda_targets:
+        CALL_COUNTS.add("events", "Delivery")
+        CALL_COUNTS.add("lambda", "Invoke")
+        TIMERS.in_background(functools.partial(_invoke_target, target["Arn"], event))
+    for target in self.targets:
+        if target in lambda_targets:
+            continue
+        rule = copy.copy(self)
+        rule.targets = [target]
+        try:
+            _moto_send_to_targets(rule, original_event, transform_input)
+        except NotImplementedError:
+            # moto delivers to logs, SQS, archives and buses only; the event's source is not at fault.
+            logger.warning("EventBridge rule %s: no local delivery to its target %s", self.name, target["Arn"])
+
+
+def deliver_to_lambda_targets() -> None:
+    """Patch moto's rules to invoke Lambda targets; call once in the emulator process."""
+    setattr(Rule, "send_to_targets", _send_to_targets)  # noqa: B010

@@ -1,0 +1,201 @@
+"""crawler_wait = "event": each crawl is one task waiting for its token, which the crawl's end event
+returns through the deployed EventBridge rule, crawl_finished Lambda and DynamoDB table. No status
+check is made unless the wait times out."""
+
+from typing import Any
+
+import pytest
+
+from local_aws import executions
+from local_aws.clients import client
+from local_aws.control import plan_crawls
+from local_aws.emulator.glue.crawlers import CrawlPlan
+from tests.roles import statement_removed
+from tests.state_machine.pipeline_support import (
+    CLEANSED,
+    EXTRACTED,
+    REPORTED,
+    START,
+    DeployedPipeline,
+    notifications,
+    plan_quick_run,
+    put_job_outputs,
+)
+
+pytestmark = pytest.mark.terraform
+
+STACK_CHANGES = {"name_prefix": "etl-ev", "crawler_wait": "event"}
+# crawler_timeout_minutes = 10 (conftest's STACK): each crawl may take 600 s before the wait ends.
+HEARTBEAT_SECONDS = 600
+
+
+def waits_left(deployed: DeployedPipeline) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = client("dynamodb").scan(TableName="etl-ev-crawl-waits")["Items"]
+    return items
+
+
+def test_a_run_waits_for_each_crawls_end_event_without_a_status_check(deployed: DeployedPipeline) -> None:
+    plan_quick_run(deployed)
+    put_job_outputs(deployed, "evented")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "evented"}, "evented")
+
+    assert record.status == "SUCCEEDED", record.cause
+    assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *CLEANSED, "AwaitCleansedCrawl", *REPORTED]
+    raw_crawl = record.exited_outputs("AwaitRawCrawl")[0]["raw_crawler"]
+    assert raw_crawl == {
+        "crawler_name": deployed.outputs["raw_crawler_name"],
+        "state": "READY",
+        "last_crawl_status": "SUCCEEDED",
+        "last_crawl_error": None,
+    }
+    assert waits_left(deployed) == []
+    assert notifications(deployed) == []
+
+
+def test_a_failed_crawl_fails_the_run_with_the_crawlers_error_as_polling_does(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler = outputs["raw_crawler_name"]
+    message = "Insufficient Lake Formation permission(s) on raw_customers"
+    plan_crawls(crawler, [CrawlPlan(running_seconds=10, outcome="FAILED", error_message=message)])
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "crawl-fails"}, "event-crawl-fails")
+
+    assert (record.status, record.error) == ("FAILED", "CrawlerFailed")
+    assert record.cause == f"RawCrawler failed: Crawler {crawler} ended its last crawl FAILED: {message}"
+    failed = ["RecordRawCrawlReportedFailure", "NotifyFailure", "PipelineFailed"]
+    assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *failed]
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["step"]["Value"] == "RawCrawler"
+    assert message in notification["Message"]
+
+
+def test_a_crawl_that_never_ends_fails_the_run_once_the_wait_times_out(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler = outputs["raw_crawler_name"]
+    plan_crawls(crawler, [CrawlPlan(running_seconds=10 * HEARTBEAT_SECONDS)])
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "crawl-hangs"}, "event-crawl-hangs")
+
+    assert (record.status, record.error) == ("FAILED", "CrawlerTimeout")
+    assert record.cause == (
+        f"RawCrawler failed: Crawler {crawler} was still RUNNING after {HEARTBEAT_SECONDS} seconds without a crawl ending; "
+        "raise crawler_timeout_minutes if its crawls take longer"
+    )
+    assert record.states_entered == [
+        *START,
+        *EXTRACTED,
+        "AwaitRawCrawl",
+        "CheckRawCrawlAfterWait",
+        "IsRawCrawlDoneAfterWait",
+        "RecordRawCrawlWaitTimeout",
+        "NotifyFailure",
+        "PipelineFailed",
+    ]
+    assert len(notifications(deployed)) == 1
+
+
+def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler = outputs["raw_crawler_name"]
+    glue = client("glue")
+    plan_crawls(crawler, [CrawlPlan(running_seconds=400, stopping_seconds=1), CrawlPlan(running_seconds=45, stopping_seconds=10)])
+    glue.start_crawler(Name=crawler)
+    put_job_outputs(deployed, "overlap")
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "overlap"}, "event-crawler-already-running")
+
+    assert record.status == "SUCCEEDED", record.cause
+    assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *CLEANSED, "AwaitCleansedCrawl", *REPORTED]
+    own_crawl = glue.get_crawler(Name=crawler)["Crawler"]["LastCrawl"]
+    raw_job_run = glue.get_job_runs(JobName=outputs["raw_job_name"])["JobRuns"][-1]
+    assert own_crawl["Status"] == "SUCCEEDED"
+    # The earlier crawl, started before job1, ran 400 s; job1 took about 65 s of them.
+    assert (own_crawl["StartTime"] - raw_job_run["StartedOn"]).total_seconds() >= 300, "its own crawl began after the earlier one ended"
+
+
+# ---------------------------------------------------------------- the event mode's permissions
+
+
+def role_name(deployed: DeployedPipeline, role: str) -> str:
+    return str(deployed.outputs["role_arns"][role]).rsplit("/", 1)[-1]
+
+
+EXERCISED = {
+    "start_crawler": {"ActOnPipelineCrawlers", "KeepCrawlWaits"},
+    "get_crawler_status": {"ActOnPipelineCrawlers", "KeepCrawlWaits"},
+    "crawl_finished": {"ActOnPipelineCrawlers", "KeepCrawlWaits", "EndCrawlWaits"},
+}
+# Lambda's own log delivery is not emulated.
+NOT_EXERCISED_LOCALLY = {"WriteOwnLogs"}
+
+
+def test_every_statement_of_the_crawl_wait_lambdas_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
+    iam = client("iam")
+    for role, exercised in EXERCISED.items():
+        name = role_name(deployed, role)
+        sids = {
+            statement.get("Sid")
+            for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]
+            for statement in iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]["Statement"]
+        }
+        assert sids == exercised | NOT_EXERCISED_LOCALLY, role
+
+
+def test_without_recording_its_wait_the_run_fails_naming_the_table_action(deployed: DeployedPipeline) -> None:
+    plan_quick_run(deployed)
+    role = role_name(deployed, "start_crawler")
+
+    with statement_removed(role, "KeepCrawlWaits"):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "no-wait-record"}, "event-no-wait-record")
+
+    assert (record.status, record.error) == ("FAILED", "CrawlerRequestFailed")
+    assert "not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:" in (record.cause or "")
+    assert f"assumed-role/{role}/" in (record.cause or "")
+    assert len(notifications(deployed)) == 1
+
+
+@pytest.mark.parametrize("sid", ["EndCrawlWaits", "KeepCrawlWaits"])
+def test_a_crawl_end_left_unanswered_costs_a_wait_not_the_run(deployed: DeployedPipeline, sid: str) -> None:
+    plan_quick_run(deployed)
+    put_job_outputs(deployed, f"unanswered-{sid.lower()}")
+
+    with statement_removed(role_name(deployed, "crawl_finished"), sid):
+        record = executions.run(deployed.state_machine_arn, {"run_id": f"unanswered-{sid.lower()}"}, f"event-unanswered-{sid.lower()}")
+
+    assert record.status == "SUCCEEDED", record.cause
+    after_wait = ["CheckRawCrawlAfterWait", "IsRawCrawlDoneAfterWait"]
+    assert record.states_entered[len(START) + len(EXTRACTED) :][:3] == ["AwaitRawCrawl", *after_wait]
+    assert waits_left(deployed) == []
+
+
+@pytest.mark.parametrize(("sid", "action"), [("ActOnPipelineCrawlers", "glue:GetCrawler"), ("KeepCrawlWaits", "dynamodb:DeleteItem")])
+def test_the_status_check_after_an_unanswered_wait_fails_naming_its_action(deployed: DeployedPipeline, sid: str, action: str) -> None:
+    plan_quick_run(deployed)
+    role = role_name(deployed, "get_crawler_status")
+
+    with statement_removed(role_name(deployed, "crawl_finished"), "EndCrawlWaits"), statement_removed(role, sid):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "no-check"}, f"event-no-check-{sid.lower()}")
+
+    assert (record.status, record.error) == ("FAILED", "CrawlerRequestFailed")
+    assert f"not authorized to perform: {action}" in (record.cause or "")
+    assert f"assumed-role/{role}/" in (record.cause or "")
+
+
+def test_an_earlier_crawls_end_that_cannot_start_the_runs_own_is_made_up_for_after_the_wait(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler = outputs["raw_crawler_name"]
+    plan_crawls(crawler, [CrawlPlan(running_seconds=300, stopping_seconds=1), CrawlPlan(running_seconds=45, stopping_seconds=10)])
+    client("glue").start_crawler(Name=crawler)
+    put_job_outputs(deployed, "restarted")
+
+    with statement_removed(role_name(deployed, "crawl_finished"), "ActOnPipelineCrawlers"):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "restarted"}, "event-own-crawl-restarted")
+
+    assert record.status == "SUCCEEDED", record.cause
+    raw_states = record.states_entered[len(START) + len(EXTRACTED) :][:4]
+    assert raw_states == ["AwaitRawCrawl", "CheckRawCrawlAfterWait", "IsRawCrawlDoneAfterWait", "AwaitRawCrawl"]
