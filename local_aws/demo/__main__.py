@@ -248,7 +248,11 @@ def main() -> int:
     arguments = parser.parse_args()
     if arguments.rows < 1:
         parser.error(f"--rows must be at least 1, got {arguments.rows}")
+    # SIGINT too: a process started in the background inherits SIGINT ignored, and Python then
+    # leaves it so ("SIGINT is translated into a KeyboardInterrupt exception if the parent process
+    # has not changed it": https://docs.python.org/3/library/signal.html, General rules).
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         return run_demo(arguments.rows, arguments.run_id, arguments.kill_source_during_job1)
     except KeyboardInterrupt:
