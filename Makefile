@@ -95,7 +95,7 @@ fmt: $(VENV)/.installed ## format Terraform and Python
 
 bench: bench-polling bench-jobs ## every benchmark: figures printed, never pass/fail
 
-bench-polling: $(VENV)/.installed ## waiting for a crawl: the module polling, the module on events, a fixed 5 s loop (T = 60, 300, 900 s)
+bench-polling: $(VENV)/.installed ## waiting for a crawl: polling, events, a Glue workflow and a fixed 5 s loop (T = 60, 300, 900 s)
 	$(PY) benchmarks/bench_polling.py --crawl-seconds 60 300 900
 
 

@@ -4,7 +4,7 @@
 ################################################################################
 
 locals {
-  wait_for_crawl_events = local.create && var.crawler_wait == "event"
+  wait_for_crawl_events = local.step_functions && var.crawler_wait == "event"
 }
 
 resource "aws_dynamodb_table" "crawl_waits" {

@@ -209,33 +209,76 @@ locals {
     "--conf"             = join(" --conf ", local.iceberg_settings)
   } : {}
 
-  # Shared by every table: a run names its table in its arguments (table_job_arguments).
-  glue_jobs = {
+  # Step Functions: two jobs shared by every table, a run naming its table in its arguments
+  # (table_job_arguments).
+  shared_glue_jobs = {
     raw_job = {
-      description = "job1: reads a source table (--source_table) from the catalog and writes it as CSV to its raw folder (--output_path)."
-      connections = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
-      arguments   = { "--source_database" = local.source_database_name }
+      name              = local.names.raw_job
+      script            = local.glue_job_scripts.raw_job
+      number_of_workers = var.number_of_workers
+      description       = "job1: reads a source table (--source_table) from the catalog and writes it as CSV to its raw folder (--output_path)."
+      connections       = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
+      arguments         = { "--source_database" = local.source_database_name }
       # Concurrent runs of one job would commit to one bookmark.
       max_concurrent_runs = var.job_bookmarks_enabled ? 1 : var.max_concurrency
     }
     cleanse_job = {
+      name                = local.names.cleanse_job
+      script              = local.glue_job_scripts.cleanse_job
+      number_of_workers   = var.number_of_workers
       description         = local.iceberg_enabled ? "job2: cleanses a table's raw CSV (--input_path) and MERGEs it into its Iceberg table (--cleansed_table)." : "job2: cleanses a table's raw CSV (--input_path) into Parquet (--output_path)."
       connections         = []
       arguments           = merge(local.cleansed_format_arguments, var.max_quarantine_ratio == null ? {} : { "--max_quarantine_ratio" = tostring(var.max_quarantine_ratio) })
       max_concurrent_runs = var.max_concurrency
     }
   }
+
+  # Glue workflow: each table its own two jobs, their table's arguments as defaults, the run's
+  # folders named by {run_id}, which a job run of a workflow resolves (glue_runtime.py): a condition
+  # of a trigger watches a job, not a job run (glue_workflow.tf).
+  workflow_run_id = "{run_id}"
+  workflow_glue_jobs = merge([
+    for name, table in local.tables : {
+      "raw_job_${name}" = merge(local.shared_glue_jobs.raw_job, {
+        name        = "${var.name_prefix}-extract-${name}"
+        description = "job1 of ${name}: reads ${table.source_catalog_table} from the catalog and writes it as CSV to raw/${name}/run_id=<the workflow run>/."
+        arguments = merge(local.shared_glue_jobs.raw_job.arguments, {
+          "--source_table" = table.source_catalog_table
+          "--output_path"  = "${table.raw_path}run_id=${local.workflow_run_id}/"
+          "--report_path"  = "${table.reports_path}run_id=${local.workflow_run_id}/raw_job.json"
+        })
+        max_concurrent_runs = 1
+        number_of_workers   = table.number_of_workers
+      })
+      "cleanse_job_${name}" = merge(local.shared_glue_jobs.cleanse_job, {
+        name        = "${var.name_prefix}-cleanse-${name}"
+        description = "job2 of ${name}: cleanses raw/${name}/run_id=<the workflow run>/ into cleansed_${name}."
+        arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, {
+          "--run_id"          = local.workflow_run_id
+          "--input_path"      = "${table.raw_path}run_id=${local.workflow_run_id}/"
+          "--output_path"     = table.cleansed_path
+          "--quarantine_path" = table.quarantine_path
+          "--cleansing_rules" = jsonencode(table.cleansing_rules)
+          "--cleansed_table"  = "${local.database_name}.${table.cleansed_table}"
+          "--report_path"     = "${table.reports_path}run_id=${local.workflow_run_id}/cleanse_job.json"
+        })
+        max_concurrent_runs = 1
+        number_of_workers   = table.number_of_workers
+      })
+    }
+  ]...)
+  glue_jobs = local.workflow_mode ? local.workflow_glue_jobs : local.shared_glue_jobs
 }
 
 resource "aws_glue_job" "this" {
   for_each = local.create ? local.glue_jobs : {}
 
-  name              = local.names[each.key]
+  name              = each.value.name
   description       = each.value.description
   role_arn          = aws_iam_role.glue_job[0].arn
   glue_version      = var.glue_version
   worker_type       = var.worker_type
-  number_of_workers = var.number_of_workers
+  number_of_workers = each.value.number_of_workers
   timeout           = var.job_timeout_minutes
   max_retries       = var.job_max_retries
   execution_class   = var.flex_execution ? "FLEX" : "STANDARD"
@@ -246,7 +289,7 @@ resource "aws_glue_job" "this" {
   command {
     name            = "glueetl"
     python_version  = "3"
-    script_location = "${local.scripts_location}${local.glue_job_scripts[each.key]}"
+    script_location = "${local.scripts_location}${each.value.script}"
   }
 
   default_arguments = merge(local.glue_common_arguments, each.value.arguments, var.job_extra_arguments)

@@ -214,6 +214,14 @@ data "aws_iam_policy_document" "glue_job" {
     }
   }
 
+  dynamic "statement" {
+    for_each = local.workflow_mode ? [1] : []
+    content {
+      sid       = "ReadWorkflowRunProperties" # a workflow run's run_id names its folders (glue_runtime.py)
+      actions   = ["glue:GetWorkflowRunProperties"]
+      resources = ["${local.glue_arn_prefix}:workflow/${var.name_prefix}-pipeline"]
+    }
+  }
 }
 
 resource "aws_iam_role" "glue_job" {
@@ -394,7 +402,7 @@ resource "aws_iam_role_policy" "lambda" {
 ################################################################################
 
 data "aws_iam_policy_document" "state_machine" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   statement {
     sid       = "RunPipelineJobs"
@@ -434,7 +442,7 @@ data "aws_iam_policy_document" "state_machine" {
 }
 
 resource "aws_iam_role" "state_machine" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   name               = "${var.name_prefix}-pipeline"
   description        = "Runs the ${var.name_prefix} state machine."
@@ -443,7 +451,7 @@ resource "aws_iam_role" "state_machine" {
 }
 
 resource "aws_iam_role_policy" "state_machine" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   name   = "pipeline"
   role   = aws_iam_role.state_machine[0].id
@@ -455,7 +463,7 @@ resource "aws_iam_role_policy" "state_machine" {
 ################################################################################
 
 data "aws_iam_policy_document" "scheduler" {
-  count = local.create && var.schedule_expression != null ? 1 : 0
+  count = local.step_functions && var.schedule_expression != null ? 1 : 0
 
   statement {
     sid       = "StartPipeline"
@@ -465,7 +473,7 @@ data "aws_iam_policy_document" "scheduler" {
 }
 
 resource "aws_iam_role" "scheduler" {
-  count = local.create && var.schedule_expression != null ? 1 : 0
+  count = local.step_functions && var.schedule_expression != null ? 1 : 0
 
   name               = "${var.name_prefix}-pipeline-schedule"
   description        = "Lets EventBridge start the ${var.name_prefix} pipeline on its schedule."
@@ -474,7 +482,7 @@ resource "aws_iam_role" "scheduler" {
 }
 
 resource "aws_iam_role_policy" "scheduler" {
-  count = local.create && var.schedule_expression != null ? 1 : 0
+  count = local.step_functions && var.schedule_expression != null ? 1 : 0
 
   name   = "start-pipeline"
   role   = aws_iam_role.scheduler[0].id

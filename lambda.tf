@@ -24,7 +24,8 @@ locals {
       environment = tomap(merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.failures[0].arn, "") } : {}))
     }
   }
-  lambda_functions = { for key, function in local.all_lambda_functions : key => function if key != "crawl_finished" || var.crawler_wait == "event" }
+  # A Glue workflow runs no Lambda.
+  lambda_functions = local.workflow_mode ? {} : { for key, function in local.all_lambda_functions : key => function if key != "crawl_finished" || var.crawler_wait == "event" }
   crawl_waits_environment = var.crawler_wait == "event" ? {
     CRAWL_WAITS_TABLE = try(aws_dynamodb_table.crawl_waits[0].name, "")
   } : {}

@@ -69,5 +69,9 @@ locals {
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
   crawler_arns    = { for key in local.lake_crawler_keys : key => "${local.glue_arn_prefix}:crawler/${local.names[key]}" }
 
+  # What runs the pipeline: the state machine and its Lambdas, or a Glue workflow (glue_workflow.tf).
+  workflow_mode  = var.orchestration == "glue_workflow"
+  step_functions = local.create && !local.workflow_mode
+
   tags = merge(var.tags, { "etl-pipeline" = var.name_prefix })
 }

@@ -25,7 +25,7 @@ data "aws_iam_policy_document" "failure_topic" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.run_ended_abnormally[0].arn]
+      values   = concat(aws_cloudwatch_event_rule.run_ended_abnormally[*].arn, [for rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.arn])
     }
   }
 }
@@ -47,7 +47,7 @@ resource "aws_sns_topic_subscription" "failure_emails" {
 
 # A run that times out or is stopped never reaches the state machine's own failure path.
 resource "aws_cloudwatch_event_rule" "run_ended_abnormally" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   name        = "${var.name_prefix}-pipeline-timed-out-or-aborted"
   description = "Notifies when a run of the ${var.name_prefix} pipeline times out or is aborted."
@@ -63,7 +63,7 @@ resource "aws_cloudwatch_event_rule" "run_ended_abnormally" {
 }
 
 resource "aws_cloudwatch_event_target" "run_ended_abnormally" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.run_ended_abnormally[0].name
   arn  = aws_sns_topic.failures[0].arn

@@ -18,8 +18,8 @@ locals {
   lambda_task_timeout_seconds = var.lambda_timeout_seconds + 30
   # Map concurrency of each stage (job1 one table at a time with bookmarks, see glue.tf); each stage
   # takes as many rounds of job runs as its tables need.
-  extract_concurrency = local.glue_jobs.raw_job.max_concurrent_runs
-  cleanse_concurrency = local.glue_jobs.cleanse_job.max_concurrent_runs
+  extract_concurrency = local.shared_glue_jobs.raw_job.max_concurrent_runs
+  cleanse_concurrency = local.shared_glue_jobs.cleanse_job.max_concurrent_runs
   job_rounds          = ceil(length(local.tables) / local.extract_concurrency) + ceil(length(local.tables) / local.cleanse_concurrency)
   # The jobs' rounds, two crawls (each possibly after a crawl already running), and slack for retries.
   execution_timeout_seconds = local.job_rounds * local.job_task_timeout_seconds + 4 * local.crawler_timeout_seconds + 3600
@@ -93,7 +93,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "state_machine" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   name              = "/aws/vendedlogs/states/${local.names.state_machine}"
   retention_in_days = var.log_retention_days
@@ -105,7 +105,7 @@ resource "aws_cloudwatch_log_group" "state_machine" {
 }
 
 resource "aws_sfn_state_machine" "pipeline" {
-  count = local.create ? 1 : 0
+  count = local.step_functions ? 1 : 0
 
   name       = local.names.state_machine
   role_arn   = aws_iam_role.state_machine[0].arn
@@ -144,7 +144,7 @@ resource "aws_sfn_state_machine" "pipeline" {
 ################################################################################
 
 resource "aws_cloudwatch_event_rule" "schedule" {
-  count = local.create && var.schedule_expression != null ? 1 : 0
+  count = local.step_functions && var.schedule_expression != null ? 1 : 0
 
   name                = "${var.name_prefix}-pipeline-schedule"
   description         = "Starts the ${var.name_prefix} pipeline."
@@ -153,7 +153,7 @@ resource "aws_cloudwatch_event_rule" "schedule" {
 }
 
 resource "aws_cloudwatch_event_target" "schedule" {
-  count = local.create && var.schedule_expression != null ? 1 : 0
+  count = local.step_functions && var.schedule_expression != null ? 1 : 0
 
   rule     = aws_cloudwatch_event_rule.schedule[0].name
   arn      = aws_sfn_state_machine.pipeline[0].arn

@@ -66,18 +66,28 @@ output "crawler_arns" {
 }
 
 output "raw_job_name" {
-  description = "job1: source table -> raw CSV."
+  description = "job1: source table -> raw CSV, shared by every table (null with orchestration = \"glue_workflow\": see workflow_job_names)."
   value       = try(aws_glue_job.this["raw_job"].name, null)
 }
 
 output "cleanse_job_name" {
-  description = "job2: raw CSV -> cleansed rows (Parquet history or the Iceberg table)."
+  description = "job2: raw CSV -> cleansed rows (Parquet history or the Iceberg table), shared by every table (null with orchestration = \"glue_workflow\": see workflow_job_names)."
   value       = try(aws_glue_job.this["cleanse_job"].name, null)
 }
 
 output "job_arns" {
-  description = "ARNs of the Glue jobs, by role: raw, cleanse."
-  value       = local.create ? { raw = aws_glue_job.this["raw_job"].arn, cleanse = aws_glue_job.this["cleanse_job"].arn } : {}
+  description = "ARNs of the Glue jobs, by role: raw, cleanse (with orchestration = \"glue_workflow\", by job: raw_job_<table>, cleanse_job_<table>)."
+  value       = local.create ? (local.workflow_mode ? { for key, job in aws_glue_job.this : key => job.arn } : { raw = aws_glue_job.this["raw_job"].arn, cleanse = aws_glue_job.this["cleanse_job"].arn }) : {}
+}
+
+output "workflow_name" {
+  description = "The Glue workflow (orchestration = \"glue_workflow\"): start a run with `aws glue start-workflow-run --name <name>` (optionally `--run-properties run_id=<id>` to name the run's folders), watch it with `aws glue get-workflow-run --name <name> --run-id <id>`."
+  value       = try(aws_glue_workflow.pipeline[0].name, null)
+}
+
+output "workflow_job_names" {
+  description = "Each table's jobs in the Glue workflow, by table: raw_job and cleanse_job (empty with Step Functions, whose two jobs serve every table)."
+  value       = local.workflow_mode ? { for name in keys(local.tables) : name => { raw_job = aws_glue_job.this["raw_job_${name}"].name, cleanse_job = aws_glue_job.this["cleanse_job_${name}"].name } if local.create } : {}
 }
 
 output "lambda_function_names" {
@@ -102,7 +112,7 @@ output "state_machine_name" {
 
 output "state_machine_definition" {
   description = "The rendered Amazon States Language definition deployed to the state machine."
-  value       = local.create ? local.state_machine_definition : null
+  value       = local.step_functions ? local.state_machine_definition : null
 }
 
 output "metrics_namespace" {
@@ -119,16 +129,16 @@ output "role_arns" {
   description = "IAM roles by principal: glue_job, glue_crawler, state_machine, one per Lambda (start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
   value = local.create ? merge(
     {
-      glue_job      = aws_iam_role.glue_job[0].arn
-      glue_crawler  = aws_iam_role.glue_crawler[0].arn
-      state_machine = aws_iam_role.state_machine[0].arn
+      glue_job     = aws_iam_role.glue_job[0].arn
+      glue_crawler = aws_iam_role.glue_crawler[0].arn
     },
+    { for role in aws_iam_role.state_machine : "state_machine" => role.arn },
     { for key, role in aws_iam_role.lambda : key => role.arn },
-    var.schedule_expression == null ? {} : { scheduler = aws_iam_role.scheduler[0].arn },
+    { for role in aws_iam_role.scheduler : "scheduler" => role.arn },
   ) : {}
 }
 
 output "log_group_names" {
   description = "CloudWatch log groups of the state machine and the Lambdas."
-  value       = local.create ? concat([aws_cloudwatch_log_group.state_machine[0].name], [for group in aws_cloudwatch_log_group.lambda : group.name]) : []
+  value       = concat(aws_cloudwatch_log_group.state_machine[*].name, [for group in aws_cloudwatch_log_group.lambda : group.name])
 }

@@ -390,6 +390,22 @@ variable "lambda_timeout_seconds" {
 # Orchestration
 ################################################################################
 
+variable "orchestration" {
+  description = "What runs the pipeline: \"step_functions\" (a state machine and its Lambdas: a failed table stops only itself, a run report, crawler_wait) or \"glue_workflow\" (a Glue workflow of triggers, its graph in the Glue console: no Lambda, no state machine; each table gets its own two jobs, and a failed job or crawl stops the stages after it for every table). Both alert on failure through the SNS topic."
+  type        = string
+  default     = "step_functions"
+
+  validation {
+    condition     = contains(["step_functions", "glue_workflow"], var.orchestration)
+    error_message = "orchestration must be \"step_functions\" or \"glue_workflow\"."
+  }
+
+  validation {
+    condition     = var.orchestration != "glue_workflow" || var.schedule_expression == null || startswith(coalesce(var.schedule_expression, "-"), "cron(")
+    error_message = "With orchestration = \"glue_workflow\", schedule_expression must be cron(...): a Glue scheduled trigger takes no rate()."
+  }
+}
+
 variable "crawler_wait" {
   description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes."
   type        = string

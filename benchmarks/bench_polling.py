@@ -1,6 +1,6 @@
-"""Waiting for a crawl: the module's two crawler_wait modes (poll, event) beside the classic
-walkthrough's fixed 5-second Wait loop, on the emulator, for crawls that take T seconds. Prints
-figures; never passes or fails.
+"""Waiting for a crawl: the module's two crawler_wait modes (poll, event) and its Glue workflow
+beside the classic walkthrough's fixed 5-second Wait loop, on the emulator, for crawls that take T
+seconds. Prints figures; never passes or fails.
 
     python benchmarks/bench_polling.py --crawl-seconds 60 300 900
 
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from local_aws import emulator, executions  # noqa: E402
 from local_aws.clients import client, region_of  # noqa: E402
-from local_aws.control import plan_crawls, plan_job_runs, set_time_scale, take_call_counts  # noqa: E402
+from local_aws.control import advance_time, plan_crawls, plan_job_runs, set_time_scale, take_call_counts  # noqa: E402
 from local_aws.emulator.glue.crawlers import CrawlPlan  # noqa: E402
 from local_aws.emulator.glue.job_runs import JobRunPlan  # noqa: E402
 from local_aws.terraform import TerraformWorkspace  # noqa: E402
@@ -62,10 +62,11 @@ class Figures:
     real_seconds: float
 
 
-def deploy(work_dir: Path, endpoint: str, name_prefix: str, crawler_wait: str) -> dict[str, Any]:
+def deploy(work_dir: Path, endpoint: str, name_prefix: str, crawler_wait: str, orchestration: str = "step_functions") -> dict[str, Any]:
     workspace = TerraformWorkspace(STACK_ROOT, work_dir)
     workspace.init()
-    workspace.apply({"local_endpoint": endpoint, "name_prefix": name_prefix, "use_existing_bucket": True, "crawler_wait": crawler_wait})
+    variables = {"local_endpoint": endpoint, "name_prefix": name_prefix, "use_existing_bucket": True, "crawler_wait": crawler_wait}
+    workspace.apply({**variables, "orchestration": orchestration})
     outputs: dict[str, Any] = workspace.outputs()["etl"]
     return outputs
 
@@ -168,11 +169,44 @@ def measure(machine: str, state_machine_arn: str, outputs: dict[str, Any], crawl
         status=record.status,
         transitions=len(record.states_entered),
         lambda_invocations=calls.get("lambda:Invoke", 0),
-        status_checks=status_checks
-        + sum(1 for state in record.states_entered if state.startswith("Check") and state.endswith("AfterWait")),
+        status_checks=status_checks,
         dynamodb_calls=sum(count for call, count in calls.items() if call.startswith("dynamodb:")),
         event_deliveries=calls.get("events:Delivery", 0),
         detection_lags=lags,
+        real_seconds=real_seconds,
+    )
+
+
+def measure_workflow(outputs: dict[str, Any], crawl_seconds: int) -> Figures:
+    """A run of the Glue workflow stack: no state machine, so nothing waits on the emulated clock;
+    the benchmark moves it a second at a time until the run is COMPLETED. Its triggers fire as soon
+    as what they watch ended: the lag is 0 here, Glue's own on AWS."""
+    crawl = CrawlPlan(running_seconds=crawl_seconds - 5, stopping_seconds=5)
+    plan_crawls(outputs["raw_crawler_name"], [crawl])
+    plan_crawls(outputs["cleansed_crawler_name"], [crawl])
+    for jobs in outputs["workflow_job_names"].values():
+        for job in jobs.values():
+            plan_job_runs(job, [JOB_RUN])
+    glue = client("glue", region=region_of(outputs["job_arns"]["raw_job_customers"]))
+    take_call_counts()
+    started = time.monotonic()
+    run_id = glue.start_workflow_run(Name=outputs["workflow_name"], RunProperties={"run_id": RUN_ID})["RunId"]
+    while (run := glue.get_workflow_run(Name=outputs["workflow_name"], RunId=run_id)["Run"])["Status"] == "RUNNING":
+        advance_time(1)
+    real_seconds = time.monotonic() - started
+    calls = take_call_counts()
+    statistics = run["Statistics"]
+    status = run["Status"] if statistics["SucceededActions"] == statistics["TotalActions"] else f"{run['Status']} with failures"
+    return Figures(
+        machine="glue workflow",
+        crawl_seconds=crawl_seconds,
+        status=status,
+        transitions=0,
+        lambda_invocations=calls.get("lambda:Invoke", 0),
+        status_checks=0,
+        dynamodb_calls=sum(count for call, count in calls.items() if call.startswith("dynamodb:")),
+        event_deliveries=calls.get("events:Delivery", 0),
+        detection_lags=(0.0, 0.0),
         real_seconds=real_seconds,
     )
 
@@ -192,6 +226,9 @@ def print_figures(results: list[Figures]) -> None:
     by_key = {(figures.machine, figures.crawl_seconds): figures for figures in results}
     for crawl_seconds in sorted({figures.crawl_seconds for figures in results}):
         classic = by_key[("classic 5 s", crawl_seconds)]
+        workflow = by_key[("glue workflow", crawl_seconds)]
+        workflow_calls = f"{workflow.transitions} transitions, {workflow.lambda_invocations} Lambda calls"
+        print(f"T = {crawl_seconds} s, glue workflow: {workflow_calls} ({workflow.status})")
         for machine in ("poll", "event"):
             module = by_key[(machine, crawl_seconds)]
             print(
@@ -210,6 +247,7 @@ def main() -> int:
         stacks = {
             "poll": deploy(Path(work_dir) / "poll", endpoint, "bench", "poll"),
             "event": {**deploy(Path(work_dir) / "event", endpoint, "bench-ev", "event"), "bench_name_prefix": "bench-ev"},
+            "glue workflow": deploy(Path(work_dir) / "workflow", endpoint, "bench-wf", "poll", orchestration="glue_workflow"),
         }
         for outputs in stacks.values():
             put_crawlable_files(outputs)
@@ -221,9 +259,15 @@ def main() -> int:
         }
         set_time_scale(TIME_SCALE, real_time_counts=False)
         results = [
-            measure(machine, arn, outputs, crawl_seconds, machine_listener)
+            figures
             for crawl_seconds in arguments.crawl_seconds
-            for machine, (arn, outputs, machine_listener) in machines.items()
+            for figures in [
+                *(
+                    measure(machine, arn, outputs, crawl_seconds, machine_listener)
+                    for machine, (arn, outputs, machine_listener) in machines.items()
+                ),
+                measure_workflow(stacks["glue workflow"], crawl_seconds),
+            ]
         ]
     print_figures(results)
     return 0

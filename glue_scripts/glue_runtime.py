@@ -16,15 +16,35 @@ from pyspark.sql.types import StringType, StructField, StructType
 CSV_OPTIONS = {"header": "true", "escape": '"', "quote": '"'}
 
 
+RUN_ID_PLACEHOLDER = "{run_id}"
+
+
 def resolve_arguments(argv: list[str], required: list[str], optional: tuple[str, ...] = ()) -> dict[str, str]:
     """Glue's own argument parsing, on Glue and locally; a missing required argument exits
-    with status 2 and its name."""
+    with status 2 and its name. In a Glue workflow run, {run_id} in any argument is the run's id
+    (`workflow_run_id`)."""
     present = [name for name in optional if f"--{name}" in argv]
     try:
-        return dict(getResolvedOptions(argv, [*required, *present]))
+        arguments = dict(getResolvedOptions(argv, [*required, *present]))
     except GlueArgumentError as error:
         print(f"{Path(argv[0]).stem}: {error}", file=sys.stderr)
         raise SystemExit(2) from error
+    if "--WORKFLOW_RUN_ID" not in argv:
+        return arguments
+    run_id = workflow_run_id(argv)
+    return {name: value.replace(RUN_ID_PLACEHOLDER, run_id) if isinstance(value, str) else value for name, value in arguments.items()}
+
+
+def workflow_run_id(argv: list[str]) -> str:
+    """The run id of a job run started by a Glue workflow (Glue passes --WORKFLOW_NAME and
+    --WORKFLOW_RUN_ID): the run property `run_id` when the run was started with one
+    (`aws glue start-workflow-run --run-properties run_id=<id>`), else the workflow run's own id.
+    https://docs.aws.amazon.com/glue/latest/dg/workflow-run-properties-code.html"""
+    import boto3
+
+    workflow = getResolvedOptions(argv, ["WORKFLOW_NAME", "WORKFLOW_RUN_ID"])
+    properties = boto3.client("glue").get_workflow_run_properties(Name=workflow["WORKFLOW_NAME"], RunId=workflow["WORKFLOW_RUN_ID"])
+    return str(properties.get("RunProperties", {}).get("run_id") or workflow["WORKFLOW_RUN_ID"])
 
 
 def log_event(event: str, **fields: Any) -> None:

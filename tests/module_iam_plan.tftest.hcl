@@ -317,3 +317,24 @@ run "roles_reach_each_tables_own_prefixes" {
     error_message = "The crawlers read each table's raw and cleansed folders."
   }
 }
+
+run "workflow_job_role_reads_its_workflow_runs_properties_only" {
+  command = plan
+
+  variables {
+    orchestration = "glue_workflow"
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      statement.Action == "glue:GetWorkflowRunProperties" && statement.Resource == "arn:aws:glue:eu-west-1:123456789012:workflow/plan-test-pipeline"
+    ])
+    error_message = "A job run of the workflow reads the run's run_id from its run properties, on this workflow alone."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.state_machine) == 0 && length(data.aws_iam_policy_document.lambda) == 0
+    error_message = "A Glue workflow has no state machine or Lambda role."
+  }
+}

@@ -47,6 +47,11 @@ mock_provider "aws" {
       arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked"
     }
   }
+  mock_resource "aws_glue_workflow" {
+    defaults = {
+      arn = "arn:aws:glue:eu-west-1:123456789012:workflow/mocked"
+    }
+  }
   mock_resource "aws_dynamodb_table" {
     defaults = {
       arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mocked"
@@ -444,6 +449,73 @@ run "rejects_a_source_location_that_is_not_an_s3_arn" {
   }
 
   expect_failures = [var.source_s3_arns]
+}
+
+run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambda" {
+  command = apply
+
+  variables {
+    orchestration = "glue_workflow"
+    tables = {
+      customers = { key_columns = ["id"], source_table = "source_customers", number_of_workers = 4 }
+      orders    = { key_columns = ["order_id"], source_table = "source_orders" }
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      length(aws_sfn_state_machine.pipeline) == 0,
+      length(aws_lambda_function.this) == 0,
+      length(aws_iam_role.state_machine) == 0,
+      output.state_machine_arn == null,
+      output.workflow_name == "plan-test-pipeline",
+    ])
+    error_message = "A Glue workflow needs no state machine and no Lambda."
+  }
+
+  assert {
+    condition = alltrue([
+      join(",", sort(keys(aws_glue_job.this))) == "cleanse_job_customers,cleanse_job_orders,raw_job_customers,raw_job_orders",
+      aws_glue_job.this["raw_job_customers"].default_arguments["--output_path"] == "s3://plan-test-datalake-123456789012/raw/customers/run_id={run_id}/",
+      aws_glue_job.this["cleanse_job_orders"].default_arguments["--run_id"] == "{run_id}",
+      aws_glue_job.this["raw_job_customers"].number_of_workers == 4,
+      output.workflow_job_names.orders.cleanse_job == "plan-test-cleanse-orders",
+    ])
+    error_message = "Each table has its own two jobs, its run's folders named by the workflow run ({run_id})."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_trigger.start[0].type == "ON_DEMAND" && aws_glue_trigger.start[0].enabled == false,
+      length(aws_glue_trigger.start[0].actions) == 2,
+      length(aws_glue_trigger.after_extract[0].predicate[0].conditions) == 2 && aws_glue_trigger.after_extract[0].predicate[0].logical == "AND",
+      aws_glue_trigger.after_extract[0].actions[0].crawler_name == "plan-test-raw-crawler",
+      aws_glue_trigger.after_raw_crawl[0].predicate[0].conditions[0].crawl_state == "SUCCEEDED",
+      length(aws_glue_trigger.after_raw_crawl[0].actions) == 2,
+      aws_glue_trigger.after_cleanse[0].actions[0].crawler_name == "plan-test-cleansed-crawler",
+    ])
+    error_message = "start -> each job1 -> (all SUCCEEDED) crawler1 -> each job2 -> (all SUCCEEDED) crawler2; the start trigger is not fired at apply."
+  }
+
+  assert {
+    condition = alltrue([
+      jsondecode(aws_cloudwatch_event_rule.workflow_step_failed["job"].event_pattern).detail.state == ["FAILED", "TIMEOUT", "STOPPED"],
+      jsondecode(aws_cloudwatch_event_rule.workflow_step_failed["crawl"].event_pattern).detail.state == ["Failed"],
+      length(jsondecode(aws_cloudwatch_event_rule.workflow_step_failed["job"].event_pattern).detail.jobName) == 4,
+    ])
+    error_message = "Every job's and crawler's failure alerts through EventBridge to the failure topic."
+  }
+}
+
+run "rejects_a_rate_schedule_for_a_glue_workflow" {
+  command = plan
+
+  variables {
+    orchestration       = "glue_workflow"
+    schedule_expression = "rate(1 day)"
+  }
+
+  expect_failures = [var.orchestration]
 }
 
 run "event_wait_waits_for_the_crawls_end_event_without_polling" {

@@ -259,7 +259,7 @@ def test_state_machine_is_created_after_its_role_policy(module_workspace: Terraf
 
 
 @pytest.mark.terraform
-@pytest.mark.parametrize("example", ["minimal", "complete", "event_driven"])
+@pytest.mark.parametrize("example", ["minimal", "complete", "event_driven", "glue_workflow"])
 def test_examples_are_valid_configurations(example: str, tmp_path: Path) -> None:
     workspace = TerraformWorkspace(PROJECT_ROOT / "examples" / example, tmp_path)
     workspace.run("init", "-backend=false", "-no-color")

@@ -12,7 +12,7 @@ from moto.moto_api._internal import urls as moto_api_urls
 
 from local_aws.emulator.call_counts import CALL_COUNTS
 from local_aws.emulator.clock import CLOCK
-from local_aws.emulator.glue import crawlers, job_bookmarks, job_runs
+from local_aws.emulator.glue import crawlers, job_bookmarks, job_runs, workflow_runs
 from local_aws.emulator.iam.service_roles import forget_credentials
 from local_aws.emulator.timers import TIMERS
 from local_aws.executors import lambda_functions
@@ -100,6 +100,7 @@ def _reset(body: dict[str, Any]) -> dict[str, Any]:
     forget_credentials()
     CLOCK.reset()
     TIMERS.forget()
+    workflow_runs.forget_runs()
     return {"reset": True}
 
 

@@ -1,23 +1,27 @@
-"""EventBridge rules deliver their events to Lambda targets, which moto does not (it raises
-NotImplementedError for a Lambda target).
+"""EventBridge rules deliver their events to Lambda targets and SNS topics, which moto does not (it
+raises NotImplementedError for them).
 
 As on AWS, EventBridge invokes the function asynchronously with the event as its payload
 (https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge.html): here on a thread of its own,
 counted as work in flight by the emulated clock's timers, through the project's Lambda executor.
 The event is the one EventBridge documents: its `time` an ISO 8601 string (moto keeps epoch
-seconds), without moto's `ingestion-time`. A failed invocation is logged; Lambda's asynchronous retries are not emulated,
+seconds), without moto's `ingestion-time`. A topic gets the event, or what the target's input
+transformer makes of it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html),
+as its message. A failed invocation is logged; Lambda's asynchronous retries are not emulated,
 nor is the function's resource-based policy evaluated (see README, What the local stack refuses).
 """
 
 import copy
 import functools
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from moto.awslambda.models import lambda_backends
 from moto.events.models import Rule
-from moto.events.utils import EventMessageType
+from moto.events.utils import EventMessageType, EventTemplateParser
+from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
 
 from local_aws.emulator.call_counts import CALL_COUNTS
@@ -37,6 +41,17 @@ def _invoke_target(target_arn: str, event: dict[str, Any]) -> None:
         logger.warning("EventBridge's invocation of %s failed: %s\n%s", target_arn, payload, logs)
 
 
+def _publish_to_topic(target: dict[str, Any], event: dict[str, Any]) -> None:
+    arn = parse_arn(target["Arn"])
+    transformer = target.get("InputTransformer") or {}
+    if transformer:
+        transformed = EventTemplateParser.parse(transformer.get("InputTemplate"), transformer.get("InputPathsMap", {}), event)  # type: ignore[arg-type]
+        message = transformed if isinstance(transformed, str) else json.dumps(transformed)
+    else:
+        message = json.dumps(event)
+    sns_backends[arn.account][arn.region].publish(message=message, arn=target["Arn"])
+
+
 def _send_to_targets(self: Rule, original_event: EventMessageType, transform_input: bool = True) -> None:
     # moto's put_events sends to every rule of the bus, and a rule without an event pattern matches
     # every event there. On AWS a disabled rule matches no event
@@ -46,6 +61,7 @@ def _send_to_targets(self: Rule, original_event: EventMessageType, transform_inp
     if self.state == "DISABLED" or self.scheduled_expression or not self.event_pattern.matches_event(original_event):
         return
     lambda_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "lambda"]
+    topic_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "sns"]
     event: dict[str, Any] = {key: value for key, value in original_event.items() if key != "ingestion-time"}
     if isinstance(event.get("time"), int | float):
         event["time"] = datetime.fromtimestamp(event["time"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -53,8 +69,11 @@ def _send_to_targets(self: Rule, original_event: EventMessageType, transform_inp
         CALL_COUNTS.add("events", "Delivery")
         CALL_COUNTS.add("lambda", "Invoke")
         TIMERS.in_background(functools.partial(_invoke_target, target["Arn"], event))
+    for target in topic_targets:
+        CALL_COUNTS.add("events", "Delivery")
+        _publish_to_topic(target, {**event, "ingestion-time": original_event.get("ingestion-time")})
     for target in self.targets:
-        if target in lambda_targets:
+        if target in lambda_targets or target in topic_targets:
             continue
         rule = copy.copy(self)
         rule.targets = [target]

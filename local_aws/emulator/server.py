@@ -19,6 +19,9 @@ def install_local_stack() -> None:
     from local_aws.emulator.gap_fills import apply_gap_fills
     from local_aws.emulator.glue.crawlers import emulate_crawlers
     from local_aws.emulator.glue.job_runs import emulate_job_runs
+    from local_aws.emulator.glue.run_ends import listen
+    from local_aws.emulator.glue.state_change_events import put_state_change
+    from local_aws.emulator.glue.workflow_runs import emulate_workflow_runs, on_run_ended
     from local_aws.emulator.iam.enforcement import enforce_iam
     from local_aws.emulator.interpreter_fixes import apply_interpreter_fixes
     from local_aws.executors.lambda_functions import execute_lambdas
@@ -28,6 +31,9 @@ def install_local_stack() -> None:
     apply_interpreter_fixes()
     emulate_crawlers()
     emulate_job_runs()
+    emulate_workflow_runs()
+    listen(put_state_change)
+    listen(on_run_ended)
     execute_lambdas()
     deliver_to_lambda_targets()
     enforce_iam()

@@ -8,8 +8,8 @@ deleted when its DeleteBehavior is DELETE_FROM_DATABASE (or, for PostgreSQL JDBC
 the source's own columns), then READY; LastCrawl
 describes the last finished crawl with SUCCEEDED, FAILED (and its ErrorMessage) or CANCELLED.
 Scenarios plan the outcome and duration of a crawler's next crawls with `plan_crawls`.
-Each crawl announces its start and its end to EventBridge as Glue does (`crawl_events`), its end on
-a timer of the emulated clock, so that the event comes whether or not anyone reads the crawler.
+Each crawl sends Glue's Started event to EventBridge (`state_change_events`), and announces its end
+(`run_ends`) on a timer of the emulated clock, whether or not anyone reads the crawler.
 """
 
 import contextlib
@@ -23,10 +23,11 @@ from moto.glue.models import FakeCrawler
 
 from local_aws.clients import client, own_port
 from local_aws.emulator.clock import CLOCK
-from local_aws.emulator.glue.crawl_events import put_crawl_ended, put_crawl_started
 from local_aws.emulator.glue.jdbc_catalog import catalog_jdbc_target
 from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
+from local_aws.emulator.glue.run_ends import CrawlEnded, announce
 from local_aws.emulator.glue.schema_inference import BUILT_IN_CSV, CsvClassifier, NoDataToCrawl, catalog_s3_target
+from local_aws.emulator.glue.state_change_events import put_crawl_started
 from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
 from local_aws.emulator.timers import TIMERS
 
@@ -98,13 +99,14 @@ class EmulatedCrawl:
             return self._outcome
 
     def announce(self) -> None:
-        """Send the crawl's Started event now and its end's once the clock reaches it."""
-        put_crawl_started(self.crawler, self.start_time)
+        """Send the crawl's Started event now, and announce its end once the clock reaches it."""
+        backend = self.crawler.backend
+        put_crawl_started(self.crawler.name, backend.account_id, backend.region_name, self.start_time)
         TIMERS.at(self._stopping_until, self._announce_end)
 
     def _announce_end(self) -> None:
-        outcome = self.status
-        put_crawl_ended(self.crawler, outcome, self.start_time, CLOCK.utcnow(), self.error_message)
+        outcome, backend, name = self.status, self.crawler.backend, self.crawler.name
+        announce(CrawlEnded(name, outcome, self.error_message, self.start_time, CLOCK.utcnow(), backend.account_id, backend.region_name))
 
     def _write_catalog(self) -> None:
         """Read the targets and write the catalog in the crawler's region, under the crawler's role."""

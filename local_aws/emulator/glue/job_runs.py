@@ -7,6 +7,7 @@ by default it follows its `JobRunPlan` (a duration and an outcome chosen by a sc
 `JobExecutor` installed, the run executes for real and ends as the executor reports, and what its
 `Job.commit()` staged becomes its job's bookmark only if it succeeded (`local_aws.emulator.glue.job_bookmarks`).
 A plan can also refuse the start itself, as Glue does with ConcurrentRunsExceededException.
+Each run announces its end (`run_ends`) when it happens on the emulated clock.
 """
 
 import threading
@@ -21,7 +22,9 @@ from moto.glue.models import FakeJob, FakeJobRun
 from local_aws.emulator.clock import CLOCK
 from local_aws.emulator.glue import job_bookmarks
 from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
+from local_aws.emulator.glue.run_ends import JobRunEnded, announce
 from local_aws.emulator.iam.service_roles import role_arn_of
+from local_aws.emulator.timers import TIMERS
 
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
@@ -86,8 +89,15 @@ class EmulatedJobRun:
         self._result: JobRunResult | None = None
         self._ended_at: float | None = None
         self._executing = executor is not None
+        self._request = request
         if executor is not None:
             threading.Thread(target=self._execute, args=(executor, request), daemon=True, name=f"job-run-{request.run_id}").start()
+        else:
+            TIMERS.at(self._planned_end, self._announce_end)
+
+    def _announce_end(self) -> None:
+        request, account = self._request, self._request.role_arn.split(":")[4]
+        announce(JobRunEnded(request.job_name, request.run_id, self.status, self.error_message, request.arguments, account, request.region))
 
     def _execute(self, executor: JobExecutor, request: JobRunRequest) -> None:
         try:
@@ -98,6 +108,7 @@ class EmulatedJobRun:
         job_bookmarks.settle(request.run_id, succeeded=result.outcome == "SUCCEEDED")
         self._ended_at = CLOCK.now()
         self._result = result
+        self._announce_end()
 
     @property
     def status(self) -> str:

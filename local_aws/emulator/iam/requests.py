@@ -75,10 +75,21 @@ def _connection(facts: RequestFacts) -> tuple[str, ...]:
     return (_catalog(facts), facts.arn("glue", f"connection/{facts.parameters.get('Name', '')}"))
 
 
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html: the workflow resource type.
+WORKFLOW_OPERATIONS = (
+    "GetWorkflow",
+    "StartWorkflowRun",
+    "GetWorkflowRun",
+    "GetWorkflowRuns",
+    "GetWorkflowRunProperties",
+    "PutWorkflowRunProperties",
+)
+
 GLUE_RESOURCES: dict[str, Callable[[RequestFacts], tuple[str, ...]]] = {
     "GetCrawler": _named("crawler", "Name"),
     "StartCrawler": _named("crawler", "Name"),
     "StopCrawler": _named("crawler", "Name"),
+    **{operation: _named("workflow", "Name") for operation in WORKFLOW_OPERATIONS},
     "GetJob": _named("job", "JobName"),
     "StartJobRun": _named("job", "JobName"),
     "GetJobRun": _named("job", "JobName"),

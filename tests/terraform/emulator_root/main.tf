@@ -52,5 +52,6 @@ module "etl" {
   log_retention_days      = var.log_retention_days
   crawler_timeout_minutes = var.crawler_timeout_minutes
   crawler_wait            = var.crawler_wait
+  orchestration           = var.orchestration
   tags                    = { suite = "terraform-tests" }
 }

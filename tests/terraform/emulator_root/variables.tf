@@ -57,6 +57,12 @@ variable "crawler_timeout_minutes" {
   default     = 30
 }
 
+variable "orchestration" {
+  description = "Passed through to the module."
+  type        = string
+  default     = "step_functions"
+}
+
 variable "crawler_wait" {
   description = "Passed through to the module."
   type        = string

@@ -1,4 +1,4 @@
-"""Crawls announce their start and end to EventBridge as Glue does, and EventBridge rules deliver
+"""Crawls and job runs announce their state changes to EventBridge as Glue does, and EventBridge rules deliver
 events to their Lambda targets (moto delivers to SQS, not to Lambda)."""
 
 import io
@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from local_aws.clients import client
-from local_aws.control import advance_time, plan_crawls
+from local_aws.control import advance_time, plan_crawls, plan_job_runs
 from local_aws.emulator.glue.crawlers import CrawlPlan
+from local_aws.emulator.glue.job_runs import JobRunPlan
 from tests.roles import CRAWLER_CATALOG_ACTIONS, catalog_statement, create_service_role
 from tests.session import TEST_REGION
 
@@ -156,3 +157,40 @@ def test_a_crawl_starts_whatever_the_targets_of_rules_matching_its_events(crawle
     client("glue").start_crawler(Name=CRAWLER)
 
     assert client("glue").get_crawler(Name=CRAWLER)["Crawler"]["State"] == "RUNNING"
+
+
+@pytest.mark.parametrize(
+    ("plan", "severity", "message"),
+    [
+        (JobRunPlan(running_seconds=30), "INFO", "Job run succeeded"),
+        (JobRunPlan(running_seconds=30, outcome="TIMEOUT"), "WARN", "Job run timed out"),
+        (
+            JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused"),
+            "ERROR",
+            "failed to execute with exception Connection refused",
+        ),
+    ],
+    ids=["succeeded", "timeout", "failed"],
+)
+def test_a_job_run_that_ends_sends_its_state_change(clean_emulator: str, plan: JobRunPlan, severity: str, message: str) -> None:
+    sqs = client("sqs")
+    queue_url = sqs.create_queue(QueueName="job-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events = client("events")
+    events.put_rule(Name="job-events", EventPattern=json.dumps({"source": ["aws.glue"], "detail-type": ["Glue Job State Change"]}))
+    events.put_targets(Rule="job-events", Targets=[{"Id": "queue", "Arn": queue_arn}])
+    glue = client("glue")
+    glue.create_job(
+        Name="extract",
+        Role=create_service_role("job", "glue.amazonaws.com", []),
+        Command={"Name": "glueetl", "ScriptLocation": "s3://x/job.py"},
+    )
+    plan_job_runs("extract", [plan])
+    run_id = glue.start_job_run(JobName="extract")["JobRunId"]
+    advance_time(60)
+
+    (event,) = received(sqs, queue_url, 1)
+
+    detail = event["detail"]
+    assert (detail["jobName"], detail["jobRunId"], detail["state"], detail["severity"]) == ("extract", run_id, plan.outcome, severity)
+    assert message in detail["message"]

@@ -1,0 +1,28 @@
+# The pipeline as a Glue workflow: no state machine and no Lambda; its graph (each table's job1,
+# one crawl of raw, each table's job2, one crawl of cleansed) in the Glue console, failures alerted
+# through EventBridge to the failure topic. Two tables of the caller's landing zone.
+
+module "etl" {
+  source = "../.."
+
+  name_prefix          = "workflow-orders"
+  source_database_name = "landing"
+  source_s3_arns       = ["arn:aws:s3:::example-landing-zone", "arn:aws:s3:::example-landing-zone/*"]
+  orchestration        = "glue_workflow"
+  notification_emails  = ["data-team@example.com"]
+
+  tables = {
+    orders    = { key_columns = ["order_id"], order_by_column = "updated_at" }
+    customers = { key_columns = ["customer_id"], email_columns = ["email"] }
+  }
+}
+
+output "workflow_name" {
+  description = "Start a run with `aws glue start-workflow-run --name <this> --run-properties run_id=<id>`."
+  value       = module.etl.workflow_name
+}
+
+output "workflow_job_names" {
+  description = "Each table's two jobs."
+  value       = module.etl.workflow_job_names
+}

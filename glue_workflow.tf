@@ -1,0 +1,165 @@
+################################################################################
+# orchestration = "glue_workflow": a Glue workflow of triggers instead of the state machine.
+# start (on demand or on schedule_expression) -> each table's job1 -> (all SUCCEEDED) crawler1
+# -> (SUCCEEDED) each table's job2 -> (all SUCCEEDED) crawler2 (Parquet only). A trigger's AND never
+# fires when a watched job fails: the run then ends COMPLETED with what follows not run, and the
+# failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
+################################################################################
+
+locals {
+  glue_workflow = local.create && local.workflow_mode
+  workflow_job_keys = {
+    raw_job     = [for name in keys(local.tables) : "raw_job_${name}"]
+    cleanse_job = [for name in keys(local.tables) : "cleanse_job_${name}"]
+  }
+  # What failed, as the state machine's alert says it: "Pipeline <prefix> run <run> failed at step <step> with <error>: <cause>".
+  workflow_failure_messages = {
+    job   = "\"Pipeline ${var.name_prefix} workflow run failed at step <job> with JobFailed: job run <run> ended <state>: <message>\""
+    crawl = "\"Pipeline ${var.name_prefix} workflow run failed at step <crawler> with CrawlerFailed: Crawler <crawler> ended its last crawl FAILED: <error>\""
+  }
+}
+
+resource "aws_glue_workflow" "pipeline" {
+  count = local.glue_workflow ? 1 : 0
+
+  name        = "${var.name_prefix}-pipeline"
+  description = "job1 for each table, one crawl of raw, job2 for each table, ${local.iceberg_enabled ? "its Iceberg table registered by job2" : "one crawl of cleansed"}. Start with a run property run_id=<id> to name the run's folders (default: the workflow run's id)."
+  # Overlapping runs would write the same tables at once.
+  max_concurrent_runs = 1
+  tags                = local.tags
+}
+
+resource "aws_glue_trigger" "start" {
+  count = local.glue_workflow ? 1 : 0
+
+  name          = "${var.name_prefix}-start"
+  workflow_name = aws_glue_workflow.pipeline[0].name
+  type          = var.schedule_expression == null ? "ON_DEMAND" : "SCHEDULED"
+  schedule      = var.schedule_expression
+  # An enabled ON_DEMAND trigger is fired by the provider at apply, which would start a run
+  # (hashicorp/terraform-provider-aws#38222); a scheduled one must be enabled to fire.
+  enabled = var.schedule_expression != null
+
+  dynamic "actions" {
+    for_each = local.workflow_job_keys.raw_job
+    content {
+      job_name = aws_glue_job.this[actions.value].name
+    }
+  }
+
+  tags = local.tags
+}
+
+resource "aws_glue_trigger" "after_extract" {
+  count = local.glue_workflow ? 1 : 0
+
+  name          = "${var.name_prefix}-crawl-raw"
+  workflow_name = aws_glue_workflow.pipeline[0].name
+  type          = "CONDITIONAL"
+
+  predicate {
+    logical = "AND"
+    dynamic "conditions" {
+      for_each = local.workflow_job_keys.raw_job
+      content {
+        job_name = aws_glue_job.this[conditions.value].name
+        state    = "SUCCEEDED"
+      }
+    }
+  }
+
+  actions {
+    crawler_name = aws_glue_crawler.lake["raw_crawler"].name
+  }
+
+  tags = local.tags
+}
+
+resource "aws_glue_trigger" "after_raw_crawl" {
+  count = local.glue_workflow ? 1 : 0
+
+  name          = "${var.name_prefix}-cleanse"
+  workflow_name = aws_glue_workflow.pipeline[0].name
+  type          = "CONDITIONAL"
+
+  predicate {
+    conditions {
+      crawler_name = aws_glue_crawler.lake["raw_crawler"].name
+      crawl_state  = "SUCCEEDED"
+    }
+  }
+
+  dynamic "actions" {
+    for_each = local.workflow_job_keys.cleanse_job
+    content {
+      job_name = aws_glue_job.this[actions.value].name
+    }
+  }
+
+  tags = local.tags
+}
+
+resource "aws_glue_trigger" "after_cleanse" {
+  count = local.glue_workflow && !local.iceberg_enabled ? 1 : 0
+
+  name          = "${var.name_prefix}-crawl-cleansed"
+  workflow_name = aws_glue_workflow.pipeline[0].name
+  type          = "CONDITIONAL"
+
+  predicate {
+    logical = "AND"
+    dynamic "conditions" {
+      for_each = local.workflow_job_keys.cleanse_job
+      content {
+        job_name = aws_glue_job.this[conditions.value].name
+        state    = "SUCCEEDED"
+      }
+    }
+  }
+
+  actions {
+    crawler_name = aws_glue_crawler.lake["cleansed_crawler"].name
+  }
+
+  tags = local.tags
+}
+
+# Failure alerts: Glue sends "Glue Job State Change" (FAILED, TIMEOUT, STOPPED) and "Glue Crawler
+# State Change" (Failed) for the runs a workflow starts
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/events/EventTypes.html#glue-event-types).
+resource "aws_cloudwatch_event_rule" "workflow_step_failed" {
+  for_each = local.glue_workflow ? toset(["job", "crawl"]) : toset([])
+
+  name        = "${var.name_prefix}-workflow-${each.key}-failed"
+  description = "A ${each.key} of the ${var.name_prefix} workflow failed: one message to the failure topic."
+  event_pattern = jsonencode(each.key == "job" ? {
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Job State Change"]
+    detail        = { jobName = [for job in aws_glue_job.this : job.name], state = ["FAILED", "TIMEOUT", "STOPPED"] }
+    } : {
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Crawler State Change"]
+    detail        = { crawlerName = [for crawler in aws_glue_crawler.lake : crawler.name], state = ["Failed"] }
+  })
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "workflow_step_failed" {
+  for_each = aws_cloudwatch_event_rule.workflow_step_failed
+
+  rule = each.value.name
+  arn  = aws_sns_topic.failures[0].arn
+
+  input_transformer {
+    input_paths = each.key == "job" ? {
+      job     = "$.detail.jobName"
+      run     = "$.detail.jobRunId"
+      state   = "$.detail.state"
+      message = "$.detail.message"
+      } : {
+      crawler = "$.detail.crawlerName"
+      error   = "$.detail.errorMessage"
+    }
+    input_template = local.workflow_failure_messages[each.key]
+  }
+}
