@@ -74,8 +74,13 @@ def deploy(work_dir: Path, endpoint: str, name_prefix: str, crawler_wait: str, o
 RUN_ID = "bench"
 
 
+def stack_region(outputs: dict[str, Any]) -> str:
+    """The region a stack was applied to, read from one of its ARNs (a Glue workflow has no state machine)."""
+    return region_of(outputs["state_machine_arn"] or next(iter(outputs["job_arns"].values())))
+
+
 def put_crawlable_files(outputs: dict[str, Any]) -> None:
-    s3, bucket = client("s3", region=region_of(outputs["state_machine_arn"])), outputs["bucket_name"]
+    s3, bucket = client("s3", region=stack_region(outputs)), outputs["bucket_name"]
     table = outputs["tables"]["customers"]
     raw_prefix = table["raw_path"].removeprefix(f"s3://{bucket}/")
     s3.put_object(Bucket=bucket, Key=f"{raw_prefix}run_id={RUN_ID}/part-00000.csv", Body=b"customer_id,email\n1,ada@example.com\n")
@@ -187,7 +192,7 @@ def measure_workflow(outputs: dict[str, Any], crawl_seconds: int) -> Figures:
     for jobs in outputs["workflow_job_names"].values():
         for job in jobs.values():
             plan_job_runs(job, [JOB_RUN])
-    glue = client("glue", region=region_of(outputs["job_arns"]["raw_job_customers"]))
+    glue = client("glue", region=stack_region(outputs))
     take_call_counts()
     started = time.monotonic()
     run_id = glue.start_workflow_run(Name=outputs["workflow_name"], RunProperties={"run_id": RUN_ID})["RunId"]
