@@ -158,24 +158,31 @@ locals {
   glue_library_files = sort(setsubtract(local.glue_script_files, values(local.glue_job_scripts)))
   scripts_location   = "s3://${local.bucket_name}/${local.scripts_prefix}"
 
-  # What a run of a table passes each job: the state machine passes the same, with the run's own
-  # folders (`run_id=<run>/`); the output manual_run_arguments gives them for a run started by hand.
+  # What a run of a table passes each job, its folders named by run_id_placeholder: the state
+  # machine passes the same with each run's own; a Glue workflow's jobs take them as defaults (a job
+  # run of a workflow resolves the placeholder: glue_runtime.py); manual_run_arguments gives them for
+  # a run started by hand, as run "manual".
+  run_id_placeholder = "{run_id}"
   table_job_arguments = {
     for name, table in local.tables : name => {
       raw_job = {
         "--source_table" = table.source_catalog_table
-        "--output_path"  = "${table.raw_path}run_id=${local.manual_run_id}/"
+        "--output_path"  = "${table.raw_path}run_id=${local.run_id_placeholder}/"
       }
       cleanse_job = merge({
-        "--input_path"      = "${table.raw_path}run_id=${local.manual_run_id}/"
-        "--run_id"          = local.manual_run_id
+        "--input_path"      = "${table.raw_path}run_id=${local.run_id_placeholder}/"
+        "--run_id"          = local.run_id_placeholder
         "--output_path"     = table.cleansed_path
         "--quarantine_path" = table.quarantine_path
         "--cleansing_rules" = jsonencode(table.cleansing_rules)
       }, local.iceberg_enabled ? { "--cleansed_table" = "${local.database_name}.${table.cleansed_table}" } : {})
     }
   }
-  manual_run_id = "manual"
+  manual_run_arguments = {
+    for name, jobs in local.table_job_arguments : name => {
+      for job, arguments in jobs : job => { for key, value in arguments : key => replace(value, local.run_id_placeholder, "manual") }
+    }
+  }
 
   glue_common_arguments = {
     "--job-language"                     = "python"
@@ -233,19 +240,15 @@ locals {
     }
   }
 
-  # Glue workflow: each table its own two jobs, their table's arguments as defaults, the run's
-  # folders named by {run_id}, which a job run of a workflow resolves (glue_runtime.py): a condition
-  # of a trigger watches a job, not a job run (glue_workflow.tf).
-  workflow_run_id = "{run_id}"
+  # Glue workflow: each table its own two jobs, their table's arguments as defaults: a condition of
+  # a trigger watches a job, not a job run (glue_workflow.tf).
   workflow_glue_jobs = merge([
     for name, table in local.tables : {
       "raw_job_${name}" = merge(local.shared_glue_jobs.raw_job, {
         name        = "${var.name_prefix}-extract-${name}"
         description = "job1 of ${name}: reads ${table.source_catalog_table} from the catalog and writes it as CSV to raw/${name}/run_id=<the workflow run>/."
-        arguments = merge(local.shared_glue_jobs.raw_job.arguments, {
-          "--source_table" = table.source_catalog_table
-          "--output_path"  = "${table.raw_path}run_id=${local.workflow_run_id}/"
-          "--report_path"  = "${table.reports_path}run_id=${local.workflow_run_id}/raw_job.json"
+        arguments = merge(local.shared_glue_jobs.raw_job.arguments, local.table_job_arguments[name].raw_job, {
+          "--report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/raw_job.json"
         })
         max_concurrent_runs = 1
         number_of_workers   = table.number_of_workers
@@ -253,14 +256,9 @@ locals {
       "cleanse_job_${name}" = merge(local.shared_glue_jobs.cleanse_job, {
         name        = "${var.name_prefix}-cleanse-${name}"
         description = "job2 of ${name}: cleanses raw/${name}/run_id=<the workflow run>/ into cleansed_${name}."
-        arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, {
-          "--run_id"          = local.workflow_run_id
-          "--input_path"      = "${table.raw_path}run_id=${local.workflow_run_id}/"
-          "--output_path"     = table.cleansed_path
-          "--quarantine_path" = table.quarantine_path
-          "--cleansing_rules" = jsonencode(table.cleansing_rules)
-          "--cleansed_table"  = "${local.database_name}.${table.cleansed_table}"
-          "--report_path"     = "${table.reports_path}run_id=${local.workflow_run_id}/cleanse_job.json"
+        arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, local.table_job_arguments[name].cleanse_job, {
+          "--cleansed_table" = "${local.database_name}.${table.cleansed_table}"
+          "--report_path"    = "${table.reports_path}run_id=${local.run_id_placeholder}/cleanse_job.json"
         })
         max_concurrent_runs = 1
         number_of_workers   = table.number_of_workers

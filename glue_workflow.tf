@@ -12,6 +12,13 @@ locals {
     raw_job     = [for name in keys(local.tables) : "raw_job_${name}"]
     cleanse_job = [for name in keys(local.tables) : "cleanse_job_${name}"]
   }
+  # No crawl of cleansed with Iceberg: job2 registers its tables itself.
+  workflow_crawl_stages = {
+    for stage, crawl in {
+      raw      = { jobs = local.workflow_job_keys.raw_job, crawler = "raw_crawler" }
+      cleansed = { jobs = local.workflow_job_keys.cleanse_job, crawler = "cleansed_crawler" }
+    } : stage => crawl if local.glue_workflow && (stage == "raw" || !local.iceberg_enabled)
+  }
   # What failed, as the state machine's alert says it: "Pipeline <prefix> run <run> failed at step <step> with <error>: <cause>".
   workflow_failure_messages = {
     job   = "\"Pipeline ${var.name_prefix} workflow run failed at step <job> with JobFailed: job run <run> ended <state>: <message>\""
@@ -50,17 +57,18 @@ resource "aws_glue_trigger" "start" {
   tags = local.tags
 }
 
-resource "aws_glue_trigger" "after_extract" {
-  count = local.glue_workflow ? 1 : 0
+# Each crawl follows every job of its stage: it starts once all of them SUCCEEDED.
+resource "aws_glue_trigger" "crawl_after_jobs" {
+  for_each = local.workflow_crawl_stages
 
-  name          = "${var.name_prefix}-crawl-raw"
+  name          = "${var.name_prefix}-crawl-${each.key}"
   workflow_name = aws_glue_workflow.pipeline[0].name
   type          = "CONDITIONAL"
 
   predicate {
     logical = "AND"
     dynamic "conditions" {
-      for_each = local.workflow_job_keys.raw_job
+      for_each = each.value.jobs
       content {
         job_name = aws_glue_job.this[conditions.value].name
         state    = "SUCCEEDED"
@@ -69,7 +77,7 @@ resource "aws_glue_trigger" "after_extract" {
   }
 
   actions {
-    crawler_name = aws_glue_crawler.lake["raw_crawler"].name
+    crawler_name = aws_glue_crawler.lake[each.value.crawler].name
   }
 
   tags = local.tags
@@ -94,31 +102,6 @@ resource "aws_glue_trigger" "after_raw_crawl" {
     content {
       job_name = aws_glue_job.this[actions.value].name
     }
-  }
-
-  tags = local.tags
-}
-
-resource "aws_glue_trigger" "after_cleanse" {
-  count = local.glue_workflow && !local.iceberg_enabled ? 1 : 0
-
-  name          = "${var.name_prefix}-crawl-cleansed"
-  workflow_name = aws_glue_workflow.pipeline[0].name
-  type          = "CONDITIONAL"
-
-  predicate {
-    logical = "AND"
-    dynamic "conditions" {
-      for_each = local.workflow_job_keys.cleanse_job
-      content {
-        job_name = aws_glue_job.this[conditions.value].name
-        state    = "SUCCEEDED"
-      }
-    }
-  }
-
-  actions {
-    crawler_name = aws_glue_crawler.lake["cleansed_crawler"].name
   }
 
   tags = local.tags

@@ -29,7 +29,7 @@ output "tables" {
 
 output "manual_run_arguments" {
   description = "Per table, the arguments of a run of each job started by hand (`aws glue start-job-run --job-name <raw_job_name> --arguments '<raw_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own."
-  value       = local.create ? local.table_job_arguments : {}
+  value       = local.create ? local.manual_run_arguments : {}
 }
 
 output "cleansed_format" {

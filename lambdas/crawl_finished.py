@@ -12,8 +12,6 @@ is documented: the state machine's timeout and status check cover it), detail.er
 """
 
 import json
-import logging
-import os
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
@@ -21,10 +19,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from crawl_waits import CrawlWait, mark_own_crawl, remove_wait, waits_on
-from crawler_request import glue
-
-logger = logging.getLogger()
-logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+from crawler_request import logger, start_crawler
 
 stepfunctions = boto3.client("stepfunctions")
 
@@ -80,16 +75,6 @@ def _answer(wait: CrawlWait, outcome: CrawlOutcome) -> None:
     remove_wait(wait)
 
 
-def _start_own_crawl(crawler_name: str) -> bool:
-    try:
-        glue.start_crawler(Name=crawler_name)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "CrawlerRunningException":
-            return False
-        raise
-    return True
-
-
 def lambda_handler(event: Mapping[str, Any], context: object) -> HandledWaits:
     outcome = crawl_outcome(event)
     crawler_name = outcome["crawler_name"]
@@ -100,7 +85,7 @@ def lambda_handler(event: Mapping[str, Any], context: object) -> HandledWaits:
         _answer(wait, outcome)
     # A crawl started now began after every earlier-waiting run's data landed: it is each one's own.
     # If another crawl started first, its end will come as an event of its own.
-    started = bool(earlier) and _start_own_crawl(crawler_name)
+    started = bool(earlier) and start_crawler(crawler_name) == "started"
     if started:
         for wait in earlier:
             mark_own_crawl(wait)

@@ -1,10 +1,10 @@
-"""What both crawler Lambdas share: reading the crawler name from the event, the Glue
-client, and the exceptions whose class names the state machine catches."""
+"""What the crawler Lambdas share: reading the crawler name from the event, the Glue client,
+starting a crawler, and the exceptions whose class names the state machine catches."""
 
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import boto3
 from botocore.exceptions import ClientError
@@ -13,6 +13,8 @@ logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 glue = boto3.client("glue")
+
+Action = Literal["started", "already_running"]
 
 
 class MissingCrawlerName(ValueError):
@@ -58,3 +60,16 @@ def raise_for_glue_error(error: ClientError, crawler_name: str, action: str) -> 
     if code in ("ThrottlingException", "TooManyRequestsException"):
         raise GlueThrottled(f"Glue throttled {action} for crawler {crawler_name!r}: {message}") from error
     raise CrawlerRequestFailed(f"{action} for crawler {crawler_name!r} failed with {code}: {message}") from error
+
+
+def start_crawler(crawler_name: str) -> Action:
+    """Start the crawler; one already running is reported, not treated as an error."""
+    try:
+        glue.start_crawler(Name=crawler_name)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "CrawlerRunningException":
+            logger.info("crawler already running", extra={"crawler_name": crawler_name})
+            return "already_running"
+        raise_for_glue_error(error, crawler_name, "StartCrawler")
+    logger.info("crawler started", extra={"crawler_name": crawler_name})
+    return "started"

@@ -5,14 +5,12 @@ for the crawl; crawl_finished ends the wait when Glue reports the crawl's end.
 """
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 from botocore.exceptions import ClientError
 
 from crawl_waits import CrawlWait, mark_own_crawl, record_wait
-from crawler_request import crawler_name_from, glue, logger, raise_for_glue_error
-
-Action = Literal["started", "already_running"]
+from crawler_request import Action, crawler_name_from, glue, logger, raise_for_glue_error, start_crawler
 
 
 class StartCrawlerResult(TypedDict):
@@ -22,18 +20,6 @@ class StartCrawlerResult(TypedDict):
 
 class IncompleteWaitRequest(ValueError):
     """A request with a task token lacks what the wait needs."""
-
-
-def start(crawler_name: str) -> Action:
-    try:
-        glue.start_crawler(Name=crawler_name)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "CrawlerRunningException":
-            logger.info("crawler already running", extra={"crawler_name": crawler_name})
-            return "already_running"
-        raise_for_glue_error(error, crawler_name, "StartCrawler")
-    logger.info("crawler started", extra={"crawler_name": crawler_name})
-    return "started"
 
 
 def is_ready(crawler_name: str) -> bool:
@@ -57,7 +43,7 @@ def await_crawl(crawler_name: str, action: Action, event: Mapping[str, Any]) -> 
     record_wait(wait, int(event["wait_seconds"]))
     # The earlier crawl may have ended before the wait was recorded, its end then seen by no one.
     if action == "already_running" and is_ready(crawler_name):
-        action = start(crawler_name)
+        action = start_crawler(crawler_name)
         if action == "started":
             mark_own_crawl(wait)
     logger.info("waiting for the crawl's end", extra={"crawler_name": crawler_name, "action": action})
@@ -66,7 +52,7 @@ def await_crawl(crawler_name: str, action: Action, event: Mapping[str, Any]) -> 
 
 def lambda_handler(event: Mapping[str, Any], context: object) -> StartCrawlerResult:
     crawler_name = crawler_name_from(event)
-    action = start(crawler_name)
+    action = start_crawler(crawler_name)
     if "task_token" in event:
         action = await_crawl(crawler_name, action, event)
     return {"crawler_name": crawler_name, "action": action}

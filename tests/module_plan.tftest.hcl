@@ -488,11 +488,11 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
     condition = alltrue([
       aws_glue_trigger.start[0].type == "ON_DEMAND" && aws_glue_trigger.start[0].enabled == false,
       length(aws_glue_trigger.start[0].actions) == 2,
-      length(aws_glue_trigger.after_extract[0].predicate[0].conditions) == 2 && aws_glue_trigger.after_extract[0].predicate[0].logical == "AND",
-      aws_glue_trigger.after_extract[0].actions[0].crawler_name == "plan-test-raw-crawler",
+      length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 2 && aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].logical == "AND",
+      aws_glue_trigger.crawl_after_jobs["raw"].actions[0].crawler_name == "plan-test-raw-crawler",
       aws_glue_trigger.after_raw_crawl[0].predicate[0].conditions[0].crawl_state == "SUCCEEDED",
       length(aws_glue_trigger.after_raw_crawl[0].actions) == 2,
-      aws_glue_trigger.after_cleanse[0].actions[0].crawler_name == "plan-test-cleansed-crawler",
+      aws_glue_trigger.crawl_after_jobs["cleansed"].actions[0].crawler_name == "plan-test-cleansed-crawler",
     ])
     error_message = "start -> each job1 -> (all SUCCEEDED) crawler1 -> each job2 -> (all SUCCEEDED) crawler2; the start trigger is not fired at apply."
   }

@@ -24,6 +24,17 @@ def create_service_role(name: str, service_principal: str, statements: list[dict
     return arn
 
 
+def statements_of_role(role_name: str) -> list[dict[str, Any]]:
+    """Every statement of the role's inline policies."""
+    iam = client("iam")
+    statements = []
+    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+        document = json.loads(document) if isinstance(document, str) else document
+        statements += document["Statement"]
+    return statements
+
+
 def catalog_statement(actions: list[str], database: str) -> dict[str, Any]:
     """`actions` on the catalog, `database` and its tables, in any region of the test account."""
     prefix = "arn:aws:glue:*:123456789012"

@@ -30,6 +30,10 @@ class DeployedPipeline:
     def bucket(self) -> str:
         return str(self.outputs["bucket_name"])
 
+    def role_name(self, role: str) -> str:
+        """The name of the deployed role of `role` (a key of the role_arns output)."""
+        return str(self.outputs["role_arns"][role]).rsplit("/", 1)[-1]
+
     def key_of(self, s3_path: str) -> str:
         return s3_path.removeprefix(f"s3://{self.bucket}/")
 

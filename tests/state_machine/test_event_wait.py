@@ -10,7 +10,7 @@ from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_crawls
 from local_aws.emulator.glue.crawlers import CrawlPlan
-from tests.roles import statement_removed
+from tests.roles import statement_removed, statements_of_role
 from tests.state_machine.pipeline_support import (
     CLEANSED,
     EXTRACTED,
@@ -120,10 +120,6 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
 # ---------------------------------------------------------------- the event mode's permissions
 
 
-def role_name(deployed: DeployedPipeline, role: str) -> str:
-    return str(deployed.outputs["role_arns"][role]).rsplit("/", 1)[-1]
-
-
 EXERCISED = {
     "start_crawler": {"ActOnPipelineCrawlers", "KeepCrawlWaits"},
     "get_crawler_status": {"ActOnPipelineCrawlers", "KeepCrawlWaits"},
@@ -134,20 +130,15 @@ NOT_EXERCISED_LOCALLY = {"WriteOwnLogs"}
 
 
 def test_every_statement_of_the_crawl_wait_lambdas_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
-    iam = client("iam")
     for role, exercised in EXERCISED.items():
-        name = role_name(deployed, role)
-        sids = {
-            statement.get("Sid")
-            for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]
-            for statement in iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]["Statement"]
-        }
+        name = deployed.role_name(role)
+        sids = {statement.get("Sid") for statement in statements_of_role(name)}
         assert sids == exercised | NOT_EXERCISED_LOCALLY, role
 
 
 def test_without_recording_its_wait_the_run_fails_naming_the_table_action(deployed: DeployedPipeline) -> None:
     plan_quick_run(deployed)
-    role = role_name(deployed, "start_crawler")
+    role = deployed.role_name("start_crawler")
 
     with statement_removed(role, "KeepCrawlWaits"):
         record = executions.run(deployed.state_machine_arn, {"run_id": "no-wait-record"}, "event-no-wait-record")
@@ -163,7 +154,7 @@ def test_a_crawl_end_left_unanswered_costs_a_wait_not_the_run(deployed: Deployed
     plan_quick_run(deployed)
     put_job_outputs(deployed, f"unanswered-{sid.lower()}")
 
-    with statement_removed(role_name(deployed, "crawl_finished"), sid):
+    with statement_removed(deployed.role_name("crawl_finished"), sid):
         record = executions.run(deployed.state_machine_arn, {"run_id": f"unanswered-{sid.lower()}"}, f"event-unanswered-{sid.lower()}")
 
     assert record.status == "SUCCEEDED", record.cause
@@ -175,9 +166,9 @@ def test_a_crawl_end_left_unanswered_costs_a_wait_not_the_run(deployed: Deployed
 @pytest.mark.parametrize(("sid", "action"), [("ActOnPipelineCrawlers", "glue:GetCrawler"), ("KeepCrawlWaits", "dynamodb:DeleteItem")])
 def test_the_status_check_after_an_unanswered_wait_fails_naming_its_action(deployed: DeployedPipeline, sid: str, action: str) -> None:
     plan_quick_run(deployed)
-    role = role_name(deployed, "get_crawler_status")
+    role = deployed.role_name("get_crawler_status")
 
-    with statement_removed(role_name(deployed, "crawl_finished"), "EndCrawlWaits"), statement_removed(role, sid):
+    with statement_removed(deployed.role_name("crawl_finished"), "EndCrawlWaits"), statement_removed(role, sid):
         record = executions.run(deployed.state_machine_arn, {"run_id": "no-check"}, f"event-no-check-{sid.lower()}")
 
     assert (record.status, record.error) == ("FAILED", "CrawlerRequestFailed")
@@ -193,7 +184,7 @@ def test_an_earlier_crawls_end_that_cannot_start_the_runs_own_is_made_up_for_aft
     client("glue").start_crawler(Name=crawler)
     put_job_outputs(deployed, "restarted")
 
-    with statement_removed(role_name(deployed, "crawl_finished"), "ActOnPipelineCrawlers"):
+    with statement_removed(deployed.role_name("crawl_finished"), "ActOnPipelineCrawlers"):
         record = executions.run(deployed.state_machine_arn, {"run_id": "restarted"}, "event-own-crawl-restarted")
 
     assert record.status == "SUCCEEDED", record.cause

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import pytest
 
 from local_aws import executions
-from local_aws.clients import client
 from local_aws.control import plan_job_runs
 from local_aws.emulator.glue.job_runs import JobRunPlan
-from tests.roles import statement_removed
+from tests.roles import statement_removed, statements_of_role
 from tests.state_machine.pipeline_support import DeployedPipeline, notifications, plan_quick_run, put_job_outputs
 
 pytestmark = pytest.mark.terraform
@@ -51,19 +50,10 @@ REMOVALS = [
 ]
 
 
-def role_name(deployed: DeployedPipeline, role: str) -> str:
-    return str(deployed.outputs["role_arns"][role]).rsplit("/", 1)[-1]
-
-
 def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
-    iam = client("iam")
     for role in ("state_machine", "start_crawler", "get_crawler_status", "report_run", "glue_crawler"):
-        name = role_name(deployed, role)
-        sids = {
-            statement.get("Sid")
-            for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]
-            for statement in iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]["Statement"]
-        }
+        name = deployed.role_name(role)
+        sids = {statement.get("Sid") for statement in statements_of_role(name)}
         covered = {removal.sid for removal in REMOVALS if removal.role == role} | {
             sid for (owner, sid) in NOT_EXERCISED_LOCALLY if owner == role
         }
@@ -76,7 +66,7 @@ def test_a_run_without_the_statement_fails_naming_action_and_role(deployed: Depl
     plan_quick_run(deployed)
     run_id = f"no-{removal.sid.lower()}"
     put_job_outputs(deployed, run_id)
-    role = role_name(deployed, removal.role)
+    role = deployed.role_name(removal.role)
 
     with statement_removed(role, removal.sid):
         record = executions.run(deployed.state_machine_arn, {"run_id": run_id}, f"{removal.role}-{run_id}".replace("_", "-"))
@@ -95,7 +85,7 @@ def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_an
     outputs = deployed.outputs
     plan_quick_run(deployed)
     plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
-    role = role_name(deployed, "state_machine")
+    role = deployed.role_name("state_machine")
 
     with statement_removed(role, "NotifyFailures"):
         record = executions.run(deployed.state_machine_arn, {"run_id": "no-publish"}, "state-machine-no-publish")

@@ -10,6 +10,7 @@ import pytest
 
 from local_aws.clients import client
 from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
+from tests.roles import statements_of_role
 
 pytestmark = pytest.mark.terraform
 
@@ -59,16 +60,6 @@ def default_stack(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="module")
 def custom_stack(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppliedStack]:
     yield from apply_stack(emulator_endpoint, tmp_path_factory.mktemp("custom-stack"), CUSTOM_STACK)
-
-
-def statements_of_role(role_name: str) -> list[dict[str, Any]]:
-    iam = client("iam")
-    statements = []
-    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
-        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-        document = json.loads(document) if isinstance(document, str) else document
-        statements += document["Statement"]
-    return statements
 
 
 def resources_of(statements: list[dict[str, Any]], sid: str) -> set[str]:

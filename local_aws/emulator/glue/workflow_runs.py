@@ -121,18 +121,18 @@ def start(backend: GlueBackend, workflow_name: str, run_id: str) -> None:
 
 
 def _record(progress: RunProgress, ended: RunEnded) -> bool:
+    """Record the end of a job run or crawl this workflow run started; False if it did not start it."""
     if isinstance(ended, JobRunEnded):
-        if ended.run_id not in progress.running_jobs:
-            return False
-        progress.running_jobs.discard(ended.run_id)
-        progress.job_states.setdefault(ended.job_name, set()).add(ended.state)
-        progress.ended[ENDED_AS.get(ended.state, "ErroredActions")] += 1
-        return True
-    if ended.crawler_name not in progress.running_crawls:
+        running, states = progress.running_jobs, progress.job_states
+        started, node, state = ended.run_id, ended.job_name, ended.state
+    else:
+        running, states = progress.running_crawls, progress.crawl_states
+        started, node, state = ended.crawler_name, ended.crawler_name, ended.outcome
+    if started not in running:
         return False
-    progress.running_crawls.discard(ended.crawler_name)
-    progress.crawl_states.setdefault(ended.crawler_name, set()).add(ended.outcome)
-    progress.ended[ENDED_AS.get(ended.outcome, "ErroredActions")] += 1
+    running.discard(started)
+    states.setdefault(node, set()).add(state)
+    progress.ended[ENDED_AS.get(state, "ErroredActions")] += 1
     return True
 
 

@@ -94,10 +94,10 @@ def _authorize(handler: Any, iam_request_cls: type, resource: str = "*") -> None
     if signed is None:
         return
     access_key, region, signing_name = signed
-    service = IAM_PREFIX_OF_SIGNING_NAME.get(signing_name, signing_name)
+    service, operation = IAM_PREFIX_OF_SIGNING_NAME.get(signing_name, signing_name), handler._get_action()
     # Every signed request but S3's passes here once, the place to count the calls a run makes.
     if iam_request_cls is not S3IAMRequest:
-        CALL_COUNTS.add(service, handler._get_action())
+        CALL_COUNTS.add(service, operation)
     identity = assumed_role_identity(handler.current_account, region, access_key)
     if identity is None:
         return
@@ -107,7 +107,7 @@ def _authorize(handler: Any, iam_request_cls: type, resource: str = "*") -> None
         return
     facts = RequestFacts(
         service=service,
-        operation=handler._get_action(),
+        operation=operation,
         parameters=_parameters(handler),
         partition=identity.partition,
         region=region,
