@@ -7,10 +7,16 @@ from pathlib import Path
 import pytest
 
 from local_aws import emulator
-from local_aws.clients import client
 from local_aws.control import advance_time, set_time_scale
 from local_aws.terraform import TerraformWorkspace
-from tests.state_machine.pipeline_support import LONGEST_PLANNED_SECONDS, TEST_ROOT, TIME_SCALE, DeployedPipeline, notifications
+from tests.state_machine.pipeline_support import (
+    LONGEST_PLANNED_SECONDS,
+    TEST_ROOT,
+    TIME_SCALE,
+    DeployedPipeline,
+    notifications,
+    subscribe_to_failures,
+)
 
 STACK = {"name_prefix": "etl-sm", "use_existing_bucket": True, "crawler_timeout_minutes": 10}
 
@@ -25,11 +31,7 @@ def pipeline(
     workspace.init()
     workspace.apply({"local_endpoint": emulator_endpoint, **STACK, **getattr(request.module, "STACK_CHANGES", {})})
     outputs = workspace.outputs()["etl"]
-    sqs = client("sqs")
-    queue_url = sqs.create_queue(QueueName="etl-sm-failures")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    client("sns").subscribe(TopicArn=outputs["failure_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
-    yield DeployedPipeline(outputs, queue_url)
+    yield DeployedPipeline(outputs, subscribe_to_failures(outputs, "etl-sm-failures"))
     emulator.reset()
 
 

@@ -4,6 +4,7 @@ read back through SQS, and the files the jobs would have written."""
 import io
 import json
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from local_aws import PROJECT_ROOT
-from local_aws.clients import client
-from local_aws.control import plan_crawls, plan_job_runs
+from local_aws.clients import client, region_of
+from local_aws.control import advance_time, plan_crawls, plan_job_runs
 from local_aws.emulator.glue.crawlers import CrawlPlan
 from local_aws.emulator.glue.job_runs import JobRunPlan
 
@@ -25,6 +26,11 @@ class DeployedPipeline:
     @property
     def state_machine_arn(self) -> str:
         return str(self.outputs["state_machine_arn"])
+
+    @property
+    def region(self) -> str:
+        """The region the pipeline was applied to (its failure topic exists in every mode)."""
+        return region_of(str(self.outputs["failure_topic_arn"]))
 
     @property
     def bucket(self) -> str:
@@ -47,9 +53,19 @@ class DeployedPipeline:
         return list(json.loads(match.group(1)))
 
 
+def subscribe_to_failures(outputs: dict[str, Any], queue_name: str) -> str:
+    """A new SQS queue in the pipeline's region subscribed to its failure topic: its URL."""
+    topic_arn = str(outputs["failure_topic_arn"])
+    sqs = client("sqs", region=region_of(topic_arn))
+    queue_url: str = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    client("sns", region=region_of(topic_arn)).subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    return queue_url
+
+
 def notifications(pipeline: DeployedPipeline, wait_seconds: int = 1) -> list[dict[str, Any]]:
     """The SNS notifications (their envelopes) delivered to the subscribed queue, consumed."""
-    sqs = client("sqs")
+    sqs = client("sqs", region=pipeline.region)
     received = sqs.receive_message(QueueUrl=pipeline.notifications_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds)
     messages = received.get("Messages", [])
     for message in messages:
@@ -121,6 +137,33 @@ def plan_quick_run(deployed: DeployedPipeline) -> None:
     plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB])
     plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
     plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+
+
+def plan_quick_workflow_run(deployed: DeployedPipeline) -> None:
+    for jobs in deployed.outputs["workflow_job_names"].values():
+        for job in jobs.values():
+            plan_job_runs(job, [QUICK_JOB])
+    plan_crawls(deployed.outputs["raw_crawler_name"], [QUICK_CRAWL])
+    plan_crawls(deployed.outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+
+
+def run_workflow_to_the_end(deployed: DeployedPipeline, run_id: str) -> dict[str, Any]:
+    glue, workflow = client("glue", region=deployed.region), deployed.outputs["workflow_name"]
+    workflow_run_id = glue.start_workflow_run(Name=workflow, RunProperties={"run_id": run_id})["RunId"]
+    for _ in range(200):
+        run: dict[str, Any] = glue.get_workflow_run(Name=workflow, RunId=workflow_run_id)["Run"]
+        if run["Status"] != "RUNNING":
+            return run
+        advance_time(10)
+        time.sleep(0.05)
+    raise AssertionError(f"the workflow run is still RUNNING: {run}")
+
+
+def workflow_job_runs(deployed: DeployedPipeline, table: str, stage: str) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = client("glue", region=deployed.region).get_job_runs(
+        JobName=deployed.outputs["workflow_job_names"][table][stage]
+    )["JobRuns"]
+    return runs
 
 
 TEST_ROOT = PROJECT_ROOT / "tests" / "terraform" / "emulator_root"
