@@ -91,12 +91,12 @@ output "workflow_job_names" {
 }
 
 output "lambda_function_names" {
-  description = "Lambdas by role: start_crawler, get_crawler_status, report_run."
+  description = "Names of the Lambdas by role: start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
   value       = { for key, function in aws_lambda_function.this : key => function.function_name }
 }
 
 output "lambda_function_arns" {
-  description = "ARNs of the Lambdas by role: start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"."
+  description = "ARNs of the Lambdas by role: start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
   value       = { for key, function in aws_lambda_function.this : key => function.arn }
 }
 
