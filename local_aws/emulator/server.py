@@ -1,6 +1,7 @@
 """What runs inside the emulator process: moto in server mode with every part of the local stack
 installed into it — the gap fills, the interpreter fixes, the Glue crawler and job-run emulation,
-the Lambda executor and EventBridge's delivery to it, IAM enforcement and the control routes."""
+the Lambda executor and EventBridge's delivery to it, IAM enforcement and the control routes — and
+an SDK's retry of an attempt whose answer was lost answered with that answer (`retried_attempts`)."""
 
 import contextlib
 import os
@@ -44,14 +45,21 @@ def serve(port: int) -> None:
     """Run the emulator in this process until SIGTERM or Ctrl-C."""
     # The Step Functions interpreter calls back into the emulator on MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from local_aws.emulator.retried_attempts import ReplayLostAnswers
 
     install_local_stack()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    # moto's ThreadedMotoServer, with the application wrapped.
+    app = ReplayLostAnswers(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
     print(f"local AWS emulator (moto) listening on {endpoint_url(port)}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
-    server.stop()
+    server.shutdown()
+    serving.join()
