@@ -42,6 +42,13 @@ class Answer:
     body: bytes
 
 
+def _attempt(sdk_request: str) -> int:
+    """The attempt number of an `amz-sdk-request` header ("attempt=2; max=3"); 1 when absent."""
+    fields = dict(field.strip().partition("=")[::2] for field in sdk_request.split(";"))
+    attempt = fields.get("attempt", "1")
+    return int(attempt) if attempt.isdigit() else 1
+
+
 class ReplayLostAnswers:
     """WSGI middleware around the emulator's application."""
 
@@ -64,7 +71,7 @@ class ReplayLostAnswers:
         invocation_id = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
         if not invocation_id or environ.get("REQUEST_METHOD") not in REMEMBERED_METHODS:
             return self._app(environ, start_response)
-        if not environ.get("HTTP_AMZ_SDK_REQUEST", "attempt=1").startswith("attempt=1"):
+        if _attempt(environ.get("HTTP_AMZ_SDK_REQUEST", "")) > 1:
             lost = self._remembered(invocation_id)
             if lost is not None:
                 print(f"answered a retried attempt of SDK invocation {invocation_id} with its lost answer", flush=True)
