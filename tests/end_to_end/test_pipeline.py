@@ -18,6 +18,7 @@ from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
 from local_aws.executions import ExecutionRecord
 from tests.roles import statement_removed
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
+from tests.state_machine.pipeline_support import subscribe_to_failures
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
@@ -285,19 +286,10 @@ def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline
     assert len(quarantined(pipeline, run_id="gated")) == 25
 
 
-def subscribed_queue(pipeline: LocalPipeline, name: str) -> str:
-    """An SQS queue subscribed to the pipeline's alerts, as an e-mail subscriber would be."""
-    sqs = pipeline.client("sqs")
-    queue_url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    pipeline.client("sns").subscribe(TopicArn=pipeline.outputs["failure_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
-    return queue_url
-
-
 def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_completes_the_run(
     pipeline: LocalPipeline, first_run: Any
 ) -> None:
-    alerts = subscribed_queue(pipeline, "e2e-alerts")
+    alerts = subscribe_to_failures(pipeline.outputs, "e2e-alerts")
     countries_snapshots = len(pipeline.current_state_table("countries").snapshots())
     pipeline.update_source("ALTER TABLE orders RENAME TO orders_elsewhere")
     try:

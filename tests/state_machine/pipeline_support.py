@@ -56,10 +56,11 @@ class DeployedPipeline:
 def subscribe_to_failures(outputs: dict[str, Any], queue_name: str) -> str:
     """A new SQS queue in the pipeline's region subscribed to its failure topic: its URL."""
     topic_arn = str(outputs["failure_topic_arn"])
-    sqs = client("sqs", region=region_of(topic_arn))
+    region = region_of(topic_arn)
+    sqs = client("sqs", region=region)
     queue_url: str = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    client("sns", region=region_of(topic_arn)).subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    client("sns", region=region).subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     return queue_url
 
 
