@@ -90,7 +90,7 @@ locals {
   all_lake_crawlers = {
     raw_crawler = {
       paths        = [for table in values(local.tables) : table.raw_path]
-      table_prefix = "raw_"
+      table_prefix = local.raw_table_prefix
       description  = "Catalogs raw_<table> of each table from the raw CSV written by job1."
       classifiers  = aws_glue_classifier.raw_csv[*].name
       # A rerun of a run id rewrites the same run_id= folder, so no raw partition loses its files.
@@ -98,7 +98,7 @@ locals {
     }
     cleansed_crawler = {
       paths        = [for table in values(local.tables) : table.cleansed_path]
-      table_prefix = "cleansed_"
+      table_prefix = local.cleansed_table_prefix
       description  = "Catalogs cleansed_<table> of each table from the Parquet written by job2."
       classifiers  = []
       # A rerun of a run id on another day deletes the run's folder under the old ingestion date: its
@@ -242,11 +242,12 @@ locals {
 
   # Glue workflow: each table its own two jobs, their table's arguments as defaults: a condition of
   # a trigger watches a job, not a job run (glue_workflow.tf).
+  workflow_job_name_prefixes = { raw_job = "${var.name_prefix}-extract-", cleanse_job = "${var.name_prefix}-cleanse-" }
   workflow_glue_jobs = merge([
     for name, table in local.tables : {
       "raw_job_${name}" = merge(local.shared_glue_jobs.raw_job, {
-        name        = "${var.name_prefix}-extract-${name}"
-        description = "job1 of ${name}: reads ${table.source_catalog_table} from the catalog and writes it as CSV to raw/${name}/run_id=<the workflow run>/."
+        name        = "${local.workflow_job_name_prefixes.raw_job}${name}"
+        description = "job1 of ${name}: reads ${table.source_catalog_table} from the catalog and writes it as CSV to ${local.lake_prefixes.raw}${name}/run_id=<the workflow run>/."
         arguments = merge(local.shared_glue_jobs.raw_job.arguments, local.table_job_arguments[name].raw_job, {
           "--report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/raw_job.json"
         })
@@ -254,8 +255,8 @@ locals {
         number_of_workers   = table.number_of_workers
       })
       "cleanse_job_${name}" = merge(local.shared_glue_jobs.cleanse_job, {
-        name        = "${var.name_prefix}-cleanse-${name}"
-        description = "job2 of ${name}: cleanses raw/${name}/run_id=<the workflow run>/ into cleansed_${name}."
+        name        = "${local.workflow_job_name_prefixes.cleanse_job}${name}"
+        description = "job2 of ${name}: cleanses ${local.lake_prefixes.raw}${name}/run_id=<the workflow run>/ into cleansed_${name}."
         arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, local.table_job_arguments[name].cleanse_job, {
           "--cleansed_table" = "${local.database_name}.${table.cleansed_table}"
           "--report_path"    = "${table.reports_path}run_id=${local.run_id_placeholder}/cleanse_job.json"

@@ -19,6 +19,10 @@ locals {
       cleansed = { jobs = local.workflow_job_keys.cleanse_job, crawler = "cleansed_crawler" }
     } : stage => crawl if local.glue_workflow && (stage == "raw" || !local.iceberg_enabled)
   }
+  # The workflow's jobs by the prefixes of their names, not each name: EventBridge caps an event
+  # pattern at 2,048 characters (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html),
+  # which two jobs a table of long names passed from about ten tables.
+  workflow_job_name_patterns = [for prefix in values(local.workflow_job_name_prefixes) : { prefix = prefix }]
   # What failed, as the state machine's alert says it: "Pipeline <prefix> run <run> failed at step <step> with <error>: <cause>".
   workflow_failure_messages = {
     job   = "\"Pipeline ${var.name_prefix} workflow run failed at step <job> with JobFailed: job run <run> ended <state>: <message>\""
@@ -115,11 +119,11 @@ resource "aws_cloudwatch_event_rule" "workflow_step_failed" {
 
   name        = "${var.name_prefix}-workflow-${each.key}-failed"
   description = "A ${each.key} of the ${var.name_prefix} workflow failed: one message to the failure topic."
-  event_pattern = jsonencode(each.key == "job" ? {
+  event_pattern = each.key == "job" ? jsonencode({
     source        = ["aws.glue"]
     "detail-type" = ["Glue Job State Change"]
-    detail        = { jobName = [for job in aws_glue_job.this : job.name], state = ["FAILED", "TIMEOUT", "STOPPED"] }
-    } : {
+    detail        = { jobName = local.workflow_job_name_patterns, state = ["FAILED", "TIMEOUT", "STOPPED"] }
+    }) : jsonencode({
     source        = ["aws.glue"]
     "detail-type" = ["Glue Crawler State Change"]
     detail        = { crawlerName = [for crawler in aws_glue_crawler.lake : crawler.name], state = ["Failed"] }

@@ -150,9 +150,12 @@ data "aws_iam_policy_document" "glue_job" {
     # https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
     # The folder's own key too: Spark checks that an output path exists (a HeadObject of the
-    # folder's key, e.g. cleansed/<table>) before it writes under it.
+    # folder's key, e.g. cleansed/<table>) before it writes under it. One ARN pair per stage, not per
+    # table: IAM caps a role's inline policies at 10,240 characters without whitespace, and eight
+    # ARNs a table passed it from about a dozen tables
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
     resources = flatten([
-      for prefix in concat(flatten(values(local.table_prefixes)), [local.temp_prefix]) :
+      for prefix in concat(values(local.lake_prefixes), [local.temp_prefix]) :
       ["${local.bucket_arn}/${trimsuffix(prefix, "/")}", "${local.bucket_arn}/${prefix}*"]
     ])
   }
@@ -190,10 +193,13 @@ data "aws_iam_policy_document" "glue_job" {
       # CreateTable and UpdateTable on the catalog, the database and the table:
       # https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
       actions = ["glue:CreateTable", "glue:UpdateTable"]
-      resources = concat(
-        ["${local.glue_arn_prefix}:catalog", "${local.glue_arn_prefix}:database/${local.database_name}"],
-        [for table in values(local.tables) : "${local.glue_arn_prefix}:table/${local.database_name}/${table.cleansed_table}"],
-      )
+      # The pipeline's own database holds them; one pattern for all of them keeps the policy's size
+      # independent of the number of tables.
+      resources = [
+        "${local.glue_arn_prefix}:catalog",
+        "${local.glue_arn_prefix}:database/${local.database_name}",
+        "${local.glue_arn_prefix}:table/${local.database_name}/${local.cleansed_table_prefix}*",
+      ]
     }
   }
 
@@ -247,7 +253,7 @@ data "aws_iam_policy_document" "glue_crawler" {
   statement {
     sid       = "ReadLakeData"
     actions   = ["s3:GetObject"]
-    resources = [for prefix in concat(local.table_prefixes.raw, local.iceberg_enabled ? [] : local.table_prefixes.cleansed) : "${local.bucket_arn}/${prefix}*"]
+    resources = [for stage in local.iceberg_enabled ? ["raw"] : ["raw", "cleansed"] : "${local.bucket_arn}/${local.lake_prefixes[stage]}*"]
   }
 
   statement {
@@ -328,7 +334,16 @@ data "aws_iam_policy_document" "lambda" {
     content {
       sid       = "ReadRunFigures"
       actions   = ["s3:GetObject"]
-      resources = [for prefix in local.table_prefixes.reports : "${local.bucket_arn}/${prefix}*"]
+      resources = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "report_run" ? [1] : []
+    content {
+      sid       = "ReadFailedJobRuns" # a failed run's error message, which the state machine does not carry
+      actions   = ["glue:GetJobRun"]
+      resources = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
     }
   }
 
@@ -365,11 +380,32 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   dynamic "statement" {
-    for_each = each.key == "report_run" && var.notify_on_success && var.kms_key_arn != null ? [var.kms_key_arn] : []
+    for_each = each.key == "report_run" ? [1] : []
     content {
-      sid       = "UseTopicKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      # Without s3:ListBucket, S3 answers a missing figures file with 403, not NoSuchKey
+      # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html); the GetObject carries
+      # no s3:prefix, so the grant cannot be conditioned on one.
+      sid       = "FindRunFigures"
+      actions   = ["s3:ListBucket"]
+      resources = [local.bucket_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn != null && length(local.lambda_key_actions[each.key]) > 0 ? [var.kms_key_arn] : []
+    content {
+      # The figures are SSE-KMS objects, the crawl waits a DynamoDB table and the topic an SNS topic
+      # under the customer key; each service uses the key on the caller's behalf, with the caller's
+      # permissions: https://docs.aws.amazon.com/kms/latest/developerguide/services-s3.html,
+      # services-dynamodb.html, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+      sid       = "UseDataKey"
+      actions   = local.lambda_key_actions[each.key]
       resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [for service in local.lambda_key_services[each.key] : "${service}.${local.region}.amazonaws.com"]
+      }
     }
   }
 

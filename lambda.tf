@@ -3,6 +3,11 @@ locals {
   # so that consumers need nothing but `terraform apply`. Their roles: iam.tf.
   metrics_namespace = "GlueEtlPipeline"
   all_lambda_functions = {
+    resolve_run = {
+      name        = "${var.name_prefix}-resolve-run"
+      description = "Checks a run of the ${var.name_prefix} pipeline's input (run id, tables) before any job starts."
+      environment = tomap({})
+    }
     start_crawler = {
       name        = "${var.name_prefix}-start-crawler"
       description = "Starts a Glue crawler of the ${var.name_prefix} pipeline; reports one already running."
@@ -34,6 +39,22 @@ locals {
     start_crawler      = var.crawler_wait == "event" ? ["glue:StartCrawler", "glue:GetCrawler"] : ["glue:StartCrawler"]
     get_crawler_status = ["glue:GetCrawler"]
     crawl_finished     = ["glue:StartCrawler"]
+  }
+  # The services each function reaches data under the customer key through (kms_key_arn), and the
+  # key actions they need: Decrypt to read the jobs' figures from S3 and the crawl-wait table's
+  # items (DynamoDB decrypts the table key for the caller), GenerateDataKey too to publish to the
+  # topic.
+  lambda_key_services = {
+    resolve_run        = []
+    start_crawler      = var.crawler_wait == "event" ? ["dynamodb"] : []
+    get_crawler_status = var.crawler_wait == "event" ? ["dynamodb"] : []
+    crawl_finished     = ["dynamodb"]
+    report_run         = var.notify_on_success ? ["s3", "sns"] : ["s3"]
+  }
+  lambda_key_actions = {
+    for key, services in local.lambda_key_services : key => distinct(flatten([
+      for service in services : service == "sns" ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
+    ]))
   }
   crawl_wait_table_actions = {
     start_crawler      = ["dynamodb:PutItem", "dynamodb:UpdateItem"]

@@ -15,19 +15,22 @@ locals {
   bucket_name = var.create_bucket ? coalesce(var.bucket_name, "${var.name_prefix}-datalake-${local.account_id}") : var.bucket_name
   bucket_arn  = "arn:${local.partition}:s3:::${local.bucket_name}"
 
-  # Every object the module writes or reads lives under one of these prefixes; a table's own data
+  # Every object the module writes or reads lives under one of these prefixes, each its pipeline's
+  # own (<stage>/<name_prefix>/), so pipelines sharing a bucket never touch each other's data and
+  # each role's S3 statements stay the same size whatever the number of tables; a table's own data
   # under <prefix><table>/.
   scripts_prefix     = "scripts/${var.name_prefix}/"
   temp_prefix        = "temp/${var.name_prefix}/"
-  lake_prefixes      = { raw = "raw/", cleansed = "cleansed/", quarantine = "quarantine/", reports = "reports/" }
-  table_prefixes     = { for stage, prefix in local.lake_prefixes : stage => [for name in keys(var.tables) : "${prefix}${name}/"] }
+  lake_prefixes      = { for stage in ["raw", "cleansed", "quarantine", "reports"] : stage => "${stage}/${var.name_prefix}/" }
   lake_path          = "s3://${local.bucket_name}/"
   cleansed_warehouse = "${local.lake_path}${local.lake_prefixes.cleansed}"
 
-  database_name        = coalesce(var.database_name, replace(var.name_prefix, "-", "_"))
-  source_table_prefix  = "source_"
-  jdbc_enabled         = local.create && var.jdbc_source != null
-  source_database_name = coalesce(var.source_database_name, local.database_name)
+  database_name         = coalesce(var.database_name, replace(var.name_prefix, "-", "_"))
+  source_table_prefix   = "source_"
+  raw_table_prefix      = "raw_"
+  cleansed_table_prefix = "cleansed_"
+  jdbc_enabled          = local.create && var.jdbc_source != null
+  source_database_name  = coalesce(var.source_database_name, local.database_name)
 
   # Each table as the crawlers, the jobs and the state machine use it.
   tables = {
@@ -35,8 +38,8 @@ locals {
       source_table = coalesce(table.source_table, name)
       # The table the source crawler writes for a JDBC source table: its include path, prefixed, with "_" for "/".
       source_catalog_table = var.jdbc_source == null ? coalesce(table.source_table, name) : "${local.source_table_prefix}${lower(replace("${var.jdbc_source.schema_path}/${coalesce(table.source_table, name)}", "/", "_"))}"
-      raw_table            = "raw_${name}"
-      cleansed_table       = "cleansed_${name}"
+      raw_table            = "${local.raw_table_prefix}${name}"
+      cleansed_table       = "${local.cleansed_table_prefix}${name}"
       raw_path             = "${local.lake_path}${local.lake_prefixes.raw}${name}/"
       cleansed_path        = "${local.lake_path}${local.lake_prefixes.cleansed}${name}/"
       quarantine_path      = "${local.lake_path}${local.lake_prefixes.quarantine}${name}/"

@@ -57,6 +57,7 @@ locals {
     cleanse_job_name                = local.names.cleanse_job
     raw_crawler_name                = local.names.raw_crawler
     cleansed_crawler_name           = local.names.cleansed_crawler
+    resolve_run_function_arn        = try(aws_lambda_function.this["resolve_run"].arn, "")
     start_crawler_function_arn      = try(aws_lambda_function.this["start_crawler"].arn, "")
     get_crawler_status_function_arn = try(aws_lambda_function.this["get_crawler_status"].arn, "")
     report_run_function_arn         = try(aws_lambda_function.this["report_run"].arn, "")

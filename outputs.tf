@@ -1,5 +1,5 @@
 output "bucket_name" {
-  description = "Data lake bucket holding scripts/, raw/, cleansed/ and quarantine/."
+  description = "Data lake bucket: this pipeline's data under raw/, cleansed/, quarantine/, reports/, scripts/ and temp/, each in a folder named by name_prefix."
   value       = local.create ? local.bucket_name : null
 }
 
@@ -14,7 +14,7 @@ output "database_name" {
 }
 
 output "tables" {
-  description = "Each table by name: source_table (the catalog table job1 reads), raw_table and cleansed_table (catalog tables, in database_name), raw_path (job1's CSV, one run_id=<run>/ folder per run), cleansed_path (job2's Parquet history, or the Iceberg table's location, by cleansed_format) and quarantine_path (rejected rows with their _reject_reason)."
+  description = "Each table by name: source_table (the catalog table job1 reads), raw_table and cleansed_table (catalog tables, in database_name), raw_path (job1's CSV, one run_id=<run>/ folder per run), cleansed_path (job2's Parquet history, or the Iceberg table's location, by cleansed_format) quarantine_path (rejected rows with their _reject_reason) and reports_path (each run's figures, one run_id=<run>/ folder per run, which the run report reads)."
   value = local.create ? {
     for name, table in local.tables : name => {
       source_table    = table.source_catalog_table
@@ -23,6 +23,7 @@ output "tables" {
       raw_path        = table.raw_path
       cleansed_path   = table.cleansed_path
       quarantine_path = table.quarantine_path
+      reports_path    = table.reports_path
     }
   } : {}
 }

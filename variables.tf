@@ -16,11 +16,18 @@ variable "name_prefix" {
     condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
     error_message = "name_prefix must be 3-32 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen (it becomes part of bucket, job and role names)."
   }
+
+  # It starts the created bucket's name, and S3 refuses names starting with these:
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+  validation {
+    condition     = !anytrue([for reserved in ["xn--", "sthree-", "amzn-s3-demo-"] : startswith(var.name_prefix, reserved)])
+    error_message = "name_prefix must not start with xn--, sthree- or amzn-s3-demo-: it starts the data lake bucket's name, and S3 reserves those prefixes."
+  }
 }
 
 variable "tables" {
   description = <<-EOT
-    The tables the pipeline lands, cleanses and catalogs, by name (README, "Many tables"). A name is lower-case letters, digits and underscores; it names the S3 prefixes (`raw/<name>/`, `cleansed/<name>/`, `quarantine/<name>/`) and the catalog tables (`raw_<name>`, `cleansed_<name>`). Each table:
+    The tables the pipeline lands, cleanses and catalogs, by name (README, "Many tables"). A name is lower-case letters, digits and underscores; it names the S3 prefixes (`raw/<name_prefix>/<name>/`, `cleansed/<name_prefix>/<name>/`, `quarantine/<name_prefix>/<name>/`) and the catalog tables (`raw_<name>`, `cleansed_<name>`). Each table:
     - source_table: what job1 reads. With `jdbc_source`, a table of its `schema_path`; otherwise a catalog table of `source_database_name`. Default: the name.
     - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
     - order_by_column: update timestamp deciding which duplicate is the latest
@@ -336,7 +343,7 @@ variable "job_extra_arguments" {
 variable "cleansed_format" {
   description = <<-EOT
     How job2 keeps the cleansed rows (README, "Choosing the cleansed format"):
-    - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name>/<ingestion date>/run_id=<run>/`, cataloged by crawler2 as `cleansed_<name>`: after N runs the table holds N copies of a key.
+    - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name_prefix>/<name>/<ingestion date>/run_id=<run>/`, cataloged by crawler2 as `cleansed_<name>`: after N runs the table holds N copies of a key.
     - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no crawler2): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
   EOT
   type        = string
@@ -478,8 +485,10 @@ variable "schedule_expression" {
   default     = null
 
   validation {
-    condition     = var.schedule_expression == null || can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\([^)]+\\))$", var.schedule_expression))
-    error_message = "schedule_expression must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<six fields>), e.g. \"rate(1 day)\" or \"cron(0 3 * * ? *)\"."
+    # EventBridge takes the singular unit for 1 and the plural for more, and cron with six fields:
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+    condition     = var.schedule_expression == null || can(regex("^(rate\\(1 (minute|hour|day)\\)|rate\\(([2-9]|[1-9][0-9]+) (minutes|hours|days)\\)|cron\\(\\S+( \\S+){5}\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(<six fields>), e.g. \"rate(1 day)\", \"rate(6 hours)\" or \"cron(0 3 * * ? *)\"."
   }
 }
 

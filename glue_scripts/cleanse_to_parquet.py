@@ -33,10 +33,6 @@ from glue_runtime import (
     write_json,
 )
 
-# The run id names partition folders, in which Spark escapes ':' (run_id=a%3Ab); 80 is the longest
-# execution name, its default. The state machine's first state refuses what StringMatches can list
-# (tests/test_static.py checks that the two agree); this is the strict check.
-RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
 CLEANSED_FORMATS = ("parquet", "iceberg")
 # Glue Data Catalog names as Iceberg's GlueCatalog accepts them (lower case, digits, underscores).
@@ -59,11 +55,6 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
         ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
         ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table", "max_quarantine_ratio", "report_path"),
     )
-    if not RUN_ID_PATTERN.match(arguments["run_id"]):
-        raise InvalidJobArgument(
-            f"--run_id {arguments['run_id']!r} must be 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit "
-            "(it names a partition folder)."
-        )
     if "ingestion_date" in arguments and not re.match(r"^\d{4}-\d{2}-\d{2}$", arguments["ingestion_date"]):
         raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
     if not arguments.get("max_records_per_file", "1").isdigit():

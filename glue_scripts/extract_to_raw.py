@@ -23,7 +23,7 @@ from glue_runtime import (
 
 
 def main(argv: list[str]) -> int:
-    arguments = resolve_arguments(argv, ["source_database", "source_table", "output_path"], ("source_path", "report_path"))
+    arguments = resolve_arguments(argv, ["source_database", "source_table", "output_path"], ("source_path", "report_path", "run_id"))
     runtime = start_job("extract_to_raw", argv)
     if reads_past_a_bookmark(argv) and holds_data_files(runtime.spark, arguments["output_path"]):
         # No commit either: the bookmark stays where the run that wrote this extract left it.

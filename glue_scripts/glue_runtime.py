@@ -7,11 +7,13 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from awsglue.utils import GlueArgumentError, getResolvedOptions
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StringType, StructField, StructType
+
+from run_ids import run_id_problem
 
 CSV_OPTIONS = {"header": "true", "escape": '"', "quote": '"'}
 
@@ -20,31 +22,44 @@ RUN_ID_PLACEHOLDER = "{run_id}"
 
 
 def resolve_arguments(argv: list[str], required: list[str], optional: tuple[str, ...] = ()) -> dict[str, str]:
-    """Glue's own argument parsing, on Glue and locally; a missing required argument exits
-    with status 2 and its name. In a Glue workflow run, {run_id} in any argument is the run's id
+    """Glue's own argument parsing, on Glue and locally; a missing required argument, or a run id
+    that may not name a folder (run_ids.py), exits with status 2 and its name before anything is
+    read or written. In a Glue workflow run, {run_id} in any argument is the run's id
     (`workflow_run_id`)."""
     present = [name for name in optional if f"--{name}" in argv]
     try:
         arguments = dict(getResolvedOptions(argv, [*required, *present]))
     except GlueArgumentError as error:
-        print(f"{Path(argv[0]).stem}: {error}", file=sys.stderr)
-        raise SystemExit(2) from error
-    if "--WORKFLOW_RUN_ID" not in argv:
-        return arguments
-    run_id = workflow_run_id(argv)
-    return {name: value.replace(RUN_ID_PLACEHOLDER, run_id) if isinstance(value, str) else value for name, value in arguments.items()}
+        refuse(argv, str(error))
+    if "--WORKFLOW_RUN_ID" in argv:
+        run_id = workflow_run_id(argv)
+        arguments = {
+            name: value.replace(RUN_ID_PLACEHOLDER, run_id) if isinstance(value, str) else value for name, value in arguments.items()
+        }
+    if "run_id" in arguments and (problem := run_id_problem(arguments["run_id"])):
+        refuse(argv, f"--run_id: {problem}")
+    return arguments
+
+
+def refuse(argv: list[str], problem: str) -> NoReturn:
+    print(f"{Path(argv[0]).stem}: {problem}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def workflow_run_id(argv: list[str]) -> str:
     """The run id of a job run started by a Glue workflow (Glue passes --WORKFLOW_NAME and
     --WORKFLOW_RUN_ID): the run property `run_id` when the run was started with one
-    (`aws glue start-workflow-run --run-properties run_id=<id>`), else the workflow run's own id.
+    (`aws glue start-workflow-run --run-properties run_id=<id>`), else the workflow run's own id;
+    checked before it replaces {run_id} in any path.
     https://docs.aws.amazon.com/glue/latest/dg/workflow-run-properties-code.html"""
     import boto3
 
     workflow = getResolvedOptions(argv, ["WORKFLOW_NAME", "WORKFLOW_RUN_ID"])
     properties = boto3.client("glue").get_workflow_run_properties(Name=workflow["WORKFLOW_NAME"], RunId=workflow["WORKFLOW_RUN_ID"])
-    return str(properties.get("RunProperties", {}).get("run_id") or workflow["WORKFLOW_RUN_ID"])
+    run_id = properties.get("RunProperties", {}).get("run_id") or workflow["WORKFLOW_RUN_ID"]
+    if problem := run_id_problem(run_id):
+        refuse(argv, f"the workflow run property run_id: {problem}; start the run with --run-properties run_id=<such an id>")
+    return str(run_id)
 
 
 def log_event(event: str, **fields: Any) -> None:

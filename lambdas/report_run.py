@@ -20,6 +20,7 @@ logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 s3 = boto3.client("s3")
+glue = boto3.client("glue")
 cloudwatch = boto3.client("cloudwatch")
 stepfunctions = boto3.client("stepfunctions")
 sns = boto3.client("sns")
@@ -43,6 +44,15 @@ ROW_METRICS = {
 }
 
 
+# The report, the state it ends in and the run's Fail cause must stay within Step Functions' limits
+# however many tables fail with however long messages (256 KiB a state, 32,768 characters a Fail
+# cause: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, which
+# States.ALL cannot catch). A table's cause is cut to CAUSE_CHARACTERS in the report, and the
+# summary shares SUMMARY_CHARACTERS among the failed tables; the whole message stays in the job run.
+CAUSE_CHARACTERS = 1000
+SUMMARY_CHARACTERS = 30000
+
+
 class RunFiguresUnreadable(LookupError):
     """A job's figures file for the run cannot be read (the job did not write it, or access is denied)."""
 
@@ -53,6 +63,8 @@ def read_figures(job: str, path: str) -> dict[str, Any]:
         figures: dict[str, Any] = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "Unknown")
+        if code == "NoSuchKey":
+            raise RunFiguresUnreadable(f"{job} wrote no figures for this run: {path} does not exist (did the job run?)") from error
         raise RunFiguresUnreadable(f"The figures {job} wrote for this run, {path}, cannot be read: {code}: {error}") from error
     except ValueError as error:
         raise RunFiguresUnreadable(f"The figures {job} wrote for this run, {path}, are not JSON: {error}") from error
@@ -63,7 +75,7 @@ def step_durations(execution_arn: str) -> dict[str, float]:
     """Seconds from a step's first state entered to its last state exited, from the execution's history."""
     entered: dict[str, datetime] = {}
     exited: dict[str, datetime] = {}
-    for page in stepfunctions.get_paginator("get_execution_history").paginate(executionArn=execution_arn):
+    for page in stepfunctions.get_paginator("get_execution_history").paginate(executionArn=execution_arn, includeExecutionData=False):
         for event in page["events"]:
             details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails")
             step = next((step for step, marker in STEP_STATES.items() if details and marker in details["name"]), None)
@@ -89,6 +101,29 @@ def rows_of(raw_job: Mapping[str, Any], cleanse_job: Mapping[str, Any]) -> dict[
     }
 
 
+def shortened(text: str, characters: int) -> str:
+    if len(text) <= characters:
+        return text
+    suffix = f"… ({len(text)} characters in all)"
+    return text[: max(characters - len(suffix), 0)] + suffix
+
+
+def failure_of(table_run: Mapping[str, Any]) -> dict[str, Any]:
+    """The table's failure; for a job run that ended badly, with its error message read from Glue
+    (the state machine keeps only the run's id: messages can be long)."""
+    failure = dict(table_run["failure"])
+    if "cause" not in failure:
+        job, run_id = failure["job"], failure["job_run_id"]
+        job_run = glue.get_job_run(JobName=job, RunId=run_id, PredecessorsIncluded=False)["JobRun"]
+        message = job_run.get("ErrorMessage", "no error message")
+        if failure["error"] == "QualityGateFailed":
+            failure["cause"] = f"Job {job} published nothing: {message}"
+        else:
+            failure["cause"] = f"Job {job} run {run_id} ended {job_run['JobRunState']}: {message}"
+    failure["cause"] = shortened(failure["cause"], CAUSE_CHARACTERS)
+    return failure
+
+
 def table_report(run_id: str, table_run: Mapping[str, Any]) -> dict[str, Any]:
     """One table's part of the report; its figures are read only for the jobs that succeeded."""
     table, status = table_run["table"], table_run["status"]
@@ -110,8 +145,19 @@ def table_report(run_id: str, table_run: Mapping[str, Any]) -> dict[str, Any]:
     report["rows"] = rows_of(raw_job, cleanse_job)
     report["quarantined_by_reason"] = cleanse_job.get("quarantined_by_reason", {})
     if status == "failed":
-        report.update(table_run["failure"])
+        failure = failure_of(table_run)
+        if "job_run_id" in failure:
+            job_key = "raw_job" if failure["step"] == "RunRawJob" else "cleanse_job"
+            report["job_run_ids"][job_key] = failure.pop("job_run_id")
+        failure.pop("job", None)
+        report.update(failure)
     return report
+
+
+def failure_summary(tables: Mapping[str, Mapping[str, Any]], failed: list[str], run: list[str]) -> str:
+    share = SUMMARY_CHARACTERS // len(failed)
+    lines = [f"{name} at {tables[name]['step']} with {tables[name]['error']}: {tables[name]['cause']}" for name in failed]
+    return "; ".join([f"{len(failed)} of {len(run)} tables failed", *(shortened(line, share) for line in lines)])
 
 
 def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[str, Any]:
@@ -125,12 +171,7 @@ def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[
         "status": "failed" if failed else "succeeded",
         "tables": tables,
         "failed_tables": failed,
-        "failure_summary": "; ".join(
-            [f"{len(failed)} of {len(run)} tables failed"]
-            + [f"{name} at {tables[name]['step']} with {tables[name]['error']}: {tables[name]['cause']}" for name in failed]
-        )
-        if failed
-        else None,
+        "failure_summary": failure_summary(tables, failed, run) if failed else None,
         "durations_seconds": durations,
     }
 

@@ -73,7 +73,7 @@ run "glue_job_role_may_finish_and_abort_multipart_uploads" {
     condition = anytrue([
       for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
       contains(flatten([statement.Action]), "s3:AbortMultipartUpload") && contains(flatten([statement.Action]), "s3:ListMultipartUploadParts")
-      && contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/cleansed/customers/*")
+      && contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/cleansed/plan-test/*")
     ])
     error_message = "Spark's multipart writes need AbortMultipartUpload and ListMultipartUploadParts on the objects it writes."
   }
@@ -264,11 +264,10 @@ run "iceberg_job_role_may_create_and_update_only_its_cleansed_tables" {
       && toset(flatten([statement.Resource])) == toset([
         "arn:aws:glue:eu-west-1:123456789012:catalog",
         "arn:aws:glue:eu-west-1:123456789012:database/plan_test",
-        "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_customers",
-        "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_orders",
+        "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_*",
       ])
     ])
-    error_message = "Iceberg's GlueCatalog creates each table and swaps its metadata location: CreateTable and UpdateTable on those tables alone."
+    error_message = "Iceberg's GlueCatalog creates each table and swaps its metadata location: CreateTable and UpdateTable on the pipeline's cleansed tables alone."
   }
 
   assert {
@@ -286,7 +285,7 @@ run "parquet_job_role_commits_no_table" {
   }
 }
 
-run "roles_reach_each_tables_own_prefixes" {
+run "roles_reach_their_pipelines_own_prefixes" {
   command = plan
 
   variables {
@@ -300,21 +299,21 @@ run "roles_reach_each_tables_own_prefixes" {
     condition = anytrue([
       for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
       statement.Sid == "ReadWriteOwnData" && length(setsubtract(
-        [for stage in ["raw", "cleansed", "quarantine", "reports"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/orders/*"],
+        [for stage in ["raw", "cleansed", "quarantine", "reports"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/plan-test/*"],
         flatten([statement.Resource]),
       )) == 0 && !contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/raw/*")
     ])
-    error_message = "The job role reads and writes each table's own prefixes, not the whole stage."
+    error_message = "The job role reads and writes its pipeline's own prefixes, not the whole stage (pipelines may share a bucket)."
   }
 
   assert {
     condition = anytrue([
       for statement in jsondecode(data.aws_iam_policy_document.glue_crawler.json).Statement :
       statement.Sid == "ReadLakeData" && toset(flatten([statement.Resource])) == toset([
-        for prefix in ["raw/customers", "raw/orders", "cleansed/customers", "cleansed/orders"] : "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"
+        for stage in ["raw", "cleansed"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/plan-test/*"
       ])
     ])
-    error_message = "The crawlers read each table's raw and cleansed folders."
+    error_message = "The crawlers read their pipeline's raw and cleansed folders."
   }
 }
 

@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from cleanse_to_parquet import RUN_ID_PATTERN
 from local_aws import PROJECT_ROOT
-from local_aws.emulator.interpreter_fixes import asl_string_matches
 from local_aws.terraform import TerraformWorkspace
 
 ASL_TEMPLATES = PROJECT_ROOT / "state_machine"
@@ -111,7 +109,7 @@ def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
 
 def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
     lambda_tasks = {name: state for name, state in all_states(asl).items() if ":states:::lambda:invoke" in state.get("Resource", "")}
-    assert len(lambda_tasks) == 5
+    assert len(lambda_tasks) == 6  # resolve_run, report_run, and two for each crawl
     for name, state in lambda_tasks.items():
         retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
         assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"
@@ -129,83 +127,6 @@ def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_re
         assert "Glue.ConcurrentRunsExceededException" in rules, name
         # Glue.AWSGlueException also stands for Glue errors that retrying does not cure.
         assert rules["Glue.AWSGlueException"]["MaxAttempts"] <= 3, name
-
-
-# Run ids and whether they may name a run's folders: the state machine's first state and job2 agree on each.
-RUN_ID_EXAMPLES = {
-    "2026-11-24": True,
-    "demo": True,
-    "e2e-1": True,
-    "Nightly_run.2": True,
-    "0" * 80: True,
-    "": False,
-    "2026/11/24": False,
-    "2026-11-24T03:00:00": False,
-    "a b": False,
-    ".hidden": False,
-    "_tmp": False,
-    "-x": False,
-    "run@1": False,
-    "a*b": False,
-    "a?b": False,
-    "a[1]": False,
-    "a\\b": False,
-    "a%3Ab": False,
-    "key=value": False,
-}
-# StringMatches can only refuse what it lists: job2 alone refuses these.
-RUN_IDS_ONLY_JOB2_REFUSES = ["0" * 81, "café", "tab\there"]
-
-
-def choice_rule_holds(rule: dict[str, Any], data: dict[str, Any]) -> bool:
-    """The Choice rule operators the first state uses, evaluated as Step Functions does."""
-    if "And" in rule:
-        return all(choice_rule_holds(inner, data) for inner in rule["And"])
-    if "Or" in rule:
-        return any(choice_rule_holds(inner, data) for inner in rule["Or"])
-    if "Not" in rule:
-        return not choice_rule_holds(rule["Not"], data)
-    key = rule["Variable"].removeprefix("$.")
-    present, value = key in data, data.get(key)
-    if "IsPresent" in rule:
-        return present is rule["IsPresent"]
-    if "IsString" in rule:
-        return present and isinstance(value, str) is rule["IsString"]
-    if "StringEquals" in rule:
-        return isinstance(value, str) and value == rule["StringEquals"]
-    if "StringMatches" in rule:
-        return isinstance(value, str) and asl_string_matches(value, rule["StringMatches"])
-    raise AssertionError(f"operator not evaluated here: {rule}")
-
-
-def first_state_accepts(asl: dict[str, Any], run_id: str) -> bool:
-    """Whether the run id check (the first state once the tables are resolved) takes the run id."""
-    state = asl["States"]["ResolveRunId"]
-    taken = next((choice["Next"] for choice in state["Choices"] if choice_rule_holds(choice, {"run_id": run_id})), state["Default"])
-    return bool(taken == "UseGivenRunId")
-
-
-@pytest.mark.parametrize("run_id", RUN_ID_EXAMPLES)
-def test_first_state_and_job2_accept_the_same_run_ids(asl: dict[str, Any], run_id: str) -> None:
-    assert (first_state_accepts(asl, run_id), bool(RUN_ID_PATTERN.match(run_id))) == (RUN_ID_EXAMPLES[run_id],) * 2
-
-
-def test_first_state_and_job2_judge_every_printable_ascii_character_alike(asl: dict[str, Any]) -> None:
-    for run_id in [f"a{character}b" for character in map(chr, range(0x20, 0x7F))] + [
-        f"{character}b" for character in map(chr, range(0x20, 0x7F))
-    ]:
-        assert first_state_accepts(asl, run_id) == bool(RUN_ID_PATTERN.match(run_id)), run_id
-
-
-@pytest.mark.parametrize("run_id", RUN_IDS_ONLY_JOB2_REFUSES)
-def test_run_ids_the_first_state_cannot_judge_are_refused_by_job2(asl: dict[str, Any], run_id: str) -> None:
-    assert (first_state_accepts(asl, run_id), bool(RUN_ID_PATTERN.match(run_id))) == (True, False)
-
-
-def test_the_execution_name_is_checked_as_a_given_run_id(asl: dict[str, Any]) -> None:
-    first = "ResolveRunId"
-    assert next(choice["Next"] for choice in asl["States"][first]["Choices"] if choice_rule_holds(choice, {})) == "UseExecutionNameAsRunId"
-    assert asl["States"]["UseExecutionNameAsRunId"]["Next"] == first
 
 
 @pytest.mark.parametrize("template", sorted(ASL_TEMPLATES.glob("*.asl.json")), ids=lambda path: path.stem)

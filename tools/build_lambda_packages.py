@@ -13,8 +13,10 @@ from pathlib import Path
 
 LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
 DIST_DIR = LAMBDAS_DIR / "dist"
-# Each handler module with the shared modules it imports.
-HANDLER_MODULES = {
+# Each handler module with the shared modules it imports: its own folder's, or the Glue scripts'
+# where the Lambda and the jobs must judge alike (the run id rule).
+HANDLER_MODULES: dict[str, tuple[str, ...]] = {
+    "resolve_run.py": ("../glue_scripts/run_ids.py",),
     "start_crawler.py": ("crawler_request.py", "crawl_waits.py"),
     "get_crawler_status.py": ("crawler_request.py", "crawl_waits.py"),
     "crawl_finished.py": ("crawler_request.py", "crawl_waits.py"),
@@ -26,8 +28,8 @@ FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 def package_bytes(handler_module: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for module in sorted((handler_module, *HANDLER_MODULES[handler_module])):
-            entry = zipfile.ZipInfo(module, date_time=FIXED_TIMESTAMP)
+        for module in sorted((handler_module, *HANDLER_MODULES[handler_module]), key=lambda path: Path(path).name):
+            entry = zipfile.ZipInfo(Path(module).name, date_time=FIXED_TIMESTAMP)
             entry.external_attr = 0o100644 << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(entry, (LAMBDAS_DIR / module).read_bytes())

@@ -30,10 +30,7 @@ SAMPLES = {
 RUN_ID = "e2e-1"
 SAMPLE_COLUMNS = SAMPLES["customers"].read_text().splitlines()[0].split(",")
 HAPPY_PATH = [
-    "ResolveTables",
-    "UseAllTables",
-    "ResolveRunId",
-    "UseGivenRunId",
+    "ResolveRun",
     "LoadSettings",
     "LoadTables",
     "ExtractTables",
@@ -147,7 +144,7 @@ def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline
     }
     assert customers["quarantined_by_reason"] == {reason: 1 for _, reason in EXPECTED_QUARANTINE}
     assert customers["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
-    assert customers["locations"]["quarantine"] == f"s3://{bucket}/quarantine/customers/run_id={RUN_ID}/"
+    assert customers["locations"]["quarantine"] == f"s3://{bucket}/quarantine/{pipeline.name_prefix}/customers/run_id={RUN_ID}/"
     assert (report["tables"]["orders"]["rows"]["cleansed"], report["tables"]["countries"]["rows"]["cleansed"]) == (4, 5)
     assert set(report["durations_seconds"]) == {"ExtractTables", "RawCrawler", "CleanseTables"}
     metrics = pipeline.client("cloudwatch").list_metrics(Namespace="GlueEtlPipeline")["Metrics"]
@@ -187,11 +184,11 @@ def test_the_three_catalog_tables_have_the_right_columns_and_locations(pipeline:
     source, raw, cleansed_table = tables["source_sales_public_customers"], tables["raw_customers"], tables["cleansed_customers"]
     assert source.location == "sales.public.customers"
     assert source.columns == [("customer_id", "int"), *[(column, "string") for column in SAMPLE_COLUMNS[1:]]]
-    assert raw.location == f"s3://{bucket}/raw/customers/"
+    assert raw.location == f"s3://{bucket}/raw/{pipeline.name_prefix}/customers/"
     # crawler1's classifier asks for OpenCSVSerDe, which reads every raw column as a string.
     assert raw.columns == [*[(column, "string") for column in SAMPLE_COLUMNS], ("run_id", "string")]
     # Registered by job2 as Iceberg's GlueCatalog registers a table, in Hive's type names.
-    assert cleansed_table.location == f"s3://{bucket}/cleansed/customers"
+    assert cleansed_table.location == f"s3://{bucket}/cleansed/{pipeline.name_prefix}/customers"
     assert cleansed_table.columns == [
         ("customer_id", "int"),
         ("first_name", "string"),
@@ -208,7 +205,7 @@ def test_the_three_catalog_tables_have_the_right_columns_and_locations(pipeline:
     ]
     parameters = pipeline.client("glue").get_table(DatabaseName=pipeline.outputs["database_name"], Name="cleansed_customers")["Table"]
     assert parameters["Parameters"]["table_type"] == "ICEBERG"
-    assert parameters["Parameters"]["metadata_location"].startswith(f"s3://{bucket}/cleansed/customers/metadata/")
+    assert parameters["Parameters"]["metadata_location"].startswith(f"s3://{bucket}/cleansed/{pipeline.name_prefix}/customers/metadata/")
 
 
 def test_a_second_run_with_the_same_run_id_leaves_the_same_outputs(pipeline: LocalPipeline, first_run: Any) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from local_aws import executions
 from local_aws.clients import client
+from local_aws.control import advance_time, plan_job_runs
+from local_aws.emulator.glue.job_runs import JobRunPlan
 
 BUCKET = "report-test-lake"
 RAW_FIGURES = {"rows_read": 2000, "rows_written": 2000}
@@ -193,6 +195,54 @@ def test_a_missing_figures_file_fails_naming_it(event: dict[str, Any]) -> None:
     client("s3").delete_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json")
 
     figures = "s3://report-test-lake/reports/customers/run_id=r1/cleanse_job.json"
-    unreadable = rf"The figures job2 wrote for this run, {figures}, cannot be read: NoSuchKey"
-    with pytest.raises(RunFiguresUnreadable, match=unreadable):
+    with pytest.raises(RunFiguresUnreadable, match=rf"job2 wrote no figures for this run: {figures} does not exist"):
         lambda_handler(event, None)
+
+
+def failed_job_run(job_name: str, message: str) -> str:
+    """A run of Glue job `job_name` that ended FAILED with `message`: its id."""
+    glue = client("glue")
+    glue.create_job(
+        Name=job_name, Role="arn:aws:iam::123456789012:role/glue", Command={"Name": "glueetl", "ScriptLocation": "s3://x/job.py"}
+    )
+    plan_job_runs(job_name, [JobRunPlan(starting_seconds=0, running_seconds=0, outcome="FAILED", error_message=message)])
+    run_id: str = glue.start_job_run(JobName=job_name)["JobRunId"]
+    advance_time(1)
+    while glue.get_job_run(JobName=job_name, RunId=run_id)["JobRun"]["JobRunState"] not in {"FAILED"}:
+        advance_time(1)
+    return run_id
+
+
+def test_a_failed_job_runs_message_is_read_from_glue_and_cut_to_fit(event: dict[str, Any]) -> None:
+    from report_run import CAUSE_CHARACTERS, lambda_handler
+
+    message = "Py4JJavaError: " + "x" * 5000
+    run_id = failed_job_run("sales-cleanse-to-parquet", message)
+    event["table_runs"][1]["failure"] = {
+        "step": "RunCleanseJob",
+        "error": "JobFailed",
+        "job": "sales-cleanse-to-parquet",
+        "job_run_id": run_id,
+    }
+
+    orders = lambda_handler(event, None)["tables"]["orders"]
+
+    assert orders["cause"].startswith(f"Job sales-cleanse-to-parquet run {run_id} ended FAILED: Py4JJavaError: xxx")
+    assert len(orders["cause"]) == CAUSE_CHARACTERS and orders["cause"].endswith(" characters in all)")
+    assert orders["job_run_ids"] == {"raw_job": "jr_3", "cleanse_job": run_id}
+
+
+def test_the_failure_summary_of_fifty_failed_tables_fits_a_fail_states_cause(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    failure = {"step": "RunRawJob", "error": "JobFailed", "cause": "Job sales-extract-to-raw ended with States.Timeout: " + "y" * 3000}
+    names = [f"table_{index:02d}_{'n' * 46}" for index in range(50)]
+    event["table_runs"] = [{"table": table_settings(name), "status": "failed", "failure": failure} for name in names]
+
+    report = lambda_handler(event, None)
+
+    # Step Functions caps a Fail state's cause at 32,768 characters; the run's is "Tables failed: <summary>".
+    assert len(f"Tables failed: {report['failure_summary']}") <= 32768
+    assert report["failure_summary"].startswith("50 of 50 tables failed")
+    assert all(name in report["failure_summary"] for name in names)
+    assert len(json.dumps(report)) < 128 * 1024

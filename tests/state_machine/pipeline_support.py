@@ -84,7 +84,7 @@ def put_job_outputs(pipeline: DeployedPipeline, run_id: str) -> None:
     pq.write_table(pa.table({"customer_id": pa.array([1], pa.int32()), "email": ["ada@example.com"]}), parquet)
     cleansed_key = f"{pipeline.key_of(table['cleansed_path'])}ingestion_date=2026-11-24/run_id={run_id}/part-00000.parquet"
     s3.put_object(Bucket=pipeline.bucket, Key=cleansed_key, Body=parquet.getvalue())
-    reports = f"reports/customers/run_id={run_id}"
+    reports = f"{pipeline.key_of(table['reports_path'])}run_id={run_id}"
     for job, figures in PLANNED_RUN_FIGURES.items():
         s3.put_object(Bucket=pipeline.bucket, Key=f"{reports}/{job}.json", Body=json.dumps(figures).encode())
 
@@ -97,7 +97,7 @@ PLANNED_RUN_FIGURES = {
 
 
 # The deployed test stack has one table, customers: the Map states run one iteration each.
-START = ["ResolveTables", "UseAllTables", "ResolveRunId", "UseGivenRunId", "LoadSettings", "LoadTables", "ExtractTables", "IsTableInRun"]
+START = ["ResolveRun", "LoadSettings", "LoadTables", "ExtractTables", "IsTableInRun"]
 EXTRACTED = ["RunRawJob", "TableExtracted", "FindExtractedTables", "CountExtractedTables", "IsAnyTableExtracted"]
 CLEANSED = [
     "CleanseTables",

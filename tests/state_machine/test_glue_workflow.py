@@ -36,7 +36,9 @@ def test_a_workflow_run_extracts_crawls_cleanses_and_crawls_every_table(deployed
     for table in TABLES:
         (extract,) = workflow_job_runs(deployed, table, "raw_job")
         assert extract["Arguments"]["--WORKFLOW_RUN_ID"] == run["WorkflowRunId"]
-        assert extract["Arguments"]["--output_path"].endswith(f"/raw/{table}/run_id={{run_id}}/"), "the job resolves {run_id} itself"
+        assert extract["Arguments"]["--output_path"] == f"{deployed.outputs['tables'][table]['raw_path']}run_id={{run_id}}/", (
+            "the job resolves {run_id} itself"
+        )
         assert [cleanse["JobRunState"] for cleanse in workflow_job_runs(deployed, table, "cleanse_job")] == ["SUCCEEDED"]
     assert (
         client("glue", region=deployed.region).get_crawler(Name=deployed.outputs["cleansed_crawler_name"])["Crawler"]["LastCrawl"]["Status"]

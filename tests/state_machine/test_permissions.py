@@ -23,6 +23,7 @@ NOT_EXERCISED_LOCALLY = {
     ("get_crawler_status", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
     ("glue_crawler", "WriteCrawlerLogs"): "crawlers' log delivery is not emulated",
     ("report_run", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
+    ("resolve_run", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
 }
 
 
@@ -38,7 +39,7 @@ class Removal:
 REMOVALS = [
     # A table whose job cannot start fails alone: the run fails naming it.
     Removal("state_machine", "RunPipelineJobs", "TablesFailed", "Tables", "glue:StartJobRun"),
-    Removal("state_machine", "InvokePipelineLambdas", "CrawlerRequestFailed", "RawCrawler", "lambda:InvokeFunction"),
+    Removal("state_machine", "InvokePipelineLambdas", "ResolveRunFailed", "ResolveRun", "lambda:InvokeFunction"),
     Removal("start_crawler", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:StartCrawler"),
     Removal("get_crawler_status", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:GetCrawler"),
     Removal("glue_crawler", "ListLakeBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
@@ -51,13 +52,14 @@ REMOVALS = [
 
 
 def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
-    for role in ("state_machine", "start_crawler", "get_crawler_status", "report_run", "glue_crawler"):
+    for role in ("state_machine", "resolve_run", "start_crawler", "get_crawler_status", "report_run", "glue_crawler"):
         name = deployed.role_name(role)
         sids = {statement.get("Sid") for statement in statements_of_role(name)}
         covered = {removal.sid for removal in REMOVALS if removal.role == role} | {
             sid for (owner, sid) in NOT_EXERCISED_LOCALLY if owner == role
         }
-        covered.add("NotifyFailures") if role == "state_machine" else None
+        covered |= {"NotifyFailures"} if role == "state_machine" else set()
+        covered |= {"ReadFailedJobRuns", "FindRunFigures"} if role == "report_run" else set()
         assert sids == covered, f"{role}: statements without a removal test: {sorted(sids - covered)}"
 
 
@@ -95,3 +97,34 @@ def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_an
     assert publish_failure["error"] == "SNS.AuthorizationErrorException"
     assert f"not authorized to perform: sns:Publish on resource: {outputs['failure_topic_arn']}" in publish_failure["cause"]
     assert notifications(deployed) == []
+
+
+def test_a_failed_tables_error_message_is_read_from_its_job_run_with_read_failed_job_runs(deployed: DeployedPipeline) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+    role = deployed.role_name("report_run")
+
+    with statement_removed(role, "ReadFailedJobRuns"):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "no-job-runs"}, "report-run-no-job-runs")
+
+    assert (record.status, record.error) == ("FAILED", "ReportFailed")
+    assert f"assumed-role/{role}/" in (record.cause or "") and "not authorized to perform: glue:GetJobRun" in (record.cause or "")
+    (notification,) = notifications(deployed)
+    assert notification["MessageAttributes"]["error"]["Value"] == "ReportFailed"
+
+
+def test_figures_a_job_did_not_write_are_reported_as_not_written_with_find_run_figures(deployed: DeployedPipeline) -> None:
+    plan_quick_run(deployed)
+
+    record = executions.run(deployed.state_machine_arn, {"run_id": "no-figures"}, "report-run-no-figures")
+    assert (record.status, record.error) == ("FAILED", "ReportFailed")
+    assert "job1 wrote no figures for this run" in (record.cause or "")
+    notifications(deployed)
+
+    plan_quick_run(deployed)
+    with statement_removed(deployed.role_name("report_run"), "FindRunFigures"):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "no-figures-no-list"}, "report-run-no-list")
+    # Without s3:ListBucket, S3 answers a missing key with 403, as on AWS.
+    assert (record.status, record.error) == ("FAILED", "ReportFailed")
+    assert "not authorized to perform: s3:ListBucket" in (record.cause or "")

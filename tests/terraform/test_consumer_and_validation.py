@@ -46,7 +46,7 @@ def test_root(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) 
         ({"number_of_workers": 0}, "number_of_workers must be a whole number from 2 to 299"),
         (
             {"schedule_expression": "every day at 3"},
-            "schedule_expression must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<six fields>)",
+            "schedule_expression must be rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(<six fields>)",
         ),
         ({"name_prefix": "ETL_Prod"}, "name_prefix must be 3-32 characters of lower-case letters"),
         ({"flex_execution": True, "worker_type": "G.4X"}, "flex_execution needs worker_type G.1X or G.2X"),

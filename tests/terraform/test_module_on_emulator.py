@@ -101,9 +101,11 @@ class TestDefaultStack:
         raw = glue.get_crawler(Name=outputs["raw_crawler_name"])["Crawler"]
         cleansed = glue.get_crawler(Name=outputs["cleansed_crawler_name"])["Crawler"]
 
-        assert [target["Path"] for target in raw["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/raw/customers/"]
+        assert [target["Path"] for target in raw["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/raw/etl-default/customers/"]
         assert raw["TablePrefix"] == "raw_"
-        assert [target["Path"] for target in cleansed["Targets"]["S3Targets"]] == [f"s3://{outputs['bucket_name']}/cleansed/customers/"]
+        assert [target["Path"] for target in cleansed["Targets"]["S3Targets"]] == [
+            f"s3://{outputs['bucket_name']}/cleansed/etl-default/customers/"
+        ]
         assert cleansed["TablePrefix"] == "cleansed_"
         assert raw["DatabaseName"] == cleansed["DatabaseName"] == outputs["database_name"] == "etl_default"
         assert outputs["source_crawler_name"] is None
@@ -121,7 +123,7 @@ class TestDefaultStack:
             assert job["NumberOfWorkers"] == 2
             assert job["ExecutionClass"] == "STANDARD"
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
-            libraries = ("cleansing.py", "cleansing_rules.py", "current_state.py", "glue_runtime.py")
+            libraries = ("cleansing.py", "cleansing_rules.py", "current_state.py", "glue_runtime.py", "run_ids.py")
             expected_libraries = ",".join(f"s3://{bucket}/scripts/etl-default/{name}" for name in libraries)
             assert job["DefaultArguments"]["--extra-py-files"] == expected_libraries
         assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
@@ -132,11 +134,14 @@ class TestDefaultStack:
             *cleanse_job["DefaultArguments"],
         }
         manual = outputs["manual_run_arguments"]["customers"]
-        assert manual["raw_job"] == {"--source_table": "source_customers", "--output_path": f"s3://{bucket}/raw/customers/run_id=manual/"}
-        assert manual["cleanse_job"]["--input_path"] == f"s3://{bucket}/raw/customers/run_id=manual/"
+        assert manual["raw_job"] == {
+            "--source_table": "source_customers",
+            "--output_path": f"s3://{bucket}/raw/etl-default/customers/run_id=manual/",
+        }
+        assert manual["cleanse_job"]["--input_path"] == f"s3://{bucket}/raw/etl-default/customers/run_id=manual/"
         assert manual["cleanse_job"]["--run_id"] == "manual"
-        assert manual["cleanse_job"]["--output_path"] == f"s3://{bucket}/cleansed/customers/"
-        assert manual["cleanse_job"]["--quarantine_path"] == f"s3://{bucket}/quarantine/customers/"
+        assert manual["cleanse_job"]["--output_path"] == f"s3://{bucket}/cleansed/etl-default/customers/"
+        assert manual["cleanse_job"]["--quarantine_path"] == f"s3://{bucket}/quarantine/etl-default/customers/"
         assert json.loads(manual["cleanse_job"]["--cleansing_rules"])["key_columns"] == ["id"]
 
     def test_lambdas_run_python_312_handlers_with_their_log_groups(self, default_stack: AppliedStack) -> None:
@@ -182,21 +187,21 @@ class TestDefaultStack:
         assert resources_of(state_machine, "RunPipelineJobs") == set(outputs["job_arns"].values())
         assert resources_of(state_machine, "NotifyFailures") == {outputs["failure_topic_arn"]}
         report_run = statements_of_role(outputs["lambda_function_names"]["report_run"])
-        assert resources_of(report_run, "ReadRunFigures") == {f"{outputs['bucket_arn']}/reports/customers/*"}
+        assert resources_of(report_run, "ReadRunFigures") == {f"{outputs['bucket_arn']}/reports/etl-default/*"}
         executions_of_the_pipeline = outputs["state_machine_arn"].replace(":stateMachine:", ":execution:") + ":*"
         assert resources_of(report_run, "ReadExecutionHistory") == {executions_of_the_pipeline}
         function_arns = set(outputs["lambda_function_arns"].values())
         assert resources_of(state_machine, "InvokePipelineLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
 
         bucket_arn = outputs["bucket_arn"]
-        prefixes = ("raw/customers/", "cleansed/customers/", "quarantine/customers/", "reports/customers/", "temp/etl-default/")
+        prefixes = ("raw/etl-default/", "cleansed/etl-default/", "quarantine/etl-default/", "reports/etl-default/", "temp/etl-default/")
         assert resources_of(statements_of_role("etl-default-glue-job"), "ReadWriteOwnData") == {
             *(f"{bucket_arn}/{prefix}*" for prefix in prefixes),
             *(f"{bucket_arn}/{prefix.rstrip('/')}" for prefix in prefixes),
         }
         assert resources_of(statements_of_role("etl-default-glue-crawler"), "ReadLakeData") == {
-            f"{bucket_arn}/raw/customers/*",
-            f"{bucket_arn}/cleansed/customers/*",
+            f"{bucket_arn}/raw/etl-default/*",
+            f"{bucket_arn}/cleansed/etl-default/*",
         }
 
     def test_failure_topic_hears_of_timed_out_and_aborted_runs(self, default_stack: AppliedStack) -> None:
