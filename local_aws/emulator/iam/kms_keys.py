@@ -93,8 +93,9 @@ def _principals(statement: Mapping[str, Any], kind: str) -> list[str]:
     return values if isinstance(values, list) else [values]
 
 
-def _names_account(statement: Mapping[str, Any], account: str) -> bool:
-    return any(value == account or value.endswith(f":iam::{account}:root") for value in _principals(statement, "AWS"))
+def _names_account(account: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A statement naming the account principal (`arn:aws:iam::<account>:root` or the bare ID)."""
+    return lambda statement: any(value == account or value.endswith(f":iam::{account}:root") for value in _principals(statement, "AWS"))
 
 
 def _names_role(identity: AssumedRoleIdentity) -> Callable[[Mapping[str, Any]], bool]:
@@ -107,11 +108,11 @@ def _refused(action: str, key: CustomerKey, reason: str) -> KeyRefusal:
 
 def role_may_use(identity: AssumedRoleIdentity, key: CustomerKey, action: str, context: ConditionContext) -> KeyRefusal | None:
     """The refusal of `action` on `key` to the role behind `identity`, or None when allowed."""
-    names_role = _names_role(identity)
+    names_role, names_account = _names_role(identity), _names_account(identity.account)
 
     def names_principal(statement: Mapping[str, Any]) -> bool:
         # A Deny naming the account denies every principal of the account.
-        return names_role(statement) or (statement.get("Effect") == "Deny" and _names_account(statement, identity.account))
+        return names_role(statement) or (statement.get("Effect") == "Deny" and names_account(statement))
 
     if evaluate([key.policy], action, key.arn, context, principal_matches=names_principal) is Decision.EXPLICIT_DENY:
         return _refused(action, key, "with an explicit deny in a resource-based policy")
@@ -120,10 +121,9 @@ def role_may_use(identity: AssumedRoleIdentity, key: CustomerKey, action: str, c
         return _refused(action, key, "with an explicit deny in an identity-based policy")
     if evaluate([key.policy], action, key.arn, context, principal_matches=names_role) is Decision.ALLOWED:
         return None
-    delegated = key.account == identity.account and (
-        evaluate([key.policy], action, key.arn, context, principal_matches=lambda statement: _names_account(statement, identity.account))
-        is Decision.ALLOWED
-    )
+    # A statement naming the caller's account (the key's own, or another it trusts) lets that
+    # account's IAM policies decide.
+    delegated = evaluate([key.policy], action, key.arn, context, principal_matches=names_account) is Decision.ALLOWED
     if not delegated:
         return _refused(action, key, f"because no resource-based policy allows the {action} action")
     if identity_decision is not Decision.ALLOWED:
