@@ -283,3 +283,13 @@ def test_eventbridge_delivers_to_an_encrypted_topic_whose_key_policy_names_it(cl
         "Resource": "*",
     }
     assert len(delivered_by_eventbridge(encrypted_topic(create_key(ENABLE_IAM_POLICIES, events_statement)))) == 1
+
+
+def test_a_deleted_object_of_a_versioned_bucket_is_missing_not_a_key_use(clean_emulator: str) -> None:
+    key_arn = create_key(ENABLE_IAM_POLICIES)
+    encrypted_bucket(key_arn)
+    client("s3").put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    client("s3").delete_object(Bucket=BUCKET, Key="raw/part-0.csv")
+    s3 = as_probe([READ_OBJECTS, {"Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{BUCKET}"}])("s3")
+
+    assert refusal(lambda: s3.get_object(Bucket=BUCKET, Key="raw/part-0.csv"))[:2] == (404, "NoSuchKey")

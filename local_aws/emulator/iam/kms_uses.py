@@ -102,8 +102,9 @@ def _bucket(account: str, partition: str, name: str) -> FakeBucket | None:
     return bucket
 
 
-def _object_read(bucket: FakeBucket, key: FakeKey | None, account: str) -> list[KeyUse]:
-    if key is None or key.encryption != "aws:kms" or not key.kms_key_id:
+def _object_read(bucket: FakeBucket, key: Any, account: str) -> list[KeyUse]:
+    # A missing key, or a delete marker in a versioned bucket, has no data to decrypt.
+    if not isinstance(key, FakeKey) or key.encryption != "aws:kms" or not key.kms_key_id:
         return []
     arn = f"arn:aws:s3:::{bucket.name}" if _truthy(key.bucket_key_enabled) else f"arn:aws:s3:::{bucket.name}/{key.name}"
     return [KeyUse("kms:Decrypt", key.kms_key_id, account, bucket.region_name, "s3", {"aws:s3:arn": arn})]
