@@ -7,8 +7,10 @@ counted as work in flight by the emulated clock's timers, through the project's 
 The event is the one EventBridge documents: its `time` an ISO 8601 string (moto keeps epoch
 seconds), without moto's `ingestion-time`. A topic gets the event, or what the target's input
 transformer makes of it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html),
-as its message. A failed invocation is logged; Lambda's asynchronous retries are not emulated,
-nor is the function's resource-based policy evaluated (see README, What the local stack refuses).
+as its message, unless the topic's customer-managed key does not let events.amazonaws.com use it
+(iam/kms_uses.py): then the delivery fails and the topic gets nothing. A failed invocation is
+logged; Lambda's asynchronous retries are not emulated, nor is the function's resource-based policy
+evaluated (see README, What the local stack refuses).
 """
 
 import copy
@@ -25,6 +27,7 @@ from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
 
 from local_aws.emulator.call_counts import CALL_COUNTS
+from local_aws.emulator.iam.kms_uses import service_publish_refusal
 from local_aws.emulator.timers import TIMERS
 from local_aws.executors.lambda_functions import run_handler
 
@@ -43,6 +46,11 @@ def _invoke_target(target_arn: str, event: dict[str, Any]) -> None:
 
 def _publish_to_topic(target: dict[str, Any], event: dict[str, Any]) -> None:
     arn = parse_arn(target["Arn"])
+    refusal = service_publish_refusal("events.amazonaws.com", target["Arn"])
+    if refusal is not None:
+        # The delivery fails and the topic gets no message (a FailedInvocations on AWS).
+        logger.warning("EventBridge could not publish to %s: %s", target["Arn"], refusal)
+        return
     transformer = target.get("InputTransformer") or {}
     if transformer:
         transformed = EventTemplateParser.parse(transformer.get("InputTemplate"), transformer.get("InputPathsMap", {}), event)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from moto.s3.models import s3_backends
 
 from local_aws.emulator.call_counts import CALL_COUNTS
 from local_aws.emulator.iam.denials import S3AccessDenied, access_denied, denial_message
+from local_aws.emulator.iam.kms_uses import judge_role, key_refusal, s3_key_uses, s3_refusal
 from local_aws.emulator.iam.policy import ConditionContext, Decision, evaluate
 from local_aws.emulator.iam.principals import AssumedRoleIdentity, assumed_role_identity, signing_details
 from local_aws.emulator.iam.requests import (
@@ -87,6 +88,10 @@ def _judge_s3(handler: Any, identity: AssumedRoleIdentity, resource: str, contex
         listing = AccessDecision(identity, [AuthorizationRequest("s3:ListBucket", (bucket_arn,), context)])
         if listing.denied is not None:
             raise S3AccessDenied(listing.message)
+    # Then S3 uses the object's KMS key for the caller (kms_uses).
+    key_verdict = judge_role(identity, s3_key_uses(handler, resource, handler.current_account, handler.partition), context)
+    if key_verdict is not None:
+        raise s3_refusal(key_verdict, identity.session_arn)
 
 
 def _authorize(handler: Any, iam_request_cls: type, resource: str = "*") -> None:
@@ -118,6 +123,10 @@ def _authorize(handler: Any, iam_request_cls: type, resource: str = "*") -> None
     if decision.denied is not None:
         headers = {name.lower() for name, _ in handler.headers.items()}
         raise access_denied(service, decision.message, json_request=bool(headers & {"smithy-protocol", "x-amz-target"}))
+    # Allowed the call, the caller may still be refused the KMS key the service uses for it (kms_uses).
+    refusal = key_refusal(facts, identity, context)
+    if refusal is not None:
+        raise refusal
 
 
 def enforce_iam() -> None:
