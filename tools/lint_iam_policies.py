@@ -8,6 +8,7 @@ too, so that the list never outlives its reasons. --documents DIR also writes ea
 
 import argparse
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import hcl2
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DIRECTORY = "tools/iam_lint"
-TEST_FILE = ROOT / TEST_DIRECTORY / "render.tftest.hcl"
+TEST_FILE = Path(TEST_DIRECTORY) / "render.tftest.hcl"
 RENDER_DOCUMENTS = ROOT / TEST_DIRECTORY / "render_documents"
 ALLOWLIST = ROOT / TEST_DIRECTORY / "allowlist.json"
 WORK_DIR = ROOT / ".local" / "iam-lint"
@@ -91,7 +92,10 @@ class Finding:
 
     def describe(self) -> str:
         where = {key: value for key, value in self.location.items() if key != "filepath"}
-        detail = f" {self.detail}" if self.detail else ""
+        detail = self.detail
+        if isinstance(detail, list) and len(detail) > 6:
+            detail = f"{', '.join(map(str, detail[:6]))} and {len(detail) - 6} more"
+        detail = f" {detail}" if detail else ""
         return f"{self.severity} {self.issue} in {self.policy} ({', '.join(self.runs)}): {self.title}.{detail} {json.dumps(where)}"
 
 
@@ -169,7 +173,7 @@ def _blocks(directory: Path, kind: str) -> list[tuple[str, str, dict[str, Any]]]
 def module_directories() -> dict[str, dict[str, Path]]:
     """For each run of render.tftest.hcl: the directory of each module path in its plan ("" for the example)."""
     directories: dict[str, dict[str, Path]] = {}
-    for run_block in hcl2.loads(TEST_FILE.read_text())["run"]:
+    for run_block in hcl2.loads((ROOT / TEST_FILE).read_text())["run"]:
         for run_name, body in run_block.items():
             example = (ROOT / _unquoted(body["module"][0]["source"])).resolve()
             paths = {"": example}
@@ -179,6 +183,7 @@ def module_directories() -> dict[str, dict[str, Path]]:
     return directories
 
 
+@functools.cache
 def configured_policy_expressions(directory: Path) -> dict[tuple[str, str], dict[str, str]]:
     """(resource type, name) -> {policy attribute: its expression as written} in `directory`."""
     return {
@@ -216,7 +221,6 @@ class PlannedPolicies:
 
 def planned_policies(run: str, plan: dict[str, Any], directories: dict[str, Path]) -> PlannedPolicies:
     found = PlannedPolicies()
-    expressions = {module: configured_policy_expressions(directory) for module, directory in directories.items()}
     for change in plan["resource_changes"]:
         after: dict[str, Any] = change["change"]["after"] or {}
         unknown: dict[str, Any] = change["change"].get("after_unknown") or {}
@@ -232,10 +236,14 @@ def planned_policies(run: str, plan: dict[str, Any], directories: dict[str, Path
         if change["type"] == "aws_iam_role":
             role_arn = f"arn:aws:iam::{ACCOUNT_ID}:role{after.get('path') or '/'}{after['name']}"
             found.trusting_roles[f"{change['address']}.assume_role_policy"] = role_arn
+        unknown_policies = [attribute for attribute, value in unknown.items() if value is True and "polic" in attribute]
+        if not unknown_policies:
+            continue
         module = change.get("module_address", "")
-        for attribute, expression in expressions[module].get((change["type"], change["name"]), {}).items():
-            if unknown.get(attribute) is not True:
-                continue
+        configured = configured_policy_expressions(directories[module]).get((change["type"], change["name"]), {})
+        # A policy attribute the configuration leaves to the provider (an aws_s3_bucket's policy) is not one the module sets.
+        for attribute in (attribute for attribute in unknown_policies if attribute in configured):
+            expression = configured[attribute]
             name = f"{change['address']}.{attribute}"
             reference = DOCUMENT_REFERENCE.match(expression)
             if reference is None:
