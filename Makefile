@@ -65,7 +65,7 @@ unit: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the pytest sui
 demo: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
 	$(PY) -m local_aws.demo
 
-lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov
+lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, parliament over the examples' IAM policies
 	terraform fmt -check -recursive
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
@@ -74,6 +74,7 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy
 	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools benchmarks
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
+	$(PY) tools/lint_iam_policies.py
 
 emulator-up: $(VENV)/.installed ## start the local AWS emulator on 127.0.0.1:4566
 	$(PY) -m local_aws.emulator up
