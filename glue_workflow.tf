@@ -1,9 +1,10 @@
 ################################################################################
 # orchestration = "glue_workflow": a Glue workflow of triggers instead of the state machine.
 # start (on demand or on schedule_expression) -> each table's job1 -> (all SUCCEEDED) crawler1
-# -> (SUCCEEDED) each table's job2 -> (all SUCCEEDED) crawler2 (Parquet only). A trigger's AND never
-# fires when a watched job fails: the run then ends COMPLETED with what follows not run, and the
-# failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
+# -> (SUCCEEDED) each table's job2 -> (all SUCCEEDED) crawler2 (Parquet only). Each stage's jobs run
+# max_concurrency at a time: a batch starts once every job of the one before SUCCEEDED. A trigger's
+# AND never fires when a watched job fails: the run then ends COMPLETED with what follows not run,
+# and the failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
 ################################################################################
 
 locals {
@@ -12,6 +13,16 @@ locals {
     raw_job     = [for name in keys(local.tables) : "raw_job_${name}"]
     cleanse_job = [for name in keys(local.tables) : "cleanse_job_${name}"]
   }
+  # Each stage's jobs in batches of max_concurrency: the first batch starts with the stage, each
+  # later one when the batch before it SUCCEEDED (batch_after_batch).
+  workflow_job_batches = {
+    for stage, jobs in local.workflow_job_keys : stage => chunklist(jobs, var.max_concurrency)
+  }
+  workflow_later_batches = merge([
+    for stage, batches in local.workflow_job_batches : {
+      for index in range(1, length(batches)) : "${stage}_${index}" => { stage = stage, index = index, after = batches[index - 1], jobs = batches[index] }
+    }
+  ]...)
   # No crawl of cleansed with Iceberg: job2 registers its tables itself.
   workflow_crawl_stages = {
     for stage, crawl in {
@@ -52,7 +63,35 @@ resource "aws_glue_trigger" "start" {
   enabled = var.schedule_expression != null
 
   dynamic "actions" {
-    for_each = local.workflow_job_keys.raw_job
+    for_each = local.workflow_job_batches.raw_job[0]
+    content {
+      job_name = aws_glue_job.this[actions.value].name
+    }
+  }
+
+  tags = local.tags
+}
+
+resource "aws_glue_trigger" "batch_after_batch" {
+  for_each = local.glue_workflow ? local.workflow_later_batches : {}
+
+  name          = "${var.name_prefix}-${each.value.stage == "raw_job" ? "extract" : "cleanse"}-batch-${each.value.index + 1}"
+  workflow_name = aws_glue_workflow.pipeline[0].name
+  type          = "CONDITIONAL"
+
+  predicate {
+    logical = "AND"
+    dynamic "conditions" {
+      for_each = each.value.after
+      content {
+        job_name = aws_glue_job.this[conditions.value].name
+        state    = "SUCCEEDED"
+      }
+    }
+  }
+
+  dynamic "actions" {
+    for_each = each.value.jobs
     content {
       job_name = aws_glue_job.this[actions.value].name
     }
@@ -102,7 +141,7 @@ resource "aws_glue_trigger" "after_raw_crawl" {
   }
 
   dynamic "actions" {
-    for_each = local.workflow_job_keys.cleanse_job
+    for_each = local.workflow_job_batches.cleanse_job[0]
     content {
       job_name = aws_glue_job.this[actions.value].name
     }

@@ -92,7 +92,8 @@ data "aws_iam_policy_document" "glue_shared_access" {
   }
 
   dynamic "statement" {
-    for_each = local.jdbc_enabled ? [1] : []
+    # Only a connection with network options (a subnet) has Glue create network interfaces.
+    for_each = local.jdbc_enabled && try(var.jdbc_source.subnet_id, null) != null ? [1] : []
     content {
       sid = "ReachSourceInVpc"
       # The EC2 actions Glue documents for connections in a VPC:

@@ -35,7 +35,7 @@ output "manual_run_arguments" {
 
 output "cleansed_format" {
   description = "How the cleansed rows are kept: \"parquet\" (a history of runs) or \"iceberg\" (the current state, one row per key)."
-  value       = var.cleansed_format
+  value       = local.create ? var.cleansed_format : null
 }
 
 output "jdbc_connection_name" {
@@ -117,8 +117,8 @@ output "state_machine_definition" {
 }
 
 output "metrics_namespace" {
-  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone)."
-  value       = local.metrics_namespace
+  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone); null when disabled or with orchestration = \"glue_workflow\", whose runs publish none."
+  value       = local.step_functions ? local.metrics_namespace : null
 }
 
 output "failure_topic_arn" {

@@ -411,6 +411,16 @@ variable "orchestration" {
     condition     = var.orchestration != "glue_workflow" || var.schedule_expression == null || startswith(coalesce(var.schedule_expression, "-"), "cron(")
     error_message = "With orchestration = \"glue_workflow\", schedule_expression must be cron(...): a Glue scheduled trigger takes no rate()."
   }
+
+  # Two jobs a table, the crawlers, a trigger a stage and one for each batch of max_concurrency jobs
+  # after a stage's first: Glue supports at most 100 jobs, crawlers and triggers in one workflow
+  # (https://docs.aws.amazon.com/glue/latest/dg/blueprint_workflow_restrictions.html).
+  validation {
+    condition = var.orchestration != "glue_workflow" || (
+      2 * length(var.tables) + (var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1) <= 100
+    )
+    error_message = "A Glue workflow of ${length(var.tables)} tables, ${max(var.max_concurrency, 1)} at a time, holds ${2 * length(var.tables) + (var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1)} jobs, crawlers and triggers (two jobs a table, a trigger a stage and one for each further batch of max_concurrency jobs); Glue supports at most 100 in a workflow. Raise max_concurrency, split the tables across module instances, or use orchestration = \"step_functions\"."
+  }
 }
 
 variable "crawler_wait" {
@@ -469,7 +479,7 @@ variable "crawler_timeout_minutes" {
 }
 
 variable "max_concurrency" {
-  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs). With job_bookmarks_enabled, job1 still runs one table at a time: concurrent runs of one job would share its bookmark."
+  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs; a Glue workflow starts a stage's jobs in batches of this many). With job_bookmarks_enabled and Step Functions, job1 still runs one table at a time: concurrent runs of one job would share its bookmark."
   type        = number
   default     = 4
 

@@ -47,10 +47,22 @@ def create_or_evolve(spark: SparkSession, table: str, schema: StructType, locati
     if not spark.catalog.tableExists(table):
         columns = ", ".join(f"{quoted(field.name)} {field.dataType.simpleString()}" for field in schema.fields)
         partitioning = f" PARTITIONED BY ({quoted(partition_column)})" if partition_column else ""
-        spark.sql(
-            f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg{partitioning} LOCATION '{location}' "
-            "TBLPROPERTIES ('format-version' = '2')"
-        )
+        try:
+            spark.sql(
+                f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg{partitioning} LOCATION '{location}' "
+                "TBLPROPERTIES ('format-version' = '2')"
+            )
+        except Exception as error:
+            # Iceberg's GlueCatalog sees a Glue table without table_type ICEBERG as no table, and
+            # refuses to create one over it: the crawler's table of an earlier cleansed_format.
+            if "NoSuchIcebergTableException" not in str(error):
+                raise
+            database, name = table.split(".")[-2:]
+            raise CurrentStateTableMismatch(
+                f"{table} is in the Glue catalog but is not an Iceberg table (crawler2 made it when cleansed_format was parquet): "
+                f"delete that catalog table (aws glue delete-table --database-name {database} --name {name}; its Parquet files stay "
+                "in S3) and run again, and job2 creates the Iceberg table in its place."
+            ) from error
         return
     existing = {field.name: field.dataType for field in spark.table(table).schema.fields}
     for field in schema.fields:

@@ -47,10 +47,12 @@ ROW_METRICS = {
 # The report, the state it ends in and the run's Fail cause must stay within Step Functions' limits
 # however many tables fail with however long messages (256 KiB a state, 32,768 characters a Fail
 # cause: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, which
-# States.ALL cannot catch). A table's cause is cut to CAUSE_CHARACTERS in the report, and the
-# summary shares SUMMARY_CHARACTERS among the failed tables; the whole message stays in the job run.
+# States.ALL cannot catch). A table's cause is cut to CAUSE_CHARACTERS, or to its share of
+# SUMMARY_CHARACTERS when many fail (the summary names each table, its step and error too, in
+# NAMING_CHARACTERS at most); the whole message stays in the job run.
 CAUSE_CHARACTERS = 1000
 SUMMARY_CHARACTERS = 30000
+NAMING_CHARACTERS = 150
 
 
 class RunFiguresUnreadable(LookupError):
@@ -120,7 +122,6 @@ def failure_of(table_run: Mapping[str, Any]) -> dict[str, Any]:
             failure["cause"] = f"Job {job} published nothing: {message}"
         else:
             failure["cause"] = f"Job {job} run {run_id} ended {job_run['JobRunState']}: {message}"
-    failure["cause"] = shortened(failure["cause"], CAUSE_CHARACTERS)
     return failure
 
 
@@ -154,10 +155,13 @@ def table_report(run_id: str, table_run: Mapping[str, Any]) -> dict[str, Any]:
     return report
 
 
-def failure_summary(tables: Mapping[str, Mapping[str, Any]], failed: list[str], run: list[str]) -> str:
-    share = SUMMARY_CHARACTERS // len(failed)
+def failure_summary(tables: dict[str, dict[str, Any]], failed: list[str], run: list[str]) -> str:
+    """The failed tables, each with its step, error and cause (cut to fit, in the report too)."""
+    cause_characters = min(CAUSE_CHARACTERS, SUMMARY_CHARACTERS // len(failed) - NAMING_CHARACTERS)
+    for name in failed:
+        tables[name]["cause"] = shortened(tables[name]["cause"], cause_characters)
     lines = [f"{name} at {tables[name]['step']} with {tables[name]['error']}: {tables[name]['cause']}" for name in failed]
-    return "; ".join([f"{len(failed)} of {len(run)} tables failed", *(shortened(line, share) for line in lines)])
+    return "; ".join([f"{len(failed)} of {len(run)} tables failed", *lines])
 
 
 def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[str, Any]:

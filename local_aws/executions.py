@@ -54,7 +54,7 @@ class ExecutionRecord:
         if self.status == "SUCCEEDED":
             return self.output
         reported = self.exited_outputs("ReportRun")
-        return reported[-1]["reported"]["report"] if reported and "reported" in reported[-1] else None
+        return reported[-1]["report"] if reported and "report" in reported[-1] else None
 
     def entered_inputs(self, state_name: str) -> list[dict[str, Any]]:
         return [

@@ -114,7 +114,10 @@ run "disabled_module_creates_nothing" {
   }
 
   assert {
-    condition     = output.state_machine_arn == null && output.bucket_name == null && length(output.job_arns) == 0
+    condition = alltrue([
+      output.state_machine_arn == null, output.bucket_name == null, output.cleansed_format == null, output.metrics_namespace == null,
+      length(output.job_arns) == 0, length(output.tables) == 0, length(output.lambda_function_names) == 0, length(output.log_group_names) == 0,
+    ])
     error_message = "A disabled module must output nulls and empty maps."
   }
 }
@@ -536,6 +539,44 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
     ])
     error_message = "Every job's and crawler's failure alerts through EventBridge to the failure topic; the jobs are matched by their names' prefixes, a pattern whose size does not grow with the tables."
   }
+}
+
+run "glue_workflow_runs_each_stage_max_concurrency_jobs_at_a_time" {
+  command = plan
+
+  variables {
+    orchestration   = "glue_workflow"
+    max_concurrency = 2
+    tables = {
+      countries = { key_columns = ["country_code"] }
+      customers = { key_columns = ["customer_id"] }
+      orders    = { key_columns = ["order_id"] }
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      [for action in aws_glue_trigger.start[0].actions : action.job_name] == ["plan-test-extract-countries", "plan-test-extract-customers"],
+      [for action in aws_glue_trigger.batch_after_batch["raw_job_1"].actions : action.job_name] == ["plan-test-extract-orders"],
+      [for condition in aws_glue_trigger.batch_after_batch["raw_job_1"].predicate[0].conditions : [condition.job_name, condition.state]] == [["plan-test-extract-countries", "SUCCEEDED"], ["plan-test-extract-customers", "SUCCEEDED"]],
+      [for action in aws_glue_trigger.after_raw_crawl[0].actions : action.job_name] == ["plan-test-cleanse-countries", "plan-test-cleanse-customers"],
+      [for action in aws_glue_trigger.batch_after_batch["cleanse_job_1"].actions : action.job_name] == ["plan-test-cleanse-orders"],
+      length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 3,
+    ])
+    error_message = "Each stage starts max_concurrency jobs, the next batch once they SUCCEEDED; each crawl waits for every job of its stage."
+  }
+}
+
+run "rejects_a_glue_workflow_larger_than_glue_supports" {
+  command = plan
+
+  variables {
+    orchestration   = "glue_workflow"
+    max_concurrency = 10
+    tables          = { for index in range(45) : "table_${index}" => { key_columns = ["id"] } }
+  }
+
+  expect_failures = [var.orchestration]
 }
 
 run "rejects_a_rate_schedule_for_a_glue_workflow" {

@@ -339,7 +339,6 @@ def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: Lo
 
 # What a local job run never asks for, so removing it could not fail a run here.
 JOB_STATEMENTS_NOT_EXERCISED_LOCALLY = {
-    "ReachSourceInVpc": "the local source is on loopback: no VPC, no network interfaces",
     "WriteJobLogs": "Glue's delivery of job logs is not emulated",
     "PublishJobMetrics": "Glue's job metrics are not emulated",
     "ListOwnMultipartUploads": "the executor copies files to S3 in single-part uploads",

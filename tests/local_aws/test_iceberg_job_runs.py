@@ -12,7 +12,7 @@ from local_aws import emulator
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally
 from local_aws.iceberg_tables import load_table, table_rows
-from tests.local_aws.local_job_runs import BUCKET, DATABASE, create_job, deploy_lake, run_job
+from tests.local_aws.local_job_runs import BUCKET, DATABASE, PROJECT_SCRIPTS, create_job, deploy_lake, run_job
 from tests.roles import catalog_statement, create_service_role
 
 PROBE = Path(__file__).resolve().parent / "iceberg_probe_job.py"
@@ -100,3 +100,41 @@ def test_a_job_that_uses_iceberg_without_asking_for_it_fails_as_on_glue(lake: No
 
     assert run["JobRunState"] == "FAILED"
     assert "org.apache.iceberg.spark.SparkCatalog" in run["ErrorMessage"]
+
+
+def test_job2_refuses_a_crawled_parquet_table_in_its_place_naming_the_step_to_take(lake: None) -> None:
+    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "cleanse_to_parquet.py")
+    create_job("cleanse", PROJECT_SCRIPTS / "cleanse_to_parquet.py", ICEBERG_JOB, libraries)
+    client("s3").put_object(Bucket=BUCKET, Key="raw/people/run_id=r1/part-00000.csv", Body=b"id,name\n1,ada\n2,bob\n")
+    # What crawler2 left when cleansed_format was parquet: a Hive table of the Parquet history.
+    glue = client("glue")
+    glue.create_table(
+        DatabaseName=DATABASE,
+        TableInput={
+            "Name": "cleansed_people",
+            "Parameters": {"classification": "parquet"},
+            "StorageDescriptor": {"Columns": [{"Name": "id", "Type": "int"}], "Location": f"{WAREHOUSE}cleansed_people/"},
+        },
+    )
+    arguments = {
+        "--input_path": f"s3://{BUCKET}/raw/people/run_id=r1/",
+        "--output_path": f"{WAREHOUSE}cleansed_people/",
+        "--quarantine_path": f"s3://{BUCKET}/quarantine/people/",
+        "--cleansing_rules": json.dumps({"key_columns": ["id"], "column_types": {"id": "int"}}),
+        "--run_id": "r1",
+        "--cleansed_format": "iceberg",
+        "--cleansed_table": f"{DATABASE}.cleansed_people",
+    }
+
+    refused = run_job("cleanse", arguments)
+
+    assert refused["JobRunState"] == "FAILED"
+    assert "glue_catalog.lake.cleansed_people is in the Glue catalog but is not an Iceberg table" in refused["ErrorMessage"]
+    assert "aws glue delete-table --database-name lake --name cleansed_people" in refused["ErrorMessage"]
+
+    glue.delete_table(DatabaseName=DATABASE, Name="cleansed_people")
+    created = run_job("cleanse", arguments)
+
+    assert created["JobRunState"] == "SUCCEEDED", created.get("ErrorMessage")
+    assert glue.get_table(DatabaseName=DATABASE, Name="cleansed_people")["Table"]["Parameters"]["table_type"] == "ICEBERG"
+    assert sorted(row["name"] for row in table_rows(DATABASE, "cleansed_people", REGION)) == ["ada", "bob"]

@@ -52,6 +52,12 @@ override_resource {
 }
 
 override_resource {
+  target          = module.etl.aws_lambda_function.this["resolve_run"]
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:us-east-1:123456789012:function:known-after-apply-resolve-run" }
+}
+
+override_resource {
   target          = module.etl.aws_lambda_function.this["start_crawler"]
   override_during = plan
   values          = { arn = "arn:aws:lambda:us-east-1:123456789012:function:known-after-apply-start-crawler" }

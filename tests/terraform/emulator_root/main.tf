@@ -53,5 +53,7 @@ module "etl" {
   crawler_timeout_minutes = var.crawler_timeout_minutes
   crawler_wait            = var.crawler_wait
   orchestration           = var.orchestration
+  max_concurrency         = var.max_concurrency
+  kms_key_arn             = one(aws_kms_key.caller[*].arn)
   tags                    = { suite = "terraform-tests" }
 }

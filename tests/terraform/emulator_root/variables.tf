@@ -74,3 +74,15 @@ variable "tables" {
   type        = any
   default     = { customers = { key_columns = ["id"] } }
 }
+
+variable "customer_managed_key" {
+  description = "Create a customer-managed KMS key here and pass it to the module as kms_key_arn."
+  type        = bool
+  default     = false
+}
+
+variable "max_concurrency" {
+  description = "Passed through to the module."
+  type        = number
+  default     = 4
+}

@@ -1,0 +1,203 @@
+"""The module at its own validation maximums — 50 tables of 55-character names (47 in a Glue
+workflow), a 32-character name_prefix, a customer-managed key — in each way of running: it applies
+under AWS's quotas (which the local stack enforces), runs every table to success, and, with every
+table failing with a multi-KB error message, fails as TablesFailed with one alert naming them (a
+workflow: one alert a failed job), every state within Step Functions' 256 KiB. One class per stack
+(make test's --dist loadscope builds each once)."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from local_aws import emulator, executions
+from local_aws.clients import client
+from local_aws.control import advance_time, plan_crawls, plan_job_runs, set_time_scale
+from local_aws.emulator.glue.job_runs import JobRunPlan
+from local_aws.terraform import TerraformWorkspace
+from tests.state_machine.pipeline_support import (
+    LONGEST_PLANNED_SECONDS,
+    PLANNED_RUN_FIGURES,
+    QUICK_CRAWL,
+    TEST_ROOT,
+    TIME_SCALE,
+    DeployedPipeline,
+    notifications,
+    run_workflow_to_the_end,
+    subscribe_to_failures,
+)
+
+pytestmark = pytest.mark.terraform
+
+TABLES = {f"t{index:02d}_{'x' * 51}": {"key_columns": ["id"]} for index in range(50)}
+# Step Functions' limit on each state's input and output, and on the execution input
+# (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+STATE_BYTES = 256 * 1024
+FAILED_EXTRACT = JobRunPlan(
+    starting_seconds=5,
+    running_seconds=30,
+    outcome="FAILED",
+    # A realistic driver error: multi-KB, quoted, over several lines.
+    error_message='An error occurred while calling o112.load: "Connection refused"\n' + "\tat org.postgresql.Driver.connect(...)\n" * 60,
+)
+QUICK_JOB = JobRunPlan(starting_seconds=5, running_seconds=30)
+
+
+class LimitStack:
+    name_prefix: ClassVar[str]
+    tables: ClassVar[dict[str, Any]] = TABLES
+    stack_changes: ClassVar[dict[str, Any]] = {}
+
+
+@pytest.fixture(scope="class")
+def at_limits(
+    request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DeployedPipeline]:
+    stack: type[LimitStack] = request.cls
+    assert len(stack.name_prefix) == 32 and all(len(name) == 55 for name in stack.tables)
+    emulator.reset()
+    workspace = TerraformWorkspace(TEST_ROOT, Path(tmp_path_factory.mktemp(f"limits-{stack.name_prefix}")))
+    workspace.init()
+    variables = {
+        "local_endpoint": emulator_endpoint,
+        "name_prefix": stack.name_prefix,
+        "tables": stack.tables,
+        "customer_managed_key": True,
+        "use_existing_bucket": True,
+        "max_concurrency": 10,
+        "crawler_timeout_minutes": 10,
+    }
+    workspace.apply({**variables, **stack.stack_changes})
+    outputs = workspace.outputs()["etl"]
+    yield DeployedPipeline(outputs, subscribe_to_failures(outputs, f"{stack.name_prefix}-failures"))
+    emulator.reset()
+
+
+@pytest.fixture
+def deployed(at_limits: DeployedPipeline) -> DeployedPipeline:
+    emulator.reset_control()
+    advance_time(LONGEST_PLANNED_SECONDS)
+    while notifications(at_limits, wait_seconds=0):
+        pass
+    set_time_scale(TIME_SCALE)
+    return at_limits
+
+
+def put_every_tables_figures(deployed: DeployedPipeline, run_id: str) -> None:
+    s3 = client("s3")
+    for table in deployed.outputs["tables"].values():
+        for job, figures in PLANNED_RUN_FIGURES.items():
+            key = f"{deployed.key_of(table['reports_path'])}run_id={run_id}/{job}.json"
+            s3.put_object(Bucket=deployed.bucket, Key=key, Body=json.dumps(figures).encode())
+
+
+def largest_state_bytes(record: executions.ExecutionRecord) -> int:
+    """The largest input or output of any state of the execution, in bytes."""
+    sizes = [
+        len(details[field].encode())
+        for event in record.events
+        for details in (event.get("stateEnteredEventDetails"), event.get("stateExitedEventDetails"))
+        if details
+        for field in ("input", "output")
+        if field in details
+    ]
+    return max(sizes)
+
+
+def inline_policy_characters(role_name: str) -> int:
+    """The size IAM counts a role's inline policies at: every policy's characters but whitespace."""
+    iam = client("iam")
+    documents = [
+        json.dumps(iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"])
+        for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    ]
+    return sum(len("".join(document.split())) for document in documents)
+
+
+def assert_every_role_fits(deployed: DeployedPipeline) -> None:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+    sizes = {role: inline_policy_characters(deployed.role_name(role)) for role in deployed.outputs["role_arns"]}
+    assert max(sizes.values()) <= 10240, sizes
+
+
+class StepFunctionsAtLimits(LimitStack):
+    def run_every_table(self, deployed: DeployedPipeline, run_id: str, extract: JobRunPlan) -> executions.ExecutionRecord:
+        outputs = deployed.outputs
+        plan_job_runs(outputs["raw_job_name"], [extract] * len(TABLES))
+        plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB] * len(TABLES))
+        plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
+        plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+        put_every_tables_figures(deployed, run_id)
+        return executions.run(deployed.state_machine_arn, {"run_id": run_id}, run_id, timeout_seconds=600)
+
+    def test_every_role_fits_iams_quota(self, deployed: DeployedPipeline) -> None:
+        assert_every_role_fits(deployed)
+
+    def test_every_table_runs_to_success(self, deployed: DeployedPipeline) -> None:
+        record = self.run_every_table(deployed, "all-succeed", QUICK_JOB)
+
+        assert record.status == "SUCCEEDED", (record.error, (record.cause or "")[:2000])
+        assert {name: table["status"] for name, table in (record.report or {})["tables"].items()} == dict.fromkeys(TABLES, "succeeded")
+        assert largest_state_bytes(record) <= STATE_BYTES
+        assert notifications(deployed) == []
+
+    def test_every_table_failing_fails_the_run_with_one_alert_naming_them(self, deployed: DeployedPipeline) -> None:
+        record = self.run_every_table(deployed, "all-fail", FAILED_EXTRACT)
+
+        assert (record.status, record.error) == ("FAILED", "TablesFailed")
+        assert largest_state_bytes(record) <= STATE_BYTES
+        assert (record.cause or "").startswith("Tables failed: 50 of 50 tables failed; ")
+        (notification,) = notifications(deployed, wait_seconds=5)
+        assert all(f"{name} at RunRawJob with JobFailed: " in notification["Message"] for name in TABLES)
+        assert "Connection refused" in notification["Message"]
+
+
+class TestPollingAtLimits(StepFunctionsAtLimits):
+    name_prefix = "lim-poll-" + "p" * 23
+
+
+class TestEventWaitsAtLimits(StepFunctionsAtLimits):
+    name_prefix = "lim-event-" + "e" * 22
+    stack_changes: ClassVar[dict[str, Any]] = {"crawler_wait": "event"}
+
+
+class TestGlueWorkflowAtLimits(LimitStack):
+    """A workflow's own maximum: 47 tables, all at once (Glue supports 100 jobs, crawlers and
+    triggers in a workflow; the module's validation counts them)."""
+
+    name_prefix = "lim-workflow-" + "w" * 19
+    tables: ClassVar[dict[str, Any]] = dict(list(TABLES.items())[:47])
+    stack_changes: ClassVar[dict[str, Any]] = {"orchestration": "glue_workflow", "max_concurrency": 47}
+
+    def plan_every_table(self, deployed: DeployedPipeline, extract: JobRunPlan) -> None:
+        for jobs in deployed.outputs["workflow_job_names"].values():
+            plan_job_runs(jobs["raw_job"], [extract])
+            plan_job_runs(jobs["cleanse_job"], [QUICK_JOB])
+        plan_crawls(deployed.outputs["raw_crawler_name"], [QUICK_CRAWL])
+        plan_crawls(deployed.outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+
+    def test_every_role_fits_iams_quota(self, deployed: DeployedPipeline) -> None:
+        assert_every_role_fits(deployed)
+
+    def test_every_table_runs_to_success(self, deployed: DeployedPipeline) -> None:
+        self.plan_every_table(deployed, QUICK_JOB)
+
+        run = run_workflow_to_the_end(deployed, "all-succeed")
+
+        assert (run["Status"], run["Statistics"]["SucceededActions"], run["Statistics"]["FailedActions"]) == ("COMPLETED", 2 * 47 + 2, 0)
+        assert notifications(deployed) == []
+
+    def test_every_table_failing_alerts_once_for_each_failed_job(self, deployed: DeployedPipeline) -> None:
+        self.plan_every_table(deployed, FAILED_EXTRACT)
+
+        run = run_workflow_to_the_end(deployed, "all-fail")
+
+        assert (run["Status"], run["Statistics"]["FailedActions"]) == ("COMPLETED", 47)
+        alerts: list[dict[str, Any]] = []
+        while received := notifications(deployed, wait_seconds=5):
+            alerts += received
+        extract_jobs = {jobs["raw_job"] for jobs in deployed.outputs["workflow_job_names"].values()}
+        assert sorted(alert["Message"].split(" at step ")[1].split(" with ")[0] for alert in alerts) == sorted(extract_jobs)
+        assert all("Connection refused" in alert["Message"] for alert in alerts)
