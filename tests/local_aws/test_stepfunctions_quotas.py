@@ -85,6 +85,29 @@ def test_a_catch_naming_states_data_limit_exceeded_catches_it(clean_emulator: st
     assert record.states_entered[-1] == "Caught"
 
 
+def test_a_map_iteration_over_256_kib_fails_the_execution_past_a_states_all_catch(clean_emulator: str) -> None:
+    processor = {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Double", "States": {"Double": DOUBLE}}
+    definition = {
+        "StartAt": "Tables",
+        "States": {
+            "Tables": {
+                "Type": "Map",
+                "ItemsPath": "$.tables",
+                "ItemProcessor": processor,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+                "End": True,
+            },
+            "Caught": {"Type": "Succeed"},
+        },
+    }
+    sfn = client("stepfunctions")
+    machine = sfn.create_state_machine(name="map", definition=json.dumps(definition), roleArn=ROLE)["stateMachineArn"]
+
+    record = executions.run(machine, {"tables": [{"s": "x" * (QUOTA // 2)}]}, "over", timeout_seconds=30)
+
+    assert (record.status, record.error) == ("FAILED", "States.DataLimitExceeded")
+
+
 def test_a_states_all_catch_still_catches_a_branchs_own_error(clean_emulator: str) -> None:
     machine = parallel_machine("fails-otherwise", {"Type": "Fail", "Error": "TableFailed", "Cause": "no rows"}, ["States.ALL"])
 
