@@ -68,25 +68,33 @@ def test_an_invalid_schedule_expression_is_refused(events: Any, expression: str)
     assert refusal(error) == ("ValidationException", "Parameter ScheduleExpression is not valid.")
 
 
-def test_an_input_transformer_inserts_extracted_values_unescaped(events: Any) -> None:
+MESSAGE = 'KeyError: "email" at C:\\jobs\\job1.py'
+
+
+@pytest.mark.parametrize(
+    ("template", "delivered"),
+    [
+        ('"Job <job> failed: <message>"', f"Job job1 failed: {MESSAGE}"),
+        ('"Job <job> failed:"\n"<message>"', f"Job job1 failed:\n{MESSAGE}"),
+        (
+            '{"job": <job>, "attempts": <attempts>, "text": "<job> failed: <message>"}',
+            f'{{"job": "job1", "attempts": 2, "text": "job1 failed: {MESSAGE}"}}',
+        ),
+    ],
+)
+def test_an_input_transformer_inserts_extracted_values_unescaped(events: Any, template: str, delivered: str) -> None:
     sns, sqs = client("sns"), client("sqs")
     topic = sns.create_topic(Name="failures")["TopicArn"]
     queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
     events.put_rule(Name="job-failed", EventPattern=json.dumps({"source": ["aws.glue"]}))
-    transformer = {
-        "InputPathsMap": {"job": "$.detail.jobName", "message": "$.detail.message"},
-        "InputTemplate": '"Job <job> failed: <message>"',
-    }
+    paths = {"job": "$.detail.jobName", "attempts": "$.detail.attempts", "message": "$.detail.message"}
+    transformer = {"InputPathsMap": paths, "InputTemplate": template}
     events.put_targets(Rule="job-failed", Targets=[{"Id": "topic", "Arn": topic, "InputTransformer": transformer}])
-    message = 'KeyError: "email" at C:\\jobs\\job1.py'
+    detail = {"jobName": "job1", "attempts": 2, "message": MESSAGE}
 
-    events.put_events(
-        Entries=[
-            {"Source": "aws.glue", "DetailType": "Glue Job State Change", "Detail": json.dumps({"jobName": "job1", "message": message})}
-        ]
-    )
+    events.put_events(Entries=[{"Source": "aws.glue", "DetailType": "Glue Job State Change", "Detail": json.dumps(detail)}])
 
     received = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
-    assert json.loads(received[0]["Body"])["Message"] == f"Job job1 failed: {message}"
+    assert json.loads(received[0]["Body"])["Message"] == delivered
