@@ -9,11 +9,8 @@ through: here exactly 256 KiB passes, as the quota reads). What it lacks:
   constraint of both members (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html,
   API_SendTaskSuccess.html, "Length constraints apply to the payload size, and are expressed as bytes
   in UTF-8 encoding"), with the `ValidationException` AWS answers a member's length constraint with
-  (the value left out, as for any member the model marks sensitive);
-- "States.DataLimitExceeded [is a] terminal error that can't be caught by the States.ALL error type"
-  (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html): moto's
-  States.ALL matched it, so a Catch or Retry on States.ALL went on where AWS fails the execution.
-  Named in ErrorEquals, it is still caught.
+  (the value left out, as for any member the model marks sensitive).
+That a States.ALL Catch leaves States.DataLimitExceeded uncaught is `terminal_errors`.
 """
 
 from typing import Any
