@@ -7,9 +7,14 @@ counted as work in flight by the emulated clock's timers, through the project's 
 The event is the one EventBridge documents: its `time` an ISO 8601 string (moto keeps epoch
 seconds), without moto's `ingestion-time`. A topic gets the event, or what the target's input
 transformer makes of it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html),
-as its message, unless the topic's customer-managed key does not let events.amazonaws.com use it
-(iam/kms_uses.py): then the delivery fails and the topic gets nothing. A failed invocation is
-logged; Lambda's asynchronous retries are not emulated, nor is the function's resource-based policy
+as its message: "EventBridge does not escape values extracted by Input Path, when populating the
+Input Template" (Common issues with transforming input), so a value inside a quoted string of the
+template goes in as it is, quotes and backslashes included; a value standing for a JSON value goes in
+as JSON; a template of quoted strings, one a line, gives their text, a line each. moto JSON-decodes
+the filled template instead, which fails on a value holding a quote. Unless the topic's
+customer-managed key does not let events.amazonaws.com use it (iam/kms_uses.py): then the delivery
+fails and the topic gets nothing. A failed invocation is logged; Lambda's asynchronous retries are
+not emulated, nor is the function's resource-based policy
 evaluated (see README, What the local stack refuses).
 """
 
@@ -17,12 +22,13 @@ import copy
 import functools
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from moto.awslambda.models import lambda_backends
 from moto.events.models import Rule
-from moto.events.utils import EventMessageType, EventTemplateParser
+from moto.events.utils import EventMessageType
 from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
 
@@ -44,6 +50,56 @@ def _invoke_target(target_arn: str, event: dict[str, Any]) -> None:
         logger.warning("EventBridge's invocation of %s failed: %s\n%s", target_arn, payload, logs)
 
 
+def _input_values(paths: dict[str, str], event: dict[str, Any]) -> dict[str, Any]:
+    from jsonpath_ng.ext import parse
+
+    values = {"aws.events.event.json": event, "aws.events.event.ingestion-time": event.get("ingestion-time")}
+    for name, path in paths.items():
+        matches = parse(path).find(event)
+        # A path the event lacks creates no variable; its placeholder stays as written.
+        if matches:
+            values[name] = matches[0].value
+    return values
+
+
+def _as_text(value: Any, in_string: bool) -> str:
+    if isinstance(value, str):
+        return value if in_string else json.dumps(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _fill(template: str, values: dict[str, Any], in_string: bool) -> str:
+    """Each <name> of `values` in `template` replaced by its value, not escaped."""
+    pattern = "|".join(re.escape(f"<{name}>") for name in values)
+    return re.sub(pattern, lambda found: _as_text(values[found.group(0)[1:-1]], in_string), template) if pattern else template
+
+
+def _fill_json(template: str, values: dict[str, Any]) -> str:
+    """A JSON template filled: inside its strings a value as it is, elsewhere as a JSON value."""
+    parts: list[str] = []
+    start, in_string, escaped = 0, False, False
+    for index, character in enumerate(template):
+        if in_string and escaped:
+            escaped = False
+        elif in_string and character == "\\":
+            escaped = True
+        elif character == '"':
+            parts.append(_fill(template[start:index], values, in_string) + '"')
+            start, in_string = index + 1, not in_string
+    parts.append(_fill(template[start:], values, in_string))
+    return "".join(parts)
+
+
+def transformed_input(transformer: dict[str, Any], event: dict[str, Any]) -> str:
+    """What an input transformer makes of `event`, as EventBridge passes it to the target."""
+    values = _input_values(transformer.get("InputPathsMap") or {}, event)
+    template = transformer["InputTemplate"]
+    lines = [line.strip() for line in template.splitlines() if line.strip()]
+    if all(len(line) >= 2 and line[0] == line[-1] == '"' for line in lines):
+        return "\n".join(_fill(json.loads(line), values, in_string=True) for line in lines)
+    return _fill_json(template, values)
+
+
 def _publish_to_topic(target: dict[str, Any], event: dict[str, Any]) -> None:
     arn = parse_arn(target["Arn"])
     refusal = service_publish_refusal("events.amazonaws.com", target["Arn"])
@@ -52,11 +108,7 @@ def _publish_to_topic(target: dict[str, Any], event: dict[str, Any]) -> None:
         logger.warning("EventBridge could not publish to %s: %s", target["Arn"], refusal)
         return
     transformer = target.get("InputTransformer") or {}
-    if transformer:
-        transformed = EventTemplateParser.parse(transformer.get("InputTemplate"), transformer.get("InputPathsMap", {}), event)  # type: ignore[arg-type]
-        message = transformed if isinstance(transformed, str) else json.dumps(transformed)
-    else:
-        message = json.dumps(event)
+    message = transformed_input(transformer, event) if transformer else json.dumps(event)
     sns_backends[arn.account][arn.region].publish(message=message, arn=target["Arn"])
 
 

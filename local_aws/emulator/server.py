@@ -1,6 +1,7 @@
 """What runs inside the emulator process: moto in server mode with every part of the local stack
 installed into it — the gap fills, the interpreter fixes, the Glue crawler and job-run emulation,
-the Lambda executor and EventBridge's delivery to it, IAM enforcement and the control routes — and
+the Lambda executor and EventBridge's delivery to it, IAM enforcement, AWS's quotas and naming rules
+(one `quotas` module a service) and the control routes — and
 an SDK's retry of an attempt whose answer was lost answered with that answer (`retried_attempts`)."""
 
 import contextlib
@@ -15,8 +16,10 @@ def install_local_stack() -> None:
     """Patch this process's moto with the local stack; called once, before the server starts."""
     from moto.core.config import default_user_config
 
+    from local_aws.emulator.cloudwatch.quotas import enforce_metric_data_limits
     from local_aws.emulator.control_routes import register_control_routes
     from local_aws.emulator.event_targets import deliver_to_lambda_targets
+    from local_aws.emulator.events.quotas import enforce_rule_limits
     from local_aws.emulator.gap_fills import apply_gap_fills
     from local_aws.emulator.glue.crawlers import emulate_crawlers
     from local_aws.emulator.glue.job_runs import emulate_job_runs
@@ -24,7 +27,13 @@ def install_local_stack() -> None:
     from local_aws.emulator.glue.state_change_events import put_state_change
     from local_aws.emulator.glue.workflow_runs import emulate_workflow_runs, on_run_ended
     from local_aws.emulator.iam.enforcement import enforce_iam
+    from local_aws.emulator.iam.quotas import enforce_iam_quotas
     from local_aws.emulator.interpreter_fixes import apply_interpreter_fixes
+    from local_aws.emulator.lambda_.quotas import enforce_invocation_quotas
+    from local_aws.emulator.s3.bucket_names import enforce_bucket_naming_rules
+    from local_aws.emulator.sns.quotas import enforce_publish_limits
+    from local_aws.emulator.stepfunctions.quotas import enforce_payload_quotas
+    from local_aws.emulator.stepfunctions.terminal_errors import leave_terminal_errors_uncaught
     from local_aws.executors.lambda_functions import execute_lambdas
 
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
@@ -38,6 +47,14 @@ def install_local_stack() -> None:
     execute_lambdas()
     deliver_to_lambda_targets()
     enforce_iam()
+    enforce_iam_quotas()
+    enforce_rule_limits()
+    enforce_payload_quotas()
+    leave_terminal_errors_uncaught()
+    enforce_invocation_quotas()
+    enforce_publish_limits()
+    enforce_metric_data_limits()
+    enforce_bucket_naming_rules()
     register_control_routes()
 
 

@@ -1,0 +1,1 @@
+"""CloudWatch inside the emulator: the limits of PutMetricData (`quotas`)."""

@@ -1,0 +1,1 @@
+"""EventBridge inside the emulator: the limits PutRule holds rules to (`quotas`)."""

@@ -1,0 +1,1 @@
+"""Lambda inside the emulator: the payload quotas of Invoke (`quotas`)."""

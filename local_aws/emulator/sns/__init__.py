@@ -1,0 +1,1 @@
+"""SNS inside the emulator: the limits Publish holds messages to (`quotas`)."""
