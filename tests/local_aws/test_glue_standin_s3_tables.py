@@ -14,7 +14,18 @@ import pytest
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally
 from local_aws.emulator.glue.schema_inference import catalog_s3_target
-from tests.local_aws.local_job_runs import BUCKET, DATABASE, PROBE_SCRIPT, create_job, deploy_lake, probe_arguments, read_json, run_job
+from tests.local_aws.local_job_runs import (
+    BUCKET,
+    DATABASE,
+    PROBE_SCRIPT,
+    create_job,
+    create_job1,
+    csv_rows,
+    deploy_lake,
+    probe_arguments,
+    read_json,
+    run_job,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -125,3 +136,19 @@ def test_a_failed_run_moves_nothing_and_a_reset_reads_everything_again(bookmarke
     assert read_keys("job-bookmark-enable") == ["3"]
     client("glue").reset_job_bookmark(JobName=JOB)
     assert read_keys("job-bookmark-enable") == ["1", "2", "3"]
+
+
+def test_job1_rerun_of_a_run_id_keeps_its_extract_and_the_next_run_id_gets_only_the_new_object(lake: None) -> None:
+    table = crawl("tables/customers", {"run_id=r1/part-0.csv": CSV_FILES["run_id=r1/part-0.csv"]})
+    create_job1("job1", table)  # bookmarks enabled, as the module deploys job1 with job_bookmarks_enabled
+
+    def extract(run_id: str) -> list[str]:
+        run = run_job("job1", {"--output_path": f"s3://{BUCKET}/raw/customers/run_id={run_id}/"})
+        assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+        return sorted(row["customer_id"] for row in csv_rows(f"raw/customers/run_id={run_id}/"))
+
+    assert extract("r1") == ["1", "2"]
+    add_customer_3()
+
+    assert extract("r1") == ["1", "2"]
+    assert extract("r2") == ["3"]
