@@ -9,11 +9,12 @@ It imports `awsglue` from the local Glue stand-in (`local_aws/executors/glue_sta
 
 Spark cannot reach the emulator's S3 (`s3a://` needs jars no reachable registry has), so a run
 works on a scratch copy: the script and its --extra-py-files are downloaded, every argument naming
-an `s3://` location for the script is downloaded to a local folder and rewritten to it, the script
-runs on a warm Spark driver (`warm_spark`: AWS SDK pointed at the emulator with the job role's
-credentials, so a catalog read resolves there; JDBC driver jars on Spark's classpath), and once it
-ends each of those folders is mirrored back: new and changed files uploaded, files the job
-deleted removed — after a failed run too, as on Glue what a run wrote before it failed stays.
+an `s3://` location for the script is downloaded to a local copy of its bucket and rewritten to its
+path there, the script runs on a warm Spark driver (`warm_spark`: AWS SDK pointed at the emulator
+with the job role's credentials, so a catalog read resolves there; JDBC driver jars on Spark's
+classpath), and once it ends the whole copy is mirrored back (`ScratchCopyOfS3`): new and changed
+files uploaded wherever the run wrote them, files the job deleted removed — after a failed run too,
+as on Glue what a run wrote before it failed stays.
 Locations in the warehouse of an Iceberg GlueCatalog are not mirrored: Iceberg's S3FileIO reaches
 the emulator's S3 itself (`spark_configuration`).
 """
@@ -58,6 +59,8 @@ SPARK_SETTINGS = {
 }
 RUN_TIMEOUT_SECONDS = 1800
 ERROR_LINE = re.compile(r"^\S.*(Error|Exception)\b.*")
+# A part of an argument's path its script fills in at run time, such as `{run_id}`.
+PLACEHOLDER = re.compile(r"\{[^/{}]*\}")
 
 
 def split_s3_path(path: str) -> tuple[str, str]:
@@ -88,72 +91,89 @@ class StorageAccessRefused(RuntimeError):
     """S3 refused a request the job's file system makes, under the job's role."""
 
 
-class MirroredLocation:
-    """An `s3://` file or folder downloaded to a local path, to be mirrored back after the run."""
+class ScratchCopyOfS3:
+    """The part of the emulator's S3 a run works on, at `<root>/<bucket>/<key>`, mirrored back whole.
 
-    def __init__(self, s3: Any, s3_path: str, local_root: Path, role_arn: str) -> None:
+    Each `s3://` argument is fetched (downloaded) and named by its path in this copy; after the run
+    the whole copy is compared with what was fetched: every new or changed file is uploaded, every
+    fetched file the run deleted is deleted. Mirroring the whole copy, not the folders the
+    arguments name, is what makes a write land however its path was built: a script resolves
+    placeholders itself (`{run_id}` in a Glue workflow run, from its run properties), or derives a
+    path from an argument (a partition under an output folder, a sibling folder), and all of them
+    are paths in this copy. The other designs need more and know less: mirroring every prefix the
+    role may write means reading the role's policies (and downloading every table's data for each
+    run), and intercepting the file system means a FUSE mount or a Hadoop FileSystem of our own.
+
+    What a run can delete is what it could see: a location is fetched from its last fixed folder,
+    the folder above a path segment holding a `{...}` placeholder, so a rerun that overwrites
+    `run_id={run_id}/` finds that run's earlier files and their deletion is mirrored.
+    Uploads and deletions go through S3 under the job's role, which IAM judges."""
+
+    def __init__(self, s3: Any, root: Path, role_arn: str) -> None:
         self.s3 = s3
+        self.root = root
         self.role_arn = role_arn
-        self.bucket, key = split_s3_path(s3_path)
-        self.prefix = key.rstrip("/")
-        self.bucket_root = local_root / self.bucket
-        self.local = self.bucket_root / self.prefix
-        self.trailing_slash = s3_path.endswith("/")
-        self.snapshot: dict[str, str] = {}
-        self._check_exists_as_spark_does()
-        listing = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
-        for item in (item for page in listing for item in page.get("Contents", [])):
-            if self._covers(item["Key"]):
-                download(self.s3, self.bucket, item["Key"], self.bucket_root / item["Key"])
-                self.snapshot[item["Key"]] = item["ETag"].strip('"')
-        if self.trailing_slash:
-            self.local.mkdir(parents=True, exist_ok=True)
+        # (bucket, key) -> MD5 of the file as fetched; not S3's ETag, which is no MD5 under SSE-KMS.
+        self.fetched: dict[tuple[str, str], str] = {}
 
-    def _check_exists_as_spark_does(self) -> None:
+    def fetch(self, s3_path: str) -> str:
+        """Download the location `s3_path` names (from its last fixed folder) and return its local path."""
+        bucket, key = split_s3_path(s3_path)
+        segments = key.split("/")
+        placeholder = next((index for index, segment in enumerate(segments) if PLACEHOLDER.search(segment)), None)
+        prefix = "/".join(segments[:placeholder]) if placeholder is not None else key.rstrip("/")
+        self._check_exists_as_spark_does(bucket, prefix)
+        listing = self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        for item in (item for page in listing for item in page.get("Contents", [])):
+            covered = not prefix or item["Key"] == prefix or item["Key"].startswith(f"{prefix}/")
+            if covered and (bucket, item["Key"]) not in self.fetched:
+                target = self.root / bucket / item["Key"]
+                download(self.s3, bucket, item["Key"], target)
+                self.fetched[(bucket, item["Key"])] = _md5(target)
+        if placeholder is not None or s3_path.endswith("/"):
+            (self.root / bucket / prefix).mkdir(parents=True, exist_ok=True)
+        local = self.root / bucket / key
+        return f"{local}/" if s3_path.endswith("/") and key else str(local)
+
+    def _check_exists_as_spark_does(self, bucket: str, key: str) -> None:
         """Spark asks its file system whether a path exists before it reads or overwrites it, which
         on S3 is a HeadObject of the path's key: for a missing key S3 answers 404 only to a caller
         allowed s3:ListBucket on the bucket, and 403 to any other, which fails the job."""
-        if not self.prefix:
+        if not key:
             return
         try:
-            self.s3.head_object(Bucket=self.bucket, Key=self.prefix)
+            self.s3.head_object(Bucket=bucket, Key=key)
         except ClientError as error:
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             if status != 404:
                 raise StorageAccessRefused(
-                    f"Checking whether s3://{self.bucket}/{self.prefix} exists (HeadObject, as Spark does) was refused with "
+                    f"Checking whether s3://{bucket}/{key} exists (HeadObject, as Spark does) was refused with "
                     f"HTTP {status} under role {self.role_arn}: the role needs s3:GetObject on the key and s3:ListBucket on "
-                    f"arn:aws:s3:::{self.bucket} without an s3:prefix condition (a HeadObject request carries no s3:prefix) "
+                    f"arn:aws:s3:::{bucket} without an s3:prefix condition (a HeadObject request carries no s3:prefix) "
                     "for S3 to answer 404 for a key that does not exist."
                 ) from error
 
-    def _covers(self, key: str) -> bool:
-        return not self.prefix or key == self.prefix or key.startswith(f"{self.prefix}/")
-
-    @property
-    def local_argument(self) -> str:
-        return f"{self.local}/" if self.trailing_slash else str(self.local)
-
     def mirror_back(self) -> None:
-        if self.local.is_file():
-            local_files = [self.local]
-        else:
-            local_files = [path for path in self.local.rglob("*") if path.is_file()] if self.local.exists() else []
-        present = set()
-        for path in (path for path in local_files if _is_data_file(path, self.bucket_root)):
-            key = path.relative_to(self.bucket_root).as_posix()
-            present.add(key)
-            if self.snapshot.get(key) != _md5(path):
-                self.s3.upload_file(str(path), self.bucket, key)
-        gone = [key for key in self.snapshot if key not in present]
-        for start in range(0, len(gone), 1000):
-            answer = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in gone[start : start + 1000]]})
-            if answer.get("Errors"):
-                first = answer["Errors"][0]
-                raise StorageAccessRefused(
-                    f"Deleting s3://{self.bucket}/{first['Key']} failed with {first['Code']}: {first.get('Message', '')} "
-                    f"({len(answer['Errors'])} keys not deleted)"
-                )
+        present: set[tuple[str, str]] = set()
+        for bucket_root in (path for path in self.root.iterdir() if path.is_dir()) if self.root.exists() else []:
+            for path in sorted(path for path in bucket_root.rglob("*") if path.is_file() and _is_data_file(path, bucket_root)):
+                bucket, key = bucket_root.name, path.relative_to(bucket_root).as_posix()
+                present.add((bucket, key))
+                if self.fetched.get((bucket, key)) != _md5(path):
+                    self.s3.upload_file(str(path), bucket, key)
+        gone: dict[str, list[str]] = {}
+        for bucket, key in self.fetched:
+            if (bucket, key) not in present:
+                gone.setdefault(bucket, []).append(key)
+        for bucket, keys in gone.items():
+            for start in range(0, len(keys), 1000):
+                answer = self.s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys[start : start + 1000]]})
+                if answer.get("Errors"):
+                    first = answer["Errors"][0]
+                    raise StorageAccessRefused(
+                        f"Deleting s3://{bucket}/{first['Key']} failed with {first['Code']}: {first.get('Message', '')} "
+                        f"({len(answer['Errors'])} keys not deleted)"
+                    )
 
 
 def error_message(returncode: int, stderr: str) -> str:
@@ -216,13 +236,11 @@ class LocalGlueExecutor:
             for library in filter(None, request.arguments.get("--extra-py-files", "").split(",")):
                 download(s3, *split_s3_path(library), scripts / library.rsplit("/", 1)[-1])
 
-            locations: list[MirroredLocation] = []
+            copy = ScratchCopyOfS3(s3, scratch / "s3", request.role_arn)
             argv: list[str] = []
             for name, value in script_arguments(request).items():
                 if value.startswith("s3://") and name not in GLUE_CONSUMED_ARGUMENTS and not spark.manages(value):
-                    location = MirroredLocation(s3, value, scratch / "s3", request.role_arn)
-                    locations.append(location)
-                    value = location.local_argument
+                    value = copy.fetch(value)
                 argv += [name, value]
 
             log = scratch / "output.log"
@@ -240,11 +258,9 @@ class LocalGlueExecutor:
             if returncode != 0:
                 # On Glue, what a run wrote to S3 before it failed stays there (e.g. job2's quarantine).
                 with contextlib.suppress(StorageAccessRefused, ClientError):  # the run's own error is the one to report
-                    for location in locations:
-                        location.mirror_back()
+                    copy.mirror_back()
                 return JobRunResult("FAILED", error_message(returncode, log.read_text(errors="replace")))
-            for location in locations:
-                location.mirror_back()
+            copy.mirror_back()
             return JobRunResult("SUCCEEDED")
         except RunTimedOut:
             return JobRunResult("TIMEOUT", f"the local run took longer than {RUN_TIMEOUT_SECONDS} s")

@@ -1,9 +1,11 @@
 """`create_dynamic_frame.from_catalog` on a table an S3 crawler cataloged reads the files at its
-location, CSV or Parquet, with their partition folders; job bookmarks over S3 sources are not
-emulated, so a run asking for them fails saying so."""
+location, CSV or Parquet, with their partition folders; with job bookmarks, a run reads only the
+objects no committed run has read (new or rewritten since), pause reads from the bookmark without
+moving it, a failed run moves nothing, and a reset reads everything again."""
 
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -12,7 +14,18 @@ import pytest
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally
 from local_aws.emulator.glue.schema_inference import catalog_s3_target
-from tests.local_aws.local_job_runs import BUCKET, DATABASE, PROBE_SCRIPT, create_job, deploy_lake, probe_arguments, read_json, run_job
+from tests.local_aws.local_job_runs import (
+    BUCKET,
+    DATABASE,
+    PROBE_SCRIPT,
+    create_job,
+    create_job1,
+    csv_rows,
+    deploy_lake,
+    probe_arguments,
+    read_json,
+    run_job,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -62,10 +75,80 @@ def test_a_parquet_table_is_read_with_its_column_types(lake: None) -> None:
     assert read_json("probe/read.json") == {"keys": [1, 2, 3], "count": 3}
 
 
-def test_bookmarks_over_an_s3_table_fail_the_run_naming_what_is_not_emulated(lake: None) -> None:
-    table = crawl("tables/customers_csv", CSV_FILES)
-    create_job("probe", PROBE_SCRIPT, {**probe_arguments(table, "customer_id"), "--job-bookmark-option": "job-bookmark-enable"})
+JOB = "probe"
 
-    run = run_job("probe")
-    assert run["JobRunState"] == "FAILED"
-    assert f"job bookmarks over S3 tables ({DATABASE}.{table}) are not emulated locally" in run["ErrorMessage"]
+
+def read_keys(bookmark_option: str) -> list[Any]:
+    """A run of the probe over its table with `bookmark_option`: the keys it read (its run must succeed)."""
+    run = run_job(JOB, {"--job-bookmark-option": bookmark_option})
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    keys: list[Any] = read_json("probe/read.json")["keys"]
+    return keys
+
+
+@pytest.fixture(params=["{}", '{"maxBand": 0}'], ids=["default-tolerance", "no-tolerance"])
+def bookmarked_table(lake: None, request: pytest.FixtureRequest) -> str:
+    """A CSV table of customers 1 and 2, and the probe job reading its customer ids, with Glue's
+    default maxBand (objects of the last 15 minutes tracked one by one) or none."""
+    table = crawl("tables/customers", {"run_id=r1/part-0.csv": CSV_FILES["run_id=r1/part-0.csv"]})
+    create_job(JOB, PROBE_SCRIPT, probe_arguments(table, "customer_id", request.param))
+    return table
+
+
+def add_customer_3() -> None:
+    client("s3").put_object(Bucket=BUCKET, Key="tables/customers/run_id=r2/part-0.csv", Body=CSV_FILES["run_id=r2/part-0.csv"])
+
+
+def test_a_second_run_reads_only_the_object_added_since_the_first(bookmarked_table: str) -> None:
+    assert read_keys("job-bookmark-enable") == ["1", "2"]
+    add_customer_3()
+
+    assert read_keys("job-bookmark-enable") == ["3"]
+    assert read_keys("job-bookmark-enable") == []
+    entry = client("glue").get_job_bookmark(JobName=JOB)["JobBookmarkEntry"]
+    assert (entry["Run"], entry["Version"]) == (3, 3)
+
+
+def test_an_object_rewritten_since_the_last_run_is_read_again(bookmarked_table: str) -> None:
+    assert read_keys("job-bookmark-enable") == ["1", "2"]
+    client("s3").put_object(Bucket=BUCKET, Key="tables/customers/run_id=r1/part-0.csv", Body=b"customer_id,email\n1,a@example.com\n")
+
+    assert read_keys("job-bookmark-enable") == ["1"]
+
+
+def test_pause_reads_past_the_bookmark_without_moving_it_and_disable_reads_everything(bookmarked_table: str) -> None:
+    assert read_keys("job-bookmark-enable") == ["1", "2"]
+    add_customer_3()
+
+    assert read_keys("job-bookmark-pause") == ["3"]
+    assert read_keys("job-bookmark-pause") == ["3"]
+    assert read_keys("job-bookmark-disable") == ["1", "2", "3"]
+    assert read_keys("job-bookmark-enable") == ["3"]
+
+
+def test_a_failed_run_moves_nothing_and_a_reset_reads_everything_again(bookmarked_table: str) -> None:
+    assert read_keys("job-bookmark-enable") == ["1", "2"]
+    add_customer_3()
+    failed = run_job(JOB, {"--job-bookmark-option": "job-bookmark-enable", "--fail_after_commit": "true"})
+    assert failed["JobRunState"] == "FAILED"
+    assert read_json("probe/read.json")["keys"] == ["3"]
+
+    assert read_keys("job-bookmark-enable") == ["3"]
+    client("glue").reset_job_bookmark(JobName=JOB)
+    assert read_keys("job-bookmark-enable") == ["1", "2", "3"]
+
+
+def test_job1_rerun_of_a_run_id_keeps_its_extract_and_the_next_run_id_gets_only_the_new_object(lake: None) -> None:
+    table = crawl("tables/customers", {"run_id=r1/part-0.csv": CSV_FILES["run_id=r1/part-0.csv"]})
+    create_job1("job1", table)  # bookmarks enabled, as the module deploys job1 with job_bookmarks_enabled
+
+    def extract(run_id: str) -> list[str]:
+        run = run_job("job1", {"--output_path": f"s3://{BUCKET}/raw/customers/run_id={run_id}/"})
+        assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+        return sorted(row["customer_id"] for row in csv_rows(f"raw/customers/run_id={run_id}/"))
+
+    assert extract("r1") == ["1", "2"]
+    add_customer_3()
+
+    assert extract("r1") == ["1", "2"]
+    assert extract("r2") == ["3"]

@@ -153,3 +153,78 @@ def test_runs_started_at_once_all_start_as_a_map_over_tables_starts_them(glue: A
     assert errors == []
     runs = glue.get_job_runs(JobName=shared_job, MaxResults=200)["JobRuns"]
     assert sorted(run["Id"] for run in runs) == sorted(started) and len(started) == 30
+
+
+@pytest.fixture
+def sized_job(glue: Any) -> str:
+    glue.create_job(
+        Name="sized",
+        Role="arn:aws:iam::123456789012:role/glue",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_to_parquet.py"},
+        GlueVersion="5.0",
+        WorkerType="G.1X",
+        NumberOfWorkers=4,
+    )
+    return "sized"
+
+
+def test_a_run_reports_its_jobs_glue_version_workers_and_log_group(glue: Any, sized_job: str) -> None:
+    run_id = glue.start_job_run(JobName=sized_job)["JobRunId"]
+
+    run = glue.get_job_run(JobName=sized_job, RunId=run_id)["JobRun"]
+    assert (run["GlueVersion"], run["WorkerType"], run["NumberOfWorkers"], run["LogGroupName"]) == ("5.0", "G.1X", 4, "/aws-glue/jobs")
+
+
+def test_a_run_reports_the_workers_it_was_started_with(glue: Any, sized_job: str) -> None:
+    run_id = glue.start_job_run(JobName=sized_job, WorkerType="G.2X", NumberOfWorkers=10)["JobRunId"]
+
+    (run,) = glue.get_job_runs(JobName=sized_job)["JobRuns"]
+    assert (run["Id"], run["WorkerType"], run["NumberOfWorkers"]) == (run_id, "G.2X", 10)
+
+
+def test_a_job_created_without_a_glue_version_runs_glue_0_9(glue: Any) -> None:
+    run_id = glue.start_job_run(JobName=JOB)["JobRunId"]
+
+    assert job_run(glue, run_id)["GlueVersion"] == "0.9"
+
+
+def test_a_run_is_started_and_completed_once_its_execution_time_in_whole_seconds(glue: Any) -> None:
+    plan_job_runs(JOB, [JobRunPlan(starting_seconds=10, running_seconds=90.6)])
+    run_id = glue.start_job_run(JobName=JOB)["JobRunId"]
+    started = job_run(glue, run_id)
+    assert "CompletedOn" not in started
+    advance_time(50)
+    running = job_run(glue, run_id)
+    assert (running["JobRunState"], running["ExecutionTime"]) == ("RUNNING", 40)
+    assert "CompletedOn" not in running
+
+    advance_time(100)
+    ended = job_run(glue, run_id)
+    advance_time(600)
+    read_later = job_run(glue, run_id)
+
+    assert ended["JobRunState"] == "SUCCEEDED"
+    assert ended["StartedOn"] == started["StartedOn"] == read_later["StartedOn"]
+    assert ended["ExecutionTime"] == read_later["ExecutionTime"] == 90
+    assert ended["CompletedOn"] == read_later["CompletedOn"] == ended["LastModifiedOn"]
+    assert (ended["CompletedOn"] - ended["StartedOn"]).total_seconds() == pytest.approx(100.6, abs=0.01)
+
+
+def test_an_executed_run_is_completed_when_its_executor_returns() -> None:
+    release = threading.Event()
+
+    def executor(request: JobRunRequest) -> JobRunResult:
+        release.wait(5)
+        return JobRunResult("SUCCEEDED")
+
+    run = EmulatedJobRun(JobRunPlan(starting_seconds=0), REQUEST, executor, "5.0")
+    assert run.completed_on(run.status) is None
+    time.sleep(0.3)
+    release.set()
+    status = wait_for_end(run)
+    completed = run.completed_on(status)
+    time.sleep(0.1)
+
+    assert (status, run.glue_version) == ("SUCCEEDED", "5.0")
+    assert completed is not None and run.completed_on(run.status) == completed
+    assert (completed - run.started_on).total_seconds() >= 0.3

@@ -174,3 +174,17 @@ TIME_SCALE = 0.01
 
 # Longer than anything a scenario leaves running: skipping it ends every crawl and job run.
 LONGEST_PLANNED_SECONDS = 10**7
+
+
+def await_workflow_run(deployed: DeployedPipeline, run_id: str, timeout_seconds: float) -> dict[str, Any]:
+    """Start a run of the workflow with the run property run_id and return it once it has ended,
+    giving job runs that execute for real (local Spark) up to `timeout_seconds` of real time."""
+    glue, workflow = client("glue", region=deployed.region), deployed.outputs["workflow_name"]
+    workflow_run_id = glue.start_workflow_run(Name=workflow, RunProperties={"run_id": run_id})["RunId"]
+    deadline = time.monotonic() + timeout_seconds
+    while (run := glue.get_workflow_run(Name=workflow, RunId=workflow_run_id)["Run"])["Status"] == "RUNNING":
+        assert time.monotonic() < deadline, f"the workflow run is still RUNNING after {timeout_seconds} s: {run}"
+        advance_time(10)
+        time.sleep(0.5)
+    ended: dict[str, Any] = run
+    return ended

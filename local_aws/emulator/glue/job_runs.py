@@ -13,6 +13,7 @@ Each run announces its end (`run_ends`) when it happens on the emulated clock.
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -27,6 +28,10 @@ from local_aws.emulator.iam.service_roles import role_arn_of
 from local_aws.emulator.timers import TIMERS
 
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
+# Where Glue sends a job run's logs, as GetJobRun names it: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html
+# ("This name can be /aws-glue/jobs/"; GetJobRun answers "/aws-glue/jobs", as the AWS CLI's get-job-run example shows).
+# A security configuration encrypting CloudWatch Logs names the role and the configuration instead; not emulated.
+JOB_RUN_LOG_GROUP = "/aws-glue/jobs"
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,12 @@ def forget_plans() -> None:
 
 
 class EmulatedJobRun:
-    def __init__(self, plan: JobRunPlan, request: JobRunRequest, executor: JobExecutor | None) -> None:
+    def __init__(self, plan: JobRunPlan, request: JobRunRequest, executor: JobExecutor | None, glue_version: str = "0.9") -> None:
         self.plan = plan
+        self.glue_version = glue_version
+        self._started_at = CLOCK.now()
         self.started_on = CLOCK.utcnow()
-        self._running_from = CLOCK.now() + plan.starting_seconds
+        self._running_from = self._started_at + plan.starting_seconds
         self._planned_end = self._running_from + plan.running_seconds
         self._result: JobRunResult | None = None
         self._ended_at: float | None = None
@@ -123,9 +130,22 @@ class EmulatedJobRun:
     def error_message(self) -> str | None:
         return self._result.error_message if self._result else None
 
-    @property
-    def execution_seconds(self) -> int:
-        end = self._ended_at if self._ended_at is not None else CLOCK.now()
+    def _on_clock(self, emulated: float) -> datetime:
+        return self.started_on + timedelta(seconds=emulated - self._started_at)
+
+    def completed_on(self, status: str) -> datetime | None:
+        """When a run in `status` (its state as read) ended: fixed from then on, as Glue reports it."""
+        return self._on_clock(self._ended_at) if status in TERMINAL_STATES and self._ended_at is not None else None
+
+    def last_modified_on(self, status: str) -> datetime:
+        """When a run in `status` last changed state."""
+        if (completed := self.completed_on(status)) is not None:
+            return completed
+        return self.started_on if status == "STARTING" else self._on_clock(self._running_from)
+
+    def execution_seconds(self, status: str) -> int:
+        """Whole seconds a run in `status` has been RUNNING (all of them once it has ended)."""
+        end = self._ended_at if status in TERMINAL_STATES and self._ended_at is not None else CLOCK.now()
         return max(int(end - self._running_from), 0)
 
 
@@ -165,7 +185,8 @@ def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
             role_arn_of(self.role, self.backend),
             self.backend.region_name,
         )
-        _runs[job_run] = EmulatedJobRun(plan, request, _executor)
+        # "Jobs that are created without specifying a Glue version default to Glue 0.9" (API_Job).
+        _runs[job_run] = EmulatedJobRun(plan, request, _executor, self.glue_version or "0.9")
     return run_id
 
 
@@ -179,11 +200,16 @@ def _job_run_as_dict(self: FakeJobRun) -> dict[str, Any]:
     run = _runs.get(self)
     if run is None:
         return described
+    # WorkerType and NumberOfWorkers are moto's: the run's own, else its job's.
+    status = described["JobRunState"] = run.status  # read once: every time below is of this state
     described["StartedOn"] = run.started_on
-    described["ExecutionTime"] = run.execution_seconds
-    described["LastModifiedOn"] = CLOCK.utcnow()
-    if described["JobRunState"] in TERMINAL_STATES:
-        described["CompletedOn"] = CLOCK.utcnow()
+    described["ExecutionTime"] = run.execution_seconds(status)
+    described["LastModifiedOn"] = run.last_modified_on(status)
+    described["LogGroupName"] = JOB_RUN_LOG_GROUP
+    described["GlueVersion"] = run.glue_version
+    completed_on = run.completed_on(status)
+    if completed_on is not None:
+        described["CompletedOn"] = completed_on
     else:
         described.pop("CompletedOn", None)
     if run.error_message:

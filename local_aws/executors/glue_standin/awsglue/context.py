@@ -2,19 +2,21 @@
 bookmarks once `Job.init` has started them (see `awsglue.job`)."""
 
 import sys
+import time
 from typing import Any
 
 import boto3
 from pyspark.context import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 
-from ._bookmark_service import BookmarkNotEmulated, BookmarkService
+from ._bookmark_service import BookmarkService
 from ._jdbc_bookmarks import BookmarkKeys, unread_rows
 from ._jdbc_source import JdbcSource, is_jdbc_table
-from ._s3_source import read_s3_table
+from ._s3_bookmarks import max_band_ms, unread_objects
+from ._s3_source import S3Table
 from .dynamicframe import DynamicFrame, DynamicFrameReader
 
-EMULATED_ADDITIONAL_OPTIONS = ("jobBookmarkKeys", "jobBookmarkKeysSortOrder")
+EMULATED_ADDITIONAL_OPTIONS = ("jobBookmarkKeys", "jobBookmarkKeysSortOrder", "maxBand")
 # A JDBC table without a primary key or jobBookmarkKeys is read whole on every run:
 NO_BOOKMARK_KEY = "https://docs.aws.amazon.com/glue/latest/dg/glue-troubleshooting-errors.html#error-job-bookmarks-reprocess-data"
 
@@ -50,11 +52,18 @@ class GlueContext:
         table = glue.get_table(DatabaseName=database, Name=table_name)["Table"]
         if is_jdbc_table(table):
             frame = self._read_jdbc(JdbcSource(glue, boto3.client("secretsmanager"), table), transformation_ctx, additional_options)
-        elif self.bookmarks.tracks(transformation_ctx):
-            raise BookmarkNotEmulated(f"job bookmarks over S3 tables ({database}.{table_name}) are not emulated locally")
         else:
-            frame = read_s3_table(self.spark_session, table)
+            frame = self._read_s3(S3Table(table), transformation_ctx, additional_options)
         return DynamicFrame(frame, self, table_name)
+
+    def _read_s3(self, source: S3Table, transformation_ctx: str, additional_options: dict[str, Any]) -> DataFrame:
+        band_ms = max_band_ms(additional_options)
+        listed_at_ms = int(time.time() * 1000)
+        objects = source.objects()
+        if self.bookmarks.tracks(transformation_ctx):
+            objects, state = unread_objects(objects, self.bookmarks.last_state(transformation_ctx), band_ms, listed_at_ms)
+            self.bookmarks.record(transformation_ctx, state)
+        return source.read(self.spark_session, objects)
 
     def _read_jdbc(self, source: JdbcSource, transformation_ctx: str, additional_options: dict[str, Any]) -> DataFrame:
         frame = source.read(self.spark_session)
