@@ -153,15 +153,22 @@ def objects(deployed: DeployedPipeline, prefix: str) -> dict[str, bytes]:
     }
 
 
+def folder(deployed: DeployedPipeline, stage: str, table: str) -> str:
+    """The key prefix of `table`'s `stage` (raw, cleansed, quarantine or reports), from the module's outputs."""
+    return deployed.key_of(deployed.outputs["tables"][table][f"{stage}_path"])
+
+
 def raw_rows(deployed: DeployedPipeline, table: str, run_id: str) -> list[dict[str, str]]:
     return [
-        row for body in objects(deployed, f"raw/{table}/run_id={run_id}/").values() for row in csv.DictReader(io.StringIO(body.decode()))
+        row
+        for body in objects(deployed, f"{folder(deployed, 'raw', table)}run_id={run_id}/").values()
+        for row in csv.DictReader(io.StringIO(body.decode()))
     ]
 
 
 def parquet_rows(deployed: DeployedPipeline, stage: str, table: str, run_id: str) -> list[dict[str, Any]]:
     """The rows of the Parquet files run `run_id` wrote for `table` under `stage` (cleansed or quarantine)."""
-    files = {key: body for key, body in objects(deployed, f"{stage}/{table}/").items() if f"/run_id={run_id}/" in key}
+    files = {key: body for key, body in objects(deployed, folder(deployed, stage, table)).items() if f"/run_id={run_id}/" in key}
     return [row for body in files.values() for row in pq.read_table(io.BytesIO(body)).to_pylist()]
 
 
@@ -211,7 +218,10 @@ def test_the_quarantine_holds_the_rows_that_break_the_rules_with_their_reasons(
 
 def test_each_job_reports_its_figures_for_the_run(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
     for table in SAMPLES:
-        reports = {key.rsplit("/", 1)[-1]: json.loads(body) for key, body in objects(deployed, f"reports/{table}/run_id={RUN_ID}/").items()}
+        reports = {
+            key.rsplit("/", 1)[-1]: json.loads(body)
+            for key, body in objects(deployed, f"{folder(deployed, 'reports', table)}run_id={RUN_ID}/").items()
+        }
         source_rows = len(sample_rows(table))
         assert reports["raw_job.json"] == {"rows_read": source_rows, "rows_written": source_rows}
         figures = reports["cleanse_job.json"]
@@ -229,23 +239,23 @@ def test_the_crawls_catalog_raw_and_cleansed_over_the_runs_folders(deployed: Dep
     assert sorted(tables) == sorted(f"{stage}_{table}" for table in SAMPLES for stage in ("raw", "cleansed"))
     for table in SAMPLES:
         raw, cleansed_table = tables[f"raw_{table}"], tables[f"cleansed_{table}"]
-        assert raw["StorageDescriptor"]["Location"] == f"s3://{deployed.bucket}/raw/{table}/"
+        assert raw["StorageDescriptor"]["Location"] == deployed.outputs["tables"][table]["raw_path"]
         assert [column["Name"] for column in raw["StorageDescriptor"]["Columns"]] == list(sample_rows(table)[0])
         assert [key["Name"] for key in raw["PartitionKeys"]] == ["run_id"]
-        assert cleansed_table["StorageDescriptor"]["Location"] == f"s3://{deployed.bucket}/cleansed/{table}/"
+        assert cleansed_table["StorageDescriptor"]["Location"] == deployed.outputs["tables"][table]["cleansed_path"]
         assert [key["Name"] for key in cleansed_table["PartitionKeys"]] == ["ingestion_date", "run_id"]
         assert set(EXPECTED_CLEANSED_COLUMNS[table]) <= {column["Name"] for column in cleansed_table["StorageDescriptor"]["Columns"]}
 
 
 def test_a_rerun_of_the_run_id_replaces_what_the_first_run_wrote(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
-    raw_keys = {table: set(objects(deployed, f"raw/{table}/run_id={RUN_ID}/")) for table in SAMPLES}
+    raw_keys = {table: set(objects(deployed, f"{folder(deployed, 'raw', table)}run_id={RUN_ID}/")) for table in SAMPLES}
 
     rerun = await_workflow_run(deployed, RUN_ID, WORKFLOW_RUN_SECONDS)
 
     assert (rerun["Status"], rerun["Statistics"]["SucceededActions"]) == ("COMPLETED", 6)
     for table in SAMPLES:
         # Spark names its part files afresh: the first run's are gone, not kept beside the new ones.
-        assert set(objects(deployed, f"raw/{table}/run_id={RUN_ID}/")).isdisjoint(raw_keys[table])
+        assert set(objects(deployed, f"{folder(deployed, 'raw', table)}run_id={RUN_ID}/")).isdisjoint(raw_keys[table])
         assert trimmed(raw_rows(deployed, table, RUN_ID)) == trimmed(sample_rows(table))
         assert cleansed(deployed, table) == EXPECTED_CLEANSED[table]
         assert quarantined(deployed, table) == sorted(EXPECTED_QUARANTINE[table], key=repr)
@@ -273,7 +283,7 @@ def test_a_table_whose_job_fails_stops_the_chain_and_alerts_once(deployed: Deplo
     assert "EntityNotFoundException" in failed["ErrorMessage"]
     # The customers' job1 ran and wrote; nothing after the job1s ran.
     assert trimmed(raw_rows(deployed, "customers", "wf-e2e-orders-fail")) == trimmed(sample_rows("customers"))
-    assert objects(deployed, "raw/orders/run_id=wf-e2e-orders-fail/") == {}
+    assert objects(deployed, f"{folder(deployed, 'raw', 'orders')}run_id=wf-e2e-orders-fail/") == {}
     assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"].get("LastCrawl") == raw_crawls_before
     assert {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES} == job2_runs_before
     (notification,) = notifications(deployed, wait_seconds=5)
