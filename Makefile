@@ -17,7 +17,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1) || \
 	{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1); }
 
-.PHONY: help test test-fast fast-tests lint unit demo emulator-up emulator-down lambdas docs fmt bench bench-polling bench-jobs clean
+.PHONY: help test test-fast fast-tests lint unit demo emulator-up emulator-down example-data lambdas docs fmt bench bench-polling bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,11 +76,15 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
 	$(PY) tools/lint_iam_policies.py
 
-emulator-up: $(VENV)/.installed ## start the local AWS emulator on 127.0.0.1:4566
+emulator-up: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## start the local AWS emulator on 127.0.0.1:4566, Glue jobs run on local Spark
 	$(PY) -m local_aws.emulator up
 
 emulator-down: $(VENV)/.installed ## stop it
 	$(PY) -m local_aws.emulator down
+
+# EXAMPLE: minimal, event_driven, glue_workflow or complete; REGION: where the example is applied (us-east-1).
+example-data: $(VENV)/.installed ## put what an example reads in the emulator: make example-data EXAMPLE=minimal
+	$(PY) -m local_aws.example_data $(EXAMPLE) $(if $(REGION),--region $(REGION))
 
 lambdas: ## rebuild the committed Lambda zips from lambdas/*.py
 	$(PYTHON) tools/build_lambda_packages.py

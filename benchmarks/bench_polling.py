@@ -248,7 +248,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crawl-seconds", type=int, nargs="+", default=[60, 300, 900])
     arguments = parser.parse_args()
-    with emulator.running_emulator() as endpoint, tempfile.TemporaryDirectory() as work_dir:
+    with emulator.running_emulator(job_runs="planned") as endpoint, tempfile.TemporaryDirectory() as work_dir:
         stacks = {
             "poll": deploy(Path(work_dir) / "poll", endpoint, "bench", "poll"),
             "event": {**deploy(Path(work_dir) / "event", endpoint, "bench-ev", "event"), "bench_name_prefix": "bench-ev"},

@@ -21,8 +21,9 @@ ICEBERG_SETTINGS = {
 
 @pytest.fixture(scope="session")
 def emulator_endpoint() -> Iterator[str]:
-    """This session's emulator, started for it and stopped after it."""
-    with emulator.running_emulator(SESSION_PORT) as endpoint:
+    """This session's emulator, started for it and stopped after it; its job runs end as the tests plan
+    them, and a test that runs the real scripts says so (local_aws.control.run_jobs_locally)."""
+    with emulator.running_emulator(SESSION_PORT, job_runs="planned") as endpoint:
         yield endpoint
 
 

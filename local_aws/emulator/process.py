@@ -10,9 +10,14 @@
 From Python, `running_emulator()` starts an emulator of its own on a free port (one emulator per
 test session, demo or benchmark), makes it this process's emulator (LOCAL_AWS_PORT) while it runs,
 and stops it: nothing reuses or resets an emulator it did not start.
+
+An emulator starts with its Glue job runs executed for real, on local Spark, as a person who applies
+a configuration and starts a run expects. Planned job runs (each run ends as a test's plan says,
+nothing executed) are what a test harness opts into: `running_emulator(job_runs="planned")`.
 """
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -22,12 +27,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from local_aws import PROJECT_ROOT
 from local_aws.clients import configured_port, endpoint_url, free_port
 
 STATE_DIR = PROJECT_ROOT / ".local"
 START_TIMEOUT_SECONDS = 60
+# How the emulator runs Glue job runs: the job's script on local Spark, or as plan_job_runs says.
+JobRuns = Literal["local-spark", "planned"]
 
 
 class EmulatorError(RuntimeError):
@@ -42,8 +50,8 @@ def is_up(port: int | None = None) -> bool:
         return False
 
 
-def _post(path: str, port: int | None) -> None:
-    request = urllib.request.Request(f"{endpoint_url(port)}{path}", data=b"{}", method="POST")
+def _post(path: str, port: int | None, body: bytes = b"{}") -> None:
+    request = urllib.request.Request(f"{endpoint_url(port)}{path}", data=body, headers={"Content-Type": "application/json"}, method="POST")
     urllib.request.urlopen(request, timeout=10).close()
 
 
@@ -66,8 +74,8 @@ def log_file(port: int) -> Path:
     return STATE_DIR / f"emulator-{port}.log"
 
 
-def start(port: int | None = None) -> subprocess.Popen[bytes]:
-    """Start the emulator in a child process and wait until it answers."""
+def start(port: int | None = None, job_runs: JobRuns = "local-spark") -> subprocess.Popen[bytes]:
+    """Start the emulator in a child process, wait until it answers, and set how it runs Glue jobs."""
     port = port or configured_port()
     if is_up(port):
         raise EmulatorError(f"Something already answers on {endpoint_url(port)}; stop it or use another port.")
@@ -86,6 +94,12 @@ def start(port: int | None = None) -> subprocess.Popen[bytes]:
             process.kill()
             raise EmulatorError(f"The emulator did not start on port {port}; see {log_file(port)}.")
         time.sleep(0.2)
+    # The control route of local_aws.control.run_jobs_locally (the emulator's reset returns it to "planned").
+    try:
+        _post("/moto-api/local-aws/job-executor", port, json.dumps({"mode": job_runs}).encode())
+    except OSError as error:
+        process.kill()
+        raise EmulatorError(f"The emulator on port {port} refused job runs {job_runs!r}: {error}; see {log_file(port)}.") from error
     _pid_file(port).write_text(str(process.pid))
     return process
 
@@ -108,11 +122,11 @@ def stop(port: int | None = None) -> bool:
 
 
 @contextlib.contextmanager
-def running_emulator(port: int | None = None) -> Iterator[str]:
-    """Start an emulator on `port` (a free one by default), yield its endpoint with LOCAL_AWS_PORT
-    pointing at it, and stop it on the way out."""
+def running_emulator(port: int | None = None, job_runs: JobRuns = "local-spark") -> Iterator[str]:
+    """Start an emulator on `port` (a free one by default) running its Glue jobs as `job_runs` says,
+    yield its endpoint with LOCAL_AWS_PORT pointing at it, and stop it on the way out."""
     port = port or free_port()
-    process = start(port)
+    process = start(port, job_runs)
     previous_port = os.environ.get("LOCAL_AWS_PORT")
     os.environ["LOCAL_AWS_PORT"] = str(port)
     try:

@@ -10,7 +10,7 @@ from local_aws.clients import client, configured_port, free_port
 
 def test_emulator_starts_answers_and_stops_on_its_own_port() -> None:
     port = free_port()
-    with emulator.running_emulator(port) as endpoint:
+    with emulator.running_emulator(port, job_runs="planned") as endpoint:
         assert endpoint == f"http://127.0.0.1:{port}"
         assert emulator.is_up(port)
         assert client("sts", port).get_caller_identity()["Account"] == "123456789012"
@@ -19,7 +19,7 @@ def test_emulator_starts_answers_and_stops_on_its_own_port() -> None:
 
 def test_each_run_gets_an_emulator_of_its_own_and_leaves_the_others_running(emulator_endpoint: str) -> None:
     session_port = configured_port()
-    with emulator.running_emulator() as endpoint:
+    with emulator.running_emulator(job_runs="planned") as endpoint:
         assert endpoint != emulator_endpoint
         assert configured_port() != session_port
     assert configured_port() == session_port
