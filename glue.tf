@@ -260,6 +260,11 @@ locals {
         arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, local.table_job_arguments[name].cleanse_job, {
           "--cleansed_table" = "${local.database_name}.${table.cleansed_table}"
           "--report_path"    = "${table.reports_path}run_id=${local.run_id_placeholder}/cleanse_job.json"
+          # No run report in a workflow: job2 puts its table's metrics as report_run does.
+          "--extract_report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/raw_job.json"
+          "--metrics_namespace"   = local.metrics_namespace
+          "--metrics_pipeline"    = var.name_prefix
+          "--metrics_table"       = name
         })
         max_concurrent_runs = 1
         number_of_workers   = table.number_of_workers

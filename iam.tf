@@ -213,11 +213,11 @@ data "aws_iam_policy_document" "glue_job" {
   statement {
     sid       = "PublishJobMetrics"
     actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"] # PutMetricData has no resource-level permissions; limited to Glue's namespace.
+    resources = ["*"] # PutMetricData has no resource-level permissions; limited to Glue's namespace and, in a workflow, the pipeline's.
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["Glue"]
+      values   = local.workflow_mode ? ["Glue", local.metrics_namespace] : ["Glue"]
     }
   }
 

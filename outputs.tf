@@ -92,12 +92,12 @@ output "workflow_job_names" {
 }
 
 output "lambda_function_names" {
-  description = "Names of the Lambdas by role: start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
+  description = "Names of the Lambdas by role: resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
   value       = { for key, function in aws_lambda_function.this : key => function.function_name }
 }
 
 output "lambda_function_arns" {
-  description = "ARNs of the Lambdas by role: start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
+  description = "ARNs of the Lambdas by role: resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
   value       = { for key, function in aws_lambda_function.this : key => function.arn }
 }
 
@@ -117,8 +117,8 @@ output "state_machine_definition" {
 }
 
 output "metrics_namespace" {
-  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone); null when disabled or with orchestration = \"glue_workflow\", whose runs publish none."
-  value       = local.step_functions ? local.metrics_namespace : null
+  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone, from the Step Functions run report; in a Glue workflow each job2 puts its table's); null when disabled."
+  value       = local.create ? local.metrics_namespace : null
 }
 
 output "failure_topic_arn" {

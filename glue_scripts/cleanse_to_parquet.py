@@ -14,7 +14,9 @@ quarantine. The cleansed rows go, by --cleansed_format:
 
 import re
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -28,10 +30,12 @@ from glue_runtime import (
     holds_data_files,
     log_event,
     read_file,
+    read_json,
     resolve_arguments,
     start_job,
     write_json,
 )
+from run_figures import rows_of, table_metric_data
 
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
 CLEANSED_FORMATS = ("parquet", "iceberg")
@@ -53,8 +57,24 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
     arguments = resolve_arguments(
         argv,
         ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
-        ("ingestion_date", "max_records_per_file", "cleansed_format", "cleansed_table", "max_quarantine_ratio", "report_path"),
+        (
+            "ingestion_date",
+            "max_records_per_file",
+            "cleansed_format",
+            "cleansed_table",
+            "max_quarantine_ratio",
+            "report_path",
+            "metrics_namespace",
+            "metrics_pipeline",
+            "metrics_table",
+            "extract_report_path",
+        ),
     )
+    metrics = [name for name in ("metrics_namespace", "metrics_pipeline", "metrics_table", "report_path") if name in arguments]
+    if "metrics_namespace" in arguments and len(metrics) < 4:
+        raise InvalidJobArgument(
+            "--metrics_namespace needs --metrics_pipeline, --metrics_table and --report_path too (the table's metrics are its figures)."
+        )
     if "ingestion_date" in arguments and not re.match(r"^\d{4}-\d{2}-\d{2}$", arguments["ingestion_date"]):
         raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
     if not arguments.get("max_records_per_file", "1").isdigit():
@@ -175,11 +195,26 @@ def main(argv: list[str]) -> int:
     log_event("cleansing_summary", run_id=run_id, **figures)
     if "report_path" in arguments:
         merge_figures = vars(merged) if arguments["cleansed_format"] == "iceberg" else {}
-        write_json(
-            spark, arguments["report_path"], {**figures, "quarantined_by_reason": cleansing.quarantined_by_reason(), **merge_figures}
-        )
+        report = {**figures, "quarantined_by_reason": cleansing.quarantined_by_reason(), **merge_figures}
+        write_json(spark, arguments["report_path"], report)
+        if "metrics_namespace" in arguments:
+            publish_table_metrics(spark, arguments, report)
     runtime.commit()
     return 0
+
+
+def publish_table_metrics(spark: SparkSession, arguments: dict[str, str], report: Mapping[str, Any]) -> None:
+    """In a Glue workflow, which has no run report: the table's metrics as the Step Functions report
+    puts them (run_figures.py), job1's figures read from --extract_report_path."""
+    import boto3
+
+    extract = read_json(spark, arguments["extract_report_path"]) if "extract_report_path" in arguments else None
+    rows = rows_of(extract or {}, report)
+    boto3.client("cloudwatch").put_metric_data(
+        Namespace=arguments["metrics_namespace"],
+        MetricData=table_metric_data(arguments["metrics_pipeline"], arguments["metrics_table"], rows),
+    )
+    log_event("table_metrics_published", namespace=arguments["metrics_namespace"], table=arguments["metrics_table"], rows=rows)
 
 
 def write_parquet_history(spark: SparkSession, rows: DataFrame, partition_by: str, output_path: str, run_id: str, max_records: int) -> None:

@@ -197,6 +197,19 @@ def holds_data_files(spark: SparkSession, path: str) -> bool:
     return bool(data_files(spark, path))
 
 
+def read_json(spark: SparkSession, path: str) -> Any:
+    """The JSON document at `path` (an S3 key on Glue), or None when there is none."""
+    jvm_path, file_system = _hadoop_path(spark, path)
+    if not file_system.exists(jvm_path):
+        return None
+    stream = file_system.open(jvm_path)
+    try:
+        reader = spark.sparkContext._jvm.java.io.BufferedReader(spark.sparkContext._jvm.java.io.InputStreamReader(stream, "UTF-8"))  # type: ignore[union-attr]
+        return json.loads("\n".join(iter(reader.readLine, None)))
+    finally:
+        stream.close()
+
+
 def write_json(spark: SparkSession, path: str, document: dict[str, Any]) -> None:
     """Write `document` as one JSON file at `path` (an S3 key on Glue), replacing it."""
     jvm_path, file_system = _hadoop_path(spark, path)

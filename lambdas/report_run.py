@@ -16,6 +16,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from run_figures import rows_of, table_metric_data
+
 logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
@@ -31,16 +33,6 @@ STEP_STATES = {
     "RawCrawler": "RawCrawl",
     "CleanseTables": "CleanseTables",
     "CleansedCrawler": "CleansedCrawl",
-}
-ROW_METRICS = {
-    "source_read": "SourceRowsRead",
-    "raw": "RawRows",
-    "cleansed": "CleansedRows",
-    "inserted": "RowsInserted",
-    "updated": "RowsUpdated",
-    "unchanged": "RowsUnchanged",
-    "duplicates_removed": "DuplicatesRemoved",
-    "quarantined": "QuarantinedRows",
 }
 
 
@@ -88,19 +80,6 @@ def step_durations(execution_arn: str) -> dict[str, float]:
             else:
                 exited[step] = event["timestamp"]
     return {step: round((exited[step] - entered[step]).total_seconds(), 1) for step in STEP_STATES if step in entered and step in exited}
-
-
-def rows_of(raw_job: Mapping[str, Any], cleanse_job: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "source_read": raw_job.get("rows_read"),
-        "raw": cleanse_job.get("input_rows"),
-        "cleansed": cleanse_job.get("cleansed_rows"),
-        "inserted": cleanse_job.get("inserted"),
-        "updated": cleanse_job.get("updated"),
-        "unchanged": cleanse_job.get("unchanged"),
-        "duplicates_removed": cleanse_job.get("duplicates_removed"),
-        "quarantined": cleanse_job.get("quarantined_rows"),
-    }
 
 
 def shortened(text: str, characters: int) -> str:
@@ -188,12 +167,7 @@ def put_metrics(report: Mapping[str, Any], namespace: str) -> None:
         for stage, seconds in report["durations_seconds"].items()
     ]
     for name, table in report["tables"].items():
-        dimensions = [pipeline, {"Name": "Table", "Value": name}]
-        data += [
-            {"MetricName": ROW_METRICS[row], "Dimensions": dimensions, "Value": value, "Unit": "Count"}
-            for row, value in table.get("rows", {}).items()
-            if value is not None
-        ]
+        data += table_metric_data(report["pipeline"], name, table.get("rows", {}))
     for start in range(0, len(data), 1000):  # PutMetricData takes at most 1,000 metrics a call
         cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[start : start + 1000])
 

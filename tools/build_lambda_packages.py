@@ -20,7 +20,7 @@ HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "start_crawler.py": ("crawler_request.py", "crawl_waits.py"),
     "get_crawler_status.py": ("crawler_request.py", "crawl_waits.py"),
     "crawl_finished.py": ("crawler_request.py", "crawl_waits.py"),
-    "report_run.py": (),
+    "report_run.py": ("../glue_scripts/run_figures.py",),
 }
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 

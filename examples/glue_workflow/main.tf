@@ -26,3 +26,28 @@ output "workflow_job_names" {
   description = "Each table's two jobs."
   value       = module.etl.workflow_job_names
 }
+
+output "bucket_name" {
+  description = "The data lake bucket."
+  value       = module.etl.bucket_name
+}
+
+output "tables" {
+  description = "Each table's catalog tables and folders (raw_path, cleansed_path, quarantine_path, reports_path)."
+  value       = module.etl.tables
+}
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of each table's metrics (dimensions Pipeline and Table), put by its job2."
+  value       = module.etl.metrics_namespace
+}
+
+output "failure_topic_arn" {
+  description = "The SNS topic a failed job or crawl alerts."
+  value       = module.etl.failure_topic_arn
+}
+
+output "database_name" {
+  description = "The Glue database of the raw_<table> and cleansed_<table> catalog tables."
+  value       = module.etl.database_name
+}

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,30 +98,15 @@ def landing_table(table: str) -> dict[str, Any]:
 
 
 def deployed_stack(outputs: dict[str, Any]) -> dict[str, Any]:
-    """The example's outputs, with what it does not output read back from the deployed resources."""
-    glue = client("glue")
-    extract = glue.get_job(JobName=outputs["workflow_job_names"]["orders"]["raw_job"])["Job"]
-    bucket = extract["DefaultArguments"]["--output_path"].removeprefix("s3://").split("/", 1)[0]
-    cleanse = glue.get_job(JobName=outputs["workflow_job_names"]["orders"]["cleanse_job"])["Job"]
+    """The example's outputs, with its crawlers' names (which it does not output) read back."""
+    bucket = outputs["bucket_name"]
     crawlers = {
         target["Path"].removeprefix(f"s3://{bucket}/").split("/", 1)[0]: crawler["Name"]
-        for crawler in glue.get_crawlers()["Crawlers"]
+        for crawler in client("glue").get_crawlers()["Crawlers"]
         for target in crawler["Targets"]["S3Targets"]
         if target["Path"].startswith(f"s3://{bucket}/")
     }
-    (topic,) = [
-        topic["TopicArn"]
-        for topic in client("sns").list_topics()["Topics"]
-        if topic["TopicArn"].endswith(":workflow-orders-pipeline-failures")
-    ]
-    return {
-        **outputs,
-        "bucket_name": bucket,
-        "database_name": cleanse["DefaultArguments"]["--cleansed_table"].split(".")[0],
-        "raw_crawler_name": crawlers["raw"],
-        "cleansed_crawler_name": crawlers["cleansed"],
-        "failure_topic_arn": topic,
-    }
+    return {**outputs, "raw_crawler_name": crawlers["raw"], "cleansed_crawler_name": crawlers["cleansed"]}
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +216,26 @@ def test_each_job_reports_its_figures_for_the_run(deployed: DeployedPipeline, fi
             len(EXPECTED_CLEANSED[table]),
             len(EXPECTED_QUARANTINE[table]),
         )
+
+
+def test_each_job2_puts_its_tables_metrics_as_the_run_report_does(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
+    namespace, pipeline = deployed.outputs["metrics_namespace"], deployed.outputs["workflow_name"].removesuffix("-pipeline")
+    cloudwatch = client("cloudwatch", region=deployed.region)
+    for table in SAMPLES:
+        dimensions = [{"Name": "Pipeline", "Value": pipeline}, {"Name": "Table", "Value": table}]
+        expected = {"SourceRowsRead": len(sample_rows(table)), "CleansedRows": len(EXPECTED_CLEANSED[table])}
+        expected["QuarantinedRows"] = len(EXPECTED_QUARANTINE[table])
+        for metric, value in expected.items():
+            (datapoint,) = cloudwatch.get_metric_statistics(
+                Namespace=namespace,
+                MetricName=metric,
+                Dimensions=dimensions,
+                StartTime=datetime.now(UTC) - timedelta(days=1),
+                EndTime=datetime.now(UTC) + timedelta(hours=1),
+                Period=86400,
+                Statistics=["Sum"],
+            )["Datapoints"]
+            assert datapoint["Sum"] == value, (table, metric)
 
 
 def test_the_crawls_catalog_raw_and_cleansed_over_the_runs_folders(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:

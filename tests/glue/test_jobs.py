@@ -130,8 +130,11 @@ def test_missing_argument_exits_non_zero_naming_it(tmp_path: Path) -> None:
 
 
 def test_bad_run_id_is_refused_by_name(tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any) -> None:
-    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="../escape") == 2
-    assert "--run_id '../escape' must be 1-80 letters" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, run_id="../escape")
+    assert refused.value.code == 2
+    assert "--run_id: the run id '../escape' must be 1-80 letters" in capsys.readouterr().err
+    assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()
 
 
 def test_job1_writes_csv_that_job2_reads_back(spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str) -> None:
