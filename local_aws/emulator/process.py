@@ -138,4 +138,6 @@ def running_emulator(port: int | None = None, job_runs: JobRuns = "local-spark")
             os.environ["LOCAL_AWS_PORT"] = previous_port
         _pid_file(port).unlink(missing_ok=True)
         process.terminate()
-        process.wait(timeout=10)
+        # It stops its warm Spark drivers first: a JVM still starting (a job just created by an
+        # apply) can take well over 10 s to stop on 2 busy cores.
+        process.wait(timeout=60)

@@ -54,15 +54,13 @@ def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(emulator_endp
     assert demo.returncode == 1, demo.stdout + demo.stderr
     progress = [line.split(" s  ", 1)[1] for line in demo.stdout.splitlines() if " s  " in line and line.startswith("  ")]
     # Every table's job1 fails (the source is gone), so nothing is crawled; the run fails naming them all.
-    assert progress.count("RecordRawJobFailure") == 3 and "StartRawCrawler" not in progress
+    assert progress.count("RecordRawJobRunFailure") == 3 and "StartRawCrawler" not in progress
     assert progress[-5:] == ["ReportRun", "DidEveryTableSucceed", "RecordTableFailures", "NotifyFailure", "PipelineFailed"]
     last_lines = demo.stderr.strip().splitlines()[-4:]
     assert last_lines[0] == "The pipeline failed at 3 of 3 tables:"
     for line, table in zip(last_lines[1:], ["countries", "customers", "orders"], strict=True):
-        assert line.startswith(
-            f"  {table} at RunRawJob: JobFailed: Job demo-extract-to-raw ended with States.TaskFailed: "
-            "exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:"
-        ), line
+        assert line.startswith(f"  {table} at RunRawJob: JobFailed: Job demo-extract-to-raw run jr_"), line
+        assert " ended FAILED: exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:" in line
         assert "refused" in line
     assert not emulator.is_up(demo_emulator_port(demo.stdout)), "the demo left its emulator running"
     assert emulator.is_up(configured_port()), "the demo stopped an emulator it did not start"

@@ -330,7 +330,8 @@ def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: Lo
 
     assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
     assert record.cause == (
-        "The execution input's tables, when given, must be a non-empty list of this pipeline's table names: countries, customers, orders."
+        "The execution input's tables must be a non-empty list of this pipeline's table names (countries, customers, orders); "
+        'not so: ["invoices"].'
     )
     assert "RunRawJob" not in record.states_entered
 

@@ -102,7 +102,9 @@ class StepFunctionsInRegion(RegionalStack):
         assert record.states_entered == [
             *START,
             "RunRawJob",
-            "RecordRawJobFailure",
+            "DidRawJobRunEndBadly",
+            "ReadFailedRawJobRun",
+            "RecordRawJobRunFailure",
             "FindExtractedTables",
             "CountExtractedTables",
             "IsAnyTableExtracted",

@@ -123,7 +123,7 @@ class TestDefaultStack:
             assert job["NumberOfWorkers"] == 2
             assert job["ExecutionClass"] == "STANDARD"
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
-            libraries = ("cleansing.py", "cleansing_rules.py", "current_state.py", "glue_runtime.py", "run_ids.py")
+            libraries = ("cleansing.py", "cleansing_rules.py", "current_state.py", "glue_runtime.py", "run_figures.py", "run_ids.py")
             expected_libraries = ",".join(f"s3://{bucket}/scripts/etl-default/{name}" for name in libraries)
             assert job["DefaultArguments"]["--extra-py-files"] == expected_libraries
         assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
@@ -148,6 +148,7 @@ class TestDefaultStack:
         lambda_client, logs = client("lambda"), client("logs")
         names = default_stack.outputs["lambda_function_names"]
         assert names == {
+            "resolve_run": "etl-default-resolve-run",
             "start_crawler": "etl-default-start-crawler",
             "get_crawler_status": "etl-default-get-crawler-status",
             "report_run": "etl-default-report-run",
@@ -268,7 +269,7 @@ class TestCustomStack:
             (custom_stack.outputs["cleansed_crawler_name"], "cleansed"),
         ):
             paths = sorted(target["Path"] for target in glue.get_crawler(Name=crawler)["Crawler"]["Targets"]["S3Targets"])
-            assert paths == [f"s3://{bucket}/{stage}/customers/", f"s3://{bucket}/{stage}/orders/"]
+            assert paths == [f"s3://{bucket}/{stage}/etl-custom/customers/", f"s3://{bucket}/{stage}/etl-custom/orders/"]
 
     def test_schedule_starts_the_state_machine(self, custom_stack: AppliedStack) -> None:
         events = client("events")
