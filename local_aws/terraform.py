@@ -65,6 +65,20 @@ class TerraformWorkspace:
             "plan", "-no-color", "-detailed-exitcode", f"-state={self.state_file}", *_variable_arguments(variables), check=check
         )
 
+    def saved_plan(self, variables: dict[str, Any], plan_file: Path) -> dict[str, list[str]]:
+        """Plan `variables` into `plan_file`, for apply_plan to apply as planned: the planned actions
+        (e.g. ["update"], ["delete", "create"] for a replacement) of each managed resource that changes."""
+        self.run("plan", "-no-color", f"-state={self.state_file}", f"-out={plan_file}", *_variable_arguments(variables))
+        shown = json.loads(self.run("show", "-json", str(plan_file)).stdout)
+        return {
+            change["address"]: change["change"]["actions"]
+            for change in shown.get("resource_changes", [])
+            if change["mode"] == "managed" and change["change"]["actions"] != ["no-op"]
+        }
+
+    def apply_plan(self, plan_file: Path) -> None:
+        self.run("apply", "-no-color", f"-state={self.state_file}", str(plan_file))
+
     def destroy(self, variables: dict[str, Any]) -> None:
         """Destroy what the state holds without reading every resource again first (-refresh=false):
         the tests destroy stacks they have just applied and checked, and skipping that read saves a

@@ -37,6 +37,7 @@ module "etl" {
   bucket_force_destroy = true
   # Without a JDBC source, the tests catalog a table source_<name> in the module's own database.
   source_database_name = var.jdbc_source_enabled ? null : replace(var.name_prefix, "-", "_")
+  source_s3_arns       = var.source_s3_arns
   jdbc_source = var.jdbc_source_enabled ? {
     connection_url = "jdbc:postgresql://127.0.0.1:5432/sales"
     secret_arn     = aws_secretsmanager_secret.source[0].arn
@@ -48,6 +49,7 @@ module "etl" {
   number_of_workers       = var.number_of_workers
   flex_execution          = var.flex_execution
   job_bookmarks_enabled   = var.job_bookmarks_enabled
+  cleansed_format         = var.cleansed_format
   schedule_expression     = var.schedule_expression
   log_retention_days      = var.log_retention_days
   crawler_timeout_minutes = var.crawler_timeout_minutes

@@ -15,6 +15,18 @@ variable "jdbc_source_enabled" {
   default     = false
 }
 
+variable "cleansed_format" {
+  description = "Passed through to the module."
+  type        = string
+  default     = "parquet"
+}
+
+variable "source_s3_arns" {
+  description = "Passed through to the module: where the tests' own source tables (in the module's database) keep their data."
+  type        = list(string)
+  default     = []
+}
+
 variable "worker_type" {
   description = "Passed through to the module."
   type        = string

@@ -1,0 +1,298 @@
+"""Changes in place: a stack that has run, re-applied with another way of waiting for crawls or
+another orchestration, and then back, applies each time without replacing anything and without
+deleting what holds data (bucket, database, crawlers, topic), and the next run succeeds with every
+earlier run's objects and catalog tables still there. One class per stack, so that a parallel run
+(make test, --dist loadscope) builds each stack once, on a worker of its own."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from local_aws import emulator, executions
+from local_aws.clients import client
+from local_aws.control import advance_time, run_jobs_locally, set_time_scale
+from local_aws.iceberg_tables import table_rows
+from local_aws.terraform import TerraformWorkspace
+from tests.state_machine.pipeline_support import (
+    LONGEST_PLANNED_SECONDS,
+    TEST_ROOT,
+    TIME_SCALE,
+    DeployedPipeline,
+    notifications,
+    plan_quick_run,
+    plan_quick_workflow_run,
+    put_job_outputs,
+    run_workflow_to_the_end,
+    subscribe_to_failures,
+)
+
+pytestmark = pytest.mark.terraform
+
+# Resource types that hold or catalog the data: a change of how the pipeline runs deletes none.
+DATA_HOLDERS = ("aws_s3_bucket", "aws_glue_catalog_database", "aws_glue_crawler", "aws_sns_topic")
+
+
+@dataclass
+class Stage:
+    """One apply of the stack and the run after it."""
+
+    variables: dict[str, Any]
+    planned: dict[str, list[str]]
+    run_status: str
+    data_keys: set[str] = field(default_factory=set)
+    catalog_tables: set[str] = field(default_factory=set)
+
+
+def data_keys(pipeline: DeployedPipeline) -> set[str]:
+    """The keys the runs wrote: each table's raw, cleansed, quarantine and reports objects."""
+    s3, keys = client("s3", region=pipeline.region), set()
+    for table in pipeline.outputs["tables"].values():
+        for path in (table["raw_path"], table["cleansed_path"], table["quarantine_path"], table["reports_path"]):
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=pipeline.bucket, Prefix=pipeline.key_of(path)):
+                keys |= {item["Key"] for item in page.get("Contents", [])}
+    return keys
+
+
+def catalog_tables(pipeline: DeployedPipeline) -> set[str]:
+    glue = client("glue", region=pipeline.region)
+    pages = glue.get_paginator("get_tables").paginate(DatabaseName=pipeline.outputs["database_name"])
+    return {table["Name"] for page in pages for table in page["TableList"]}
+
+
+def run_to_the_end(pipeline: DeployedPipeline, run_id: str) -> str:
+    """A planned run of every step in the stack's way of running, with the files the jobs would have written: how it ended."""
+    emulator.reset_control()
+    advance_time(LONGEST_PLANNED_SECONDS)
+    set_time_scale(TIME_SCALE)
+    put_job_outputs(pipeline, run_id)
+    if pipeline.outputs["workflow_name"]:
+        plan_quick_workflow_run(pipeline)
+        run = run_workflow_to_the_end(pipeline, run_id)
+        statistics = run["Statistics"]
+        return "SUCCEEDED" if run["Status"] == "COMPLETED" and statistics["SucceededActions"] == statistics["TotalActions"] else str(run)
+    plan_quick_run(pipeline)
+    record = executions.run(pipeline.state_machine_arn, {"run_id": run_id}, run_id)
+    return record.status if record.status == "SUCCEEDED" else f"{record.status}: {record.error}: {record.cause}"
+
+
+class SwitchedStack:
+    """The test root applied with `stack`, run; re-applied with `switched`, run; re-applied as
+    `stack` again, run."""
+
+    name_prefix: ClassVar[str]
+    stack: ClassVar[dict[str, Any]]
+    switched: ClassVar[dict[str, Any]]
+    # Some of the resources the switch creates and deletes: what shows the switch took place.
+    switch_creates: ClassVar[set[str]]
+    switch_deletes: ClassVar[set[str]]
+
+
+@pytest.fixture(scope="class")
+def stages(request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Stage]]:
+    """Each apply of the stack (first, switched, switched back) with the run after it."""
+    switched: type[SwitchedStack] = request.cls
+    emulator.reset()
+    work_dir = Path(tmp_path_factory.mktemp(f"stack-{switched.name_prefix}"))
+    workspace = TerraformWorkspace(TEST_ROOT, work_dir)
+    workspace.init()
+    first = {"local_endpoint": emulator_endpoint, "name_prefix": switched.name_prefix, "crawler_timeout_minutes": 10, **switched.stack}
+    queue_url = ""
+    applied: list[Stage] = []
+    for number, variables in enumerate([first, {**first, **switched.switched}, first]):
+        plan_file = work_dir / f"stage-{number}.tfplan"
+        planned = workspace.saved_plan(variables, plan_file)
+        workspace.apply_plan(plan_file)
+        outputs = workspace.outputs()["etl"]
+        queue_url = queue_url or subscribe_to_failures(outputs, f"{switched.name_prefix}-failures")
+        pipeline = DeployedPipeline(outputs, queue_url)
+        status = run_to_the_end(pipeline, f"stage-{number}")
+        assert notifications(pipeline, wait_seconds=0) == [] or status != "SUCCEEDED", "a run that succeeded alerted"
+        applied.append(Stage(variables, planned, status, data_keys(pipeline), catalog_tables(pipeline)))
+    yield applied
+    emulator.reset()
+
+
+class ChangedInPlace(SwitchedStack):
+    def test_each_apply_and_the_run_after_it_succeed(self, stages: list[Stage]) -> None:
+        assert [stage.run_status for stage in stages] == ["SUCCEEDED"] * 3
+
+    def test_no_change_replaces_a_resource_or_deletes_what_holds_data(self, stages: list[Stage]) -> None:
+        for stage in stages[1:]:
+            replaced = [address for address, actions in stage.planned.items() if {"create", "delete"} <= set(actions)]
+            assert replaced == [], stage.variables
+            deleted = [address for address, actions in stage.planned.items() if "delete" in actions]
+            assert [address for address in deleted if address.rsplit(".", 1)[0].endswith(DATA_HOLDERS)] == []
+
+    def test_switching_back_undoes_exactly_what_the_switch_did(self, stages: list[Stage]) -> None:
+        _, switched, back = stages
+
+        def addresses(stage: Stage, action: str) -> set[str]:
+            return {address for address, actions in stage.planned.items() if actions == [action]}
+
+        assert self.switch_creates <= addresses(switched, "create")
+        assert self.switch_deletes <= addresses(switched, "delete")
+        assert (addresses(back, "delete"), addresses(back, "create")) == (addresses(switched, "create"), addresses(switched, "delete"))
+        assert addresses(back, "update") == addresses(switched, "update")
+
+    def test_every_earlier_runs_objects_and_catalog_tables_are_kept(self, stages: list[Stage]) -> None:
+        for earlier, later in pairwise(stages):
+            assert earlier.data_keys - later.data_keys == set()
+            assert earlier.catalog_tables - later.catalog_tables == set()
+        assert {"raw_customers", "cleansed_customers"} <= stages[-1].catalog_tables
+        for number in range(3):
+            assert any(f"/run_id=stage-{number}/" in key for key in stages[-1].data_keys), f"stage-{number}'s run wrote nothing"
+
+
+class TestCrawlerWaitPollToEventAndBack(ChangedInPlace):
+    """crawler_wait "poll" -> "event" -> "poll": the event mode's rule, Lambda and wait table come and go."""
+
+    name_prefix = "etl-sw-wait"
+    stack: ClassVar[dict[str, Any]] = {"crawler_wait": "poll"}
+    switched: ClassVar[dict[str, Any]] = {"crawler_wait": "event"}
+    switch_creates: ClassVar[set[str]] = {
+        "module.etl.aws_dynamodb_table.crawl_waits[0]",
+        "module.etl.aws_cloudwatch_event_rule.crawl_finished[0]",
+        'module.etl.aws_lambda_function.this["crawl_finished"]',
+    }
+    switch_deletes: ClassVar[set[str]] = set()
+
+
+class TestOrchestrationOnAnExistingBucketAndBack(ChangedInPlace):
+    """orchestration "step_functions" -> "glue_workflow" -> "step_functions" on a bucket the caller owns."""
+
+    name_prefix = "etl-sw-orch"
+    stack: ClassVar[dict[str, Any]] = {"use_existing_bucket": True}
+    switched: ClassVar[dict[str, Any]] = {"orchestration": "glue_workflow"}
+    switch_creates: ClassVar[set[str]] = {"module.etl.aws_glue_workflow.pipeline[0]", 'module.etl.aws_glue_job.this["raw_job_customers"]'}
+    switch_deletes: ClassVar[set[str]] = {"module.etl.aws_sfn_state_machine.pipeline[0]", 'module.etl.aws_glue_job.this["raw_job"]'}
+
+
+# ---------------------------------------------------------------- cleansed_format parquet -> iceberg
+
+ICEBERG_PREFIX = "etl-sw-ice"
+LANDING_BUCKET = f"{ICEBERG_PREFIX}-landing"
+SOURCE_ROWS = b"id,name\n1,Ada\n2,Grace\n"
+ICEBERG_STACK = {
+    "name_prefix": ICEBERG_PREFIX,
+    "crawler_timeout_minutes": 10,
+    "source_s3_arns": [f"arn:aws:s3:::{LANDING_BUCKET}", f"arn:aws:s3:::{LANDING_BUCKET}/customers/*"],
+    "tables": {"customers": {"key_columns": ["id"], "column_types": {"id": "int"}}},
+}
+
+
+def catalog_source(database: str) -> None:
+    """What the caller catalogs before the first run: source_customers over CSV in a bucket of its own."""
+    client("s3").create_bucket(Bucket=LANDING_BUCKET)
+    client("s3").put_object(Bucket=LANDING_BUCKET, Key="customers/customers.csv", Body=SOURCE_ROWS)
+    client("glue").create_table(
+        DatabaseName=database,
+        TableInput={
+            "Name": "source_customers",
+            "Parameters": {"classification": "csv", "skip.header.line.count": "1"},
+            "StorageDescriptor": {
+                "Location": f"s3://{LANDING_BUCKET}/customers/",
+                "Columns": [{"Name": name, "Type": "string"} for name in ("id", "name")],
+                "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.OpenCSVSerde", "Parameters": {"separatorChar": ","}},
+            },
+        },
+    )
+
+
+@dataclass
+class IcebergSwitch:
+    parquet_run: executions.ExecutionRecord
+    parquet_table: dict[str, Any]
+    planned: dict[str, list[str]]
+    outputs: dict[str, Any]
+    first_iceberg_run: executions.ExecutionRecord
+    step_taken: str | None
+    iceberg_run: executions.ExecutionRecord | None
+    keys_before_switch: set[str]
+    keys_after_iceberg_run: set[str]
+
+
+@pytest.fixture(scope="class")
+def iceberg_switch(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[IcebergSwitch]:
+    """A parquet stack run with real jobs, re-applied with cleansed_format "iceberg" and run; if that run
+    refuses cleansed_customers naming the step to take, the step taken and the pipeline run again."""
+    emulator.reset()
+    work_dir = Path(tmp_path_factory.mktemp("stack-iceberg-switch"))
+    workspace = TerraformWorkspace(TEST_ROOT, work_dir)
+    workspace.init()
+    variables = {"local_endpoint": emulator_endpoint, **ICEBERG_STACK}
+    run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
+    workspace.apply(variables)
+    outputs = workspace.outputs()["etl"]
+    database, glue = outputs["database_name"], client("glue")
+    catalog_source(database)
+    set_time_scale(0.1)
+    parquet_run = executions.run(outputs["state_machine_arn"], {"run_id": "parquet-1"}, "parquet-1", timeout_seconds=600)
+    parquet_table = glue.get_table(DatabaseName=database, Name="cleansed_customers")["Table"]
+    pipeline = DeployedPipeline(outputs, "")
+    keys_before_switch = data_keys(pipeline)
+
+    planned = workspace.saved_plan({**variables, "cleansed_format": "iceberg"}, work_dir / "iceberg.tfplan")
+    workspace.apply_plan(work_dir / "iceberg.tfplan")
+    outputs = workspace.outputs()["etl"]
+    first_iceberg_run = executions.run(outputs["state_machine_arn"], {"run_id": "iceberg-1"}, "iceberg-1", timeout_seconds=600)
+    step_taken, iceberg_run = None, None
+    if first_iceberg_run.status != "SUCCEEDED":
+        step_taken = f"aws glue delete-table --database-name {database} --name cleansed_customers"
+        glue.delete_table(DatabaseName=database, Name="cleansed_customers")
+        iceberg_run = executions.run(outputs["state_machine_arn"], {"run_id": "iceberg-2"}, "iceberg-2", timeout_seconds=600)
+    yield IcebergSwitch(
+        parquet_run,
+        parquet_table,
+        planned,
+        outputs,
+        first_iceberg_run,
+        step_taken,
+        iceberg_run,
+        keys_before_switch,
+        data_keys(DeployedPipeline(outputs, "")),
+    )
+    emulator.reset()
+
+
+@pytest.mark.spark
+class TestCleansedFormatParquetToIceberg:
+    """A stack whose crawler2 cataloged cleansed_customers from Parquet, re-applied with cleansed_format "iceberg"."""
+
+    def test_the_parquet_run_leaves_a_table_crawler2_made(self, iceberg_switch: IcebergSwitch) -> None:
+        assert iceberg_switch.parquet_run.status == "SUCCEEDED", iceberg_switch.parquet_run.cause
+        assert iceberg_switch.parquet_table["Parameters"].get("table_type") != "ICEBERG"
+
+    def test_the_switch_replaces_nothing_and_deletes_only_crawler2(self, iceberg_switch: IcebergSwitch) -> None:
+        planned = iceberg_switch.planned
+        assert [address for address, actions in planned.items() if {"create", "delete"} <= set(actions)] == []
+        assert [address for address, actions in planned.items() if "delete" in actions] == [
+            'module.etl.aws_glue_crawler.lake["cleansed_crawler"]'
+        ]
+        assert iceberg_switch.outputs["cleansed_crawler_name"] is None
+
+    def test_the_first_iceberg_run_succeeds_or_names_the_table_and_the_step_to_take(self, iceberg_switch: IcebergSwitch) -> None:
+        run = iceberg_switch.first_iceberg_run
+        if run.status == "SUCCEEDED":
+            return
+        assert (run.status, run.error) == ("FAILED", "TablesFailed"), run.cause
+        failure = (run.report or {})["tables"]["customers"]
+        assert (failure["step"], failure["error"]) == ("RunCleanseJob", "JobFailed")
+        assert iceberg_switch.step_taken is not None
+        assert iceberg_switch.step_taken in failure["cause"], failure["cause"]
+
+    def test_after_the_step_the_run_succeeds_with_the_iceberg_table_registered(self, iceberg_switch: IcebergSwitch) -> None:
+        run = iceberg_switch.iceberg_run or iceberg_switch.first_iceberg_run
+        assert run.status == "SUCCEEDED", run.cause
+        database = iceberg_switch.outputs["database_name"]
+        table = client("glue").get_table(DatabaseName=database, Name="cleansed_customers")["Table"]
+        assert table["Parameters"]["table_type"] == "ICEBERG"
+        rows = table_rows(database, "cleansed_customers", "us-east-1")
+        assert sorted((row["id"], row["name"]) for row in rows) == [(1, "Ada"), (2, "Grace")]
+
+    def test_the_parquet_runs_objects_are_kept(self, iceberg_switch: IcebergSwitch) -> None:
+        assert any("/run_id=parquet-1/" in key and key.endswith(".parquet") for key in iceberg_switch.keys_before_switch)
+        assert iceberg_switch.keys_before_switch - iceberg_switch.keys_after_iceberg_run == set()
