@@ -56,6 +56,7 @@ module "etl" {
   crawler_wait            = var.crawler_wait
   orchestration           = var.orchestration
   max_concurrency         = var.max_concurrency
+  notify_on_success       = var.notify_on_success
   kms_key_arn             = one(aws_kms_key.caller[*].arn)
   tags                    = { suite = "terraform-tests" }
 }

@@ -98,3 +98,9 @@ variable "max_concurrency" {
   type        = number
   default     = 4
 }
+
+variable "notify_on_success" {
+  description = "Passed through to the module."
+  type        = bool
+  default     = false
+}
