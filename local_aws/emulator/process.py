@@ -138,6 +138,4 @@ def running_emulator(port: int | None = None, job_runs: JobRuns = "local-spark")
             os.environ["LOCAL_AWS_PORT"] = previous_port
         _pid_file(port).unlink(missing_ok=True)
         process.terminate()
-        # It stops its warm Spark drivers first: a JVM still starting (a job just created by an
-        # apply) can take well over 10 s to stop on 2 busy cores.
-        process.wait(timeout=60)
+        process.wait(timeout=10)

@@ -76,7 +76,11 @@ def serve(port: int) -> None:
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()
     print(f"local AWS emulator (moto) listening on {endpoint_url(port)}", flush=True)
+    # SIGTERM may reach any thread (a Spark driver's starter, a request's); its handler runs only
+    # when the main thread runs Python again, which a wait with no timeout never does: a demo
+    # stopped early left its emulator waiting forever. Waking every second lets the handler run.
     with contextlib.suppress(KeyboardInterrupt):
-        stopped.wait()
+        while not stopped.wait(timeout=1):
+            pass
     server.shutdown()
     serving.join()
