@@ -42,7 +42,11 @@ def unread_objects(objects: list[S3Object], last_state: Any, band_ms: int, now_m
     until: int | None = last_state["until"] if last_state else None
     band: dict[str, int] = last_state["band"] if last_state else {}
     unread = [item for item in objects if until is None or (item.modified_ms > until and band.get(item.key) != item.modified_ms)]
-    settled = max(now_ms - band_ms, until if until is not None else now_ms - band_ms)
+    # S3 gives LastModified to the second (ListObjects' "….000Z"): an object written later in the
+    # second this run started in can carry an earlier time than the start, so that second and the
+    # one before stay in the band, tracked object by object, even with maxBand 0.
+    since = (now_ms - band_ms) // 1000 * 1000 - 1000
+    settled = max(since, until if until is not None else since)
     # Every object listed now has been read, by this run or an earlier one.
     state = {"until": settled, "band": {item.key: item.modified_ms for item in objects if item.modified_ms > settled}}
     return unread, state
