@@ -9,6 +9,7 @@ from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
 from cleansing_rules import CleansingRules
+from spark_sql import column, quoted_name
 
 REJECT_REASON = "_reject_reason"
 EMAIL_PATTERN = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
@@ -60,33 +61,35 @@ def trim_strings(frame: DataFrame) -> DataFrame:
     string_columns = {name for name, kind in frame.dtypes if kind == "string"}
     return frame.select(
         *[
-            (F.when(F.trim(F.col(name)) == "", None).otherwise(F.trim(F.col(name))) if name in string_columns else F.col(name)).alias(name)
+            (F.when(F.trim(column(name)) == "", None).otherwise(F.trim(column(name))) if name in string_columns else column(name)).alias(
+                name
+            )
             for name in frame.columns
         ]
     )
 
 
 def lower_case(frame: DataFrame, columns: tuple[str, ...]) -> DataFrame:
-    return frame.withColumns({column: F.lower(F.col(column)) for column in columns}) if columns else frame
+    return frame.withColumns({name: F.lower(column(name)) for name in columns}) if columns else frame
 
 
-def _typed(column: str, kind: str) -> Column:
-    return F.expr(f"try_cast(`{column}` AS {kind})")
+def _typed(name: str, kind: str) -> Column:
+    return F.expr(f"try_cast({quoted_name(name)} AS {kind})")
 
 
 def _reasons(rules: CleansingRules) -> list[Column]:
     """One expression per rule: the reason a row breaks it, or null."""
     reasons = [
-        F.when(F.col(column).isNull(), F.lit(f"required column {column} is missing"))
-        for column in dict.fromkeys((*rules.key_columns, *rules.required_columns))
+        F.when(column(name).isNull(), F.lit(f"required column {name} is missing"))
+        for name in dict.fromkeys((*rules.key_columns, *rules.required_columns))
     ]
     reasons += [
-        F.when(F.col(column).isNotNull() & ~F.col(column).rlike(EMAIL_PATTERN), F.lit(f"{column} is not a valid e-mail address"))
-        for column in rules.email_columns
+        F.when(column(name).isNotNull() & ~column(name).rlike(EMAIL_PATTERN), F.lit(f"{name} is not a valid e-mail address"))
+        for name in rules.email_columns
     ]
     reasons += [
-        F.when(F.col(column).isNotNull() & _typed(column, kind).isNull(), F.lit(f"{column} is not a valid {kind}"))
-        for column, kind in rules.column_types.items()
+        F.when(column(name).isNotNull() & _typed(name, kind).isNull(), F.lit(f"{name} is not a valid {kind}"))
+        for name, kind in rules.column_types.items()
         if kind != "string"
     ]
     return reasons
@@ -100,16 +103,18 @@ def with_reject_reason(frame: DataFrame, rules: CleansingRules) -> DataFrame:
 
 
 def cast_columns(frame: DataFrame, rules: CleansingRules) -> DataFrame:
-    return frame.withColumns({column: _typed(column, kind) for column, kind in rules.column_types.items()}) if rules.column_types else frame
+    return frame.withColumns({name: _typed(name, kind) for name, kind in rules.column_types.items()}) if rules.column_types else frame
 
 
 def latest_per_key(frame: DataFrame, rules: CleansingRules) -> DataFrame:
     """One row per key: the latest by `order_by_column`. Exact duplicates share their key, so
     they go too, without a shuffle of their own."""
-    ordering = [F.col(rules.order_by_column).desc_nulls_last()] if rules.order_by_column else []
+    ordering = [column(rules.order_by_column).desc_nulls_last()] if rules.order_by_column else []
     # The remaining columns break ties, so that the same input always keeps the same row.
-    ordering += [F.col(name).desc_nulls_last() for name in frame.columns if name not in rules.key_columns]
-    window = Window.partitionBy(*rules.key_columns).orderBy(*ordering)
+    ordering += [column(name).desc_nulls_last() for name in frame.columns if name not in rules.key_columns]
+    keys = [column(key) for key in rules.key_columns]
+    # row_number() needs an order: rows of a key-only table are equal within their key, any order keeps one.
+    window = Window.partitionBy(*keys).orderBy(*(ordering or keys))
     return frame.withColumn("_rank", F.row_number().over(window)).where(F.col("_rank") == 1).drop("_rank")
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-SUPPORTED_TYPES = re.compile(r"^(string|int|bigint|double|boolean|date|timestamp|decimal\(\d+,\d+\))$")
+SUPPORTED_TYPES = re.compile(r"string|int|bigint|double|boolean|date|timestamp|decimal\(\d+,\d+\)")
 DEFAULT_PARTITION_COLUMN = "ingestion_date"
 
 
@@ -38,9 +38,18 @@ class CleansingRules:
         key_columns = raw.get("key_columns") or []
         if not isinstance(key_columns, list) or not key_columns or not all(isinstance(c, str) for c in key_columns):
             raise InvalidCleansingRules("--cleansing_rules needs key_columns: a non-empty list of column names.")
+        for name in ("required_columns", "email_columns"):
+            if not isinstance(raw.get(name) or [], list) or not all(isinstance(c, str) for c in raw.get(name) or []):
+                raise InvalidCleansingRules(f"--cleansing_rules {name} must be a list of column names.")
+        for name in ("order_by_column", "partition_column"):
+            if not isinstance(raw.get(name) or "", str):
+                raise InvalidCleansingRules(f"--cleansing_rules {name} must be a column name.")
+        if not isinstance(raw.get("column_types") or {}, dict):
+            raise InvalidCleansingRules('--cleansing_rules column_types must be an object such as {"id": "int"}.')
         column_types = {column: str(kind).lower().replace(" ", "") for column, kind in (raw.get("column_types") or {}).items()}
         for column, kind in column_types.items():
-            if not SUPPORTED_TYPES.match(kind):
+            # The type goes into Spark SQL as it is: only a whole match of a known type passes.
+            if not SUPPORTED_TYPES.fullmatch(kind):
                 raise InvalidCleansingRules(
                     f"--cleansing_rules column_types[{column!r}] is {kind!r}; "
                     "use string, int, bigint, double, boolean, date, timestamp or decimal(p,s)."

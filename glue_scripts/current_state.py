@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from cleansing_rules import CleansingRules
+from spark_sql import column, quoted_name, quoted_text
 
 ACTION = "_action"
 IN_TABLE = "_in_table"
@@ -37,19 +38,15 @@ class MergeCounts:
     snapshot_id: int | None
 
 
-def quoted(column: str) -> str:
-    return f"`{column.replace('`', '``')}`"
-
-
 def create_or_evolve(spark: SparkSession, table: str, schema: StructType, location: str, partition_column: str | None) -> None:
     """Create `table` at `location` with `schema`, or add the columns it lacks; a column whose type
     changed is refused, naming it (Iceberg widens only int to bigint and float to double)."""
     if not spark.catalog.tableExists(table):
-        columns = ", ".join(f"{quoted(field.name)} {field.dataType.simpleString()}" for field in schema.fields)
-        partitioning = f" PARTITIONED BY ({quoted(partition_column)})" if partition_column else ""
+        columns = ", ".join(f"{quoted_name(field.name)} {field.dataType.simpleString()}" for field in schema.fields)
+        partitioning = f" PARTITIONED BY ({quoted_name(partition_column)})" if partition_column else ""
         try:
             spark.sql(
-                f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg{partitioning} LOCATION '{location}' "
+                f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg{partitioning} LOCATION {quoted_text(location)} "
                 "TBLPROPERTIES ('format-version' = '2')"
             )
         except Exception as error:
@@ -71,7 +68,7 @@ def create_or_evolve(spark: SparkSession, table: str, schema: StructType, locati
                 f"column {field.name!r} is {existing[field.name].simpleString()} in {table} but {field.dataType.simpleString()} "
                 "in this run (the rules' column_types changed): keep its type, or create the table anew under another name."
             )
-    added = [f"{quoted(field.name)} {field.dataType.simpleString()}" for field in schema.fields if field.name not in existing]
+    added = [f"{quoted_name(field.name)} {field.dataType.simpleString()}" for field in schema.fields if field.name not in existing]
     if added:
         spark.sql(f"ALTER TABLE {table} ADD COLUMNS ({', '.join(added)})")
 
@@ -84,21 +81,23 @@ def classified(rows: DataFrame, current: DataFrame, rules: CleansingRules) -> Da
     """`rows` with `_action`: insert (key not in the table), update (the table's row is older and
     differs) or unchanged."""
     keys = list(rules.key_columns)
-    compared = [column for column in rows.columns if column not in keys and column not in RUN_COLUMNS]
-    table_side = current.select(*keys, *[F.col(column).alias(TABLE_PREFIX + column) for column in compared], F.lit(True).alias(IN_TABLE))
+    compared = [name for name in rows.columns if name not in keys and name not in RUN_COLUMNS]
+    table_side = current.select(
+        *[column(key) for key in keys], *[column(name).alias(TABLE_PREFIX + name) for name in compared], F.lit(True).alias(IN_TABLE)
+    )
     joined = rows.join(table_side, on=keys, how="left")
     differs = F.lit(False)
-    for column in compared:
-        differs = differs | ~F.col(column).eqNullSafe(F.col(TABLE_PREFIX + column))
-    newer = _is_newer(F.col(rules.order_by_column), F.col(TABLE_PREFIX + rules.order_by_column)) if rules.order_by_column else F.lit(True)
+    for name in compared:
+        differs = differs | ~column(name).eqNullSafe(column(TABLE_PREFIX + name))
+    newer = _is_newer(column(rules.order_by_column), column(TABLE_PREFIX + rules.order_by_column)) if rules.order_by_column else F.lit(True)
     action = F.when(F.col(IN_TABLE).isNull(), "insert").when(newer & differs, "update").otherwise("unchanged")
     return joined.withColumn(ACTION, action).select(*rows.columns, ACTION)
 
 
 def _merge_sql(table: str, rules: CleansingRules) -> str:
-    matched_on = " AND ".join(f"current.{quoted(key)} = incoming.{quoted(key)}" for key in rules.key_columns)
+    matched_on = " AND ".join(f"current.{quoted_name(key)} = incoming.{quoted_name(key)}" for key in rules.key_columns)
     # Checked again in the MERGE: a commit between the classification and this one is not overwritten by older rows.
-    order = quoted(rules.order_by_column) if rules.order_by_column else None
+    order = quoted_name(rules.order_by_column) if rules.order_by_column else None
     newer = f"current.{order} IS NULL OR incoming.{order} >= current.{order}" if order else "true"
     return (
         f"MERGE INTO {table} AS current USING {INCOMING_VIEW} AS incoming ON {matched_on} "

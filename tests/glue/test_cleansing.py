@@ -60,6 +60,18 @@ def test_columns_are_cast_to_their_declared_types(spark: Any) -> None:
     assert rows(cast_columns(frame, rules)) == [(7, date(2024, 1, 10), datetime(2024, 2, 1, 13), Decimal("75.25"), True, "kept")]
 
 
+def test_a_column_named_with_backticks_is_judged_and_cast_as_a_name(spark: Any) -> None:
+    """Rules given to a hand-started run are not validated by Terraform: a name is never SQL."""
+    column = "id` AS int), (`id"
+    rules = CleansingRules(key_columns=(column,), column_types={column: "int"})
+    frame = spark.createDataFrame([("7",), ("x",)], f"`{column.replace('`', '``')}` string")
+
+    result = cleanse(frame, rules, F.lit("2024-01-10"))
+
+    assert [row[column] for row in result.cleansed.collect()] == [7]
+    assert [row[REJECT_REASON] for row in result.quarantined.collect()] == [f"{column} is not a valid int"]
+
+
 def test_latest_record_per_key_wins_and_exact_duplicates_go(spark: Any) -> None:
     rules = CleansingRules(key_columns=("id",), order_by_column="updated")
     frame = spark.createDataFrame(
@@ -122,6 +134,10 @@ def test_rules_naming_a_missing_column_are_refused_before_any_row(spark: Any) ->
         ('{"key_columns": []}', "--cleansing_rules needs key_columns: a non-empty list of column names."),
         ('{"key_columns": ["id"], "column_types": {"id": "integer"}}', "column_types['id'] is 'integer'; use string, int, bigint"),
         ('{"key_columns": ["id"], "dedupe": true}', "--cleansing_rules has unknown keys ['dedupe']"),
+        ('{"key_columns": ["id"], "column_types": {"id": "int) OR (true"}}', "column_types['id'] is 'int)or(true'; use string"),
+        ('{"key_columns": ["id"], "column_types": {"id": "int\\n"}}', "column_types['id'] is 'int\\n'; use string"),
+        ('{"key_columns": ["id"], "email_columns": "email"}', "--cleansing_rules email_columns must be a list of column names."),
+        ('{"key_columns": ["id"], "order_by_column": ["seen"]}', "--cleansing_rules order_by_column must be a column name."),
     ],
 )
 def test_malformed_rules_are_explained(text: str, message: str) -> None:

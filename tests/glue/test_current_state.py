@@ -88,3 +88,13 @@ def test_a_column_whose_type_changed_is_refused_naming_it(spark: Any, table: str
         merge(spark, table, tmp_path, [(1, "ada", "2", "r2")], schema="id int, name string, updated_at string, run_id string")
 
     assert rows_of(spark, table) == [(1, "ada", 1, "r1")]
+
+
+def test_a_location_with_quotes_is_where_the_table_is_made(spark: Any, table: str, tmp_path: Path) -> None:
+    """A path is a string literal in CREATE TABLE: quotes in it stay in the path, never end it."""
+    location = tmp_path / "it's \\' here"
+    merge(spark, table, location, [(1, "ada", 1, "r1")])
+
+    assert rows_of(spark, table) == [(1, "ada", 1, "r1")]
+    files = [row.file_path for row in spark.sql(f"SELECT file_path FROM {table}.files").collect()]
+    assert files and all(path.removeprefix("file:").startswith(f"{location}/data/") for path in files), files
