@@ -143,3 +143,8 @@ output "log_group_names" {
   description = "CloudWatch log groups of the state machine and the Lambdas."
   value       = concat(aws_cloudwatch_log_group.state_machine[*].name, [for group in aws_cloudwatch_log_group.lambda : group.name])
 }
+
+output "lake_prefixes" {
+  description = "This pipeline's key prefixes in the bucket, by stage: raw, cleansed, quarantine, reports (each holding one folder per table), scripts and temp. With create_bucket = false, add lifecycle rules for raw and quarantine to your bucket's own lifecycle configuration (the module sets none there): see raw_retention_days and quarantine_retention_days."
+  value       = local.create ? merge(local.lake_prefixes, { scripts = local.scripts_prefix, temp = local.temp_prefix }) : {}
+}

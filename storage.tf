@@ -81,7 +81,33 @@ resource "aws_s3_bucket_lifecycle_configuration" "data_lake" {
     }
   }
 
+  # Personal data rests in raw (each run's extract of the source) and quarantine (rejected source
+  # rows): each expires after its retention, and its overwritten or expired versions a day later
+  # (the shorter of two overlapping expirations is honoured:
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-conflicts.html). Reports hold
+  # counts only and stay; cleansed is the lasting copy.
+  dynamic "rule" {
+    for_each = local.lake_retention_days
+    content {
+      id     = "expire-${rule.key}"
+      status = "Enabled"
+      filter {
+        prefix = local.lake_prefixes[rule.key]
+      }
+      expiration {
+        days = rule.value
+      }
+      noncurrent_version_expiration {
+        noncurrent_days = 1
+      }
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.data_lake]
+}
+
+locals {
+  lake_retention_days = { for stage, days in { raw = var.raw_retention_days, quarantine = var.quarantine_retention_days } : stage => days if days != null }
 }
 
 data "aws_iam_policy_document" "tls_only" {

@@ -158,6 +158,28 @@ variable "kms_key_arn" {
   }
 }
 
+variable "raw_retention_days" {
+  description = "Days the extracts under raw/<name_prefix>/ are kept before S3 deletes them (null: kept forever). Default 30: each raw folder is one run's copy of the source, personal data included, and once job2 has cleansed it the cleansed table is the lasting copy; a month leaves time to rerun or investigate a run. Overwritten or expired versions go a day later. Applied as a lifecycle rule of the bucket the module creates; with create_bucket = false the bucket's lifecycle configuration stays its owner's (a bucket has one, and the module would replace it): add the rule yourself for the prefix in the `lake_prefixes` output."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.raw_retention_days == null || try(var.raw_retention_days >= 1 && floor(var.raw_retention_days) == var.raw_retention_days, false)
+    error_message = "raw_retention_days must be a whole number of days, 1 or more, or null to keep the raw extracts forever."
+  }
+}
+
+variable "quarantine_retention_days" {
+  description = "Days the rejected rows under quarantine/<name_prefix>/ are kept before S3 deletes them (null: kept forever). Default 90: they are raw source rows, personal data included, kept to be reviewed and fixed at the source; a quarter leaves time for that while bounding how long they rest. Overwritten or expired versions go a day later. Applied as a lifecycle rule of the bucket the module creates; with create_bucket = false the bucket's lifecycle configuration stays its owner's (a bucket has one, and the module would replace it): add the rule yourself for the prefix in the `lake_prefixes` output."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.quarantine_retention_days == null || try(var.quarantine_retention_days >= 1 && floor(var.quarantine_retention_days) == var.quarantine_retention_days, false)
+    error_message = "quarantine_retention_days must be a whole number of days, 1 or more, or null to keep the quarantined rows forever."
+  }
+}
+
 ################################################################################
 # Catalog and source
 ################################################################################

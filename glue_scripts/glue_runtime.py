@@ -56,7 +56,8 @@ def workflow_run_id(argv: list[str]) -> str:
 
     workflow = getResolvedOptions(argv, ["WORKFLOW_NAME", "WORKFLOW_RUN_ID"])
     properties = boto3.client("glue").get_workflow_run_properties(Name=workflow["WORKFLOW_NAME"], RunId=workflow["WORKFLOW_RUN_ID"])
-    run_id = properties.get("RunProperties", {}).get("run_id") or workflow["WORKFLOW_RUN_ID"]
+    # A run_id given empty is refused as the first state refuses it, not replaced by the run's id.
+    run_id = properties.get("RunProperties", {}).get("run_id", workflow["WORKFLOW_RUN_ID"])
     if problem := run_id_problem(run_id):
         refuse(argv, f"the workflow run property run_id: {problem}; start the run with --run-properties run_id=<such an id>")
     return str(run_id)

@@ -912,3 +912,107 @@ run "rejects_more_tables_than_an_execution_state_carries" {
 
   expect_failures = [var.tables]
 }
+
+run "raw_and_quarantine_expire_under_the_pipelines_own_prefixes" {
+  command = plan
+
+  assert {
+    condition = {
+      for rule in aws_s3_bucket_lifecycle_configuration.data_lake[0].rule : rule.id => [rule.filter[0].prefix, rule.expiration[0].days, rule.noncurrent_version_expiration[0].noncurrent_days]
+      if startswith(rule.id, "expire-") && rule.id != "expire-glue-temporary-files"
+      } == {
+      expire-raw        = ["raw/plan-test/", 30, 1]
+      expire-quarantine = ["quarantine/plan-test/", 90, 1]
+    }
+    error_message = "By default raw expires after 30 days and quarantine after 90, under the pipeline's own prefixes, their old versions a day later; cleansed and reports stay."
+  }
+
+  assert {
+    condition     = length([for rule in aws_s3_bucket_lifecycle_configuration.data_lake[0].rule : rule if contains(["expire-glue-temporary-files", "tidy-versions-and-uploads"], rule.id)]) == 2
+    error_message = "The retention rules join the bucket's one lifecycle configuration beside its other rules."
+  }
+
+  assert {
+    condition = output.lake_prefixes == tomap({
+      raw     = "raw/plan-test/", cleansed = "cleansed/plan-test/", quarantine = "quarantine/plan-test/", reports = "reports/plan-test/",
+      scripts = "scripts/plan-test/", temp = "temp/plan-test/",
+    })
+    error_message = "lake_prefixes names each stage's prefix of this pipeline."
+  }
+}
+
+run "retention_set_to_null_keeps_forever_and_days_given_are_used" {
+  command = plan
+
+  variables {
+    raw_retention_days        = null
+    quarantine_retention_days = 400
+  }
+
+  assert {
+    condition = {
+      for rule in aws_s3_bucket_lifecycle_configuration.data_lake[0].rule : rule.id => rule.expiration[0].days
+      if contains(["expire-raw", "expire-quarantine"], rule.id)
+    } == { expire-quarantine = 400 }
+    error_message = "raw_retention_days = null must leave raw without an expiration, and quarantine_retention_days must be the days given."
+  }
+}
+
+run "an_existing_bucket_keeps_its_own_lifecycle_configuration" {
+  command = plan
+
+  variables {
+    create_bucket = false
+    bucket_name   = "callers-lake"
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.data_lake) == 0
+    error_message = "With create_bucket = false the module must not replace the bucket's lifecycle configuration."
+  }
+
+  assert {
+    condition     = output.lake_prefixes.raw == "raw/plan-test/" && output.lake_prefixes.quarantine == "quarantine/plan-test/"
+    error_message = "The caller needs the raw and quarantine prefixes to add the retention rules."
+  }
+}
+
+run "rejects_a_raw_retention_of_zero_days" {
+  command = plan
+
+  variables {
+    raw_retention_days = 0
+  }
+
+  expect_failures = [var.raw_retention_days]
+}
+
+run "rejects_a_raw_retention_of_part_of_a_day" {
+  command = plan
+
+  variables {
+    raw_retention_days = 1.5
+  }
+
+  expect_failures = [var.raw_retention_days]
+}
+
+run "rejects_a_negative_quarantine_retention" {
+  command = plan
+
+  variables {
+    quarantine_retention_days = -90
+  }
+
+  expect_failures = [var.quarantine_retention_days]
+}
+
+run "rejects_a_quarantine_retention_of_part_of_a_day" {
+  command = plan
+
+  variables {
+    quarantine_retention_days = 0.5
+  }
+
+  expect_failures = [var.quarantine_retention_days]
+}

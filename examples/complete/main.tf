@@ -1,4 +1,4 @@
-# Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager), three of its
+# Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager, not in the state), three of its
 # tables with their cleansing rules, the cleansed tables as Iceberg current states (one row per key), a quality gate, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
 # use_customer_managed_key, a customer-managed KMS key (kms.tf).
 
@@ -11,12 +11,17 @@ resource "aws_secretsmanager_secret" "source_database" {
   #checkov:skip=CKV2_AWS_57:Rotation depends on the database; configure it where the database is managed.
 }
 
+# The password goes to Secrets Manager and nowhere else: a write-only argument (Terraform 1.11)
+# fed by an ephemeral variable is sent to the API and never saved in the plan or the state.
+# Terraform cannot see a change of a write-only value: raise source_database_password_version to
+# write a new password.
 resource "aws_secretsmanager_secret_version" "source_database" {
   secret_id = aws_secretsmanager_secret.source_database.id
-  secret_string = jsonencode({
+  secret_string_wo = jsonencode({
     username = var.source_database_username
     password = var.source_database_password
   })
+  secret_string_wo_version = var.source_database_password_version
 }
 
 module "etl" {

@@ -17,10 +17,17 @@ variable "source_database_username" {
 }
 
 variable "source_database_password" {
-  description = "Password of that user, stored in Secrets Manager (pass it with TF_VAR_source_database_password)."
+  description = "Password of that user, written to the Secrets Manager secret only (pass it with TF_VAR_source_database_password): ephemeral, so Terraform keeps it in neither the plan nor the state. Give it on every plan and apply."
   type        = string
   default     = "change-me"
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "source_database_password_version" {
+  description = "Version of the password in the secret: the secret is written when this changes (Terraform cannot compare a value it does not keep), so raise it with a new password."
+  type        = number
+  default     = 1
 }
 
 variable "schedule_expression" {

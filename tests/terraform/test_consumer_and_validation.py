@@ -1,6 +1,7 @@
 """The module as a user meets it: consumed from another folder with nothing but init and
 apply, and bad variable values stopped at plan with a message that says what is expected."""
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,15 +16,24 @@ COMPLETE_EXAMPLE = PROJECT_ROOT / "examples" / "complete"
 TEST_ROOT = Path(__file__).resolve().parent / "emulator_root"
 
 
+# The source database's password the complete example is applied with.
+SOURCE_PASSWORD = "pw-for-the-secret-only-4f9c"
+
+
 @pytest.fixture(scope="module")
-def complete_example(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def complete_workspace(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerraformWorkspace]:
     workspace = TerraformWorkspace(COMPLETE_EXAMPLE, tmp_path_factory.mktemp("complete-example"))
-    variables = {"local_endpoint": emulator_endpoint}
+    variables = {"local_endpoint": emulator_endpoint, "source_database_password": SOURCE_PASSWORD}
     workspace.init()
     workspace.apply(variables)
-    yield workspace.outputs()
+    yield workspace
     workspace.destroy(variables)
     assert workspace.resources() == []
+
+
+@pytest.fixture(scope="module")
+def complete_example(complete_workspace: TerraformWorkspace) -> dict[str, str]:
+    return complete_workspace.outputs()
 
 
 def test_complete_example_applies_from_its_own_folder(complete_example: dict[str, str]) -> None:
@@ -31,6 +41,24 @@ def test_complete_example_applies_from_its_own_folder(complete_example: dict[str
     assert client("stepfunctions").describe_state_machine(stateMachineArn=arn)["status"] == "ACTIVE"
     assert client("glue").get_crawler(Name=complete_example["source_crawler_name"])["Crawler"]["Targets"]["JdbcTargets"]
     assert client("s3").head_bucket(Bucket=complete_example["bucket_name"])["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_complete_example_writes_the_password_to_the_secret_and_keeps_it_out_of_the_state(
+    complete_workspace: TerraformWorkspace,
+) -> None:
+    assert (
+        json.loads(client("secretsmanager").get_secret_value(SecretId="etl-complete-source-database")["SecretString"])["password"]
+        == SOURCE_PASSWORD
+    )
+    shown = complete_workspace.run("show", "-json", "-no-color", str(complete_workspace.state_file)).stdout
+    (version,) = [
+        resource["values"]
+        for resource in json.loads(shown)["values"]["root_module"]["resources"]
+        if resource["address"] == "aws_secretsmanager_secret_version.source_database"
+    ]
+    assert (version["has_secret_string_wo"], version["secret_string"], version["secret_string_wo"]) == (True, "", None)
+    assert SOURCE_PASSWORD not in complete_workspace.state_file.read_text()
+    assert SOURCE_PASSWORD not in shown
 
 
 @pytest.fixture(scope="module")

@@ -90,6 +90,17 @@ class TestDefaultStack:
         assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         assert set(statement["Resource"]) == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
 
+    def test_raw_and_quarantine_expire_under_the_pipelines_prefixes(self, default_stack: AppliedStack) -> None:
+        s3, bucket = client("s3"), default_stack.outputs["bucket_name"]
+        rules = {rule["ID"]: rule for rule in s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]}
+        expirations = {
+            rule_id: (rule["Filter"]["Prefix"], rule["Expiration"]["Days"], rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+            for rule_id, rule in rules.items()
+            if rule_id in ("expire-raw", "expire-quarantine")
+        }
+        assert expirations == {"expire-raw": ("raw/etl-default/", 30, 1), "expire-quarantine": ("quarantine/etl-default/", 90, 1)}
+        assert {"expire-glue-temporary-files", "tidy-versions-and-uploads"} <= rules.keys()
+
     def test_glue_scripts_are_uploaded_unchanged(self, default_stack: AppliedStack) -> None:
         s3, bucket = client("s3"), default_stack.outputs["bucket_name"]
         for script in sorted((PROJECT_ROOT / "glue_scripts").glob("*.py")):
@@ -229,6 +240,12 @@ class TestCustomStack:
         assert s3.head_object(Bucket=bucket, Key="scripts/etl-custom/cleanse_to_parquet.py")["ContentLength"] > 0
         with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
             s3.get_bucket_policy(Bucket=bucket)
+
+    def test_existing_bucket_keeps_its_lifecycle_configuration_and_learns_the_prefixes(self, custom_stack: AppliedStack) -> None:
+        s3, outputs = client("s3"), custom_stack.outputs
+        with pytest.raises(s3.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
+            s3.get_bucket_lifecycle_configuration(Bucket=outputs["bucket_name"])
+        assert (outputs["lake_prefixes"]["raw"], outputs["lake_prefixes"]["quarantine"]) == ("raw/etl-custom/", "quarantine/etl-custom/")
 
     def test_jdbc_source_reads_its_password_from_secrets_manager(self, custom_stack: AppliedStack) -> None:
         glue, outputs = client("glue"), custom_stack.outputs
