@@ -93,8 +93,9 @@ locals {
       table_prefix = local.raw_table_prefix
       description  = "Catalogs raw_<table> of each table from the raw CSV written by job1."
       classifiers  = aws_glue_classifier.raw_csv[*].name
-      # A rerun of a run id rewrites the same run_id= folder, so no raw partition loses its files.
-      delete_behavior = "LOG"
+      # A rerun of a run id rewrites the same run_id= folder; only raw_retention_days takes a raw
+      # partition's files away, and then its partition must go too (see cleansed_crawler).
+      delete_behavior = var.raw_retention_days == null ? "LOG" : "DELETE_FROM_DATABASE"
     }
     cleansed_crawler = {
       paths        = [for table in values(local.tables) : table.cleansed_path]

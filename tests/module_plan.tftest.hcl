@@ -933,6 +933,11 @@ run "raw_and_quarantine_expire_under_the_pipelines_own_prefixes" {
   }
 
   assert {
+    condition     = one(aws_glue_crawler.lake["raw_crawler"].schema_change_policy).delete_behavior == "DELETE_FROM_DATABASE"
+    error_message = "Raw folders expire, so the raw crawler must remove their partitions from raw_<table>."
+  }
+
+  assert {
     condition = output.lake_prefixes == tomap({
       raw     = "raw/plan-test/", cleansed = "cleansed/plan-test/", quarantine = "quarantine/plan-test/", reports = "reports/plan-test/",
       scripts = "scripts/plan-test/", temp = "temp/plan-test/",
@@ -955,6 +960,11 @@ run "retention_set_to_null_keeps_forever_and_days_given_are_used" {
       if contains(["expire-raw", "expire-quarantine"], rule.id)
     } == { expire-quarantine = 400 }
     error_message = "raw_retention_days = null must leave raw without an expiration, and quarantine_retention_days must be the days given."
+  }
+
+  assert {
+    condition     = one(aws_glue_crawler.lake["raw_crawler"].schema_change_policy).delete_behavior == "LOG"
+    error_message = "Raw kept forever loses no partition: the raw crawler only logs."
   }
 }
 
