@@ -33,6 +33,8 @@ EXAMPLE = PROJECT_ROOT / "examples" / "complete"
 # the dirty rows' values fit).
 SOURCE_TABLES = {"customers": ("customer_id",), "orders": ("order_id",), "countries": ()}
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
+# examples/complete's default region, where the demo applies it.
+EXAMPLE_REGION = "us-east-1"
 
 
 class PipelineStepFailed(RuntimeError):
@@ -98,12 +100,24 @@ class LocalPipeline:
             "source_jdbc_url": self.postgres.jdbc_url,
             "source_database_username": self.postgres.user,
             "source_database_password": self.postgres.password,
+            "source_tls_certificate_s3_path": self._source_certificate_in_s3(),
         }
         run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
         workspace.init()
         workspace.apply(variables)
         self.outputs = workspace.outputs()
         set_time_scale(self.time_scale)
+
+    def _source_certificate_in_s3(self) -> str:
+        """The source server's CA certificate in a bucket of its own, as an RDS user keeps the RDS CA
+        certificate: where the connection's CUSTOM_JDBC_CERT points, so that job1 and the source
+        crawler verify the server they reach over TLS."""
+        assert self.postgres is not None and self.postgres.ca_certificate is not None
+        bucket, key = f"{self.name_prefix}-source-certificates", "source-ca.pem"
+        s3 = client("s3", region=EXAMPLE_REGION)
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key=key, Body=self.postgres.ca_certificate)
+        return f"s3://{bucket}/{key}"
 
     def client(self, service: str) -> Any:
         """A client in the region the example was applied to (its resources' ARNs say which)."""
