@@ -11,7 +11,7 @@ variable "source_jdbc_url" {
 }
 
 variable "source_tls_certificate_s3_path" {
-  description = "s3:// location of the root certificate (PEM) the source database's TLS certificate must chain to, e.g. your RDS region's CA bundle; null: Glue's default certificates."
+  description = "s3:// location of the root certificate (PEM) the source database's TLS certificate must chain to, e.g. the root of your RDS instance's CA in your region; null: Glue's default certificates."
   type        = string
   default     = null
 }

@@ -1,7 +1,8 @@
 """The whole pipeline on this machine, as `make demo` and the end-to-end test run it: a real
 PostgreSQL source seeded with the tables of `examples/complete` (customers, orders, countries), the
-emulator, `examples/complete` applied to it (JDBC source on, its password in Secrets Manager), Glue
-jobs run with their real scripts on local Spark.
+emulator, `examples/complete` applied to it (JDBC source on, its password in Secrets Manager, TLS
+required and verified against the server's CA certificate, kept in the emulated S3), Glue jobs run
+with their real scripts on local Spark.
 
     with LocalPipeline({"customers": customers_csv, "orders": orders_csv, "countries": countries_csv}, work_dir) as pipeline:
         pipeline.catalog_source()

@@ -99,7 +99,9 @@ def required_tls(connection_name: str, properties: dict[str, str], s3: Any) -> R
 def _read_certificate(connection_name: str, location: str, s3: Any) -> bytes:
     bucket, _, key = location.removeprefix("s3://").partition("/")
     if not location.startswith("s3://") or not bucket or not key:
-        raise CustomCertificateRefused(f"connection {connection_name}: {CUSTOM_CERT} {location!r} is not an S3 location s3://<bucket>/<key>")
+        raise CustomCertificateRefused(
+            f"connection {connection_name}: {CUSTOM_CERT} {location!r} is not an S3 location s3://<bucket>/<key>"
+        )
     body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     return body
 
@@ -121,6 +123,6 @@ def _validate(connection_name: str, location: str, pem: bytes) -> None:
         if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MINIMUM_KEY_BITS:
             size = f"a {key.key_size}-bit RSA key" if isinstance(key, rsa.RSAPublicKey) else f"a {type(key).__name__}"
             raise CustomCertificateRefused(
-                f"{prefix}: {subject} has {size}; Glue permits RSA keys of at least {MINIMUM_KEY_BITS} bits (or set {SKIP_CERT_VALIDATION} to true)"
+                f"{prefix}: {subject} has {size}; Glue permits RSA keys of at least {MINIMUM_KEY_BITS} bits "
+                f"(or set {SKIP_CERT_VALIDATION} to true)"
             )
-
