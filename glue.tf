@@ -24,10 +24,19 @@ resource "aws_glue_connection" "jdbc_source" {
 
   name            = local.names.connection
   connection_type = "JDBC"
-  connection_properties = {
-    JDBC_CONNECTION_URL = var.jdbc_source.connection_url
-    SECRET_ID           = var.jdbc_source.secret_arn
-  }
+  # JDBC_ENFORCE_SSL "true": Glue "only connects over SSL with certificate and host name validation", and the
+  # job run or crawler fails if it cannot; unset, Glue's default is false and it "ignores failures when it uses
+  # SSL". CUSTOM_JDBC_CERT: the root certificate the server's must chain to ("If this field is left blank, the
+  # default certificate is used"), read by the job and crawler roles (ReadSourceTlsCertificate in iam.tf).
+  # https://docs.aws.amazon.com/glue/latest/dg/connection-properties.html#connection-properties-SSL
+  connection_properties = merge(
+    {
+      JDBC_CONNECTION_URL = var.jdbc_source.connection_url
+      SECRET_ID           = var.jdbc_source.secret_arn
+      JDBC_ENFORCE_SSL    = tostring(var.jdbc_source.require_tls)
+    },
+    var.jdbc_source.tls_certificate_s3_path == null ? {} : { CUSTOM_JDBC_CERT = var.jdbc_source.tls_certificate_s3_path },
+  )
 
   dynamic "physical_connection_requirements" {
     for_each = var.jdbc_source.subnet_id == null ? [] : [var.jdbc_source]

@@ -92,6 +92,16 @@ data "aws_iam_policy_document" "glue_shared_access" {
   }
 
   dynamic "statement" {
+    # Glue reads the connection's CUSTOM_JDBC_CERT under the role of the job or crawler using the connection.
+    for_each = local.jdbc_enabled && try(var.jdbc_source.tls_certificate_s3_path, null) != null ? [var.jdbc_source.tls_certificate_s3_path] : []
+    content {
+      sid       = "ReadSourceTlsCertificate"
+      actions   = ["s3:GetObject"]
+      resources = ["arn:${local.partition}:s3:::${trimprefix(statement.value, "s3://")}"]
+    }
+  }
+
+  dynamic "statement" {
     # Only a connection with network options (a subnet) has Glue create network interfaces.
     for_each = local.jdbc_enabled && try(var.jdbc_source.subnet_id, null) != null ? [1] : []
     content {

@@ -202,20 +202,45 @@ variable "jdbc_source" {
     - secret_arn: Secrets Manager secret holding `username` and `password` (the password is never a Terraform variable)
     - schema_path: where the tables are, `<database>/<schema>` (e.g. sales/public), or `<database>` for databases without schemas (MySQL); the source crawler's include path of a table is `<schema_path>/<source_table>`
     - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC); availability_zone defaults to the subnet's, which Glue requires whenever a subnet is set
+    - require_tls: the connection's `JDBC_ENFORCE_SSL` (default true): Glue connects only over TLS, verifying the server's certificate and host name, and the source crawler and job1 fail if it cannot. false leaves TLS to the driver's default, which does not verify the server: the login and the rows may then travel unencrypted or to an impostor
+    - tls_certificate_s3_path: the connection's `CUSTOM_JDBC_CERT`, the s3:// location of the root certificate (X.509, PEM; signed SHA256withRSA, SHA384withRSA or SHA512withRSA with an RSA key of at least 2048 bits, or Glue refuses it) the server's certificate must chain to, e.g. the root of your Amazon RDS instance's CA (rds-ca-rsa2048-g1 or rds-ca-rsa4096-g1) in your region, or your own CA's; null: Glue's default certificates. job1 and the source crawler are granted s3:GetObject on it (and need kms:Decrypt on its key if it is SSE-KMS encrypted with a key other than `kms_key_arn`)
   EOT
   type = object({
-    connection_url     = string
-    secret_arn         = string
-    schema_path        = string
-    subnet_id          = optional(string)
-    security_group_ids = optional(list(string), [])
-    availability_zone  = optional(string)
+    connection_url          = string
+    secret_arn              = string
+    schema_path             = string
+    subnet_id               = optional(string)
+    security_group_ids      = optional(list(string), [])
+    availability_zone       = optional(string)
+    require_tls             = optional(bool, true)
+    tls_certificate_s3_path = optional(string)
   })
   default = null
 
   validation {
     condition     = var.jdbc_source == null || can(regex("^jdbc:[a-z0-9]+://", var.jdbc_source.connection_url))
     error_message = "jdbc_source.connection_url must be a JDBC URL such as jdbc:postgresql://host:5432/database."
+  }
+
+  # A login in the URL would be stored in the connection (GetConnection shows it), in Terraform state, and in
+  # the driver's error messages that reach the alerts: user:password@host or user@host before the host, or
+  # user=/password= parameters (after ? or &, or ; as SQL Server separates them).
+  validation {
+    condition = var.jdbc_source == null || !can(regex(
+      "(?i)(^jdbc:[a-z0-9]+://[^/?;]*@)|([?&;](user|username|password)=)",
+      var.jdbc_source.connection_url
+    ))
+    error_message = "jdbc_source.connection_url must not carry credentials (user:password@host, user@host, user= or password= parameters): put the username and password in the Secrets Manager secret jdbc_source.secret_arn names."
+  }
+
+  validation {
+    condition     = var.jdbc_source == null || try(var.jdbc_source.tls_certificate_s3_path == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^[:space:]]*[^/[:space:]]$", var.jdbc_source.tls_certificate_s3_path)), false)
+    error_message = "jdbc_source.tls_certificate_s3_path must be the s3:// location of a certificate object, e.g. s3://my-bucket/certificates/rds-ca.pem."
+  }
+
+  validation {
+    condition     = var.jdbc_source == null || try(var.jdbc_source.tls_certificate_s3_path == null || var.jdbc_source.require_tls, false)
+    error_message = "jdbc_source.tls_certificate_s3_path is used only when jdbc_source.require_tls is true: Glue verifies the server against it only when it requires TLS."
   }
 
   validation {

@@ -32,8 +32,9 @@ JDBC_SOURCE_NEEDS = (
     "examples/{example} reads its tables from a PostgreSQL database over JDBC, not from a landing zone. "
     "`make demo` starts one seeded from sample_data/ (customers, orders, countries), applies this example "
     "to a local emulator and runs it. Against a PostgreSQL of your own, load those three CSV files as tables "
-    "of its `public` schema, apply with -var source_jdbc_url=jdbc:postgresql://<host>:<port>/sales "
-    "-var source_database_username=<user> and TF_VAR_source_database_password, then run the source crawler "
+    "of its `public` schema, serve TLS, put its CA certificate in the emulator's S3, apply with "
+    "-var source_jdbc_url=jdbc:postgresql://<host>:<port>/sales -var source_database_username=<user> "
+    "-var source_tls_certificate_s3_path=s3://<bucket>/<key> and TF_VAR_source_database_password, then run the source crawler "
     '(`aws glue start-crawler --name "$(terraform output -raw source_crawler_name)"`) before the first run.'
 )
 

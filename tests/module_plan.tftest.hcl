@@ -198,6 +198,85 @@ run "jdbc_source_names_the_crawled_table" {
     condition     = aws_glue_connection.jdbc_source[0].connection_properties.SECRET_ID == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
     error_message = "The connection reads its credentials from the secret."
   }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].connection_properties.JDBC_ENFORCE_SSL == "true" && !contains(keys(aws_glue_connection.jdbc_source[0].connection_properties), "CUSTOM_JDBC_CERT")
+    error_message = "By default the connection requires TLS, verified against Glue's default certificates."
+  }
+}
+
+run "jdbc_source_verifies_the_server_against_a_given_root_certificate" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url          = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn              = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path             = "sales/public"
+      tls_certificate_s3_path = "s3://certificates-bucket/rds/eu-west-1-bundle.pem"
+    }
+  }
+
+  assert {
+    condition = aws_glue_connection.jdbc_source[0].connection_properties.JDBC_ENFORCE_SSL == "true" && (
+      aws_glue_connection.jdbc_source[0].connection_properties.CUSTOM_JDBC_CERT == "s3://certificates-bucket/rds/eu-west-1-bundle.pem"
+    )
+    error_message = "tls_certificate_s3_path is the connection's CUSTOM_JDBC_CERT."
+  }
+}
+
+run "jdbc_source_may_opt_out_of_tls" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      # Parameters that merely contain "user" or "password" are no credentials.
+      connection_url = "jdbc:postgresql://db.internal:5432/sales?ApplicationName=etl&sslpassword=unused&defaultUserRole=reader"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+      require_tls    = false
+    }
+  }
+
+  assert {
+    condition     = aws_glue_connection.jdbc_source[0].connection_properties.JDBC_ENFORCE_SSL == "false"
+    error_message = "require_tls = false leaves TLS to the driver's default: JDBC_ENFORCE_SSL false."
+  }
+}
+
+run "rejects_a_tls_certificate_that_is_not_an_s3_location" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url          = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn              = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path             = "sales/public"
+      tls_certificate_s3_path = "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
+}
+
+run "rejects_a_tls_certificate_without_tls" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url          = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn              = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path             = "sales/public"
+      require_tls             = false
+      tls_certificate_s3_path = "s3://certificates-bucket/rds/eu-west-1-bundle.pem"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
 }
 
 run "rejects_zero_workers" {
@@ -472,6 +551,81 @@ run "rejects_a_source_database_beside_a_jdbc_source" {
   }
 
   expect_failures = [var.source_database_name]
+}
+
+run "rejects_a_user_and_password_in_the_jdbc_url" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://etl_reader:s3cret@db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
+}
+
+run "rejects_a_user_in_the_jdbc_url" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://etl_reader@db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
+}
+
+run "rejects_a_password_parameter_in_the_jdbc_url" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales?sslmode=verify-full&Password=s3cret"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
+}
+
+run "rejects_a_user_parameter_in_the_jdbc_url" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:mysql://db.internal:3306/sales?USER=etl_reader"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
+}
+
+run "rejects_a_sql_server_password_property_in_the_jdbc_url" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:sqlserver://db.internal:1433;databaseName=sales;password=s3cret"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  expect_failures = [var.jdbc_source]
 }
 
 run "rejects_a_source_location_that_is_not_an_s3_arn" {

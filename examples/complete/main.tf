@@ -30,10 +30,13 @@ module "etl" {
   name_prefix   = var.name_prefix
   database_name = "${replace(var.name_prefix, "-", "_")}_lake"
 
+  # TLS is required (require_tls defaults to true); the server's certificate is verified against
+  # the root certificate at tls_certificate_s3_path (e.g. your RDS instance's CA), or Glue's default ones.
   jdbc_source = {
-    connection_url = var.source_jdbc_url
-    secret_arn     = aws_secretsmanager_secret.source_database.arn
-    schema_path    = "sales/public"
+    connection_url          = var.source_jdbc_url
+    secret_arn              = aws_secretsmanager_secret.source_database.arn
+    schema_path             = "sales/public"
+    tls_certificate_s3_path = var.source_tls_certificate_s3_path
   }
 
   tables = {

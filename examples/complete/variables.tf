@@ -10,6 +10,12 @@ variable "source_jdbc_url" {
   default     = "jdbc:postgresql://127.0.0.1:5432/sales"
 }
 
+variable "source_tls_certificate_s3_path" {
+  description = "s3:// location of the root certificate (PEM) the source database's TLS certificate must chain to, e.g. the root of your RDS instance's CA in your region; null: Glue's default certificates."
+  type        = string
+  default     = null
+}
+
 variable "source_database_username" {
   description = "User the pipeline reads the source database as."
   type        = string

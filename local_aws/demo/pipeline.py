@@ -1,7 +1,8 @@
 """The whole pipeline on this machine, as `make demo` and the end-to-end test run it: a real
 PostgreSQL source seeded with the tables of `examples/complete` (customers, orders, countries), the
-emulator, `examples/complete` applied to it (JDBC source on, its password in Secrets Manager), Glue
-jobs run with their real scripts on local Spark.
+emulator, `examples/complete` applied to it (JDBC source on, its password in Secrets Manager, TLS
+required and verified against the server's CA certificate, kept in the emulated S3), Glue jobs run
+with their real scripts on local Spark.
 
     with LocalPipeline({"customers": customers_csv, "orders": orders_csv, "countries": countries_csv}, work_dir) as pipeline:
         pipeline.catalog_source()
@@ -33,6 +34,8 @@ EXAMPLE = PROJECT_ROOT / "examples" / "complete"
 # the dirty rows' values fit).
 SOURCE_TABLES = {"customers": ("customer_id",), "orders": ("order_id",), "countries": ()}
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
+# examples/complete's default region, where the demo applies it.
+EXAMPLE_REGION = "us-east-1"
 
 
 class PipelineStepFailed(RuntimeError):
@@ -98,12 +101,24 @@ class LocalPipeline:
             "source_jdbc_url": self.postgres.jdbc_url,
             "source_database_username": self.postgres.user,
             "source_database_password": self.postgres.password,
+            "source_tls_certificate_s3_path": self._source_certificate_in_s3(),
         }
         run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
         workspace.init()
         workspace.apply(variables)
         self.outputs = workspace.outputs()
         set_time_scale(self.time_scale)
+
+    def _source_certificate_in_s3(self) -> str:
+        """The source server's CA certificate in a bucket of its own, as an RDS user keeps the RDS CA
+        certificate: where the connection's CUSTOM_JDBC_CERT points, so that job1 and the source
+        crawler verify the server they reach over TLS."""
+        assert self.postgres is not None and self.postgres.ca_certificate is not None
+        bucket, key = f"{self.name_prefix}-source-certificates", "source-ca.pem"
+        s3 = client("s3", region=EXAMPLE_REGION)
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key=key, Body=self.postgres.ca_certificate)
+        return f"s3://{bucket}/{key}"
 
     def client(self, service: str) -> Any:
         """A client in the region the example was applied to (its resources' ARNs say which)."""

@@ -352,6 +352,7 @@ JOB_REMOVALS = {
     "ReadSourceCatalog": "glue:GetTable",
     "UseSourceConnection": "glue:GetConnection",
     "ReadSourceSecret": "secretsmanager:GetSecretValue",
+    "ReadSourceTlsCertificate": "s3:GetObject",
 }
 
 

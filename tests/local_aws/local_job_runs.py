@@ -40,8 +40,9 @@ def deploy_lake() -> None:
     )
 
 
-def deploy_source(postgres: PostgresServer) -> None:
-    """The JDBC connection to `postgres`, its credentials in a Secrets Manager secret."""
+def deploy_source(postgres: PostgresServer, **tls_properties: str) -> None:
+    """The JDBC connection to `postgres`, its credentials in a Secrets Manager secret, and
+    `tls_properties` (JDBC_ENFORCE_SSL, CUSTOM_JDBC_CERT) if given."""
     secret = client("secretsmanager").create_secret(
         Name="source", SecretString=json.dumps({"username": postgres.user, "password": postgres.password})
     )["ARN"]
@@ -49,7 +50,7 @@ def deploy_source(postgres: PostgresServer) -> None:
         ConnectionInput={
             "Name": CONNECTION,
             "ConnectionType": "JDBC",
-            "ConnectionProperties": {"JDBC_CONNECTION_URL": postgres.jdbc_url, "SECRET_ID": secret},
+            "ConnectionProperties": {"JDBC_CONNECTION_URL": postgres.jdbc_url, "SECRET_ID": secret, **tls_properties},
         }
     )
 

@@ -256,6 +256,7 @@ class TestCustomStack:
         assert connection["ConnectionProperties"] == {
             "JDBC_CONNECTION_URL": "jdbc:postgresql://127.0.0.1:5432/sales",
             "SECRET_ID": secret_arn,
+            "JDBC_ENFORCE_SSL": "true",
         }
         source_crawler = glue.get_crawler(Name=outputs["source_crawler_name"])["Crawler"]
         targets = source_crawler["Targets"]["JdbcTargets"]

@@ -130,7 +130,7 @@ class EmulatedCrawl:
             with contextlib.suppress(NoDataToCrawl):
                 catalog_s3_target(glue, s3, self.crawler.database_name, target["Path"], prefix, csv_classifier, delete_missing)
         for target in targets.get("JdbcTargets", []):
-            catalog_jdbc_target(glue, role_client("secretsmanager"), self.crawler.database_name, target, prefix)
+            catalog_jdbc_target(glue, role_client("secretsmanager"), s3, self.crawler.database_name, target, prefix)
 
     def _csv_classifier(self, glue: Any) -> CsvClassifier:
         """The first custom CSV classifier the crawler lists (they run before the built-in ones), or the built-in one."""

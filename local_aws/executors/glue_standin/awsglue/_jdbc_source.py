@@ -1,11 +1,16 @@
 """A catalog table whose source is a JDBC connection (what a JDBC crawler writes), read as Glue reads
 it: the connection's URL, the user and password from its Secrets Manager secret (or its own
-USERNAME/PASSWORD), and the source table the crawler located as `<database>.<schema>.<table>`."""
+USERNAME/PASSWORD), the TLS its properties require (`_jdbc_tls`), and the source table the crawler
+located as `<database>.<schema>.<table>`."""
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
+
+from ._jdbc_tls import required_tls
 
 JDBC_DRIVERS = {"postgresql": "org.postgresql.Driver", "mysql": "com.mysql.cj.jdbc.Driver"}
 # information_schema is standard SQL (PostgreSQL, MySQL, SQL Server), so one query serves them all.
@@ -23,8 +28,9 @@ def _sql_string(value: str) -> str:
 
 
 class JdbcSource:
-    def __init__(self, glue: Any, secrets_manager: Any, table: dict[str, Any]) -> None:
-        properties = glue.get_connection(Name=table["Parameters"]["connectionName"])["Connection"]["ConnectionProperties"]
+    def __init__(self, glue: Any, secrets_manager: Any, s3: Any, table: dict[str, Any]) -> None:
+        connection_name = table["Parameters"]["connectionName"]
+        properties = glue.get_connection(Name=connection_name)["Connection"]["ConnectionProperties"]
         url = properties["JDBC_CONNECTION_URL"]
         if "SECRET_ID" in properties:
             secret = json.loads(secrets_manager.get_secret_value(SecretId=properties["SECRET_ID"])["SecretString"])
@@ -32,6 +38,13 @@ class JdbcSource:
         else:
             user, password = properties["USERNAME"], properties["PASSWORD"]
         self.connection_options = {"url": url, "user": user, "password": password, "driver": JDBC_DRIVERS.get(url.split(":")[1], "")}
+        tls = required_tls(connection_name, properties, s3)
+        if tls is not None:
+            # As Glue logs it (https://github.com/awslabs/aws-glue-libs/issues/139); the driver's errors
+            # (e.g. "The server does not support SSL.") fail the run as they fail it on Glue.
+            print(f"glue stand-in: {tls.describe()}", file=sys.stderr)
+            # The run's working folder, removed with the run.
+            self.connection_options |= tls.jdbc_options(Path.cwd())
         # The connection names the database; a crawler locates a table as <database>.<schema>.<table>
         # (<database>.<table> where, as in MySQL, the database is the schema).
         location = table["StorageDescriptor"]["Location"].split(".")

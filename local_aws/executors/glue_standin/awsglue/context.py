@@ -51,7 +51,8 @@ class GlueContext:
         glue = boto3.client("glue")
         table = glue.get_table(DatabaseName=database, Name=table_name)["Table"]
         if is_jdbc_table(table):
-            frame = self._read_jdbc(JdbcSource(glue, boto3.client("secretsmanager"), table), transformation_ctx, additional_options)
+            source = JdbcSource(glue, boto3.client("secretsmanager"), boto3.client("s3"), table)
+            frame = self._read_jdbc(source, transformation_ctx, additional_options)
         else:
             frame = self._read_s3(S3Table(table), transformation_ctx, additional_options)
         return DynamicFrame(frame, self, table_name)
