@@ -127,8 +127,8 @@ def confirmed_outcome(crawler_name: str, claimed_status: str) -> CrawlOutcome:
             f"not {claimed_status}",
             crawler_name,
         )
-    error = last_crawl.get("ErrorMessage") if claimed_status == "FAILED" else None
-    return {"crawler_name": crawler_name, "last_crawl_status": claimed_status, "last_crawl_error": error}
+    message = last_crawl.get("ErrorMessage") if claimed_status == "FAILED" else None
+    return {"crawler_name": crawler_name, "last_crawl_status": claimed_status, "last_crawl_error": message}
 
 
 def _answer(wait: CrawlWait, outcome: CrawlOutcome) -> None:
