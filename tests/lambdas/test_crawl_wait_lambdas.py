@@ -208,25 +208,23 @@ def test_an_event_not_from_this_pipelines_crawls_is_ignored_with_nothing_asked_o
 
 
 @pytest.mark.parametrize(
-    ("plan", "seconds_later", "claimed", "reason"),
+    ("plan", "claimed", "reason"),
     [
-        (CrawlPlan(running_seconds=600), 10, "Succeeded", f"Glue says crawler {CRAWLER} is RUNNING, its crawl not ended"),
-        (CrawlPlan(running_seconds=5, stopping_seconds=600), 10, "Succeeded", f"Glue says crawler {CRAWLER} is STOPPING"),
-        (CrawlPlan(running_seconds=5), 10, "Failed", "ended SUCCEEDED, not FAILED"),
-        (CrawlPlan(running_seconds=5, outcome="FAILED", error_message="Internal Service Exception"), 10, "Succeeded", "ended FAILED, not"),
-        (CrawlPlan(running_seconds=5, outcome="CANCELLED"), 10, "Succeeded", "ended CANCELLED, not SUCCEEDED"),
+        (CrawlPlan(running_seconds=600), "Succeeded", f"Glue says crawler {CRAWLER} is RUNNING, its crawl not ended"),
+        (CrawlPlan(running_seconds=5, stopping_seconds=600), "Succeeded", f"Glue says crawler {CRAWLER} is STOPPING"),
+        (CrawlPlan(running_seconds=5), "Failed", "ended SUCCEEDED, not FAILED"),
+        (CrawlPlan(running_seconds=5, outcome="FAILED", error_message="Internal Service Exception"), "Succeeded", "ended FAILED, not"),
+        (CrawlPlan(running_seconds=5, outcome="CANCELLED"), "Succeeded", "ended CANCELLED, not SUCCEEDED"),
     ],
     ids=["succeeded-while-running", "succeeded-while-stopping", "failed-after-success", "succeeded-after-failure", "after-cancel"],
 )
-def test_a_crawl_end_glue_does_not_confirm_is_ignored_and_every_wait_kept(
-    waits: Any, plan: CrawlPlan, seconds_later: int, claimed: str, reason: str
-) -> None:
+def test_a_crawl_end_glue_does_not_confirm_is_ignored_and_every_wait_kept(waits: Any, plan: CrawlPlan, claimed: str, reason: str) -> None:
     from crawl_finished import lambda_handler
     from start_crawler import lambda_handler as start
 
     plan_crawls(CRAWLER, [plan])
     start(wait_request(), None)
-    advance_time(seconds_later)
+    advance_time(10)
     recorded = stored_waits(waits)
 
     answer, made = calls_made(lambda_handler, with_detail(state=claimed, errorMessage="forged"))
