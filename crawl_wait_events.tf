@@ -5,6 +5,11 @@
 
 locals {
   wait_for_crawl_events = local.step_functions && var.crawler_wait == "event"
+  # The crawlers whose end events this pipeline's waits take, from this account and region only:
+  # events from other accounts and regions reach a bus too, with their own `account` and `region`
+  # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html, eb-cross-region.html).
+  # crawl_finished is told the same (lambda.tf), since anyone allowed to invoke it bypasses the rule.
+  crawl_event_crawlers = [for key in local.lake_crawler_keys : local.names[key]]
 }
 
 resource "aws_dynamodb_table" "crawl_waits" {
@@ -57,8 +62,10 @@ resource "aws_cloudwatch_event_rule" "crawl_finished" {
   event_pattern = jsonencode({
     source        = ["aws.glue"]
     "detail-type" = ["Glue Crawler State Change"]
+    account       = [local.account_id]
+    region        = [local.region]
     detail = {
-      crawlerName = [local.names.raw_crawler, local.names.cleansed_crawler]
+      crawlerName = local.crawl_event_crawlers
       state       = ["Succeeded", "Failed"]
     }
   })

@@ -341,6 +341,15 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   dynamic "statement" {
+    for_each = each.key == "crawl_finished" ? [1] : []
+    content {
+      sid       = "ConfirmCrawlEnds" # an event ends no wait until Glue says the crawl ended so
+      actions   = ["glue:GetCrawler"]
+      resources = values(local.crawler_arns)
+    }
+  }
+
+  dynamic "statement" {
     for_each = each.key == "report_run" ? [1] : []
     content {
       sid       = "ReadRunFigures"

@@ -21,7 +21,7 @@ locals {
     crawl_finished = {
       name        = "${var.name_prefix}-crawl-finished"
       description = "Ends the ${var.name_prefix} pipeline's waits for a crawl on Glue's event for its end."
-      environment = tomap(local.crawl_waits_environment)
+      environment = tomap(merge(local.crawl_waits_environment, local.crawl_events_environment))
     }
     report_run = {
       name        = "${var.name_prefix}-report-run"
@@ -34,6 +34,13 @@ locals {
   crawl_waits_environment = var.crawler_wait == "event" ? {
     CRAWL_WAITS_TABLE = try(aws_dynamodb_table.crawl_waits[0].name, "")
   } : {}
+  # What crawl_finished takes an event for, the rule's pattern bypassed (a direct invocation): this
+  # account's and region's events about this pipeline's crawlers.
+  crawl_events_environment = {
+    CRAWL_EVENTS_ACCOUNT = local.account_id
+    CRAWL_EVENTS_REGION  = local.region
+    PIPELINE_CRAWLERS    = jsonencode(local.crawl_event_crawlers)
+  }
   # In event mode, start_crawler also checks whether an earlier crawl ended before its wait was recorded.
   crawler_lambda_glue_actions = {
     start_crawler      = var.crawler_wait == "event" ? ["glue:StartCrawler", "glue:GetCrawler"] : ["glue:StartCrawler"]
@@ -110,5 +117,5 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_115:Concurrency is bounded by the state machine's executions; reserving it would take from the account pool.
   #checkov:skip=CKV_AWS_50:X-Ray tracing of a few AWS API calls adds cost without insight.
   #checkov:skip=CKV_AWS_272:Code signing needs a signing profile the caller owns; the package is built reproducibly from this repository.
-  #checkov:skip=CKV_AWS_173:The environment holds LOG_LEVEL, the metrics namespace and the topic ARN, none secret.
+  #checkov:skip=CKV_AWS_173:The environment holds LOG_LEVEL, the metrics namespace, the topic ARN, the wait table and crawler names, the account and region, none secret.
 }

@@ -769,11 +769,22 @@ run "event_wait_waits_for_the_crawls_end_event_without_polling" {
     condition = alltrue([
       jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).source == ["aws.glue"],
       jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern)["detail-type"] == ["Glue Crawler State Change"],
+      jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).account == ["123456789012"],
+      jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).region == ["eu-west-1"],
       jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).detail.crawlerName == ["plan-test-raw-crawler", "plan-test-cleansed-crawler"],
       jsondecode(aws_cloudwatch_event_rule.crawl_finished[0].event_pattern).detail.state == ["Succeeded", "Failed"],
       aws_lambda_permission.crawl_finished[0].principal == "events.amazonaws.com",
     ])
-    error_message = "The rule hears only the end of this pipeline's crawls, and may invoke crawl_finished."
+    error_message = "The rule hears only the end of this pipeline's crawls, in its account and region, and may invoke crawl_finished."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_lambda_function.this["crawl_finished"].environment[0].variables.CRAWL_EVENTS_ACCOUNT == "123456789012",
+      aws_lambda_function.this["crawl_finished"].environment[0].variables.CRAWL_EVENTS_REGION == "eu-west-1",
+      jsondecode(aws_lambda_function.this["crawl_finished"].environment[0].variables.PIPELINE_CRAWLERS) == ["plan-test-raw-crawler", "plan-test-cleansed-crawler"],
+    ])
+    error_message = "crawl_finished itself knows whose events to take: a direct invocation bypasses the rule."
   }
 
   assert {

@@ -2,13 +2,15 @@
 returns through the deployed EventBridge rule, crawl_finished Lambda and DynamoDB table. No status
 check is made unless the wait times out."""
 
+import json
+import time
 from typing import Any
 
 import pytest
 
 from local_aws import executions
 from local_aws.clients import client
-from local_aws.control import plan_crawls
+from local_aws.control import plan_crawls, set_time_scale
 from local_aws.emulator.glue.crawlers import CrawlPlan
 from tests.roles import statement_removed, statements_of_role
 from tests.state_machine.pipeline_support import (
@@ -123,7 +125,7 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
 EXERCISED = {
     "start_crawler": {"ActOnPipelineCrawlers", "KeepCrawlWaits"},
     "get_crawler_status": {"ActOnPipelineCrawlers", "KeepCrawlWaits"},
-    "crawl_finished": {"ActOnPipelineCrawlers", "KeepCrawlWaits", "EndCrawlWaits"},
+    "crawl_finished": {"ActOnPipelineCrawlers", "KeepCrawlWaits", "EndCrawlWaits", "ConfirmCrawlEnds"},
 }
 # Lambda's own log delivery is not emulated.
 NOT_EXERCISED_LOCALLY = {"WriteOwnLogs"}
@@ -149,7 +151,7 @@ def test_without_recording_its_wait_the_run_fails_naming_the_table_action(deploy
     assert len(notifications(deployed)) == 1
 
 
-@pytest.mark.parametrize("sid", ["EndCrawlWaits", "KeepCrawlWaits"])
+@pytest.mark.parametrize("sid", ["EndCrawlWaits", "KeepCrawlWaits", "ConfirmCrawlEnds"])
 def test_a_crawl_end_left_unanswered_costs_a_wait_not_the_run(deployed: DeployedPipeline, sid: str) -> None:
     plan_quick_run(deployed)
     put_job_outputs(deployed, f"unanswered-{sid.lower()}")
@@ -190,3 +192,84 @@ def test_an_earlier_crawls_end_that_cannot_start_the_runs_own_is_made_up_for_aft
     assert record.status == "SUCCEEDED", record.cause
     raw_states = record.states_entered[len(START) + len(EXTRACTED) :][:4]
     assert raw_states == ["AwaitRawCrawl", "CheckRawCrawlAfterWait", "IsRawCrawlDoneAfterWait", "AwaitRawCrawl"]
+
+
+# ---------------------------------------------------------------- forged crawl ends
+
+# Real seconds a wait's emulated second takes here: the 595 s crawl lasts 12 real seconds, longer
+# than the forged invocation made while it runs.
+FORGING_TIME_SCALE = 0.02
+LONG_CRAWL = {"running_seconds": 590, "stopping_seconds": 5}
+
+
+def wait_recorded(crawler: str, timeout_seconds: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        items: list[dict[str, Any]] = client("dynamodb").scan(TableName="etl-ev-crawl-waits")["Items"]
+        recorded = [item for item in items if item["crawler_name"]["S"] == crawler]
+        if recorded:
+            return recorded[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no wait on {crawler} was recorded within {timeout_seconds} s")
+
+
+def forged_crawl_end(deployed: DeployedPipeline, crawler: str, state: str) -> dict[str, Any]:
+    """A well-formed "Glue Crawler State Change" of this pipeline's account, region and crawler."""
+    account = deployed.outputs["lambda_function_arns"]["crawl_finished"].split(":")[4]
+    detail = {"crawlerName": crawler, "state": state, "message": f"Crawler {state}", "accountId": account}
+    detail |= {"errorMessage": "Forged: the crawl failed"} if state == "Failed" else {"completionDate": "2026-12-06T00:00:00Z"}
+    return {
+        "version": "0",
+        "id": "f7965b59-470f-2e06-bb89-a8cebaabefac",
+        "detail-type": "Glue Crawler State Change",
+        "source": "aws.glue",
+        "account": account,
+        "time": "2026-12-06T00:00:00Z",
+        "region": deployed.region,
+        "resources": [],
+        "detail": detail,
+    }
+
+
+@pytest.mark.parametrize("claimed", ["Succeeded", "Failed"], ids=["succeeded-while-it-fails", "failed-while-it-succeeds"])
+def test_a_forged_crawl_end_invoking_crawl_finished_directly_changes_nothing(deployed: DeployedPipeline, claimed: str) -> None:
+    outputs = deployed.outputs
+    plan_quick_run(deployed)
+    crawler, message = outputs["raw_crawler_name"], "Insufficient Lake Formation permission(s) on raw_customers"
+    real = CrawlPlan(**LONG_CRAWL, outcome="FAILED", error_message=message) if claimed == "Succeeded" else CrawlPlan(**LONG_CRAWL)
+    plan_crawls(crawler, [real])
+    put_job_outputs(deployed, f"forged-{claimed.lower()}")
+    set_time_scale(FORGING_TIME_SCALE)
+    execution_arn = executions.start(deployed.state_machine_arn, {"run_id": f"forged-{claimed.lower()}"}, f"event-forged-{claimed.lower()}")
+    wait = wait_recorded(crawler)
+
+    invoked = client("lambda", region=deployed.region).invoke(
+        FunctionName=outputs["lambda_function_names"]["crawl_finished"], Payload=json.dumps(forged_crawl_end(deployed, crawler, claimed))
+    )
+
+    answer = json.loads(invoked["Payload"].read())
+    assert "FunctionError" not in invoked, answer
+    assert (answer["ended"], answer["own_crawl_started"]) == (0, 0)
+    assert f"Glue says crawler {crawler} is RUNNING" in answer["ignored"]
+    assert waits_left(deployed) == [wait], "the wait stays recorded, its token unanswered"
+    for _ in executions.follow(execution_arn, timeout_seconds=120):
+        pass
+    record = executions.result(execution_arn)
+    if claimed == "Succeeded":
+        assert (record.status, record.error) == ("FAILED", "CrawlerFailed")
+        assert record.cause == f"RawCrawler failed: Crawler {crawler} ended its last crawl FAILED: {message}"
+        assert record.states_entered == [
+            *START,
+            *EXTRACTED,
+            "AwaitRawCrawl",
+            "RecordRawCrawlReportedFailure",
+            "NotifyFailure",
+            "PipelineFailed",
+        ]
+        assert len(notifications(deployed)) == 1
+    else:
+        assert record.status == "SUCCEEDED", record.cause
+        assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *CLEANSED, "AwaitCleansedCrawl", *REPORTED]
+        assert record.exited_outputs("AwaitRawCrawl")[0]["raw_crawler"]["last_crawl_status"] == "SUCCEEDED"
+        assert notifications(deployed) == []
+    assert waits_left(deployed) == []
