@@ -20,6 +20,7 @@ def install_local_stack() -> None:
     from local_aws.emulator.control_routes import register_control_routes
     from local_aws.emulator.event_targets import deliver_to_lambda_targets
     from local_aws.emulator.events.quotas import enforce_rule_limits
+    from local_aws.emulator.events.reserved_sources import refuse_reserved_sources
     from local_aws.emulator.gap_fills import apply_gap_fills
     from local_aws.emulator.glue.crawlers import emulate_crawlers
     from local_aws.emulator.glue.job_runs import emulate_job_runs
@@ -49,6 +50,7 @@ def install_local_stack() -> None:
     enforce_iam()
     enforce_iam_quotas()
     enforce_rule_limits()
+    refuse_reserved_sources()
     enforce_payload_quotas()
     leave_terminal_errors_uncaught()
     enforce_invocation_quotas()

@@ -1,4 +1,5 @@
-"""EventBridge's limits on a rule (PutRule), and its input transformer filling a template as AWS does."""
+"""EventBridge's limits on a rule (PutRule), its input transformer filling a template as AWS does, and
+PutEvents refusing a customer event that claims an AWS service's source."""
 
 import json
 from typing import Any
@@ -88,13 +89,34 @@ def test_an_input_transformer_inserts_extracted_values_unescaped(events: Any, te
     queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-    events.put_rule(Name="job-failed", EventPattern=json.dumps({"source": ["aws.glue"]}))
+    events.put_rule(Name="job-failed", EventPattern=json.dumps({"source": ["pipeline.test"]}))
     paths = {"job": "$.detail.jobName", "attempts": "$.detail.attempts", "message": "$.detail.message"}
     transformer = {"InputPathsMap": paths, "InputTemplate": template}
     events.put_targets(Rule="job-failed", Targets=[{"Id": "topic", "Arn": topic, "InputTransformer": transformer}])
     detail = {"jobName": "job1", "attempts": 2, "message": MESSAGE}
 
-    events.put_events(Entries=[{"Source": "aws.glue", "DetailType": "Glue Job State Change", "Detail": json.dumps(detail)}])
+    events.put_events(Entries=[{"Source": "pipeline.test", "DetailType": "Glue Job State Change", "Detail": json.dumps(detail)}])
 
     received = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
     assert json.loads(received[0]["Body"])["Message"] == delivered
+
+
+def test_a_customer_event_with_an_aws_source_is_refused_and_reaches_no_rule(events: Any) -> None:
+    sqs = client("sqs")
+    queue = sqs.create_queue(QueueName="crawl-ends")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="crawl-ended", EventPattern=json.dumps({"source": ["aws.glue", "pipeline.test"]}))
+    events.put_targets(Rule="crawl-ended", Targets=[{"Id": "queue", "Arn": queue_arn}])
+    forged = {"Source": "aws.glue", "DetailType": "Glue Crawler State Change", "Detail": json.dumps({"state": "Succeeded"})}
+    own = {"Source": "pipeline.test", "DetailType": "Test", "Detail": "{}"}
+
+    answer = events.put_events(Entries=[forged, own])
+
+    assert answer["FailedEntryCount"] == 1
+    assert answer["Entries"][0] == {
+        "ErrorCode": "NotAuthorizedForSourceException",
+        "ErrorMessage": "You do not have permissions to publish events with this source onto this event bus.",
+    }
+    assert "EventId" in answer["Entries"][1]
+    delivered = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=2, MaxNumberOfMessages=10).get("Messages", [])
+    assert [json.loads(message["Body"])["source"] for message in delivered] == ["pipeline.test"]
