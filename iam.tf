@@ -112,8 +112,8 @@ locals {
   }
 }
 
-# What every Glue role of the pipeline needs whatever it reads: the bucket's listing, Lake
-# Formation's credentials when it governs the lake, and the customer key.
+# What each Glue role that reads the lake needs (both jobs and the lake crawlers): the bucket's
+# listing, Lake Formation's credentials when it governs the lake, and the customer key.
 data "aws_iam_policy_document" "glue_lake_access" {
   # Object actions stay scoped to the module's prefixes; listing cannot be. S3 answers a
   # HeadObject/GetObject of a missing key with 404 only to a caller allowed s3:ListBucket, and
