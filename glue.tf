@@ -55,7 +55,7 @@ resource "aws_glue_crawler" "source" {
 
   name          = local.names.source_crawler
   database_name = aws_glue_catalog_database.this[0].name
-  role          = aws_iam_role.glue_crawler[0].arn
+  role          = aws_iam_role.glue["source_crawler"].arn
   table_prefix  = local.source_table_prefix
 
   security_configuration = aws_glue_security_configuration.this[0].name
@@ -127,7 +127,7 @@ resource "aws_glue_crawler" "lake" {
   name          = local.names[each.key]
   description   = each.value.description
   database_name = aws_glue_catalog_database.this[0].name
-  role          = aws_iam_role.glue_crawler[0].arn
+  role          = aws_iam_role.glue["lake_crawler"].arn
   table_prefix  = each.value.table_prefix
   classifiers   = each.value.classifiers
 
@@ -236,6 +236,7 @@ locals {
       description       = "job1: reads a source table (--source_table) from the catalog and writes it as CSV to its raw folder (--output_path)."
       connections       = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
       arguments         = { "--source_database" = local.source_database_name }
+      role              = "extract_job"
       # Concurrent runs of one job would commit to one bookmark.
       max_concurrent_runs = var.job_bookmarks_enabled ? 1 : var.max_concurrency
     }
@@ -245,6 +246,7 @@ locals {
       number_of_workers   = var.number_of_workers
       description         = local.iceberg_enabled ? "job2: cleanses a table's raw CSV (--input_path) and MERGEs it into its Iceberg table (--cleansed_table)." : "job2: cleanses a table's raw CSV (--input_path) into Parquet (--output_path)."
       connections         = []
+      role                = "cleanse_job"
       arguments           = merge(local.cleansed_format_arguments, var.max_quarantine_ratio == null ? {} : { "--max_quarantine_ratio" = tostring(var.max_quarantine_ratio) })
       max_concurrent_runs = var.max_concurrency
     }
@@ -289,7 +291,7 @@ resource "aws_glue_job" "this" {
 
   name              = each.value.name
   description       = each.value.description
-  role_arn          = aws_iam_role.glue_job[0].arn
+  role_arn          = aws_iam_role.glue[each.value.role].arn
   glue_version      = var.glue_version
   worker_type       = var.worker_type
   number_of_workers = each.value.number_of_workers
@@ -306,7 +308,13 @@ resource "aws_glue_job" "this" {
     script_location = "${local.scripts_location}${each.value.script}"
   }
 
-  default_arguments = merge(local.glue_common_arguments, each.value.arguments, var.job_extra_arguments)
+  # Each job kind logs to its own groups (job_log_groups, iam.tf), which only its role may write.
+  default_arguments = merge(
+    local.glue_common_arguments,
+    { "--custom-logGroup-prefix" = local.job_log_group_prefixes[each.value.role] },
+    each.value.arguments,
+    var.job_extra_arguments,
+  )
 
   # Runs of different tables write different prefixes: as many at once as the state machine's Map
   # runs tables. Two executions running the same table at once would race, as they would on one table.
@@ -316,14 +324,32 @@ resource "aws_glue_job" "this" {
 
   tags = local.tags
 
-  depends_on = [aws_s3_object.glue_script]
+  depends_on = [aws_s3_object.glue_script, aws_cloudwatch_log_group.glue_job]
+}
+
+# The jobs' log groups, created before any run so that they carry the retention and the key.
+resource "aws_cloudwatch_log_group" "glue_job" {
+  for_each = local.create ? toset(flatten(values(local.job_log_groups))) : toset([])
+
+  name              = each.value
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = local.tags
+
+  #checkov:skip=CKV_AWS_338:Retention is the caller's choice (log_retention_days).
+  #checkov:skip=CKV_AWS_158:Encrypted with kms_key_arn when the caller gives one; CloudWatch Logs encrypts at rest otherwise.
 }
 
 # Encrypts what the jobs and crawlers write to S3; with a KMS key, their logs and job bookmarks too.
+locals {
+  # The crawlers' encrypted logs go to a group named after it and the role (iam.tf).
+  security_configuration_name = "${var.name_prefix}-etl"
+}
+
 resource "aws_glue_security_configuration" "this" {
   count = local.create ? 1 : 0
 
-  name = "${var.name_prefix}-etl"
+  name = local.security_configuration_name
 
   encryption_configuration {
     s3_encryption {

@@ -55,11 +55,66 @@ data "aws_iam_policy_document" "assume_role" {
 }
 
 ################################################################################
-# Glue jobs and crawlers
+# Glue jobs and crawlers: one role each for the extract job, the cleanse job, the crawlers of the
+# lake and the crawler of the source. Only the extract job and the source crawler read the
+# database, so only they hold the connection and its secret: the cleanse job parses untrusted rows
+# and the lake crawlers untrusted files, and neither can reach the source's login.
 ################################################################################
 
-# Bucket listing, source and key access shared by the jobs and the crawlers.
-data "aws_iam_policy_document" "glue_shared_access" {
+locals {
+  # Glue 5.0 writes a job's driver and executor logs to <prefix>/error and the script's stdout and
+  # stderr to <prefix>/output when the job is given --custom-logGroup-prefix
+  # (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html): each job kind its
+  # own groups, which the module creates (glue.tf) and its role alone may write.
+  job_log_group_prefixes = { extract_job = "/aws-glue/jobs/${var.name_prefix}/extract", cleanse_job = "/aws-glue/jobs/${var.name_prefix}/cleanse" }
+  job_log_groups = {
+    for job, prefix in local.job_log_group_prefixes : job => [for stream in ["output", "error"] : "${prefix}/${stream}"]
+  }
+  # A crawler cannot be told a log group (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCrawler.html
+  # has no such field): it writes a stream named after itself to /aws-glue/crawlers, or, under a
+  # security configuration that encrypts CloudWatch Logs, to /aws-glue/crawlers-role/<role>-<security
+  # configuration>, a group named after this role alone (the naming JobRun.LogGroupName documents for
+  # jobs: https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html).
+  crawler_log_groups = {
+    for role in ["lake_crawler", "source_crawler"] : role => concat(
+      ["/aws-glue/crawlers"],
+      var.kms_key_arn == null ? [] : ["/aws-glue/crawlers-role/${var.name_prefix}-${replace(role, "_", "-")}-${local.security_configuration_name}"],
+    )
+  }
+  log_actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+
+  # The objects of a prefix and the folder's own key: Spark checks that an output path exists (a
+  # HeadObject of the folder's key, e.g. cleansed/<prefix>) before it writes under it. One ARN pair
+  # per prefix, not per table: IAM caps a role's inline policies at 10,240 characters without
+  # whitespace, and eight ARNs a table passed it from about a dozen tables
+  # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+  prefix_arns = {
+    for prefix in concat(values(local.lake_prefixes), [local.temp_prefix]) :
+    prefix => ["${local.bucket_arn}/${trimsuffix(prefix, "/")}", "${local.bucket_arn}/${prefix}*"]
+  }
+  # Spark writes large files as multipart uploads, and aborts them when a task fails:
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+  object_write_actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+
+  catalog_table_actions = [
+    "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
+    "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition",
+    "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:BatchUpdatePartition",
+    # crawler2 deletes from the catalog what its data no longer holds (DELETE_FROM_DATABASE).
+    "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
+  ]
+  # Each crawler's tables by their prefix: a lake crawler cannot touch a source table, nor the
+  # source crawler a lake table.
+  crawler_table_arns = {
+    # An Iceberg table is job2's: no crawler may change or delete it.
+    lake_crawler   = [for prefix in local.iceberg_enabled ? [local.raw_table_prefix] : [local.raw_table_prefix, local.cleansed_table_prefix] : "${local.glue_arn_prefix}:table/${local.database_name}/${prefix}*"]
+    source_crawler = ["${local.glue_arn_prefix}:table/${local.database_name}/${local.source_table_prefix}*"]
+  }
+}
+
+# What each Glue role that reads the lake needs (both jobs and the lake crawlers): the bucket's
+# listing, Lake Formation's credentials when it governs the lake, and the customer key.
+data "aws_iam_policy_document" "glue_lake_access" {
   # Object actions stay scoped to the module's prefixes; listing cannot be. S3 answers a
   # HeadObject/GetObject of a missing key with 404 only to a caller allowed s3:ListBucket, and
   # evaluates that permission with no s3:prefix in the request, so an s3:prefix condition turns
@@ -73,6 +128,31 @@ data "aws_iam_policy_document" "glue_shared_access" {
     resources = [local.bucket_arn]
   }
 
+  dynamic "statement" {
+    for_each = var.lake_formation_enabled ? [1] : []
+    content {
+      sid     = "GetLakeFormationCredentials"
+      actions = ["lakeformation:GetDataAccess"]
+      # GetDataAccess supports no resource-level permissions:
+      # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    # S3 objects, job bookmarks (CSE-KMS) and logs under the customer key.
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseDataKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+# The source database, through the connection and its secret: the extract job's and the source
+# crawler's alone.
+data "aws_iam_policy_document" "glue_source_database" {
   dynamic "statement" {
     for_each = local.jdbc_enabled ? [1] : []
     content {
@@ -116,33 +196,13 @@ data "aws_iam_policy_document" "glue_shared_access" {
       resources = ["*"] # Glue creates its network interfaces with IDs unknown in advance; EC2 Describe* take no resource.
     }
   }
-
-  dynamic "statement" {
-    for_each = var.lake_formation_enabled ? [1] : []
-    content {
-      sid     = "GetLakeFormationCredentials"
-      actions = ["lakeformation:GetDataAccess"]
-      # GetDataAccess supports no resource-level permissions:
-      # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html
-      resources = ["*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
-    content {
-      sid       = "UseDataKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]
-      resources = [statement.value]
-    }
-  }
 }
 
-
-data "aws_iam_policy_document" "glue_job" {
-  source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
-
-  # Bucket-level, without an s3:prefix condition: see ListLakeBucket in glue_shared_access.
+# What both jobs need to run at all: their scripts, their multipart uploads, Glue's job metrics
+# and, in a Glue workflow, the run's properties (a workflow run's run_id names its folders:
+# glue_runtime.py).
+data "aws_iam_policy_document" "glue_job_runtime" {
+  # Bucket-level, without an s3:prefix condition: see ListLakeBucket in glue_lake_access.
   statement {
     sid       = "ListOwnMultipartUploads"
     actions   = ["s3:ListBucketMultipartUploads"]
@@ -155,20 +215,28 @@ data "aws_iam_policy_document" "glue_job" {
     resources = ["${local.bucket_arn}/${local.scripts_prefix}*"]
   }
 
+  dynamic "statement" {
+    for_each = local.workflow_mode ? [1] : []
+    content {
+      sid       = "ReadWorkflowRunProperties"
+      actions   = ["glue:GetWorkflowRunProperties"]
+      resources = ["${local.glue_arn_prefix}:workflow/${var.name_prefix}-pipeline"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "extract_job" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.glue_lake_access.json,
+    data.aws_iam_policy_document.glue_source_database.json,
+    data.aws_iam_policy_document.glue_job_runtime.json,
+  ]
+
   statement {
-    sid = "ReadWriteOwnData"
-    # Spark writes large files as multipart uploads, and aborts them when a task fails:
-    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
-    # The folder's own key too: Spark checks that an output path exists (a HeadObject of the
-    # folder's key, e.g. cleansed/<table>) before it writes under it. One ARN pair per stage, not per
-    # table: IAM caps a role's inline policies at 10,240 characters without whitespace, and eight
-    # ARNs a table passed it from about a dozen tables
-    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
-    resources = flatten([
-      for prefix in concat(values(local.lake_prefixes), [local.temp_prefix]) :
-      ["${local.bucket_arn}/${trimsuffix(prefix, "/")}", "${local.bucket_arn}/${prefix}*"]
-    ])
+    sid     = "WriteRawData"
+    actions = local.object_write_actions
+    # Its extract, the run's figures (raw_job.json) and Spark's temporary files.
+    resources = flatten([for prefix in [local.lake_prefixes.raw, local.lake_prefixes.reports, local.temp_prefix] : local.prefix_arns[prefix]])
   }
 
   statement {
@@ -195,13 +263,67 @@ data "aws_iam_policy_document" "glue_job" {
     }
   }
 
+  statement {
+    sid       = "WriteJobLogs"
+    actions   = local.log_actions
+    resources = flatten([for group in local.job_log_groups.extract_job : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+  }
+
+  statement {
+    sid       = "PublishJobMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource-level permissions; limited to Glue's namespace.
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "cleanse_job" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.glue_lake_access.json,
+    data.aws_iam_policy_document.glue_job_runtime.json,
+  ]
+
+  statement {
+    sid       = "ReadRawData"
+    actions   = ["s3:GetObject"]
+    resources = local.prefix_arns[local.lake_prefixes.raw]
+  }
+
+  statement {
+    sid     = "WriteCleansedData"
+    actions = local.object_write_actions
+    # The cleansed rows (or the Iceberg table's files), the quarantine, the run's figures (job1's
+    # read back in a workflow) and Spark's temporary files.
+    resources = flatten([
+      for prefix in [local.lake_prefixes.cleansed, local.lake_prefixes.quarantine, local.lake_prefixes.reports, local.temp_prefix] : local.prefix_arns[prefix]
+    ])
+  }
+
+  dynamic "statement" {
+    for_each = local.iceberg_enabled ? [1] : []
+    content {
+      sid = "ReadCurrentStateTable"
+      # Iceberg's GlueCatalog loads the table (GetTable) and checks its database (GetDatabase).
+      actions = ["glue:GetDatabase", "glue:GetTable"]
+      resources = [
+        "${local.glue_arn_prefix}:catalog",
+        "${local.glue_arn_prefix}:database/${local.database_name}",
+        "${local.glue_arn_prefix}:table/${local.database_name}/${local.cleansed_table_prefix}*",
+      ]
+    }
+  }
+
   dynamic "statement" {
     for_each = local.iceberg_enabled ? [1] : []
     content {
       sid = "CommitCurrentStateTable"
       # Iceberg's GlueCatalog creates the table on its first commit and swaps its metadata_location
-      # with UpdateTable on every later one (reads are ReadSourceCatalog's GetTable); Glue judges
-      # CreateTable and UpdateTable on the catalog, the database and the table:
+      # with UpdateTable on every later one; Glue judges CreateTable and UpdateTable on the catalog,
+      # the database and the table:
       # https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
       actions = ["glue:CreateTable", "glue:UpdateTable"]
       # The pipeline's own database holds them; one pattern for all of them keeps the policy's size
@@ -216,8 +338,8 @@ data "aws_iam_policy_document" "glue_job" {
 
   statement {
     sid       = "WriteJobLogs"
-    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
-    resources = ["${local.logs_arn_prefix}:/aws-glue/*"]
+    actions   = local.log_actions
+    resources = flatten([for group in local.job_log_groups.cleanse_job : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
   }
 
   statement {
@@ -230,36 +352,10 @@ data "aws_iam_policy_document" "glue_job" {
       values   = local.workflow_mode ? ["Glue", local.metrics_namespace] : ["Glue"]
     }
   }
-
-  dynamic "statement" {
-    for_each = local.workflow_mode ? [1] : []
-    content {
-      sid       = "ReadWorkflowRunProperties" # a workflow run's run_id names its folders (glue_runtime.py)
-      actions   = ["glue:GetWorkflowRunProperties"]
-      resources = ["${local.glue_arn_prefix}:workflow/${var.name_prefix}-pipeline"]
-    }
-  }
 }
 
-resource "aws_iam_role" "glue_job" {
-  count = local.create ? 1 : 0
-
-  name               = "${var.name_prefix}-glue-job"
-  description        = "Runs the ${var.name_prefix} Glue jobs."
-  assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy" "glue_job" {
-  count = local.create ? 1 : 0
-
-  name   = "glue-job"
-  role   = aws_iam_role.glue_job[0].id
-  policy = data.aws_iam_policy_document.glue_job.json
-}
-
-data "aws_iam_policy_document" "glue_crawler" {
-  source_policy_documents = [data.aws_iam_policy_document.glue_shared_access.json]
+data "aws_iam_policy_document" "lake_crawler" {
+  source_policy_documents = [data.aws_iam_policy_document.glue_lake_access.json]
 
   statement {
     sid       = "ReadLakeData"
@@ -268,40 +364,98 @@ data "aws_iam_policy_document" "glue_crawler" {
   }
 
   statement {
-    sid = "MaintainCatalogTables"
-    actions = [
-      "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
-      "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition",
-      "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:BatchUpdatePartition",
-      # crawler2 deletes from the catalog what its data no longer holds (DELETE_FROM_DATABASE).
-      "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
-    ]
-    resources = local.catalog_arns
+    sid       = "MaintainCatalogTables"
+    actions   = local.catalog_table_actions
+    resources = concat(["${local.glue_arn_prefix}:catalog", "${local.glue_arn_prefix}:database/${local.database_name}"], local.crawler_table_arns.lake_crawler)
   }
 
   statement {
     sid       = "WriteCrawlerLogs"
-    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
-    resources = ["${local.logs_arn_prefix}:/aws-glue/crawlers*"]
+    actions   = local.log_actions
+    resources = flatten([for group in local.crawler_log_groups.lake_crawler : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
   }
-
 }
 
-resource "aws_iam_role" "glue_crawler" {
-  count = local.create ? 1 : 0
+data "aws_iam_policy_document" "source_crawler" {
+  count = local.jdbc_enabled ? 1 : 0
 
-  name               = "${var.name_prefix}-glue-crawler"
-  description        = "Runs the ${var.name_prefix} Glue crawlers."
+  source_policy_documents = [data.aws_iam_policy_document.glue_source_database.json]
+
+  dynamic "statement" {
+    # Its logs, under a security configuration that encrypts them with the customer key.
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseLogKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  statement {
+    sid       = "MaintainCatalogTables"
+    actions   = local.catalog_table_actions
+    resources = concat(["${local.glue_arn_prefix}:catalog", "${local.glue_arn_prefix}:database/${local.database_name}"], local.crawler_table_arns.source_crawler)
+  }
+
+  statement {
+    sid       = "WriteCrawlerLogs"
+    actions   = local.log_actions
+    resources = flatten([for group in local.crawler_log_groups.source_crawler : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+  }
+}
+
+locals {
+  # Role names: name_prefix is at most 32 characters (variables.tf), so the longest,
+  # <prefix>-source-crawler, is 47 of IAM's 64.
+  glue_roles = merge(
+    {
+      extract_job  = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job (job1): reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
+      cleanse_job  = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job (job2): reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
+      lake_crawler = { name = "${var.name_prefix}-lake-crawler", description = "Runs the ${var.name_prefix} crawlers of the raw and cleansed data; no access to the source.", policy = data.aws_iam_policy_document.lake_crawler.json }
+    },
+    local.jdbc_enabled ? {
+      source_crawler = { name = "${var.name_prefix}-source-crawler", description = "Runs the ${var.name_prefix} crawler of the source database, through its connection.", policy = data.aws_iam_policy_document.source_crawler[0].json }
+    } : {},
+  )
+}
+
+resource "aws_iam_role" "glue" {
+  for_each = local.create ? local.glue_roles : {}
+
+  name               = each.value.name
+  description        = each.value.description
   assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
   tags               = local.tags
 }
 
-resource "aws_iam_role_policy" "glue_crawler" {
-  count = local.create ? 1 : 0
+resource "aws_iam_role_policy" "glue" {
+  for_each = local.create ? local.glue_roles : {}
 
-  name   = "glue-crawler"
-  role   = aws_iam_role.glue_crawler[0].id
-  policy = data.aws_iam_policy_document.glue_crawler.json
+  name   = replace(each.key, "_", "-")
+  role   = aws_iam_role.glue[each.key].id
+  policy = each.value.policy
+}
+
+# The one role both jobs shared became the extract job's; the crawlers' role the lake crawlers'.
+# Their names change (<prefix>-glue-job, <prefix>-glue-crawler before), so AWS replaces them.
+moved {
+  from = aws_iam_role.glue_job[0]
+  to   = aws_iam_role.glue["extract_job"]
+}
+
+moved {
+  from = aws_iam_role.glue_crawler[0]
+  to   = aws_iam_role.glue["lake_crawler"]
+}
+
+moved {
+  from = aws_iam_role_policy.glue_job[0]
+  to   = aws_iam_role_policy.glue["extract_job"]
+}
+
+moved {
+  from = aws_iam_role_policy.glue_crawler[0]
+  to   = aws_iam_role_policy.glue["lake_crawler"]
 }
 
 ################################################################################

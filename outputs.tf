@@ -127,12 +127,9 @@ output "failure_topic_arn" {
 }
 
 output "role_arns" {
-  description = "IAM roles by principal: glue_job, glue_crawler, state_machine, one per Lambda (start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
+  description = "IAM roles by principal: extract_job (job1: the source, through the connection and its secret, and raw), cleanse_job (job2: raw, cleansed, quarantine and reports; no secret), lake_crawler (crawler1 and crawler2), source_crawler (with jdbc_source: the source, through the connection and its secret), state_machine, one per Lambda (resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
   value = local.create ? merge(
-    {
-      glue_job     = aws_iam_role.glue_job[0].arn
-      glue_crawler = aws_iam_role.glue_crawler[0].arn
-    },
+    { for key, role in aws_iam_role.glue : key => role.arn },
     { for role in aws_iam_role.state_machine : "state_machine" => role.arn },
     { for key, role in aws_iam_role.lambda : key => role.arn },
     { for role in aws_iam_role.scheduler : "scheduler" => role.arn },
@@ -140,8 +137,12 @@ output "role_arns" {
 }
 
 output "log_group_names" {
-  description = "CloudWatch log groups of the state machine and the Lambdas."
-  value       = concat(aws_cloudwatch_log_group.state_machine[*].name, [for group in aws_cloudwatch_log_group.lambda : group.name])
+  description = "CloudWatch log groups the module creates: the state machine's, the Lambdas', and each Glue job kind's output and error groups (/aws-glue/jobs/<name_prefix>/extract/... and .../cleanse/...). The crawlers log to Glue's /aws-glue/crawlers, in a stream named after each crawler."
+  value = concat(
+    aws_cloudwatch_log_group.state_machine[*].name,
+    [for group in aws_cloudwatch_log_group.lambda : group.name],
+    [for group in aws_cloudwatch_log_group.glue_job : group.name],
+  )
 }
 
 output "lake_prefixes" {

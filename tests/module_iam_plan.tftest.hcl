@@ -55,7 +55,7 @@ run "glue_roles_list_the_bucket_unconditionally_so_a_missing_key_is_404_not_403"
 
   assert {
     condition = alltrue([
-      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
       !strcontains(document, "s3:prefix") && anytrue([
         for statement in jsondecode(document).Statement :
         contains(flatten([statement.Action]), "s3:ListBucket") && contains(flatten([statement.Action]), "s3:GetBucketLocation")
@@ -71,7 +71,7 @@ run "glue_job_role_may_finish_and_abort_multipart_uploads" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
       contains(flatten([statement.Action]), "s3:AbortMultipartUpload") && contains(flatten([statement.Action]), "s3:ListMultipartUploadParts")
       && contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/cleansed/plan-test/*")
     ])
@@ -79,9 +79,12 @@ run "glue_job_role_may_finish_and_abort_multipart_uploads" {
   }
 
   assert {
-    condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
-      contains(flatten([statement.Action]), "s3:ListBucketMultipartUploads") && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"]
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        contains(flatten([statement.Action]), "s3:ListBucketMultipartUploads") && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"]
+      ])
     ])
     error_message = "ListBucketMultipartUploads is a bucket-level action."
   }
@@ -105,7 +108,7 @@ run "glue_roles_may_check_the_vpc_of_the_source_connection" {
 
   assert {
     condition = alltrue([
-      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.source_crawler[0].json] :
       length(setsubtract(
         [
           "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
@@ -123,7 +126,7 @@ run "glue_roles_get_lake_formation_credentials_only_when_lake_formation_governs"
   command = plan
 
   assert {
-    condition     = !strcontains(data.aws_iam_policy_document.glue_shared_access.json, "lakeformation:")
+    condition     = !strcontains(data.aws_iam_policy_document.glue_lake_access.json, "lakeformation:")
     error_message = "Without lake_formation_enabled the roles get no Lake Formation permission."
   }
 }
@@ -137,7 +140,7 @@ run "glue_roles_may_get_data_access_from_lake_formation" {
 
   assert {
     condition = alltrue([
-      for document in [data.aws_iam_policy_document.glue_job.json, data.aws_iam_policy_document.glue_crawler.json] :
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
       anytrue([
         for statement in jsondecode(document).Statement :
         flatten([statement.Action]) == ["lakeformation:GetDataAccess"] && flatten([statement.Resource]) == ["*"]
@@ -223,7 +226,7 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
       statement.Sid == "ReadSourceCatalog" && contains(flatten([statement.Resource]), "arn:aws:glue:eu-west-1:123456789012:table/landing/*")
     ])
     error_message = "job1 reads the source table's catalog entry in the caller's database."
@@ -231,7 +234,7 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
       statement.Sid == "ReadSourceData" && flatten([statement.Action]) == ["s3:GetObject"] && flatten([statement.Resource]) == ["arn:aws:s3:::landing-zone/orders/*"]
     ])
     error_message = "Object ARNs of source_s3_arns grant s3:GetObject, and only on them."
@@ -239,7 +242,7 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
       statement.Sid == "ListSourceBuckets" && flatten([statement.Action]) == ["s3:ListBucket"] && flatten([statement.Resource]) == ["arn:aws:s3:::landing-zone"]
     ])
     error_message = "Bucket ARNs of source_s3_arns grant s3:ListBucket (a read of a missing key answers 403 without it)."
@@ -259,7 +262,7 @@ run "iceberg_job_role_may_create_and_update_only_its_cleansed_tables" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
       statement.Sid == "CommitCurrentStateTable" && toset(flatten([statement.Action])) == toset(["glue:CreateTable", "glue:UpdateTable"])
       && toset(flatten([statement.Resource])) == toset([
         "arn:aws:glue:eu-west-1:123456789012:catalog",
@@ -271,8 +274,8 @@ run "iceberg_job_role_may_create_and_update_only_its_cleansed_tables" {
   }
 
   assert {
-    condition     = !strcontains(data.aws_iam_policy_document.glue_crawler.json, "/cleansed/")
-    error_message = "No crawler reads an Iceberg table's files."
+    condition     = !strcontains(data.aws_iam_policy_document.lake_crawler.json, "/cleansed/") && !strcontains(data.aws_iam_policy_document.lake_crawler.json, "table/plan_test/cleansed_")
+    error_message = "No crawler reads an Iceberg table's files or may change its catalog entry."
   }
 }
 
@@ -280,8 +283,8 @@ run "parquet_job_role_commits_no_table" {
   command = plan
 
   assert {
-    condition     = !strcontains(data.aws_iam_policy_document.glue_job.json, "CommitCurrentStateTable")
-    error_message = "With the Parquet history the catalog table is crawler2's."
+    condition     = !strcontains(data.aws_iam_policy_document.cleanse_job.json, "CommitCurrentStateTable") && !strcontains(data.aws_iam_policy_document.cleanse_job.json, "glue:")
+    error_message = "With the Parquet history the catalog table is crawler2's: job2 uses no catalog at all."
   }
 }
 
@@ -297,18 +300,32 @@ run "roles_reach_their_pipelines_own_prefixes" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
-      statement.Sid == "ReadWriteOwnData" && length(setsubtract(
-        [for stage in ["raw", "cleansed", "quarantine", "reports"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/plan-test/*"],
-        flatten([statement.Resource]),
-      )) == 0 && !contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/raw/*")
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
+      statement.Sid == "WriteRawData" && toset(flatten([statement.Resource])) == toset(flatten([
+        for prefix in ["raw/plan-test", "reports/plan-test", "temp/plan-test"] :
+        ["arn:aws:s3:::plan-test-datalake-123456789012/${prefix}", "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"]
+      ]))
     ])
-    error_message = "The job role reads and writes its pipeline's own prefixes, not the whole stage (pipelines may share a bucket)."
+    error_message = "job1 writes its pipeline's raw folder, the run's figures and Spark's temporary files, and nothing cleansed."
   }
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_crawler.json).Statement :
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
+      statement.Sid == "WriteCleansedData" && toset(flatten([statement.Resource])) == toset(flatten([
+        for prefix in ["cleansed/plan-test", "quarantine/plan-test", "reports/plan-test", "temp/plan-test"] :
+        ["arn:aws:s3:::plan-test-datalake-123456789012/${prefix}", "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"]
+      ]))
+      ]) && anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
+      statement.Sid == "ReadRawData" && flatten([statement.Action]) == ["s3:GetObject"]
+    ])
+    error_message = "job2 only reads raw, and writes its pipeline's cleansed, quarantine, reports and temporary folders."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.lake_crawler.json).Statement :
       statement.Sid == "ReadLakeData" && toset(flatten([statement.Resource])) == toset([
         for stage in ["raw", "cleansed"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/plan-test/*"
       ])
@@ -325,9 +342,12 @@ run "workflow_job_role_reads_its_workflow_runs_properties_only" {
   }
 
   assert {
-    condition = anytrue([
-      for statement in jsondecode(data.aws_iam_policy_document.glue_job.json).Statement :
-      statement.Action == "glue:GetWorkflowRunProperties" && statement.Resource == "arn:aws:glue:eu-west-1:123456789012:workflow/plan-test-pipeline"
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Action == "glue:GetWorkflowRunProperties" && statement.Resource == "arn:aws:glue:eu-west-1:123456789012:workflow/plan-test-pipeline"
+      ])
     ])
     error_message = "A job run of the workflow reads the run's run_id from its run properties, on this workflow alone."
   }
@@ -335,5 +355,86 @@ run "workflow_job_role_reads_its_workflow_runs_properties_only" {
   assert {
     condition     = length(data.aws_iam_policy_document.state_machine) == 0 && length(data.aws_iam_policy_document.lambda) == 0
     error_message = "A Glue workflow has no state machine or Lambda role."
+  }
+}
+
+run "only_the_extract_job_and_the_source_crawler_hold_the_source_secret" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.source_crawler[0].json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Sid == "ReadSourceSecret" && contains(flatten([statement.Action]), "secretsmanager:GetSecretValue")
+        && flatten([statement.Resource]) == ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"]
+      ])
+    ])
+    error_message = "job1 and the source crawler read the database's login from its secret."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
+      !strcontains(document, "secretsmanager:") && !strcontains(document, "glue:GetConnection") && !strcontains(document, "sales-reader")
+    ])
+    error_message = "job2 and the lake crawlers parse untrusted data: they get neither the secret nor the connection."
+  }
+
+  assert {
+    condition = { for key, role in aws_iam_role.glue : key => role.name } == {
+      extract_job    = "plan-test-extract-job"
+      cleanse_job    = "plan-test-cleanse-job"
+      lake_crawler   = "plan-test-lake-crawler"
+      source_crawler = "plan-test-source-crawler"
+    }
+    error_message = "Each job and the source crawler run under a role of their own."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in jsondecode(data.aws_iam_policy_document.source_crawler[0].json).Statement :
+      !anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:")])
+    ])
+    error_message = "The source crawler reads the database, not the lake."
+  }
+}
+
+run "glue_roles_write_only_the_modules_own_log_groups" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for job, document in { extract = data.aws_iam_policy_document.extract_job.json, cleanse = data.aws_iam_policy_document.cleanse_job.json } :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Sid == "WriteJobLogs" && toset(flatten([statement.Resource])) == toset(flatten([
+          for stream in ["output", "error"] : [
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs/plan-test/${job}/${stream}",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs/plan-test/${job}/${stream}:*",
+          ]
+        ]))
+      ])
+    ])
+    error_message = "Each job's role writes its own job kind's two log groups and no other."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["raw_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/extract" && aws_glue_job.this["cleanse_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/cleanse" && toset(keys(aws_cloudwatch_log_group.glue_job)) == toset([for group in ["extract/output", "extract/error", "cleanse/output", "cleanse/error"] : "/aws-glue/jobs/plan-test/${group}"])
+    error_message = "Glue 5.0 writes a job's logs to <--custom-logGroup-prefix>/output and /error: the module creates those groups."
+  }
+
+  assert {
+    condition     = !strcontains(join("", [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json]), "/aws-glue/*")
+    error_message = "No Glue role may write every /aws-glue/ log group."
   }
 }

@@ -103,7 +103,7 @@ run "disabled_module_creates_nothing" {
       length(aws_glue_classifier.raw_csv) == 0,
       length(aws_glue_job.this) == 0,
       length(aws_lambda_function.this) == 0,
-      length(aws_iam_role.glue_job) == 0,
+      length(aws_iam_role.glue) == 0, length(aws_cloudwatch_log_group.glue_job) == 0,
       length(aws_iam_role.lambda) == 0,
       length(aws_sfn_state_machine.pipeline) == 0,
       length(aws_sns_topic.failures) == 0,

@@ -252,7 +252,7 @@ def test_a_job2_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was
     pipeline.update_source("UPDATE customers SET balance = '55.00', updated_at = '2024-06-01 10:00:00' WHERE customer_id = 2")
     before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
 
-    with statement_removed(job_role(pipeline), "CommitCurrentStateTable"):
+    with statement_removed(cleanse_role(pipeline), "CommitCurrentStateTable"):
         record = pipeline.run("no-commit", tables=["customers"])
 
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
@@ -336,7 +336,7 @@ def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: Lo
     assert "RunRawJob" not in record.states_entered
 
 
-# ---------------------------------------------------------------- the job role, statement by statement
+# ---------------------------------------------------------------- the job roles, statement by statement
 
 # What a local job run never asks for, so removing it could not fail a run here.
 JOB_STATEMENTS_NOT_EXERCISED_LOCALLY = {
@@ -344,44 +344,80 @@ JOB_STATEMENTS_NOT_EXERCISED_LOCALLY = {
     "PublishJobMetrics": "Glue's job metrics are not emulated",
     "ListOwnMultipartUploads": "the executor copies files to S3 in single-part uploads",
 }
-# Statement removed -> the permission the failed run names.
-JOB_REMOVALS = {
+# Statement removed from job1's role -> the permission the failed run names.
+EXTRACT_REMOVALS = {
     "ReadScripts": "s3:GetObject",
-    "ReadWriteOwnData": "s3:GetObject",
+    "WriteRawData": "s3:GetObject",
     "ListLakeBucket": "s3:ListBucket",
     "ReadSourceCatalog": "glue:GetTable",
     "UseSourceConnection": "glue:GetConnection",
     "ReadSourceSecret": "secretsmanager:GetSecretValue",
     "ReadSourceTlsCertificate": "s3:GetObject",
 }
+# The same for job2's role.
+CLEANSE_REMOVALS = {
+    "ReadScripts": "s3:GetObject",
+    "ReadRawData": "s3:GetObject",
+    "WriteCleansedData": "s3:GetObject",
+    "ListLakeBucket": "s3:ListBucket",
+    "ReadCurrentStateTable": "glue:GetTable",
+}
 
 
-def job_role(pipeline: LocalPipeline) -> str:
-    return f"{pipeline.name_prefix}-glue-job"
+def extract_role(pipeline: LocalPipeline) -> str:
+    return f"{pipeline.name_prefix}-extract-job"
 
 
-def test_every_statement_of_the_job_role_is_exercised_or_said_not_to_be(pipeline: LocalPipeline) -> None:
-    iam, role = pipeline.client("iam"), job_role(pipeline)
-    sids = {
+def cleanse_role(pipeline: LocalPipeline) -> str:
+    return f"{pipeline.name_prefix}-cleanse-job"
+
+
+def sids_of(pipeline: LocalPipeline, role: str) -> set[str]:
+    iam = pipeline.client("iam")
+    return {
         statement["Sid"]
         for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
         for statement in iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]["Statement"]
     }
+
+
+def test_every_statement_of_the_job_roles_is_exercised_or_said_not_to_be(pipeline: LocalPipeline) -> None:
+    assert sids_of(pipeline, extract_role(pipeline)) == set(EXTRACT_REMOVALS) | set(JOB_STATEMENTS_NOT_EXERCISED_LOCALLY)
     # CommitCurrentStateTable: test_a_job2_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was
-    assert sids == set(JOB_REMOVALS) | set(JOB_STATEMENTS_NOT_EXERCISED_LOCALLY) | {"CommitCurrentStateTable"}
+    assert sids_of(pipeline, cleanse_role(pipeline)) == set(CLEANSE_REMOVALS) | set(JOB_STATEMENTS_NOT_EXERCISED_LOCALLY) | {
+        "CommitCurrentStateTable"
+    }
 
 
-@pytest.mark.parametrize(("sid", "action"), sorted(JOB_REMOVALS.items()))
+@pytest.mark.parametrize(("sid", "action"), sorted(EXTRACT_REMOVALS.items()))
 def test_job1_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
     pipeline: LocalPipeline, first_run: Any, sid: str, action: str
 ) -> None:
     run_id = f"no-{sid.lower()}"
-    with statement_removed(job_role(pipeline), sid):
+    role = extract_role(pipeline)
+    with statement_removed(role, sid):
         record = pipeline.run(run_id, tables=["customers"])
 
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
     step, error, cause = table_failure(record, "customers")
     assert (step, error) == ("RunRawJob", "JobFailed")
     assert action in cause
-    assert f"role/{job_role(pipeline)}" in cause or f"assumed-role/{job_role(pipeline)}/" in cause
+    assert f"role/{role}" in cause or f"assumed-role/{role}/" in cause
     assert list(pipeline.run_keys(pipeline.location("customers", "raw"), run_id)) == []
+
+
+@pytest.mark.parametrize(("sid", "action"), sorted(CLEANSE_REMOVALS.items()))
+def test_job2_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
+    pipeline: LocalPipeline, first_run: Any, sid: str, action: str
+) -> None:
+    before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
+    role = cleanse_role(pipeline)
+    with statement_removed(role, sid):
+        record = pipeline.run(f"no-{sid.lower()}", tables=["customers"])
+
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    step, error, cause = table_failure(record, "customers")
+    assert (step, error) == ("RunCleanseJob", "JobFailed")
+    assert action in cause
+    assert f"role/{role}" in cause or f"assumed-role/{role}/" in cause
+    assert (cleansed(pipeline), pipeline.current_state_table().metadata_location) == before

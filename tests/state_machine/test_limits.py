@@ -119,6 +119,7 @@ def inline_policy_characters(role_name: str) -> int:
 def assert_every_role_fits(deployed: DeployedPipeline) -> None:
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
     sizes = {role: inline_policy_characters(deployed.role_name(role)) for role in deployed.outputs["role_arns"]}
+    assert {"extract_job", "cleanse_job", "lake_crawler"} <= sizes.keys(), sizes
     assert max(sizes.values()) <= 10240, sizes
 
 

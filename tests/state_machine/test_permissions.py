@@ -2,7 +2,8 @@
 run fails with AccessDenied naming the action, the resource and the role, ends in the named
 failure state and sends the alert (except when the statement removed is the alert's own).
 
-Statements the local stack does not exercise are listed in NOT_EXERCISED_LOCALLY with the reason."""
+Statements the local stack does not exercise are listed in NOT_EXERCISED_LOCALLY with the reason;
+the job roles' statements, which only a job run on local Spark exercises, in EXERCISED_BY_JOB_RUNS."""
 
 from dataclasses import dataclass
 
@@ -21,9 +22,22 @@ NOT_EXERCISED_LOCALLY = {
     ("state_machine", "DeliverExecutionLogs"): "the emulator delivers no execution logs to CloudWatch Logs",
     ("start_crawler", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
     ("get_crawler_status", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
-    ("glue_crawler", "WriteCrawlerLogs"): "crawlers' log delivery is not emulated",
+    ("lake_crawler", "WriteCrawlerLogs"): "crawlers' log delivery is not emulated",
+    ("extract_job", "WriteJobLogs"): "Glue's delivery of job logs is not emulated",
+    ("cleanse_job", "WriteJobLogs"): "Glue's delivery of job logs is not emulated",
+    ("extract_job", "PublishJobMetrics"): "Glue's job metrics are not emulated",
+    ("cleanse_job", "PublishJobMetrics"): "Glue's job metrics are not emulated",
+    ("extract_job", "ListOwnMultipartUploads"): "the executor copies files to S3 in single-part uploads",
+    ("cleanse_job", "ListOwnMultipartUploads"): "the executor copies files to S3 in single-part uploads",
     ("report_run", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
     ("resolve_run", "WriteOwnLogs"): "Lambda's own log delivery is not emulated",
+}
+
+# This module's runs are planned (no script runs): each of these statements is removed from its job's
+# role in a run of the real scripts on local Spark, in tests/end_to_end/test_pipeline.py.
+EXERCISED_BY_JOB_RUNS = {
+    "extract_job": {"ListLakeBucket", "ReadScripts", "WriteRawData", "ReadSourceCatalog"},
+    "cleanse_job": {"ListLakeBucket", "ReadScripts", "ReadRawData", "WriteCleansedData"},
 }
 
 
@@ -42,9 +56,9 @@ REMOVALS = [
     Removal("state_machine", "InvokePipelineLambdas", "ResolveRunFailed", "ResolveRun", "lambda:InvokeFunction"),
     Removal("start_crawler", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:StartCrawler"),
     Removal("get_crawler_status", "ActOnPipelineCrawlers", "CrawlerRequestFailed", "RawCrawler", "glue:GetCrawler"),
-    Removal("glue_crawler", "ListLakeBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
-    Removal("glue_crawler", "ReadLakeData", "CrawlerFailed", "RawCrawler", "s3:GetObject"),
-    Removal("glue_crawler", "MaintainCatalogTables", "CrawlerFailed", "RawCrawler", "glue:"),
+    Removal("lake_crawler", "ListLakeBucket", "CrawlerFailed", "RawCrawler", "s3:ListBucket"),
+    Removal("lake_crawler", "ReadLakeData", "CrawlerFailed", "RawCrawler", "s3:GetObject"),
+    Removal("lake_crawler", "MaintainCatalogTables", "CrawlerFailed", "RawCrawler", "glue:"),
     Removal("report_run", "ReadRunFigures", "ReportFailed", "ReportRun", "s3:GetObject"),
     Removal("report_run", "ReadExecutionHistory", "ReportFailed", "ReportRun", "states:GetExecutionHistory"),
     Removal("report_run", "PublishRunMetrics", "ReportFailed", "ReportRun", "cloudwatch:PutMetricData"),
@@ -52,7 +66,18 @@ REMOVALS = [
 
 
 def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed: DeployedPipeline) -> None:
-    for role in ("state_machine", "resolve_run", "start_crawler", "get_crawler_status", "report_run", "glue_crawler"):
+    roles = (
+        "state_machine",
+        "resolve_run",
+        "start_crawler",
+        "get_crawler_status",
+        "report_run",
+        "lake_crawler",
+        "extract_job",
+        "cleanse_job",
+    )
+    assert set(deployed.outputs["role_arns"]) == set(roles), "a role of the module is missing from this list"
+    for role in roles:
         name = deployed.role_name(role)
         sids = {statement.get("Sid") for statement in statements_of_role(name)}
         covered = {removal.sid for removal in REMOVALS if removal.role == role} | {
@@ -60,6 +85,7 @@ def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed:
         }
         covered |= {"NotifyFailures"} if role == "state_machine" else set()
         covered |= {"ReadFailedJobRuns", "FindRunFigures"} if role == "report_run" else set()
+        covered |= EXERCISED_BY_JOB_RUNS.get(role, set())
         assert sids == covered, f"{role}: statements without a removal test: {sorted(sids - covered)}"
 
 

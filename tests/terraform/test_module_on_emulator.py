@@ -172,6 +172,23 @@ class TestDefaultStack:
             (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{name}")["logGroups"]
             assert group["retentionInDays"] == 30
 
+    def test_each_job_runs_under_its_own_role_and_logs_to_its_own_groups(self, default_stack: AppliedStack) -> None:
+        glue, logs, outputs = client("glue"), client("logs"), default_stack.outputs
+        for kind, job_name in (("extract", outputs["raw_job_name"]), ("cleanse", outputs["cleanse_job_name"])):
+            job = glue.get_job(JobName=job_name)["Job"]
+            prefix = f"/aws-glue/jobs/etl-default/{kind}"
+            assert job["Role"] == outputs["role_arns"][f"{kind}_job"]
+            # Glue 5.0 logs to <prefix>/output and <prefix>/error.
+            assert job["DefaultArguments"]["--custom-logGroup-prefix"] == prefix
+            groups = logs.describe_log_groups(logGroupNamePrefix=f"{prefix}/")["logGroups"]
+            assert sorted((group["logGroupName"], group["retentionInDays"]) for group in groups) == [
+                (f"{prefix}/error", 30),
+                (f"{prefix}/output", 30),
+            ]
+        assert set(outputs["log_group_names"]) >= {
+            f"/aws-glue/jobs/etl-default/{kind}/{stream}" for kind in ("extract", "cleanse") for stream in ("output", "error")
+        }
+
     def test_state_machine_runs_the_rendered_definition(self, default_stack: AppliedStack) -> None:
         outputs = default_stack.outputs
         described = client("stepfunctions").describe_state_machine(stateMachineArn=outputs["state_machine_arn"])
@@ -206,12 +223,19 @@ class TestDefaultStack:
         assert resources_of(state_machine, "InvokePipelineLambdas") == function_arns | {f"{arn}:*" for arn in function_arns}
 
         bucket_arn = outputs["bucket_arn"]
-        prefixes = ("raw/etl-default/", "cleansed/etl-default/", "quarantine/etl-default/", "reports/etl-default/", "temp/etl-default/")
-        assert resources_of(statements_of_role("etl-default-glue-job"), "ReadWriteOwnData") == {
-            *(f"{bucket_arn}/{prefix}*" for prefix in prefixes),
-            *(f"{bucket_arn}/{prefix.rstrip('/')}" for prefix in prefixes),
-        }
-        assert resources_of(statements_of_role("etl-default-glue-crawler"), "ReadLakeData") == {
+
+        def objects_of(*prefixes: str) -> set[str]:
+            return {arn for prefix in prefixes for arn in (f"{bucket_arn}/{prefix}/*", f"{bucket_arn}/{prefix}")}
+
+        assert resources_of(statements_of_role("etl-default-extract-job"), "WriteRawData") == objects_of(
+            "raw/etl-default", "reports/etl-default", "temp/etl-default"
+        )
+        cleanse_job = statements_of_role("etl-default-cleanse-job")
+        assert resources_of(cleanse_job, "ReadRawData") == objects_of("raw/etl-default")
+        assert resources_of(cleanse_job, "WriteCleansedData") == objects_of(
+            "cleansed/etl-default", "quarantine/etl-default", "reports/etl-default", "temp/etl-default"
+        )
+        assert resources_of(statements_of_role("etl-default-lake-crawler"), "ReadLakeData") == {
             f"{bucket_arn}/raw/etl-default/*",
             f"{bucket_arn}/cleansed/etl-default/*",
         }
@@ -265,7 +289,36 @@ class TestCustomStack:
         raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
         assert raw_job["Connections"]["Connections"] == [outputs["jdbc_connection_name"]]
         assert outputs["tables"]["orders"]["source_table"] == "source_sales_public_orders"
-        assert resources_of(statements_of_role("etl-custom-glue-job"), "ReadSourceSecret") == {secret_arn}
+        assert resources_of(statements_of_role("etl-custom-extract-job"), "ReadSourceSecret") == {secret_arn}
+        assert resources_of(statements_of_role("etl-custom-source-crawler"), "ReadSourceSecret") == {secret_arn}
+        assert source_crawler["Role"] == outputs["role_arns"]["source_crawler"]
+
+    def test_only_the_extract_job_and_the_source_crawler_may_read_the_source_secret(self, custom_stack: AppliedStack) -> None:
+        secret_arn = client("secretsmanager").describe_secret(SecretId="etl-custom-source")["ARN"]
+        readers: set[str] = set()
+        for role, role_arn in custom_stack.outputs["role_arns"].items():
+            credentials = client("sts").assume_role(RoleArn=role_arn, RoleSessionName="probe")["Credentials"]
+            keys = {
+                "aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"],
+            }
+            secrets = client("secretsmanager", credentials=keys, retries={"total_max_attempts": 1})
+            try:
+                secrets.get_secret_value(SecretId=secret_arn)
+            except secrets.exceptions.ClientError as error:
+                if error.response["Error"]["Code"] != "AccessDeniedException":
+                    readers.add(role)  # allowed to read it; this stack's secret holds no value
+                    continue
+                assert error.response["Error"]["Message"] == (
+                    f"User: arn:aws:sts::123456789012:assumed-role/{role_arn.rsplit('/', 1)[-1]}/probe is not authorized to perform: "
+                    f"secretsmanager:GetSecretValue on resource: {secret_arn} because no identity-based policy allows "
+                    "the secretsmanager:GetSecretValue action"
+                )
+            else:
+                readers.add(role)
+        # job2 and the lake crawlers parse untrusted data: the source's login is out of their reach.
+        assert readers == {"extract_job", "source_crawler"}
 
     def test_jobs_run_flex_with_bookmarks_and_the_chosen_workers(self, custom_stack: AppliedStack) -> None:
         glue = client("glue")
