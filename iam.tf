@@ -70,6 +70,16 @@ locals {
   job_log_groups = {
     for job, prefix in local.job_log_group_prefixes : job => [for stream in ["output", "error"] : "${prefix}/${stream}"]
   }
+  # Under a security configuration that encrypts CloudWatch Logs, Glue names a job's groups after
+  # its role and the configuration, /aws-glue/jobs-<role>-<security configuration>/
+  # (https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html, LogGroupName); no page says
+  # whether --custom-logGroup-prefix wins over it, so each job's role may write both, each its own.
+  job_log_group_arns = {
+    for job, groups in local.job_log_groups : job => flatten(concat(
+      [for group in groups : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]],
+      var.kms_key_arn == null ? [] : ["${local.logs_arn_prefix}:/aws-glue/jobs-*${var.name_prefix}-${replace(job, "_", "-")}-${local.security_configuration_name}*"],
+    ))
+  }
   # A crawler cannot be told a log group (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCrawler.html
   # has no such field): it writes a stream named after itself to /aws-glue/crawlers, or, under a
   # security configuration that encrypts CloudWatch Logs, to /aws-glue/crawlers-role/<role>-<security
@@ -266,7 +276,7 @@ data "aws_iam_policy_document" "extract_job" {
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
-    resources = flatten([for group in local.job_log_groups.extract_job : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+    resources = local.job_log_group_arns.extract_job
   }
 
   statement {
@@ -339,7 +349,7 @@ data "aws_iam_policy_document" "cleanse_job" {
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
-    resources = flatten([for group in local.job_log_groups.cleanse_job : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+    resources = local.job_log_group_arns.cleanse_job
   }
 
   statement {

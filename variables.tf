@@ -419,7 +419,7 @@ variable "max_quarantine_ratio" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the Lambda and state machine log groups, in days."
+  description = "Retention of the Lambda, state machine and Glue job log groups, in days."
   type        = number
   default     = 30
 

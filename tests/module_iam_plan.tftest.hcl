@@ -438,3 +438,22 @@ run "glue_roles_write_only_the_modules_own_log_groups" {
     error_message = "No Glue role may write every /aws-glue/ log group."
   }
 }
+
+run "under_a_customer_key_job_roles_may_also_write_the_groups_glue_names_after_role_and_configuration" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = alltrue([
+      for job, document in { extract = data.aws_iam_policy_document.extract_job.json, cleanse = data.aws_iam_policy_document.cleanse_job.json } :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Sid == "WriteJobLogs" && contains(flatten([statement.Resource]), "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs-*plan-test-${job}-job-plan-test-etl*")
+      ])
+    ])
+    error_message = "An encrypting security configuration may send a job's logs to /aws-glue/jobs-<role>-<configuration>/: its role, and only its, must write there."
+  }
+}
