@@ -134,7 +134,15 @@ class TestDefaultStack:
             assert job["NumberOfWorkers"] == 2
             assert job["ExecutionClass"] == "STANDARD"
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
-            libraries = ("cleansing.py", "cleansing_rules.py", "current_state.py", "glue_runtime.py", "run_figures.py", "run_ids.py")
+            libraries = (
+                "cleansing.py",
+                "cleansing_rules.py",
+                "current_state.py",
+                "glue_runtime.py",
+                "run_figures.py",
+                "run_ids.py",
+                "spark_sql.py",
+            )
             expected_libraries = ",".join(f"s3://{bucket}/scripts/etl-default/{name}" for name in libraries)
             assert job["DefaultArguments"]["--extra-py-files"] == expected_libraries
         assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
