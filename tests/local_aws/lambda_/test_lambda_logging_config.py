@@ -1,0 +1,31 @@
+"""A Lambda function keeps its LoggingConfig (local_aws/emulator/lambda_/models.py), as the aws
+provider reads it back."""
+
+import io
+import zipfile
+
+from local_aws.clients import client
+
+
+def lambda_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def test_lambda_keeps_its_logging_config(clean_emulator: str) -> None:
+    lambda_client = client("lambda")
+    role = client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lambda_client.create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": lambda_zip()},
+        LoggingConfig={"LogFormat": "JSON", "LogGroup": "/custom/fn"},
+    )
+    assert lambda_client.get_function_configuration(FunctionName="fn")["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": "/custom/fn"}
+
+    lambda_client.update_function_configuration(FunctionName="fn", LoggingConfig={"LogFormat": "Text"})
+    assert lambda_client.get_function_configuration(FunctionName="fn")["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/custom/fn"}
