@@ -7,6 +7,7 @@ from unittest.mock import ANY
 import pytest
 
 from local_aws.clients import client
+from tests.local_aws.moto_gaps import plain_moto, still_lacking, still_unimplemented
 
 
 @pytest.fixture
@@ -74,3 +75,39 @@ def test_csv_classifier_can_be_created_read_updated_and_deleted(glue: Any) -> No
     glue.delete_classifier(Name="raw-csv")
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_classifier(Name="raw-csv")
+
+
+def test_moto_still_lacks_delete_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch) as moto_client:
+        still_unimplemented(lambda: moto_client("glue").delete_connection(ConnectionName="source"), "glue.responses._delete_connection")
+
+
+def test_moto_still_lacks_update_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch) as moto_client:
+        glue = moto_client("glue")
+        still_unimplemented(
+            lambda: glue.update_job(JobName="job", JobUpdate={"Role": "role", "Command": {"Name": "glueetl"}}), "glue.responses._update_job"
+        )
+
+
+def test_moto_still_omits_a_connections_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch) as moto_client:
+        glue = moto_client("glue")
+        glue.create_connection(
+            ConnectionInput={
+                "Name": "source",
+                "ConnectionType": "JDBC",
+                "ConnectionProperties": {"JDBC_CONNECTION_URL": "jdbc:postgresql://db/x"},
+            }
+        )
+        still_lacking("ConnectionType" not in glue.get_connection(Name="source")["Connection"], "glue.models._connection_as_dict_with_type")
+
+
+def test_moto_still_lacks_the_classifier_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    csv = {"Name": "raw-csv", "Delimiter": ","}
+    with plain_moto(monkeypatch) as moto_client:
+        glue = moto_client("glue")
+        still_unimplemented(lambda: glue.create_classifier(CsvClassifier=csv), "glue.responses._create_classifier")
+        still_unimplemented(lambda: glue.get_classifier(Name="raw-csv"), "glue.responses._get_classifier")
+        still_unimplemented(lambda: glue.update_classifier(CsvClassifier=csv), "glue.responses._update_classifier")
+        still_unimplemented(lambda: glue.delete_classifier(Name="raw-csv"), "glue.responses._delete_classifier")

@@ -4,7 +4,10 @@ provider reads it back."""
 import io
 import zipfile
 
+import pytest
+
 from local_aws.clients import client
+from tests.local_aws.moto_gaps import plain_moto, still_lacking
 
 
 def lambda_zip() -> bytes:
@@ -29,3 +32,19 @@ def test_lambda_keeps_its_logging_config(clean_emulator: str) -> None:
 
     lambda_client.update_function_configuration(FunctionName="fn", LoggingConfig={"LogFormat": "Text"})
     assert lambda_client.get_function_configuration(FunctionName="fn")["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/custom/fn"}
+
+
+def test_moto_still_drops_a_functions_logging_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch) as moto_client:
+        lambda_client = moto_client("lambda")
+        role = moto_client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        lambda_client.create_function(
+            FunctionName="fn",
+            Runtime="python3.12",
+            Role=role,
+            Handler="handler.lambda_handler",
+            Code={"ZipFile": lambda_zip()},
+            LoggingConfig={"LogFormat": "JSON", "LogGroup": "/custom/fn"},
+        )
+        configuration = lambda_client.get_function_configuration(FunctionName="fn")
+    still_lacking("LoggingConfig" not in configuration, "lambda_.models (the LoggingConfig fills)")

@@ -3,10 +3,13 @@
 
 import json
 import time
+from typing import Any
 
 import pytest
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from local_aws.clients import client
+from tests.local_aws.moto_gaps import RUN_EXECUTIONS, plain_moto, still_lacking, still_unimplemented
 from tests.roles import create_service_role
 
 MINIMAL_DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
@@ -81,3 +84,41 @@ def test_state_machine_versions_can_be_listed(clean_emulator: str) -> None:
         name="minimal", definition=MINIMAL_DEFINITION, roleArn="arn:aws:iam::123456789012:role/states"
     )["stateMachineArn"]
     assert stepfunctions.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"] == []
+
+
+ROLE = "arn:aws:iam::123456789012:role/states"
+
+
+def test_moto_still_lacks_definition_validation_and_state_machine_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch, RUN_EXECUTIONS) as moto_client:
+        stepfunctions = moto_client("stepfunctions")
+        still_unimplemented(
+            lambda: stepfunctions.validate_state_machine_definition(definition=MINIMAL_DEFINITION),
+            "stepfunctions.responses._validate_state_machine_definition",
+        )
+        arn = stepfunctions.create_state_machine(name="minimal", definition=MINIMAL_DEFINITION, roleArn=ROLE)["stateMachineArn"]
+        still_unimplemented(
+            lambda: stepfunctions.list_state_machine_versions(stateMachineArn=arn), "stepfunctions.responses._list_state_machine_versions"
+        )
+
+
+def test_moto_still_drops_the_cause_of_a_task_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    received: dict[str, Any] = {}
+    monkeypatch.setattr(StepFunctionsParserBackend, "send_task_failure", lambda self, token, **details: received.update(details))
+    with plain_moto(monkeypatch, RUN_EXECUTIONS) as moto_client:
+        moto_client("stepfunctions").send_task_failure(taskToken="token", error="CrawlerFailed", cause="the crawler's message")
+    still_lacking(received == {"error": "CrawlerFailed"}, "stepfunctions.responses._send_task_failure")
+
+
+def test_moto_still_accepts_a_missing_target_and_an_unreachable_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch, RUN_EXECUTIONS) as moto_client:
+        created = moto_client("stepfunctions").create_state_machine(name="unreachable", definition=json.dumps(UNREACHABLE), roleArn=ROLE)
+    still_lacking("stateMachineArn" in created, "stepfunctions.models._validate_definition_and_its_graph")
+
+
+def test_moto_still_names_an_unnamed_execution_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch, RUN_EXECUTIONS) as moto_client:
+        stepfunctions = moto_client("stepfunctions")
+        arn = stepfunctions.create_state_machine(name="minimal", definition=MINIMAL_DEFINITION, roleArn=ROLE)["stateMachineArn"]
+        execution_arn = stepfunctions.start_execution(stateMachineArn=arn)["executionArn"]
+    still_lacking(execution_arn.endswith(":None"), "stepfunctions.models.name_unnamed_executions")
