@@ -1,4 +1,4 @@
-"""Client side of the emulator's control routes (see local_aws.emulator.control_routes)."""
+"""Client side of the emulator's control routes (see local_aws.emulator.core.control_routes)."""
 
 import json
 import urllib.error
@@ -53,7 +53,7 @@ def throttle_invocations(function_name: str, count: int, port: int | None = None
 
 def set_time_scale(scale: float, real_time_counts: bool = True, port: int | None = None) -> None:
     """Real seconds the emulator sleeps for each emulated second of a wait (1 = real time).
-    With `real_time_counts` False, only waits move the emulated clock (see local_aws.emulator.clock)."""
+    With `real_time_counts` False, only waits move the emulated clock (see local_aws.emulator.core.clock)."""
     _post("time-scale", {"scale": scale, "real_time_counts": real_time_counts}, port)
 
 

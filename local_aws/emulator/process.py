@@ -1,5 +1,6 @@
-"""Starts and stops the local AWS emulator: moto in server mode on 127.0.0.1 with the gap fills of
-`local_aws.emulator.gap_fills`, IAM enforced (`local_aws.emulator.iam`), and the executors of the project's real code.
+"""Starts and stops the local AWS emulator: moto in server mode on 127.0.0.1 with each service's
+fills of what moto lacks (`local_aws.emulator.<service>`), IAM enforced (`local_aws.emulator.iam`), and
+the executors of the project's real code.
 `make emulator-up` keeps one on port 4566 (the LocalStack port) for manual use.
 
     python -m local_aws.emulator up      # start in the background (no-op when already up)

@@ -1,8 +1,9 @@
 """What runs inside the emulator process: moto in server mode with every part of the local stack
-installed into it — the gap fills, the interpreter fixes, the Glue crawler and job-run emulation,
-the Lambda executor and EventBridge's delivery to it, IAM enforcement, AWS's quotas and naming rules
-(one `quotas` module a service) and the control routes — and
-an SDK's retry of an attempt whose answer was lost answered with that answer (`retried_attempts`)."""
+installed into it, one package a service as moto lays them out — each service's fills of what moto
+lacks, the Step Functions interpreter's fixes, the Glue crawler and job-run emulation, the Lambda
+executor and EventBridge's delivery to it, IAM enforcement, AWS's quotas and naming rules (one
+`quotas` module a service) and the control routes (`core`) — and an SDK's retry of an attempt whose
+answer was lost answered with that answer (`core.retried_attempts`)."""
 
 import contextlib
 import os
@@ -16,12 +17,12 @@ def install_local_stack() -> None:
     """Patch this process's moto with the local stack; called once, before the server starts."""
     from moto.core.config import default_user_config
 
+    from local_aws.emulator import glue, lambda_, s3, stepfunctions
     from local_aws.emulator.cloudwatch.quotas import enforce_metric_data_limits
-    from local_aws.emulator.control_routes import register_control_routes
-    from local_aws.emulator.event_targets import deliver_to_lambda_targets
+    from local_aws.emulator.core.control_routes import register_control_routes
     from local_aws.emulator.events.quotas import enforce_rule_limits
     from local_aws.emulator.events.reserved_sources import refuse_reserved_sources
-    from local_aws.emulator.gap_fills import apply_gap_fills
+    from local_aws.emulator.events.targets import deliver_to_lambda_targets
     from local_aws.emulator.glue.crawlers import emulate_crawlers
     from local_aws.emulator.glue.job_runs import emulate_job_runs
     from local_aws.emulator.glue.run_ends import listen
@@ -29,7 +30,6 @@ def install_local_stack() -> None:
     from local_aws.emulator.glue.workflow_runs import emulate_workflow_runs, on_run_ended
     from local_aws.emulator.iam.enforcement import enforce_iam
     from local_aws.emulator.iam.quotas import enforce_iam_quotas
-    from local_aws.emulator.interpreter_fixes import apply_interpreter_fixes
     from local_aws.emulator.lambda_.quotas import enforce_invocation_quotas
     from local_aws.emulator.s3.bucket_names import enforce_bucket_naming_rules
     from local_aws.emulator.sns.quotas import enforce_publish_limits
@@ -38,8 +38,13 @@ def install_local_stack() -> None:
     from local_aws.executors.lambda_functions import execute_lambdas
 
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
-    apply_gap_fills()
-    apply_interpreter_fixes()
+    # The order matters where two patches wrap one method: the fills before the emulation that uses
+    # them, IAM and the quotas last, because they wrap the filled handlers.
+    glue.install_fills()
+    stepfunctions.install_fills()
+    s3.install_fills()
+    lambda_.install_fills()
+    stepfunctions.install_interpreter()
     emulate_crawlers()
     emulate_job_runs()
     emulate_workflow_runs()
@@ -67,7 +72,7 @@ def serve(port: int) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    from local_aws.emulator.retried_attempts import ReplayLostAnswers
+    from local_aws.emulator.core.retried_attempts import ReplayLostAnswers
 
     install_local_stack()
     stopped = threading.Event()

@@ -2,7 +2,7 @@
 
 moto's crawler never leaves RUNNING on its own and reports LastCrawl.Status COMPLETED, which
 AWS never does. Here a crawl is RUNNING for its planned duration on the emulated clock
-(`local_aws.emulator.clock`), then STOPPING once it has written the catalog from the files under its S3
+(`local_aws.emulator.core.clock`), then STOPPING once it has written the catalog from the files under its S3
 targets, read as its custom CSV classifier says, and with the partitions whose files are gone
 deleted when its DeleteBehavior is DELETE_FROM_DATABASE (or, for PostgreSQL JDBC targets, from
 the source's own columns), then READY; LastCrawl
@@ -22,14 +22,14 @@ from moto.glue.exceptions import CrawlerRunningException
 from moto.glue.models import FakeCrawler
 
 from local_aws.clients import client, own_port
-from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.core.clock import CLOCK
+from local_aws.emulator.core.timers import TIMERS
 from local_aws.emulator.glue.jdbc_catalog import catalog_jdbc_target
 from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
 from local_aws.emulator.glue.run_ends import CrawlEnded, announce
 from local_aws.emulator.glue.schema_inference import BUILT_IN_CSV, CsvClassifier, NoDataToCrawl, catalog_s3_target
 from local_aws.emulator.glue.state_change_events import put_crawl_started
 from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
-from local_aws.emulator.timers import TIMERS
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
 

@@ -2,7 +2,7 @@
 
 moto moves a job run from STARTING to SUCCEEDED as soon as it is read. Here a run is STARTING,
 then RUNNING, then ends SUCCEEDED, FAILED (with its ErrorMessage), TIMEOUT, ERROR or STOPPED,
-on the emulated clock (`local_aws.emulator.clock`). What a run does while RUNNING is decided in one place:
+on the emulated clock (`local_aws.emulator.core.clock`). What a run does while RUNNING is decided in one place:
 by default it follows its `JobRunPlan` (a duration and an outcome chosen by a scenario); with a
 `JobExecutor` installed, the run executes for real and ends as the executor reports, and what its
 `Job.commit()` staged becomes its job's bookmark only if it succeeded (`local_aws.emulator.glue.job_bookmarks`).
@@ -20,12 +20,12 @@ from weakref import WeakKeyDictionary
 from moto.glue.exceptions import GlueClientError
 from moto.glue.models import FakeJob, FakeJobRun
 
-from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.core.clock import CLOCK
+from local_aws.emulator.core.timers import TIMERS
 from local_aws.emulator.glue import job_bookmarks
 from local_aws.emulator.glue.plan_queues import PlanQueues, check_plan
 from local_aws.emulator.glue.run_ends import JobRunEnded, announce
 from local_aws.emulator.iam.service_roles import role_arn_of
-from local_aws.emulator.timers import TIMERS
 
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 # Where Glue sends a job run's logs, as GetJobRun names it: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html

@@ -19,7 +19,7 @@ from typing import Any
 
 from moto.glue.models import FakeTrigger, FakeWorkflowRun, GlueBackend
 
-from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.core.clock import CLOCK
 from local_aws.emulator.glue.run_ends import JobRunEnded, RunEnded
 
 # Statistics counters of each way an action can end (API_WorkflowRunStatistics).

@@ -14,9 +14,8 @@ from moto.iam.access_control import S3IAMRequest
 from moto.s3.exceptions import BucketAccessDeniedError
 from moto.s3.models import s3_backends
 
-from local_aws.emulator.call_counts import CALL_COUNTS
+from local_aws.emulator.core.call_counts import CALL_COUNTS
 from local_aws.emulator.iam.denials import S3AccessDenied, access_denied, denial_message
-from local_aws.emulator.iam.kms_uses import judge_role, key_refusal, s3_key_uses, s3_refusal
 from local_aws.emulator.iam.policy import ConditionContext, Decision, evaluate
 from local_aws.emulator.iam.principals import AssumedRoleIdentity, assumed_role_identity, signing_details
 from local_aws.emulator.iam.requests import (
@@ -26,6 +25,7 @@ from local_aws.emulator.iam.requests import (
     json_parameters,
     s3_authorization_requests,
 )
+from local_aws.emulator.kms.uses import judge_role, key_refusal, s3_key_uses, s3_refusal
 
 # Services whose IAM prefix differs from the name they sign requests with.
 IAM_PREFIX_OF_SIGNING_NAME = {"monitoring": "cloudwatch"}
@@ -88,7 +88,7 @@ def _judge_s3(handler: Any, identity: AssumedRoleIdentity, resource: str, contex
         listing = AccessDecision(identity, [AuthorizationRequest("s3:ListBucket", (bucket_arn,), context)])
         if listing.denied is not None:
             raise S3AccessDenied(listing.message)
-    # Then S3 uses the object's KMS key for the caller (kms_uses).
+    # Then S3 uses the object's KMS key for the caller (local_aws.emulator.kms).
     key_verdict = judge_role(identity, s3_key_uses(handler, resource, handler.current_account, handler.partition), context)
     if key_verdict is not None:
         raise s3_refusal(key_verdict, identity.session_arn)
@@ -123,7 +123,7 @@ def _authorize(handler: Any, iam_request_cls: type, resource: str = "*") -> None
     if decision.denied is not None:
         headers = {name.lower() for name, _ in handler.headers.items()}
         raise access_denied(service, decision.message, json_request=bool(headers & {"smithy-protocol", "x-amz-target"}))
-    # Allowed the call, the caller may still be refused the KMS key the service uses for it (kms_uses).
+    # Allowed the call, the caller may still be refused the KMS key the service uses for it (local_aws.emulator.kms).
     refusal = key_refusal(facts, identity, context)
     if refusal is not None:
         raise refusal

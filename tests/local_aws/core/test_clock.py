@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from local_aws.emulator.clock import EmulatedClock
+from local_aws.emulator.core.clock import EmulatedClock
 
 
 def test_a_wait_sleeps_its_scaled_length_and_moves_the_clock_by_its_full_length() -> None:

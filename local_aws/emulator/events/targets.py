@@ -12,7 +12,7 @@ Input Template" (Common issues with transforming input), so a value inside a quo
 template goes in as it is, quotes and backslashes included; a value standing for a JSON value goes in
 as JSON; a template of quoted strings, one a line, gives their text, a line each. moto JSON-decodes
 the filled template instead, which fails on a value holding a quote. Unless the topic's
-customer-managed key does not let events.amazonaws.com use it (iam/kms_uses.py): then the delivery
+customer-managed key does not let events.amazonaws.com use it (kms/uses.py): then the delivery
 fails and the topic gets nothing. A failed invocation is logged; Lambda's asynchronous retries are
 not emulated, nor is the function's resource-based policy
 evaluated (see README, What the local stack refuses).
@@ -32,9 +32,9 @@ from moto.events.utils import EventMessageType
 from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
 
-from local_aws.emulator.call_counts import CALL_COUNTS
-from local_aws.emulator.iam.kms_uses import service_publish_refusal
-from local_aws.emulator.timers import TIMERS
+from local_aws.emulator.core.call_counts import CALL_COUNTS
+from local_aws.emulator.core.timers import TIMERS
+from local_aws.emulator.kms.uses import service_publish_refusal
 from local_aws.executors.lambda_functions import run_handler
 
 logger = logging.getLogger(__name__)

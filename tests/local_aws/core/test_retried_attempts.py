@@ -12,7 +12,7 @@ from botocore.credentials import Credentials
 
 from local_aws.clients import ADMINISTRATOR_KEY, client
 from local_aws.control import throttle_invocations
-from tests.local_aws.test_lambda_executor import ANY_CRAWLER, deploy_start_crawler
+from tests.local_aws.executors.test_lambda_executor import ANY_CRAWLER, deploy_start_crawler
 
 TRUST_LAMBDA = json.dumps(
     {

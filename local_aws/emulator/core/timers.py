@@ -1,7 +1,7 @@
 """Actions due at a time of the emulated clock, such as a crawl's end that Glue announces as an
 event, and whether anything so started is still at work.
 
-A task waiting for a callback (`interpreter_fixes`) is idle: it lets the clock jump to the next
+A task waiting for a callback (`stepfunctions.waits`) is idle: it lets the clock jump to the next
 timer due, as a Wait state does, but not while a timer's action (an event delivered to a Lambda) is
 at work, since real work counts at its real length.
 """
@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from local_aws.emulator.clock import CLOCK, EmulatedClock
+from local_aws.emulator.core.clock import CLOCK, EmulatedClock
 
 CHECK_INTERVAL_SECONDS = 0.01
 

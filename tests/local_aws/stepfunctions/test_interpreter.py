@@ -14,7 +14,8 @@ from local_aws import executions
 from local_aws.clients import client
 from local_aws.control import plan_job_runs, set_time_scale
 from local_aws.emulator.glue.job_runs import JobRunPlan
-from local_aws.emulator.interpreter_fixes import _moto_string_matches, asl_string_matches, glue_task_error_cause, glue_task_error_name
+from local_aws.emulator.stepfunctions.choice_rules import _moto_string_matches, asl_string_matches
+from local_aws.emulator.stepfunctions.integrations import glue_task_error_cause, glue_task_error_name
 from tests.roles import create_service_role
 from tests.session import TEST_REGION
 
@@ -42,7 +43,7 @@ def create_job(glue: Any, name: str) -> None:
 
 
 def test_moto_still_fails_sync_integrations_without_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When this fails, moto has fixed the bug: delete fix_sync_integrations from local_aws.emulator.interpreter_fixes."""
+    """When this fails, moto has fixed the bug: delete fix_sync_integrations from local_aws.emulator.stepfunctions.integrations."""
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import boto3

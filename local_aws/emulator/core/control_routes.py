@@ -10,11 +10,11 @@ from typing import Any
 
 from moto.moto_api._internal import urls as moto_api_urls
 
-from local_aws.emulator.call_counts import CALL_COUNTS
-from local_aws.emulator.clock import CLOCK
+from local_aws.emulator.core.call_counts import CALL_COUNTS
+from local_aws.emulator.core.clock import CLOCK
+from local_aws.emulator.core.timers import TIMERS
 from local_aws.emulator.glue import crawlers, job_bookmarks, job_runs, workflow_runs
 from local_aws.emulator.iam.service_roles import forget_credentials
-from local_aws.emulator.timers import TIMERS
 from local_aws.executors import lambda_functions
 
 Response = tuple[int, dict[str, str], str]

@@ -1,5 +1,5 @@
 """What a request asks of a customer-managed KMS key on its caller's behalf, and the refusal in the
-service's own shape when the key policy and IAM (`kms_keys`) do not allow it or the key is disabled.
+service's own shape when the key policy and IAM (`keys`) do not allow it or the key is disabled.
 
 Each service's rule, as AWS documents it:
 - S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html and the
@@ -36,10 +36,10 @@ from moto.s3.models import FakeBucket, FakeKey, s3_backends
 from moto.sns.models import sns_backends
 
 from local_aws.emulator.iam.denials import QueryAccessDenied, S3AccessDenied
-from local_aws.emulator.iam.kms_keys import CustomerKey, KeyRefusal, customer_key, kms_context, role_may_use, service_may_use
 from local_aws.emulator.iam.policy import ConditionContext
 from local_aws.emulator.iam.principals import AssumedRoleIdentity
 from local_aws.emulator.iam.requests import RequestFacts
+from local_aws.emulator.kms.keys import CustomerKey, KeyRefusal, customer_key, kms_context, role_may_use, service_may_use
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 which ends the execution States.DataLimitExceeded whatever a States.ALL Catch says (`terminal_errors`)."""
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from local_aws import executions
 from local_aws.clients import client
+from tests.local_aws.moto_gaps import RUN_EXECUTIONS, plain_moto, still_lacking
 
 ROLE = "arn:aws:iam::123456789012:role/states"
 QUOTA = 256 * 1024
@@ -115,3 +117,28 @@ def test_a_states_all_catch_still_catches_a_branchs_own_error(clean_emulator: st
 
     assert record.status == "SUCCEEDED"
     assert record.states_entered[-1] == "Caught"
+
+
+def test_moto_still_catches_states_data_limit_exceeded_with_states_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    receive_big_message = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
+        "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/messages"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.caught", "Next": "Caught"}],
+        "End": True,
+    }
+    definition = {"StartAt": "Receive", "States": {"Receive": receive_big_message, "Caught": {"Type": "Succeed"}}}
+    with plain_moto(monkeypatch, RUN_EXECUTIONS) as moto_client:
+        sqs, stepfunctions = moto_client("sqs"), moto_client("stepfunctions")
+        sqs.send_message(QueueUrl=sqs.create_queue(QueueName="messages")["QueueUrl"], MessageBody="x" * (QUOTA - 10))
+        machine = stepfunctions.create_state_machine(name="receive", definition=json.dumps(definition), roleArn=ROLE)["stateMachineArn"]
+        execution_arn = stepfunctions.start_execution(stateMachineArn=machine, name="big")["executionArn"]
+        deadline = time.monotonic() + 30
+        while (execution := stepfunctions.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the execution never ended"
+            time.sleep(0.1)
+    caught = json.loads(execution.get("output", "{}")).get("caught", {})
+    still_lacking(
+        (execution["status"], caught.get("Error")) == ("SUCCEEDED", "States.DataLimitExceeded"),
+        "stepfunctions.terminal_errors (the States.ALL part)",
+    )
