@@ -110,13 +110,13 @@ locals {
     "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
     "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition",
     "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:BatchUpdatePartition",
-    # crawler2 deletes from the catalog what its data no longer holds (DELETE_FROM_DATABASE).
+    # The crawlers delete from the catalog what their data no longer holds (DELETE_FROM_DATABASE).
     "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
   ]
   # Each crawler's tables by their prefix: a lake crawler cannot touch a source table, nor the
   # source crawler a lake table.
   crawler_table_arns = {
-    # An Iceberg table is job2's: no crawler may change or delete it.
+    # An Iceberg table is the cleanse job's: no crawler may change or delete it.
     lake_crawler   = [for prefix in local.iceberg_enabled ? [local.raw_table_prefix] : [local.raw_table_prefix, local.cleansed_table_prefix] : "${local.glue_arn_prefix}:table/${local.database_name}/${prefix}*"]
     source_crawler = ["${local.glue_arn_prefix}:table/${local.database_name}/${local.source_table_prefix}*"]
   }
@@ -230,7 +230,7 @@ data "aws_iam_policy_document" "glue_job_runtime" {
     content {
       sid       = "ReadWorkflowRunProperties"
       actions   = ["glue:GetWorkflowRunProperties"]
-      resources = ["${local.glue_arn_prefix}:workflow/${var.name_prefix}-pipeline"]
+      resources = ["${local.glue_arn_prefix}:workflow/${local.names.workflow}"]
     }
   }
 }
@@ -245,7 +245,7 @@ data "aws_iam_policy_document" "extract_job" {
   statement {
     sid     = "WriteRawData"
     actions = local.object_write_actions
-    # Its extract, the run's figures (raw_job.json) and Spark's temporary files.
+    # Its extract, the run's figures (extract_job.json) and Spark's temporary files.
     resources = flatten([for prefix in [local.lake_prefixes.raw, local.lake_prefixes.reports, local.temp_prefix] : local.prefix_arns[prefix]])
   }
 
@@ -306,8 +306,8 @@ data "aws_iam_policy_document" "cleanse_job" {
   statement {
     sid     = "WriteCleansedData"
     actions = local.object_write_actions
-    # The cleansed rows (or the Iceberg table's files), the quarantine, the run's figures (job1's
-    # read back in a workflow) and Spark's temporary files.
+    # The cleansed rows (or the Iceberg table's files), the quarantine, the run's figures (the
+    # extract job's read back in a workflow) and Spark's temporary files.
     resources = flatten([
       for prefix in [local.lake_prefixes.cleansed, local.lake_prefixes.quarantine, local.lake_prefixes.reports, local.temp_prefix] : local.prefix_arns[prefix]
     ])
@@ -419,8 +419,8 @@ locals {
   # <prefix>-source-crawler, is 47 of IAM's 64.
   glue_roles = merge(
     {
-      extract_job  = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job (job1): reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
-      cleanse_job  = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job (job2): reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
+      extract_job  = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job: reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
+      cleanse_job  = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job: reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
       lake_crawler = { name = "${var.name_prefix}-lake-crawler", description = "Runs the ${var.name_prefix} crawlers of the raw and cleansed data; no access to the source.", policy = data.aws_iam_policy_document.lake_crawler.json }
     },
     local.jdbc_enabled ? {
@@ -444,28 +444,6 @@ resource "aws_iam_role_policy" "glue" {
   name   = replace(each.key, "_", "-")
   role   = aws_iam_role.glue[each.key].id
   policy = each.value.policy
-}
-
-# The one role both jobs shared became the extract job's; the crawlers' role the lake crawlers'.
-# Their names change (<prefix>-glue-job, <prefix>-glue-crawler before), so AWS replaces them.
-moved {
-  from = aws_iam_role.glue_job[0]
-  to   = aws_iam_role.glue["extract_job"]
-}
-
-moved {
-  from = aws_iam_role.glue_crawler[0]
-  to   = aws_iam_role.glue["lake_crawler"]
-}
-
-moved {
-  from = aws_iam_role_policy.glue_job[0]
-  to   = aws_iam_role_policy.glue["extract_job"]
-}
-
-moved {
-  from = aws_iam_role_policy.glue_crawler[0]
-  to   = aws_iam_role_policy.glue["lake_crawler"]
 }
 
 ################################################################################
@@ -559,7 +537,7 @@ data "aws_iam_policy_document" "lambda" {
     content {
       sid       = "NotifySuccess"
       actions   = ["sns:Publish"]
-      resources = aws_sns_topic.failures[*].arn
+      resources = aws_sns_topic.notifications[*].arn
     }
   }
 
@@ -639,7 +617,7 @@ data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "NotifyFailures"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.failures[0].arn]
+    resources = [aws_sns_topic.notifications[0].arn]
   }
 
   statement {

@@ -26,7 +26,7 @@ locals {
     report_run = {
       name        = "${var.name_prefix}-report-run"
       description = "Reports a successful run of the ${var.name_prefix} pipeline: its figures as the execution's output and CloudWatch metrics."
-      environment = tomap(merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.failures[0].arn, "") } : {}))
+      environment = tomap(merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.notifications[0].arn, "") } : {}))
     }
   }
   # A Glue workflow runs no Lambda.
@@ -68,11 +68,6 @@ locals {
     get_crawler_status = ["dynamodb:DeleteItem"]
     crawl_finished     = ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
   }
-}
-
-moved {
-  from = aws_lambda_function.crawler
-  to   = aws_lambda_function.this
 }
 
 resource "aws_cloudwatch_log_group" "lambda" {

@@ -59,14 +59,18 @@ locals {
   }
 
   names = {
-    raw_job          = "${var.name_prefix}-extract-to-raw"
-    cleanse_job      = "${var.name_prefix}-cleanse-to-parquet"
-    source_crawler   = "${var.name_prefix}-source-crawler"
-    raw_crawler      = "${var.name_prefix}-raw-crawler"
-    cleansed_crawler = "${var.name_prefix}-cleansed-crawler"
-    connection       = "${var.name_prefix}-jdbc-source"
-    state_machine    = "${var.name_prefix}-pipeline"
-    failure_topic    = "${var.name_prefix}-pipeline-failures"
+    # The extract job keeps its first name: Glue keeps a job's bookmark under the job's name
+    # (https://docs.aws.amazon.com/glue/latest/webapi/API_ResetJobBookmark.html, JobName), and a new
+    # name would start without it and re-read every source row.
+    extract_job        = "${var.name_prefix}-extract-to-raw"
+    cleanse_job        = "${var.name_prefix}-cleanse"
+    source_crawler     = "${var.name_prefix}-source-crawler"
+    raw_crawler        = "${var.name_prefix}-raw-crawler"
+    cleansed_crawler   = "${var.name_prefix}-cleansed-crawler"
+    connection         = "${var.name_prefix}-jdbc-source"
+    state_machine      = "${var.name_prefix}-pipeline"
+    workflow           = "${var.name_prefix}-pipeline"
+    notification_topic = "${var.name_prefix}-pipeline-notifications"
   }
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"

@@ -229,7 +229,7 @@ run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
       for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
       statement.Sid == "ReadSourceCatalog" && contains(flatten([statement.Resource]), "arn:aws:glue:eu-west-1:123456789012:table/landing/*")
     ])
-    error_message = "job1 reads the source table's catalog entry in the caller's database."
+    error_message = "The extract job reads the source table's catalog entry in the caller's database."
   }
 
   assert {
@@ -284,7 +284,7 @@ run "parquet_job_role_commits_no_table" {
 
   assert {
     condition     = !strcontains(data.aws_iam_policy_document.cleanse_job.json, "CommitCurrentStateTable") && !strcontains(data.aws_iam_policy_document.cleanse_job.json, "glue:")
-    error_message = "With the Parquet history the catalog table is crawler2's: job2 uses no catalog at all."
+    error_message = "With the Parquet history the catalog table is the cleansed crawler's: the cleanse job uses no catalog at all."
   }
 }
 
@@ -306,7 +306,7 @@ run "roles_reach_their_pipelines_own_prefixes" {
         ["arn:aws:s3:::plan-test-datalake-123456789012/${prefix}", "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"]
       ]))
     ])
-    error_message = "job1 writes its pipeline's raw folder, the run's figures and Spark's temporary files, and nothing cleansed."
+    error_message = "The extract job writes its pipeline's raw folder, the run's figures and Spark's temporary files, and nothing cleansed."
   }
 
   assert {
@@ -320,7 +320,7 @@ run "roles_reach_their_pipelines_own_prefixes" {
       for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
       statement.Sid == "ReadRawData" && flatten([statement.Action]) == ["s3:GetObject"]
     ])
-    error_message = "job2 only reads raw, and writes its pipeline's cleansed, quarantine, reports and temporary folders."
+    error_message = "The cleanse job only reads raw, and writes its pipeline's cleansed, quarantine, reports and temporary folders."
   }
 
   assert {
@@ -379,7 +379,7 @@ run "only_the_extract_job_and_the_source_crawler_hold_the_source_secret" {
         && flatten([statement.Resource]) == ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"]
       ])
     ])
-    error_message = "job1 and the source crawler read the database's login from its secret."
+    error_message = "The extract job and the source crawler read the database's login from its secret."
   }
 
   assert {
@@ -387,7 +387,7 @@ run "only_the_extract_job_and_the_source_crawler_hold_the_source_secret" {
       for document in [data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
       !strcontains(document, "secretsmanager:") && !strcontains(document, "glue:GetConnection") && !strcontains(document, "sales-reader")
     ])
-    error_message = "job2 and the lake crawlers parse untrusted data: they get neither the secret nor the connection."
+    error_message = "The cleanse job and the lake crawlers parse untrusted data: they get neither the secret nor the connection."
   }
 
   assert {
@@ -429,7 +429,7 @@ run "glue_roles_write_only_the_modules_own_log_groups" {
   }
 
   assert {
-    condition     = aws_glue_job.this["raw_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/extract" && aws_glue_job.this["cleanse_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/cleanse" && toset(keys(aws_cloudwatch_log_group.glue_job)) == toset([for group in ["extract/output", "extract/error", "cleanse/output", "cleanse/error"] : "/aws-glue/jobs/plan-test/${group}"])
+    condition     = aws_glue_job.this["extract_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/extract" && aws_glue_job.this["cleanse_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/cleanse" && toset(keys(aws_cloudwatch_log_group.glue_job)) == toset([for group in ["extract/output", "extract/error", "cleanse/output", "cleanse/error"] : "/aws-glue/jobs/plan-test/${group}"])
     error_message = "Glue 5.0 writes a job's logs to <--custom-logGroup-prefix>/output and /error: the module creates those groups."
   }
 

@@ -106,7 +106,7 @@ run "disabled_module_creates_nothing" {
       length(aws_iam_role.glue) == 0, length(aws_cloudwatch_log_group.glue_job) == 0,
       length(aws_iam_role.lambda) == 0,
       length(aws_sfn_state_machine.pipeline) == 0,
-      length(aws_sns_topic.failures) == 0,
+      length(aws_sns_topic.notifications) == 0,
       length(aws_cloudwatch_event_rule.schedule) == 0,
       length(aws_cloudwatch_log_group.lambda) == 0,
     ])
@@ -138,6 +138,18 @@ run "names_follow_the_prefix_and_table" {
   assert {
     condition     = output.database_name == "plan_test"
     error_message = "The default database is the prefix with underscores."
+  }
+
+  assert {
+    condition = alltrue([
+      output.extract_job_name == "plan-test-extract-to-raw",
+      output.cleanse_job_name == "plan-test-cleanse",
+      toset(keys(output.job_arns)) == toset(["extract_job", "cleanse_job"]),
+      toset(keys(output.manual_run_arguments.customers)) == toset(["extract_job", "cleanse_job"]),
+      aws_sns_topic.notifications[0].name == "plan-test-pipeline-notifications",
+      aws_sns_topic.notifications[0].display_name == "plan-test pipeline notifications",
+    ])
+    error_message = "The jobs are the extract job (its AWS name kept, which Glue keys its bookmark by) and the cleanse job; the topic carries the pipeline's notifications."
   }
 }
 
@@ -186,7 +198,7 @@ run "jdbc_source_names_the_crawled_table" {
 
   assert {
     condition     = output.tables.customers.source_table == "source_sales_public_customers" && output.tables.orders.source_table == "source_sales_public_orders"
-    error_message = "job1 reads the table the source crawler creates: source_<database>_<schema>_<table>, lower case."
+    error_message = "The extract job reads the table the source crawler creates: source_<database>_<schema>_<table>, lower case."
   }
 
   assert {
@@ -493,7 +505,7 @@ run "raw_crawler_reads_the_csv_header_with_opencsvserde" {
 
   assert {
     condition     = aws_glue_crawler.lake["raw_crawler"].classifiers == tolist(["plan-test-raw-csv"]) && length(aws_glue_crawler.lake["cleansed_crawler"].classifiers) == 0
-    error_message = "crawler1 lists the raw CSV classifier; crawler2 reads Parquet with the built-in ones."
+    error_message = "The raw crawler lists the raw CSV classifier; the cleansed crawler reads Parquet with the built-in ones."
   }
 
   assert {
@@ -504,7 +516,7 @@ run "raw_crawler_reads_the_csv_header_with_opencsvserde" {
       aws_glue_classifier.raw_csv[0].csv_classifier[0].quote_symbol == "\"",
       aws_glue_classifier.raw_csv[0].csv_classifier[0].serde == "OpenCSVSerDe",
     ])
-    error_message = "job1's CSV has a header and quoted fields: the classifier says so and asks for OpenCSVSerDe."
+    error_message = "The extract job's CSV has a header and quoted fields: the classifier says so and asks for OpenCSVSerDe."
   }
 }
 
@@ -513,11 +525,11 @@ run "cleansed_crawler_deletes_partitions_whose_data_is_gone" {
 
   assert {
     condition     = aws_glue_crawler.lake["cleansed_crawler"].schema_change_policy[0].delete_behavior == "DELETE_FROM_DATABASE"
-    error_message = "A rerun landing on another ingestion date removes the old folder; crawler2 must remove its partition too."
+    error_message = "A rerun landing on another ingestion date removes the old folder; the cleansed crawler must remove its partition too."
   }
 }
 
-run "job1_reads_a_source_table_in_a_database_of_the_callers" {
+run "extract_job_reads_a_source_table_in_a_database_of_the_callers" {
   command = plan
 
   variables {
@@ -528,8 +540,8 @@ run "job1_reads_a_source_table_in_a_database_of_the_callers" {
   }
 
   assert {
-    condition     = aws_glue_job.this["raw_job"].default_arguments["--source_database"] == "landing" && output.manual_run_arguments.customers.raw_job["--source_table"] == "customer_list"
-    error_message = "job1 must read the table's source_table in source_database_name."
+    condition     = aws_glue_job.this["extract_job"].default_arguments["--source_database"] == "landing" && output.manual_run_arguments.customers.extract_job["--source_table"] == "customer_list"
+    error_message = "The extract job must read the table's source_table in source_database_name."
   }
 
   assert {
@@ -673,6 +685,17 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
 
   assert {
     condition = alltrue([
+      output.workflow_job_names.customers.extract_job == "plan-test-extract-customers",
+      output.workflow_job_names.customers.cleanse_job == "plan-test-cleanse-customers",
+      toset(keys(output.job_arns)) == toset(["extract_job_customers", "extract_job_orders", "cleanse_job_customers", "cleanse_job_orders"]),
+      toset(keys(output.manual_run_arguments.orders)) == toset(["extract_job", "cleanse_job"]),
+      output.extract_job_name == null && output.cleanse_job_name == null,
+    ])
+    error_message = "The outputs name the workflow's jobs extract_job and cleanse_job, as in Step Functions mode (only the internal keys keep raw_job)."
+  }
+
+  assert {
+    condition = alltrue([
       aws_glue_trigger.start[0].type == "ON_DEMAND" && aws_glue_trigger.start[0].enabled == false,
       length(aws_glue_trigger.start[0].actions) == 2,
       length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 2 && aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].logical == "AND",
@@ -681,7 +704,7 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
       length(aws_glue_trigger.after_raw_crawl[0].actions) == 2,
       aws_glue_trigger.crawl_after_jobs["cleansed"].actions[0].crawler_name == "plan-test-cleansed-crawler",
     ])
-    error_message = "start -> each job1 -> (all SUCCEEDED) crawler1 -> each job2 -> (all SUCCEEDED) crawler2; the start trigger is not fired at apply."
+    error_message = "start -> each extract job -> (all SUCCEEDED) the raw crawler -> each cleanse job -> (all SUCCEEDED) the cleansed crawler; the start trigger is not fired at apply."
   }
 
   assert {
@@ -691,7 +714,7 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
       toset(jsondecode(aws_cloudwatch_event_rule.workflow_step_failed["job"].event_pattern).detail.jobName) == toset([{ prefix = "plan-test-extract-" }, { prefix = "plan-test-cleanse-" }]),
       alltrue([for job in aws_glue_job.this : startswith(job.name, "plan-test-extract-") || startswith(job.name, "plan-test-cleanse-")]),
     ])
-    error_message = "Every job's and crawler's failure alerts through EventBridge to the failure topic; the jobs are matched by their names' prefixes, a pattern whose size does not grow with the tables."
+    error_message = "Every job's and crawler's failure alerts through EventBridge to the notification topic; the jobs are matched by their names' prefixes, a pattern whose size does not grow with the tables."
   }
 }
 
@@ -816,7 +839,7 @@ run "rejects_an_unknown_crawler_wait" {
   expect_failures = [var.crawler_wait]
 }
 
-run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
+run "iceberg_format_configures_glue_5_iceberg_and_needs_no_cleansed_crawler" {
   # apply (against the mocked provider) so that the rendered definition is known.
   command = apply
 
@@ -826,7 +849,7 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
 
   assert {
     condition     = keys(aws_glue_crawler.lake) == ["raw_crawler"] && keys(output.crawler_arns) == ["raw"]
-    error_message = "job2 registers and evolves the Iceberg table itself: no crawler2."
+    error_message = "The cleanse job registers and evolves the Iceberg table itself: no cleansed crawler."
   }
 
   assert {
@@ -841,9 +864,9 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
         "spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
         "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
       ]),
-      !contains(keys(aws_glue_job.this["raw_job"].default_arguments), "--datalake-formats"),
+      !contains(keys(aws_glue_job.this["extract_job"].default_arguments), "--datalake-formats"),
     ])
-    error_message = "job2 gets Glue 5.0's Iceberg (--datalake-formats) and the glue_catalog settings in one --conf, as Glue documents; job1 does not."
+    error_message = "The cleanse job gets Glue 5.0's Iceberg (--datalake-formats) and the glue_catalog settings in one --conf, as Glue documents; the extract job does not."
   }
 
   assert {
@@ -852,7 +875,7 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
       length([for name in keys(jsondecode(output.state_machine_definition).States) : name if can(regex("CleansedCrawl|CleansedTables", name))]) == 0,
       jsondecode(output.state_machine_definition).States.ReportRun.Parameters.Payload.cleansed_format == "iceberg",
     ])
-    error_message = "Without crawler2 the run ends after job2, and no crawler2 state is left unreachable (Step Functions refuses those)."
+    error_message = "Without the cleansed crawler the run ends after the cleanse job, and no state of that crawler is left unreachable (Step Functions refuses those)."
   }
 }
 
@@ -891,7 +914,7 @@ run "rejects_iceberg_beside_a_conf_of_the_callers" {
   expect_failures = [var.cleansed_format]
 }
 
-run "quality_gate_reaches_job2_only_when_set" {
+run "quality_gate_reaches_the_cleanse_job_only_when_set" {
   command = plan
 
   variables {
@@ -899,8 +922,8 @@ run "quality_gate_reaches_job2_only_when_set" {
   }
 
   assert {
-    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--max_quarantine_ratio"] == "0.05" && !contains(keys(aws_glue_job.this["raw_job"].default_arguments), "--max_quarantine_ratio")
-    error_message = "job2 applies the gate; job1 has no quarantine."
+    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--max_quarantine_ratio"] == "0.05" && !contains(keys(aws_glue_job.this["extract_job"].default_arguments), "--max_quarantine_ratio")
+    error_message = "The cleanse job applies the gate; the extract job has no quarantine."
   }
 }
 
@@ -975,8 +998,8 @@ run "bookmarks_extract_one_table_at_a_time" {
   }
 
   assert {
-    condition     = aws_glue_job.this["raw_job"].execution_property[0].max_concurrent_runs == 1 && aws_glue_job.this["cleanse_job"].execution_property[0].max_concurrent_runs == 4
-    error_message = "Concurrent runs of job1 would commit to one bookmark: one table at a time."
+    condition     = aws_glue_job.this["extract_job"].execution_property[0].max_concurrent_runs == 1 && aws_glue_job.this["cleanse_job"].execution_property[0].max_concurrent_runs == 4
+    error_message = "Concurrent runs of the extract job would commit to one bookmark: one table at a time."
   }
 
   assert {
