@@ -1,5 +1,5 @@
 resource "aws_glue_catalog_database" "this" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name        = local.database_name
   description = "Source, raw and cleansed tables of the ${var.name_prefix} ETL pipeline."
@@ -81,7 +81,7 @@ resource "aws_glue_crawler" "source" {
 # asks for OpenCSVSerDe, under which every raw column is a string (the cleanse job types them).
 # https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html (Built-in CSV classifier)
 resource "aws_glue_classifier" "raw_csv" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name = "${var.name_prefix}-raw-csv"
 
@@ -122,7 +122,7 @@ locals {
 }
 
 resource "aws_glue_crawler" "lake" {
-  for_each = local.create ? local.lake_crawlers : {}
+  for_each = var.enabled ? local.lake_crawlers : {}
 
   name          = local.names[each.key]
   description   = each.value.description
@@ -293,7 +293,7 @@ locals {
 }
 
 resource "aws_glue_job" "this" {
-  for_each = local.create ? local.glue_jobs : {}
+  for_each = var.enabled ? local.glue_jobs : {}
 
   name              = each.value.name
   description       = each.value.description
@@ -335,7 +335,7 @@ resource "aws_glue_job" "this" {
 
 # The jobs' log groups, created before any run so that they carry the retention and the key.
 resource "aws_cloudwatch_log_group" "glue_job" {
-  for_each = local.create ? toset(flatten(values(local.job_log_groups))) : toset([])
+  for_each = var.enabled ? toset(flatten(values(local.job_log_groups))) : toset([])
 
   name              = each.value
   retention_in_days = var.log_retention_days
@@ -353,7 +353,7 @@ locals {
 }
 
 resource "aws_glue_security_configuration" "this" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name = local.security_configuration_name
 

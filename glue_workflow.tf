@@ -8,7 +8,7 @@
 ################################################################################
 
 locals {
-  glue_workflow = local.create && local.workflow_mode
+  glue_workflow = var.enabled && local.workflow_mode
   # Keyed by job; the keys of the jobs and triggers keep "raw_job" (workflow_job_key_prefixes, glue.tf).
   workflow_job_keys = {
     for job, prefix in local.workflow_job_key_prefixes : job => [for name in keys(local.tables) : "${prefix}_${name}"]

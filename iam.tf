@@ -430,7 +430,7 @@ locals {
 }
 
 resource "aws_iam_role" "glue" {
-  for_each = local.create ? local.glue_roles : {}
+  for_each = var.enabled ? local.glue_roles : {}
 
   name               = each.value.name
   description        = each.value.description
@@ -439,7 +439,7 @@ resource "aws_iam_role" "glue" {
 }
 
 resource "aws_iam_role_policy" "glue" {
-  for_each = local.create ? local.glue_roles : {}
+  for_each = var.enabled ? local.glue_roles : {}
 
   name   = replace(each.key, "_", "-")
   role   = aws_iam_role.glue[each.key].id
@@ -579,7 +579,7 @@ data "aws_iam_policy_document" "lambda" {
 }
 
 resource "aws_iam_role" "lambda" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   name               = each.value.name
   description        = each.value.description
@@ -588,7 +588,7 @@ resource "aws_iam_role" "lambda" {
 }
 
 resource "aws_iam_role_policy" "lambda" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   name   = "access"
   role   = aws_iam_role.lambda[each.key].id

@@ -71,7 +71,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "lambda" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   name              = "/aws/lambda/${each.value.name}"
   retention_in_days = var.log_retention_days
@@ -83,7 +83,7 @@ resource "aws_cloudwatch_log_group" "lambda" {
 }
 
 resource "aws_lambda_function" "this" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   function_name    = each.value.name
   description      = each.value.description

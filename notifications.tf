@@ -1,5 +1,5 @@
 resource "aws_sns_topic" "notifications" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name              = local.names.notification_topic
   display_name      = "${var.name_prefix} pipeline notifications"
@@ -10,7 +10,7 @@ resource "aws_sns_topic" "notifications" {
 }
 
 data "aws_iam_policy_document" "notification_topic" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   statement {
     sid       = "EventBridgePublishesTimedOutAndAbortedRuns"
@@ -31,14 +31,14 @@ data "aws_iam_policy_document" "notification_topic" {
 }
 
 resource "aws_sns_topic_policy" "notifications" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   arn    = aws_sns_topic.notifications[0].arn
   policy = data.aws_iam_policy_document.notification_topic[0].json
 }
 
 resource "aws_sns_topic_subscription" "notification_emails" {
-  for_each = local.create ? toset(var.notification_emails) : toset([])
+  for_each = var.enabled ? toset(var.notification_emails) : toset([])
 
   topic_arn = aws_sns_topic.notifications[0].arn
   protocol  = "email"

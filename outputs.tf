@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Data lake bucket: this pipeline's data under raw/, cleansed/, quarantine/, reports/, scripts/ and temp/, each in a folder named by name_prefix."
-  value       = local.create ? local.bucket_name : null
+  value       = var.enabled ? local.bucket_name : null
 }
 
 output "bucket_arn" {
   description = "ARN of the data lake bucket."
-  value       = local.create ? local.bucket_arn : null
+  value       = var.enabled ? local.bucket_arn : null
 }
 
 output "database_name" {
@@ -15,7 +15,7 @@ output "database_name" {
 
 output "tables" {
   description = "Each table by name: source_table (the catalog table the extract job reads), raw_table and cleansed_table (catalog tables, in database_name), raw_path (the extract job's CSV, one run_id=<run>/ folder per run), cleansed_path (the cleanse job's Parquet history, or the Iceberg table's location, by cleansed_format) quarantine_path (rejected rows with their _reject_reason) and reports_path (each run's figures, one run_id=<run>/ folder per run, which the run report reads)."
-  value = local.create ? {
+  value = var.enabled ? {
     for name, table in local.tables : name => {
       source_table    = table.source_catalog_table
       raw_table       = table.raw_table
@@ -30,12 +30,12 @@ output "tables" {
 
 output "manual_run_arguments" {
   description = "Per table, the arguments of a run of each job started by hand, by job: extract_job and cleanse_job (`aws glue start-job-run --job-name <extract_job_name> --arguments '<extract_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own."
-  value       = local.create ? local.manual_run_arguments : {}
+  value       = var.enabled ? local.manual_run_arguments : {}
 }
 
 output "cleansed_format" {
   description = "How the cleansed rows are kept: \"parquet\" (a history of runs) or \"iceberg\" (the current state, one row per key)."
-  value       = local.create ? var.cleansed_format : null
+  value       = var.enabled ? var.cleansed_format : null
 }
 
 output "jdbc_connection_name" {
@@ -78,7 +78,7 @@ output "cleanse_job_name" {
 
 output "job_arns" {
   description = "ARNs of the Glue jobs, by job: extract_job and cleanse_job (with orchestration = \"glue_workflow\", each table's: extract_job_<table> and cleanse_job_<table>)."
-  value = local.create ? (local.workflow_mode ? merge([
+  value = var.enabled ? (local.workflow_mode ? merge([
     for job, prefix in local.workflow_job_key_prefixes : { for name in keys(local.tables) : "${job}_${name}" => aws_glue_job.this["${prefix}_${name}"].arn }
   ]...) : { for job, glue_job in aws_glue_job.this : job => glue_job.arn }) : {}
 }
@@ -91,7 +91,7 @@ output "workflow_name" {
 output "workflow_job_names" {
   description = "Each table's jobs in the Glue workflow, by table: extract_job and cleanse_job (empty with Step Functions, whose two jobs serve every table)."
   value = local.workflow_mode ? {
-    for name in keys(local.tables) : name => { for job, prefix in local.workflow_job_key_prefixes : job => aws_glue_job.this["${prefix}_${name}"].name } if local.create
+    for name in keys(local.tables) : name => { for job, prefix in local.workflow_job_key_prefixes : job => aws_glue_job.this["${prefix}_${name}"].name } if var.enabled
   } : {}
 }
 
@@ -122,7 +122,7 @@ output "state_machine_definition" {
 
 output "metrics_namespace" {
   description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone, from the Step Functions run report; in a Glue workflow each cleanse job puts its table's); null when disabled."
-  value       = local.create ? local.metrics_namespace : null
+  value       = var.enabled ? local.metrics_namespace : null
 }
 
 output "notification_topic_arn" {
@@ -132,7 +132,7 @@ output "notification_topic_arn" {
 
 output "role_arns" {
   description = "IAM roles by principal: extract_job (the extract job: the source, through the connection and its secret, and raw), cleanse_job (the cleanse job: raw, cleansed, quarantine and reports; no secret), lake_crawler (the raw and cleansed crawlers), source_crawler (with jdbc_source: the source, through the connection and its secret), state_machine, one per Lambda (resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
-  value = local.create ? merge(
+  value = var.enabled ? merge(
     { for key, role in aws_iam_role.glue : key => role.arn },
     { for role in aws_iam_role.state_machine : "state_machine" => role.arn },
     { for key, role in aws_iam_role.lambda : key => role.arn },
@@ -151,5 +151,5 @@ output "log_group_names" {
 
 output "lake_prefixes" {
   description = "This pipeline's key prefixes in the bucket, by stage: raw, cleansed, quarantine, reports (each holding one folder per table), scripts and temp. With create_bucket = false, add lifecycle rules for raw and quarantine to your bucket's own lifecycle configuration (the module sets none there): see raw_retention_days and quarantine_retention_days."
-  value       = local.create ? merge(local.lake_prefixes, { scripts = local.scripts_prefix, temp = local.temp_prefix }) : {}
+  value       = var.enabled ? merge(local.lake_prefixes, { scripts = local.scripts_prefix, temp = local.temp_prefix }) : {}
 }
