@@ -70,16 +70,6 @@ locals {
   job_log_groups = {
     for job, prefix in local.job_log_group_prefixes : job => [for stream in ["output", "error"] : "${prefix}/${stream}"]
   }
-  # Under a security configuration that encrypts CloudWatch Logs, Glue names a job's groups after
-  # its role and the configuration, /aws-glue/jobs-<role>-<security configuration>/
-  # (https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html, LogGroupName); no page says
-  # whether --custom-logGroup-prefix wins over it, so each job's role may write both, each its own.
-  job_log_group_arns = {
-    for job, groups in local.job_log_groups : job => flatten(concat(
-      [for group in groups : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]],
-      var.kms_key_arn == null ? [] : ["${local.logs_arn_prefix}:/aws-glue/jobs-*${var.name_prefix}-${replace(job, "_", "-")}-${local.security_configuration_name}*"],
-    ))
-  }
   # A crawler cannot be told a log group (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCrawler.html
   # has no such field): it writes a stream named after itself to /aws-glue/crawlers, or, under a
   # security configuration that encrypts CloudWatch Logs, to /aws-glue/crawlers-role/<role>-<security
@@ -89,6 +79,17 @@ locals {
     for role in ["lake_crawler", "source_crawler"] : role => concat(
       ["/aws-glue/crawlers"],
       var.kms_key_arn == null ? [] : ["/aws-glue/crawlers-role/${var.name_prefix}-${replace(role, "_", "-")}-${local.security_configuration_name}"],
+    )
+  }
+  # What each Glue role may write logs to, by role (WriteJobLogs, WriteCrawlerLogs): its groups and
+  # their streams. Under a security configuration that encrypts CloudWatch Logs, Glue names a job's
+  # groups after its role and the configuration, /aws-glue/jobs-<role>-<security configuration>/
+  # (https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html, LogGroupName); no page says
+  # whether --custom-logGroup-prefix wins over it, so each job's role may write both, each its own.
+  log_group_arns = {
+    for role, groups in merge(local.job_log_groups, local.crawler_log_groups) : role => concat(
+      flatten([for group in groups : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]]),
+      var.kms_key_arn != null && contains(keys(local.job_log_groups), role) ? ["${local.logs_arn_prefix}:/aws-glue/jobs-*${var.name_prefix}-${replace(role, "_", "-")}-${local.security_configuration_name}*"] : [],
     )
   }
   log_actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
@@ -276,7 +277,7 @@ data "aws_iam_policy_document" "extract_job" {
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
-    resources = local.job_log_group_arns.extract_job
+    resources = local.log_group_arns.extract_job
   }
 
   statement {
@@ -349,7 +350,7 @@ data "aws_iam_policy_document" "cleanse_job" {
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
-    resources = local.job_log_group_arns.cleanse_job
+    resources = local.log_group_arns.cleanse_job
   }
 
   statement {
@@ -382,7 +383,7 @@ data "aws_iam_policy_document" "lake_crawler" {
   statement {
     sid       = "WriteCrawlerLogs"
     actions   = local.log_actions
-    resources = flatten([for group in local.crawler_log_groups.lake_crawler : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+    resources = local.log_group_arns.lake_crawler
   }
 }
 
@@ -410,7 +411,7 @@ data "aws_iam_policy_document" "source_crawler" {
   statement {
     sid       = "WriteCrawlerLogs"
     actions   = local.log_actions
-    resources = flatten([for group in local.crawler_log_groups.source_crawler : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+    resources = local.log_group_arns.source_crawler
   }
 }
 
