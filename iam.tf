@@ -451,106 +451,70 @@ resource "aws_iam_role_policy" "glue" {
 # Lambdas (one role each)
 ################################################################################
 
+locals {
+  # What each statement of lambdas/functions.json applies to; its actions are in that file.
+  lambda_statement_resources = {
+    ActOnPipelineCrawlers = values(local.crawler_arns)
+    ConfirmCrawlEnds      = values(local.crawler_arns)
+    KeepCrawlWaits        = aws_dynamodb_table.crawl_waits[*].arn
+    # The Service Authorization Reference lists no resource type for these actions: "*" is the only
+    # resource they match (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+    EndCrawlWaits        = ["*"]
+    ReadRunFigures       = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
+    FindRunFigures       = [local.bucket_arn]
+    ReadFailedJobRuns    = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
+    ReadExecutionHistory = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
+    PublishRunMetrics    = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
+    NotifySuccess        = aws_sns_topic.notifications[*].arn
+  }
+  lambda_statement_conditions = {
+    PublishRunMetrics = [{ test = "StringEquals", variable = "cloudwatch:namespace", values = [local.metrics_namespace] }]
+  }
+  lambda_statements = {
+    for key in keys(local.lambda_functions) : key => [
+      for statement in local.lambda_catalog[key].statements : {
+        sid       = statement.sid
+        actions   = concat(statement.actions, flatten([for condition, actions in try(statement.actions_when, {}) : actions if local.lambda_conditions[condition]]))
+        resources = try(local.lambda_statement_resources[statement.sid], []) # a sid missing there fails aws_iam_role_policy.lambda's precondition
+      } if local.lambda_conditions[try(statement.when, "always")]
+    ]
+  }
+  lambda_sids_without_resources = {
+    for key in keys(local.lambda_functions) : key => setsubtract([for statement in local.lambda_catalog[key].statements : statement.sid], keys(local.lambda_statement_resources))
+  }
+  # The services each function reaches data under the customer key through (kms_key_arn), and the
+  # key actions they need: Decrypt to read the jobs' figures from S3 and the crawl-wait table's
+  # items (DynamoDB decrypts the table key for the caller), GenerateDataKey too to publish to the
+  # topic.
+  lambda_key_services = {
+    for key in keys(local.lambda_functions) : key => [
+      for use in try(local.lambda_catalog[key].key_services, []) : use.service if local.lambda_conditions[try(use.when, "always")]
+    ]
+  }
+  lambda_key_actions = {
+    for key, services in local.lambda_key_services : key => distinct(flatten([
+      for service in services : service == "sns" ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
+    ]))
+  }
+}
+
 data "aws_iam_policy_document" "lambda" {
   for_each = local.lambda_functions
 
   dynamic "statement" {
-    for_each = contains(keys(local.crawler_lambda_glue_actions), each.key) ? [local.crawler_lambda_glue_actions[each.key]] : []
+    for_each = local.lambda_statements[each.key]
     content {
-      sid       = "ActOnPipelineCrawlers"
-      actions   = statement.value
-      resources = values(local.crawler_arns)
-    }
-  }
-
-  dynamic "statement" {
-    for_each = contains(keys(local.crawl_wait_table_actions), each.key) && var.crawler_wait == "event" ? [local.crawl_wait_table_actions[each.key]] : []
-    content {
-      sid       = "KeepCrawlWaits"
-      actions   = statement.value
-      resources = aws_dynamodb_table.crawl_waits[*].arn
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "crawl_finished" ? [1] : []
-    content {
-      sid = "EndCrawlWaits"
-      # The Service Authorization Reference lists no resource type for these actions: "*" is the only
-      # resource they match (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
-      actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
-      resources = ["*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "crawl_finished" ? [1] : []
-    content {
-      sid       = "ConfirmCrawlEnds" # an event ends no wait until Glue says the crawl ended so
-      actions   = ["glue:GetCrawler"]
-      resources = values(local.crawler_arns)
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "ReadRunFigures"
-      actions   = ["s3:GetObject"]
-      resources = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "ReadFailedJobRuns" # a failed run's error message, which the state machine does not carry
-      actions   = ["glue:GetJobRun"]
-      resources = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "ReadExecutionHistory" # each step's time
-      actions   = ["states:GetExecutionHistory"]
-      resources = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "PublishRunMetrics"
-      actions   = ["cloudwatch:PutMetricData"]
-      resources = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
-      condition {
-        test     = "StringEquals"
-        variable = "cloudwatch:namespace"
-        values   = [local.metrics_namespace]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+      dynamic "condition" {
+        for_each = lookup(local.lambda_statement_conditions, statement.value.sid, [])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" && var.notify_on_success ? [1] : []
-    content {
-      sid       = "NotifySuccess"
-      actions   = ["sns:Publish"]
-      resources = aws_sns_topic.notifications[*].arn
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      # Without s3:ListBucket, S3 answers a missing figures file with 403, not NoSuchKey
-      # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html); the GetObject carries
-      # no s3:prefix, so the grant cannot be conditioned on one.
-      sid       = "FindRunFigures"
-      actions   = ["s3:ListBucket"]
-      resources = [local.bucket_arn]
     }
   }
 
@@ -594,6 +558,14 @@ resource "aws_iam_role_policy" "lambda" {
   name   = "access"
   role   = aws_iam_role.lambda[each.key].id
   policy = data.aws_iam_policy_document.lambda[each.key].json
+
+  # Here, not on the document: a document naming a new topic or table is read only at apply.
+  lifecycle {
+    precondition {
+      condition     = length(local.lambda_sids_without_resources[each.key]) == 0
+      error_message = "lambdas/functions.json gives ${each.key} the statements ${join(", ", local.lambda_sids_without_resources[each.key])}, which lambda_statement_resources (iam.tf) does not list: say there what each applies to."
+    }
+  }
 }
 
 ################################################################################

@@ -1727,3 +1727,21 @@ run "under_a_customer_key_job_roles_may_also_write_the_groups_glue_names_after_r
     error_message = "An encrypting security configuration may send a job's logs to /aws-glue/jobs-<role>-<configuration>/: its role, and only its, must write there."
   }
 }
+
+run "every_lambda_statement_names_resources_for_its_sid" {
+  # A sid of lambdas/functions.json that lambda_statement_resources (iam.tf) does not list fails this
+  # plan with the role policy's precondition, which says so. (The documents themselves are read at
+  # apply here, the topic and the table they name being new: tools/lint_iam_policies.py renders them.)
+  command = plan
+
+  # Every condition of lambdas/functions.json on, so that each function and statement is planned.
+  variables {
+    crawler_wait      = "event"
+    notify_on_success = true
+  }
+
+  assert {
+    condition     = toset(keys(aws_iam_role_policy.lambda)) == toset(keys(jsondecode(file("lambdas/functions.json"))))
+    error_message = "Each function of lambdas/functions.json has a role policy of its own."
+  }
+}
