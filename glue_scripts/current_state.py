@@ -56,9 +56,9 @@ def create_or_evolve(spark: SparkSession, table: str, schema: StructType, locati
                 raise
             database, name = table.split(".")[-2:]
             raise CurrentStateTableMismatch(
-                f"{table} is in the Glue catalog but is not an Iceberg table (the cleansed crawler made it when cleansed_format was parquet): "
-                f"delete that catalog table (aws glue delete-table --database-name {database} --name {name}; its Parquet files stay "
-                "in S3) and run again, and the cleanse job creates the Iceberg table in its place."
+                f"{table} is in the Glue catalog but is not an Iceberg table (the cleansed crawler made it when cleansed_format was "
+                f"parquet): delete that catalog table (aws glue delete-table --database-name {database} --name {name}; its Parquet "
+                "files stay in S3) and run again, and the cleanse job creates the Iceberg table in its place."
             ) from error
         return
     existing = {field.name: field.dataType for field in spark.table(table).schema.fields}
