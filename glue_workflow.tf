@@ -1,10 +1,10 @@
 ################################################################################
 # orchestration = "glue_workflow": a Glue workflow of triggers instead of the state machine.
 # start (on demand or on schedule_expression) -> each table's extract job -> (all SUCCEEDED) the raw
-# crawler -> (SUCCEEDED) each table's cleanse job -> (all SUCCEEDED) the cleansed crawler (Parquet only). Each stage's jobs run
-# max_concurrency at a time: a batch starts once every job of the one before SUCCEEDED. A trigger's
-# AND never fires when a watched job fails: the run then ends COMPLETED with what follows not run,
-# and the failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
+# crawler -> (SUCCEEDED) each table's cleanse job -> (all SUCCEEDED) the cleansed crawler (Parquet
+# only). Each stage's jobs run max_concurrency at a time: a batch starts once every job of the one
+# before SUCCEEDED. A trigger's AND never fires when a watched job fails: the run then ends COMPLETED
+# with what follows not run, and the failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
 ################################################################################
 
 locals {
