@@ -16,9 +16,9 @@ locals {
 
   job_task_timeout_seconds    = var.job_timeout_minutes * 60 + 300
   lambda_task_timeout_seconds = var.lambda_timeout_seconds + 30
-  # Map concurrency of each stage (job1 one table at a time with bookmarks, see glue.tf); each stage
+  # Map concurrency of each stage (the extract job one table at a time with bookmarks, see glue.tf); each stage
   # takes as many rounds of job runs as its tables need.
-  extract_concurrency = local.shared_glue_jobs.raw_job.max_concurrent_runs
+  extract_concurrency = local.shared_glue_jobs.extract_job.max_concurrent_runs
   cleanse_concurrency = local.shared_glue_jobs.cleanse_job.max_concurrent_runs
   job_rounds          = ceil(length(local.tables) / local.extract_concurrency) + ceil(length(local.tables) / local.cleanse_concurrency)
   # The jobs' rounds, two crawls (each possibly after a crawl already running), and slack for retries.
@@ -53,7 +53,7 @@ locals {
     name_prefix                     = var.name_prefix
     table_names                     = join(",", keys(local.tables))
     table_names_readable            = join(", ", keys(local.tables))
-    raw_job_name                    = local.names.raw_job
+    raw_job_name                    = local.names.extract_job
     cleanse_job_name                = local.names.cleanse_job
     raw_crawler_name                = local.names.raw_crawler
     cleansed_crawler_name           = local.names.cleansed_crawler
@@ -61,7 +61,7 @@ locals {
     start_crawler_function_arn      = try(aws_lambda_function.this["start_crawler"].arn, "")
     get_crawler_status_function_arn = try(aws_lambda_function.this["get_crawler_status"].arn, "")
     report_run_function_arn         = try(aws_lambda_function.this["report_run"].arn, "")
-    failure_topic_arn               = try(aws_sns_topic.failures[0].arn, "")
+    failure_topic_arn               = try(aws_sns_topic.notifications[0].arn, "")
     poll_waits_seconds              = jsonencode(local.crawler_poll_waits)
     crawl_heartbeat_seconds         = tostring(local.crawler_timeout_seconds)
     crawl_wait_timeout_seconds      = tostring(2 * local.crawler_timeout_seconds)

@@ -64,7 +64,7 @@ def spark_work_so_far(spark: Any) -> tuple[int, int]:
 
 def run_spark(input_csv: Path, out: Path) -> dict[str, Any]:
     """job2 twice in one JVM: cold (its first run) and warm (cache cleared, as a new run finds it)."""
-    import cleanse_to_parquet
+    import cleanse_job
     from glue_runtime import local_spark_session
 
     started = time.perf_counter()
@@ -74,10 +74,10 @@ def run_spark(input_csv: Path, out: Path) -> dict[str, Any]:
         spark.catalog.clearCache()
         bytes_before, shuffles_before = spark_work_so_far(spark)
         started = time.perf_counter()
-        arguments = ["cleanse_to_parquet.py", "--input_path", str(input_csv), "--output_path", str(out / run / "cleansed"),
+        arguments = ["cleanse_job.py", "--input_path", str(input_csv), "--output_path", str(out / run / "cleansed"),
                      "--quarantine_path", str(out / run / "quarantine"),
                      "--cleansing_rules", json.dumps(RULES), "--run_id", run]  # fmt: skip
-        exit_code = cleanse_to_parquet.main(arguments)
+        exit_code = cleanse_job.main(arguments)
         bytes_after, shuffles_after = spark_work_so_far(spark)
         figures[run] = {
             "seconds": time.perf_counter() - started,
