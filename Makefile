@@ -89,8 +89,15 @@ example-data: $(VENV)/.installed ## put what an example reads in the emulator: m
 lambdas: ## rebuild the committed Lambda zips from lambdas/*.py
 	$(PYTHON) tools/build_lambda_packages.py
 
-docs: $(VENV)/.installed ## regenerate the README's Inputs/Outputs tables
+# Graphviz draws docs/state_machine/*.svg; the checks of docs/ compare DOT text and need none.
+DOT := /usr/bin/dot
+$(DOT):
+	@echo "Installing Graphviz (Debian package graphviz), which draws docs/state_machine/*.svg"
+	$(call APT_INSTALL,graphviz)
+
+docs: $(VENV)/.installed | $(DOT) ## regenerate the README's Inputs/Outputs tables and docs/state_machine/ (each mode's definition and picture)
 	$(PY) tools/terraform_docs.py
+	$(PY) -m tools.state_machine_docs
 
 fmt: $(VENV)/.installed ## format Terraform and Python
 	terraform fmt -recursive
