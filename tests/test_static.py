@@ -12,6 +12,14 @@ from local_aws import PROJECT_ROOT
 from local_aws.terraform import TerraformWorkspace
 
 
+def test_readme_stays_a_manual() -> None:
+    # The user's manual: how the repository is tested and how the emulator works are in CONTRIBUTING.md
+    # and local_aws/README.md.
+    lines = (PROJECT_ROOT / "README.md").read_text().splitlines()
+    assert len(lines) <= 350
+    assert [line for line in lines if "local_aws/emulator/" in line] == []
+
+
 def test_lambda_zips_are_built_from_the_committed_sources() -> None:
     result = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "tools" / "build_lambda_packages.py"), "--check"], capture_output=True, text=True
