@@ -74,7 +74,7 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy
 	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools benchmarks
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
-	$(PY) tools/lint_iam_policies.py
+	$(PY) -m tools.lint_iam_policies
 
 emulator-up: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## start the local AWS emulator on 127.0.0.1:4566, Glue jobs run on local Spark
 	$(PY) -m local_aws.emulator up

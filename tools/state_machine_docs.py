@@ -46,7 +46,7 @@ def stamped_svg(dot: str, dot_binary: str) -> str:
 
 
 def rendered_definitions() -> dict[str, dict[str, Any]]:
-    runs = plans_of_runs(TEST_FILE, DATA_DIR)
+    runs = plans_of_runs(DATA_DIR, test_file=TEST_FILE)
     if runs.errors:
         raise TerraformTestError("\n".join(runs.errors))
     # A failed assertion is a definition that differs from docs/: what this tool is run to write.

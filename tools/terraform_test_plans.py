@@ -1,5 +1,6 @@
-"""The plan of each run of a `terraform test` file, read from `terraform test -json -verbose`: how tools
-render what the module would deploy without deploying it (tools/state_machine_docs.py)."""
+"""The plan of each run of `terraform test`, read from `terraform test -json -verbose`: how tools see
+what a configuration would deploy without deploying it (tools/state_machine_docs.py,
+tools/lint_iam_policies.py)."""
 
 import json
 import os
@@ -34,19 +35,23 @@ class TerraformTestError(Exception):
     pass
 
 
-def plans_of_runs(test_file: str, data_dir: Path) -> TestRuns:
-    """Each run of `test_file` (a path from the root, e.g. tests/x.tftest.hcl), run with its own data dir."""
-    init = terraform("init", "-backend=false", "-no-color", data_dir=data_dir)
+def plans_of_runs(data_dir: Path, test_directory: str = "tests", test_file: str | None = None) -> TestRuns:
+    """Each run of the test files in `test_directory` (only `test_file`, a path from the root, when
+    given), with a Terraform data dir of its own."""
+    selection = [f"-test-directory={test_directory}"]
+    init = terraform("init", "-backend=false", "-no-color", *selection, data_dir=data_dir)
     if init.returncode != 0:
         raise TerraformTestError(f"terraform init failed:\n{init.stdout}{init.stderr}")
-    result = terraform("test", "-no-color", f"-filter={test_file}", "-json", "-verbose", data_dir=data_dir)
+    if test_file is not None:
+        selection.append(f"-filter={test_file}")
+    result = terraform("test", "-no-color", *selection, "-json", "-verbose", data_dir=data_dir)
     messages = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     failed: list[str] = []
     errors: list[str] = []
     for message in messages:
         if message["type"] == "diagnostic" and message["diagnostic"]["severity"] == "error":
             diagnostic = message["diagnostic"]
-            text = f"{message.get('@testrun', test_file)}: {diagnostic['summary']}: {diagnostic.get('detail', '')}"
+            text = f"{message.get('@testrun', message.get('@testfile', ''))}: {diagnostic['summary']}: {diagnostic.get('detail', '')}"
             (failed if diagnostic["summary"] == "Test assertion failed" else errors).append(text)
     if result.returncode != 0 and not failed and not errors:
         errors.append(result.stderr or result.stdout)
