@@ -73,7 +73,7 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy
 	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools benchmarks
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
-	$(PY) tools/lint_iam_policies.py
+	$(PY) -m tools.lint_iam_policies
 
 validate: ## terraform validate of the module, its tests and examples (make lint and the pre-commit hook run it)
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
@@ -92,8 +92,15 @@ example-data: $(VENV)/.installed ## put what an example reads in the emulator: m
 lambdas: ## rebuild the committed Lambda zips from lambdas/*.py
 	$(PYTHON) tools/build_lambda_packages.py
 
-docs: $(VENV)/.installed ## regenerate the README's Inputs/Outputs tables
+# Graphviz draws docs/state_machine/*.svg; the checks of docs/ compare DOT text and need none.
+DOT := /usr/bin/dot
+$(DOT):
+	@echo "Installing Graphviz (Debian package graphviz), which draws docs/state_machine/*.svg"
+	$(call APT_INSTALL,graphviz)
+
+docs: $(VENV)/.installed | $(DOT) ## regenerate the README's Inputs/Outputs tables and docs/state_machine/ (each mode's definition and picture)
 	$(PY) tools/terraform_docs.py
+	$(PY) -m tools.state_machine_docs
 
 fmt: $(VENV)/.installed ## format Terraform and Python
 	terraform fmt -recursive
