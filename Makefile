@@ -82,11 +82,12 @@ validate: ## terraform validate of the module, its tests and examples (make lint
 emulator-up: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## start the local AWS emulator on 127.0.0.1:4566, Glue jobs run on local Spark
 	$(PY) -m local_aws.emulator up
 
-emulator-down: $(VENV)/.installed ## stop it
+emulator-down: $(VENV)/.installed ## stop it, and delete the examples' emulator_override.tf (make example-data writes them)
 	$(PY) -m local_aws.emulator down
+	rm -f examples/*/emulator_override.tf
 
 # EXAMPLE: minimal, event_driven, glue_workflow or complete; REGION: where the example is applied (us-east-1).
-example-data: $(VENV)/.installed ## put what an example reads in the emulator: make example-data EXAMPLE=minimal
+example-data: $(VENV)/.installed ## put what an example reads in the emulator, and point the example at it: make example-data EXAMPLE=minimal
 	$(PY) -m local_aws.example_data $(EXAMPLE) $(if $(REGION),--region $(REGION))
 
 lambdas: ## rebuild the committed Lambda zips from lambdas/*.py

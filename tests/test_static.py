@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from local_aws import PROJECT_ROOT
-from local_aws.terraform import TerraformWorkspace
+from local_aws.clients import endpoint_url, free_port
+from local_aws.terraform import EMULATED_SERVICES, TerraformWorkspace, emulator_override
+from tests.stacks import TEST_ROOT
 
 
 def test_readme_stays_a_manual() -> None:
@@ -92,14 +94,47 @@ ENDPOINT_OF_RESOURCE_PREFIX = {
 NO_CALL_DATA_SOURCES = {"aws_iam_policy_document", "aws_partition", "aws_region"}
 
 
-def test_the_local_endpoint_reaches_every_service_the_module_uses() -> None:
-    """With `local_endpoint`, a service without its endpoint would be called on AWS itself."""
+def test_the_emulator_override_reaches_every_service_the_module_uses() -> None:
+    """Through `emulator_override.tf`, a service without its endpoint would be called on AWS itself."""
     sources = [*PROJECT_ROOT.glob("*.tf"), *(PROJECT_ROOT / "examples" / "complete").glob("*.tf")]
     types = {match for path in sources for match in re.findall(r'^(?:resource|data) "(aws_\w+)"', path.read_text(), re.MULTILINE)}
-    provider = (PROJECT_ROOT / "examples" / "complete" / "provider.tf").read_text()
-    endpoints = set(re.findall(r"^\s+(\w+)\s+= endpoints\.value", provider, re.MULTILINE))
+    endpoints = set(re.findall(r"^\s+(\w+)\s+= ", emulator_override("http://127.0.0.1:4566").split("endpoints {", 1)[1], re.MULTILINE))
+    assert endpoints == set(EMULATED_SERVICES)
     needed = {
         type_name: next((endpoint for prefix, endpoint in ENDPOINT_OF_RESOURCE_PREFIX.items() if type_name.startswith(prefix)), None)
         for type_name in types - NO_CALL_DATA_SOURCES
     }
     assert {type_name: endpoint for type_name, endpoint in needed.items() if endpoint not in endpoints} == {}
+
+
+# Six bad values in one plan: Terraform reports every failed validation of a plan at once. That each
+# is refused is proven by the plan suite (tests/module_plan.tftest.hcl); `terraform test` does not
+# show a refusal's message, so the wording is checked here.
+BAD_VALUES: dict[str, Any] = {
+    "name_prefix": "ETL_Prod",
+    "number_of_workers": 0,
+    "schedule_expression": "every day at 3",
+    "flex_execution": True,
+    "worker_type": "G.4X",
+    "tables": {"customers": {"key_columns": ["id"], "required_columns": ["Email"]}, "orders": {"key_columns": []}},
+}
+VALIDATION_MESSAGES = [
+    "name_prefix must be 3-32 characters of lower-case letters",
+    "number_of_workers must be a whole number from 2 to 299",
+    "schedule_expression must be rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(<six fields>)",
+    "flex_execution needs worker_type G.1X or G.2X",
+    "Every table needs key_columns: at least one column, each named once. Not so for: orders.",
+    "Cleansing rules must name columns as the Glue catalog does, in lower case (letters, digits, underscores). Not so in: customers.",
+]
+
+
+@pytest.mark.terraform
+def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
+    # Offline: the provider's endpoints are a loopback port nothing listens on, so its one read (the
+    # account ID) fails beside the validations and nothing reaches AWS or an emulator.
+    workspace = TerraformWorkspace(TEST_ROOT, tmp_path, emulator_endpoint=endpoint_url(free_port()))
+    workspace.init()
+    result = workspace.plan(BAD_VALUES, check=False)
+    assert result.returncode == 1, result.stdout
+    said = " ".join((result.stdout + result.stderr).split())
+    assert [message for message in VALIDATION_MESSAGES if message not in said] == [], said
