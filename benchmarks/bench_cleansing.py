@@ -65,7 +65,6 @@ def spark_work_so_far(spark: Any) -> tuple[int, int]:
 def run_spark(input_csv: Path, out: Path) -> dict[str, Any]:
     """The cleanse job twice in one JVM: cold (its first run) and warm (cache cleared, as a new run finds it)."""
     import cleanse_job
-
     from glue_runtime import local_spark_session
 
     started = time.perf_counter()

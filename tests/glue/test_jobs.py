@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import cleanse_job
-import extract_job
 import pytest
 
+import cleanse_job
+import extract_job
 from local_aws import PROJECT_ROOT
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
