@@ -148,7 +148,7 @@ variable "bucket_force_destroy" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the notification topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups) and EventBridge (`events.amazonaws.com`: `kms:Decrypt`, `kms:GenerateDataKey*`) use the key, and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in the README. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
+  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the notification topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups) and EventBridge (`events.amazonaws.com`: `kms:Decrypt`, `kms:GenerateDataKey*`) use the key, and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in docs/security.md. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
   type        = string
   default     = null
 
@@ -389,7 +389,7 @@ variable "job_extra_arguments" {
 
 variable "cleansed_format" {
   description = <<-EOT
-    How the cleanse job keeps the cleansed rows (README, "Choosing the cleansed format"):
+    How the cleanse job keeps the cleansed rows (README, "Modes"):
     - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name_prefix>/<name>/<ingestion date>/run_id=<run>/`, cataloged by the cleansed crawler as `cleansed_<name>`: after N runs the table holds N copies of a key.
     - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no cleansed crawler): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
   EOT

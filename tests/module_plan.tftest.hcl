@@ -229,7 +229,7 @@ run "rendered_definition_is_complete" {
 
   assert {
     condition     = !strcontains(output.state_machine_definition, "$${")
-    error_message = "Every placeholder of the state_machine/ templates must be rendered."
+    error_message = "Every placeholder of state_machine.asl.json must be rendered."
   }
 }
 
