@@ -195,7 +195,7 @@ def test_a_missing_figures_file_fails_naming_it(event: dict[str, Any]) -> None:
     client("s3").delete_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json")
 
     figures = "s3://report-test-lake/reports/customers/run_id=r1/cleanse_job.json"
-    with pytest.raises(RunFiguresUnreadable, match=rf"the cleanse job wrote no figures for this run: {figures} does not exist"):
+    with pytest.raises(RunFiguresUnreadable, match=rf"The cleanse job wrote no figures for this run: {figures} does not exist"):
         lambda_handler(event, None)
 
 

@@ -146,7 +146,7 @@ def test_figures_a_job_did_not_write_are_reported_as_not_written_with_find_run_f
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "no-figures"}, "report-run-no-figures")
     assert (record.status, record.error) == ("FAILED", "ReportFailed")
-    assert "the extract job wrote no figures for this run" in (record.cause or "")
+    assert "The extract job wrote no figures for this run" in (record.cause or "")
     notifications(deployed)
 
     plan_quick_run(deployed)
