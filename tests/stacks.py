@@ -80,7 +80,8 @@ def deploy_example(name: str, work_dir: Path, emulator_endpoint: str, variables:
 
 def stack_of(request: pytest.FixtureRequest) -> dict[str, Any]:
     """BASE_STACK with the STACK of the requesting test class, or else of its module."""
-    return {**BASE_STACK, **getattr(request.cls or request.module, "STACK", {})}
+    # A module-scoped request has no `cls` attribute at all: it raises rather than giving None.
+    return {**BASE_STACK, **getattr(getattr(request, "cls", None) or request.module, "STACK", {})}
 
 
 def deploy_root(
