@@ -35,7 +35,7 @@ def test_jdbc_connection_can_be_described_with_its_type_and_deleted(glue: Any) -
 
 def test_job_is_updated_in_place_keeping_its_runs_and_tags(glue: Any) -> None:
     role = "arn:aws:iam::123456789012:role/etl-glue"
-    command = {"Name": "glueetl", "ScriptLocation": "s3://scripts/job2.py", "PythonVersion": "3"}
+    command = {"Name": "glueetl", "ScriptLocation": "s3://scripts/cleanse_job.py", "PythonVersion": "3"}
     glue.create_job(
         Name="cleanse",
         Role=role,
