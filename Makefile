@@ -17,7 +17,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1) || \
 	{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1); }
 
-.PHONY: help test test-fast fast-tests lint unit demo emulator-up emulator-down example-data lambdas docs fmt bench bench-polling bench-jobs clean
+.PHONY: help test test-fast fast-tests lint validate unit demo emulator-up emulator-down example-data lambdas docs fmt bench bench-polling bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,30 +67,41 @@ demo: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the whole pipe
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, parliament over the examples' IAM policies
 	terraform fmt -check -recursive
-	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
-	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
+	$(MAKE) --no-print-directory validate
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy lambdas glue_scripts local_aws tools benchmarks
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework terraform \
 		--skip-path '\.venv' --skip-path '\.local' --skip-path '\.tftest\.hcl$$'
-	$(PY) tools/lint_iam_policies.py
+	$(PY) -m tools.lint_iam_policies
+
+validate: ## terraform validate of the module, its tests and examples (make lint and the pre-commit hook run it)
+	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
+	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
 
 emulator-up: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## start the local AWS emulator on 127.0.0.1:4566, Glue jobs run on local Spark
 	$(PY) -m local_aws.emulator up
 
-emulator-down: $(VENV)/.installed ## stop it
+emulator-down: $(VENV)/.installed ## stop it, and delete the examples' emulator_override.tf (make example-data writes them)
 	$(PY) -m local_aws.emulator down
+	rm -f examples/*/emulator_override.tf
 
 # EXAMPLE: minimal, event_driven, glue_workflow or complete; REGION: where the example is applied (us-east-1).
-example-data: $(VENV)/.installed ## put what an example reads in the emulator: make example-data EXAMPLE=minimal
+example-data: $(VENV)/.installed ## put what an example reads in the emulator, and point the example at it: make example-data EXAMPLE=minimal
 	$(PY) -m local_aws.example_data $(EXAMPLE) $(if $(REGION),--region $(REGION))
 
 lambdas: ## rebuild the committed Lambda zips from lambdas/*.py
 	$(PYTHON) tools/build_lambda_packages.py
 
-docs: $(VENV)/.installed ## regenerate the README's Inputs/Outputs tables
+# Graphviz draws docs/state_machine/*.svg; the checks of docs/ compare DOT text and need none.
+DOT := /usr/bin/dot
+$(DOT):
+	@echo "Installing Graphviz (Debian package graphviz), which draws docs/state_machine/*.svg"
+	$(call APT_INSTALL,graphviz)
+
+docs: $(VENV)/.installed | $(DOT) ## regenerate the README's Inputs/Outputs tables and docs/state_machine/ (each mode's definition and picture)
 	$(PY) tools/terraform_docs.py
+	$(PY) -m tools.state_machine_docs
 
 fmt: $(VENV)/.installed ## format Terraform and Python
 	terraform fmt -recursive
@@ -104,7 +115,7 @@ bench-polling: $(VENV)/.installed ## waiting for a crawl: polling, events, a Glu
 	$(PY) benchmarks/bench_polling.py --crawl-seconds 60 300 900
 
 
-bench-jobs: $(VENV)/.installed ## job2's cleansing on 100k and 1M synthetic rows, Spark beside DuckDB
+bench-jobs: $(VENV)/.installed ## the cleanse job's cleansing on 100k and 1M synthetic rows, Spark beside DuckDB
 	$(PY) benchmarks/bench_cleansing.py --rows 100000 1000000
 
 clean: ## remove the venvs and local state

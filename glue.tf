@@ -1,5 +1,5 @@
 resource "aws_glue_catalog_database" "this" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name        = local.database_name
   description = "Source, raw and cleansed tables of the ${var.name_prefix} ETL pipeline."
@@ -75,13 +75,13 @@ resource "aws_glue_crawler" "source" {
 # Crawlers over the data lake: raw_<table> and cleansed_<table> of every table, one crawl per stage
 ################################################################################
 
-# job1 writes CSV with a header, quoting only the fields that need it. Left to the built-in classifier,
+# The extract job writes CSV with a header, quoting only the fields that need it. Left to the built-in classifier,
 # a file whose columns all parse as strings has its header read as data (columns col0, col1, ...),
 # and the LazySimpleSerDe it picks misreads quoted fields; this classifier says a header is there and
-# asks for OpenCSVSerDe, under which every raw column is a string (job2 types them).
+# asks for OpenCSVSerDe, under which every raw column is a string (the cleanse job types them).
 # https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html (Built-in CSV classifier)
 resource "aws_glue_classifier" "raw_csv" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name = "${var.name_prefix}-raw-csv"
 
@@ -94,13 +94,13 @@ resource "aws_glue_classifier" "raw_csv" {
 }
 
 locals {
-  # An Iceberg table is registered and evolved by job2 itself: no crawler over it.
+  # An Iceberg table is registered and evolved by the cleanse job itself: no crawler over it.
   lake_crawler_keys = local.iceberg_enabled ? ["raw_crawler"] : ["raw_crawler", "cleansed_crawler"]
   all_lake_crawlers = {
     raw_crawler = {
       paths        = [for table in values(local.tables) : table.raw_path]
       table_prefix = local.raw_table_prefix
-      description  = "Catalogs raw_<table> of each table from the raw CSV written by job1."
+      description  = "Catalogs raw_<table> of each table from the raw CSV written by the extract job."
       classifiers  = aws_glue_classifier.raw_csv[*].name
       # A rerun of a run id rewrites the same run_id= folder; only raw_retention_days takes a raw
       # partition's files away, and then its partition must go too (see cleansed_crawler).
@@ -109,7 +109,7 @@ locals {
     cleansed_crawler = {
       paths        = [for table in values(local.tables) : table.cleansed_path]
       table_prefix = local.cleansed_table_prefix
-      description  = "Catalogs cleansed_<table> of each table from the Parquet written by job2."
+      description  = "Catalogs cleansed_<table> of each table from the Parquet written by the cleanse job."
       classifiers  = []
       # A rerun of a run id on another day deletes the run's folder under the old ingestion date: its
       # partition must go too, or queries of cleansed_<table> list a partition with no data. Only
@@ -122,7 +122,7 @@ locals {
 }
 
 resource "aws_glue_crawler" "lake" {
-  for_each = local.create ? local.lake_crawlers : {}
+  for_each = var.enabled ? local.lake_crawlers : {}
 
   name          = local.names[each.key]
   description   = each.value.description
@@ -160,11 +160,11 @@ resource "aws_glue_crawler" "lake" {
 }
 
 ################################################################################
-# Jobs: job1 (source -> raw CSV) and job2 (raw -> cleansed Parquet)
+# Jobs: the extract job (source -> raw CSV) and the cleanse job (raw -> cleansed Parquet or Iceberg)
 ################################################################################
 
 locals {
-  glue_job_scripts   = { raw_job = "extract_to_raw.py", cleanse_job = "cleanse_to_parquet.py" }
+  glue_job_scripts   = { extract_job = "extract_job.py", cleanse_job = "cleanse_job.py" }
   glue_library_files = sort(setsubtract(local.glue_script_files, values(local.glue_job_scripts)))
   scripts_location   = "s3://${local.bucket_name}/${local.scripts_prefix}"
 
@@ -175,7 +175,7 @@ locals {
   run_id_placeholder = "{run_id}"
   table_job_arguments = {
     for name, table in local.tables : name => {
-      raw_job = {
+      extract_job = {
         "--source_table" = table.source_catalog_table
         "--output_path"  = "${table.raw_path}run_id=${local.run_id_placeholder}/"
       }
@@ -204,8 +204,8 @@ locals {
     "--extra-py-files"                   = join(",", [for file in local.glue_library_files : "${local.scripts_location}${file}"])
   }
 
-  # Glue 5.0's Iceberg: --datalake-formats loads it, --conf configures the catalog job2 writes
-  # to. Glue takes one --conf key, whose value carries every setting joined by " --conf ":
+  # Glue 5.0's Iceberg: --datalake-formats loads it, --conf configures the catalog the
+  # cleanse job writes to. Glue takes one --conf key, whose value carries every setting joined by " --conf ":
   # https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format-iceberg.html
   # S3FileIO writes the table's files itself (not through the job's security configuration), so
   # it is told the KMS key when there is one: https://iceberg.apache.org/docs/latest/aws/#s3-server-side-encryption
@@ -229,11 +229,11 @@ locals {
   # Step Functions: two jobs shared by every table, a run naming its table in its arguments
   # (table_job_arguments).
   shared_glue_jobs = {
-    raw_job = {
-      name              = local.names.raw_job
-      script            = local.glue_job_scripts.raw_job
+    extract_job = {
+      name              = local.names.extract_job
+      script            = local.glue_job_scripts.extract_job
       number_of_workers = var.number_of_workers
-      description       = "job1: reads a source table (--source_table) from the catalog and writes it as CSV to its raw folder (--output_path)."
+      description       = "The extract job: reads a source table (--source_table) from the catalog and writes it as CSV to its raw folder (--output_path)."
       connections       = local.jdbc_enabled ? [aws_glue_connection.jdbc_source[0].name] : []
       arguments         = { "--source_database" = local.source_database_name }
       role              = "extract_job"
@@ -244,7 +244,7 @@ locals {
       name                = local.names.cleanse_job
       script              = local.glue_job_scripts.cleanse_job
       number_of_workers   = var.number_of_workers
-      description         = local.iceberg_enabled ? "job2: cleanses a table's raw CSV (--input_path) and MERGEs it into its Iceberg table (--cleansed_table)." : "job2: cleanses a table's raw CSV (--input_path) into Parquet (--output_path)."
+      description         = local.iceberg_enabled ? "The cleanse job: cleanses a table's raw CSV (--input_path) and MERGEs it into its Iceberg table (--cleansed_table)." : "The cleanse job: cleanses a table's raw CSV (--input_path) into Parquet (--output_path)."
       connections         = []
       role                = "cleanse_job"
       arguments           = merge(local.cleansed_format_arguments, var.max_quarantine_ratio == null ? {} : { "--max_quarantine_ratio" = tostring(var.max_quarantine_ratio) })
@@ -254,26 +254,32 @@ locals {
 
   # Glue workflow: each table its own two jobs, their table's arguments as defaults: a condition of
   # a trigger watches a job, not a job run (glue_workflow.tf).
-  workflow_job_name_prefixes = { raw_job = "${var.name_prefix}-extract-", cleanse_job = "${var.name_prefix}-cleanse-" }
+  # The keys of a workflow's jobs (aws_glue_job.this["raw_job_<table>"]) and of their batch triggers
+  # (aws_glue_trigger.batch_after_batch["raw_job_<i>"], glue_workflow.tf) keep the extract job's old
+  # name, raw_job, on purpose: a moved block cannot name each table's key (its addresses are static),
+  # and a new key would have Terraform destroy and recreate every extract job under the same AWS name
+  # (the create may race the delete; the job's bookmark and run history are lost). Outputs say extract_job.
+  workflow_job_key_prefixes  = { extract_job = "raw_job", cleanse_job = "cleanse_job" }
+  workflow_job_name_prefixes = { extract_job = "${var.name_prefix}-extract-", cleanse_job = "${var.name_prefix}-cleanse-" }
   workflow_glue_jobs = merge([
     for name, table in local.tables : {
-      "raw_job_${name}" = merge(local.shared_glue_jobs.raw_job, {
-        name        = "${local.workflow_job_name_prefixes.raw_job}${name}"
-        description = "job1 of ${name}: reads ${table.source_catalog_table} from the catalog and writes it as CSV to ${local.lake_prefixes.raw}${name}/run_id=<the workflow run>/."
-        arguments = merge(local.shared_glue_jobs.raw_job.arguments, local.table_job_arguments[name].raw_job, {
-          "--report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/raw_job.json"
+      "${local.workflow_job_key_prefixes.extract_job}_${name}" = merge(local.shared_glue_jobs.extract_job, {
+        name        = "${local.workflow_job_name_prefixes.extract_job}${name}"
+        description = "The extract job of ${name}: reads ${table.source_catalog_table} from the catalog and writes it as CSV to ${local.lake_prefixes.raw}${name}/run_id=<the workflow run>/."
+        arguments = merge(local.shared_glue_jobs.extract_job.arguments, local.table_job_arguments[name].extract_job, {
+          "--report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/extract_job.json"
         })
         max_concurrent_runs = 1
         number_of_workers   = table.number_of_workers
       })
-      "cleanse_job_${name}" = merge(local.shared_glue_jobs.cleanse_job, {
+      "${local.workflow_job_key_prefixes.cleanse_job}_${name}" = merge(local.shared_glue_jobs.cleanse_job, {
         name        = "${local.workflow_job_name_prefixes.cleanse_job}${name}"
-        description = "job2 of ${name}: cleanses ${local.lake_prefixes.raw}${name}/run_id=<the workflow run>/ into cleansed_${name}."
+        description = "The cleanse job of ${name}: cleanses ${local.lake_prefixes.raw}${name}/run_id=<the workflow run>/ into cleansed_${name}."
         arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, local.table_job_arguments[name].cleanse_job, {
           "--cleansed_table" = "${local.database_name}.${table.cleansed_table}"
           "--report_path"    = "${table.reports_path}run_id=${local.run_id_placeholder}/cleanse_job.json"
-          # No run report in a workflow: job2 puts its table's metrics as report_run does.
-          "--extract_report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/raw_job.json"
+          # No run report in a workflow: the cleanse job puts its table's metrics as report_run does.
+          "--extract_report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/extract_job.json"
           "--metrics_namespace"   = local.metrics_namespace
           "--metrics_pipeline"    = var.name_prefix
           "--metrics_table"       = name
@@ -287,7 +293,7 @@ locals {
 }
 
 resource "aws_glue_job" "this" {
-  for_each = local.create ? local.glue_jobs : {}
+  for_each = var.enabled ? local.glue_jobs : {}
 
   name              = each.value.name
   description       = each.value.description
@@ -329,7 +335,7 @@ resource "aws_glue_job" "this" {
 
 # The jobs' log groups, created before any run so that they carry the retention and the key.
 resource "aws_cloudwatch_log_group" "glue_job" {
-  for_each = local.create ? toset(flatten(values(local.job_log_groups))) : toset([])
+  for_each = var.enabled ? toset(flatten(values(local.job_log_groups))) : toset([])
 
   name              = each.value
   retention_in_days = var.log_retention_days
@@ -347,7 +353,7 @@ locals {
 }
 
 resource "aws_glue_security_configuration" "this" {
-  count = local.create ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name = local.security_configuration_name
 

@@ -1,17 +1,17 @@
 ################################################################################
 # orchestration = "glue_workflow": a Glue workflow of triggers instead of the state machine.
-# start (on demand or on schedule_expression) -> each table's job1 -> (all SUCCEEDED) crawler1
-# -> (SUCCEEDED) each table's job2 -> (all SUCCEEDED) crawler2 (Parquet only). Each stage's jobs run
-# max_concurrency at a time: a batch starts once every job of the one before SUCCEEDED. A trigger's
-# AND never fires when a watched job fails: the run then ends COMPLETED with what follows not run,
-# and the failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
+# start (on demand or on schedule_expression) -> each table's extract job -> (all SUCCEEDED) the raw
+# crawler -> (SUCCEEDED) each table's cleanse job -> (all SUCCEEDED) the cleansed crawler (Parquet
+# only). Each stage's jobs run max_concurrency at a time: a batch starts once every job of the one
+# before SUCCEEDED. A trigger's AND never fires when a watched job fails: the run then ends COMPLETED
+# with what follows not run, and the failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
 ################################################################################
 
 locals {
-  glue_workflow = local.create && local.workflow_mode
+  glue_workflow = var.enabled && local.workflow_mode
+  # Keyed by job; the keys of the jobs and triggers keep "raw_job" (workflow_job_key_prefixes, glue.tf).
   workflow_job_keys = {
-    raw_job     = [for name in keys(local.tables) : "raw_job_${name}"]
-    cleanse_job = [for name in keys(local.tables) : "cleanse_job_${name}"]
+    for job, prefix in local.workflow_job_key_prefixes : job => [for name in keys(local.tables) : "${prefix}_${name}"]
   }
   # Each stage's jobs in batches of max_concurrency: the first batch starts with the stage, each
   # later one when the batch before it SUCCEEDED (batch_after_batch).
@@ -20,13 +20,13 @@ locals {
   }
   workflow_later_batches = merge([
     for stage, batches in local.workflow_job_batches : {
-      for index in range(1, length(batches)) : "${stage}_${index}" => { stage = stage, index = index, after = batches[index - 1], jobs = batches[index] }
+      for index in range(1, length(batches)) : "${local.workflow_job_key_prefixes[stage]}_${index}" => { stage = stage, index = index, after = batches[index - 1], jobs = batches[index] }
     }
   ]...)
-  # No crawl of cleansed with Iceberg: job2 registers its tables itself.
+  # No crawl of cleansed with Iceberg: the cleanse job registers its tables itself.
   workflow_crawl_stages = {
     for stage, crawl in {
-      raw      = { jobs = local.workflow_job_keys.raw_job, crawler = "raw_crawler" }
+      raw      = { jobs = local.workflow_job_keys.extract_job, crawler = "raw_crawler" }
       cleansed = { jobs = local.workflow_job_keys.cleanse_job, crawler = "cleansed_crawler" }
     } : stage => crawl if local.glue_workflow && (stage == "raw" || !local.iceberg_enabled)
   }
@@ -44,8 +44,8 @@ locals {
 resource "aws_glue_workflow" "pipeline" {
   count = local.glue_workflow ? 1 : 0
 
-  name        = "${var.name_prefix}-pipeline"
-  description = "job1 for each table, one crawl of raw, job2 for each table, ${local.iceberg_enabled ? "its Iceberg table registered by job2" : "one crawl of cleansed"}. Start with a run property run_id=<id> to name the run's folders (default: the workflow run's id)."
+  name        = local.names.workflow
+  description = "The extract job for each table, one crawl of raw, the cleanse job for each table, ${local.iceberg_enabled ? "its Iceberg table registered by the cleanse job" : "one crawl of cleansed"}. Start with a run property run_id=<id> to name the run's folders (default: the workflow run's id)."
   # Overlapping runs would write the same tables at once.
   max_concurrent_runs = 1
   tags                = local.tags
@@ -63,7 +63,7 @@ resource "aws_glue_trigger" "start" {
   enabled = var.schedule_expression != null
 
   dynamic "actions" {
-    for_each = local.workflow_job_batches.raw_job[0]
+    for_each = local.workflow_job_batches.extract_job[0]
     content {
       job_name = aws_glue_job.this[actions.value].name
     }
@@ -75,7 +75,7 @@ resource "aws_glue_trigger" "start" {
 resource "aws_glue_trigger" "batch_after_batch" {
   for_each = local.glue_workflow ? local.workflow_later_batches : {}
 
-  name          = "${var.name_prefix}-${each.value.stage == "raw_job" ? "extract" : "cleanse"}-batch-${each.value.index + 1}"
+  name          = "${var.name_prefix}-${each.value.stage == "extract_job" ? "extract" : "cleanse"}-batch-${each.value.index + 1}"
   workflow_name = aws_glue_workflow.pipeline[0].name
   type          = "CONDITIONAL"
 
@@ -157,7 +157,7 @@ resource "aws_cloudwatch_event_rule" "workflow_step_failed" {
   for_each = local.glue_workflow ? toset(["job", "crawl"]) : toset([])
 
   name        = "${var.name_prefix}-workflow-${each.key}-failed"
-  description = "A ${each.key} of the ${var.name_prefix} workflow failed: one message to the failure topic."
+  description = "A ${each.key} of the ${var.name_prefix} workflow failed: one message to the notification topic."
   event_pattern = each.key == "job" ? jsonencode({
     source        = ["aws.glue"]
     "detail-type" = ["Glue Job State Change"]
@@ -174,7 +174,7 @@ resource "aws_cloudwatch_event_target" "workflow_step_failed" {
   for_each = aws_cloudwatch_event_rule.workflow_step_failed
 
   rule = each.value.name
-  arn  = aws_sns_topic.failures[0].arn
+  arn  = aws_sns_topic.notifications[0].arn
 
   input_transformer {
     input_paths = each.key == "job" ? {

@@ -70,16 +70,6 @@ locals {
   job_log_groups = {
     for job, prefix in local.job_log_group_prefixes : job => [for stream in ["output", "error"] : "${prefix}/${stream}"]
   }
-  # Under a security configuration that encrypts CloudWatch Logs, Glue names a job's groups after
-  # its role and the configuration, /aws-glue/jobs-<role>-<security configuration>/
-  # (https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html, LogGroupName); no page says
-  # whether --custom-logGroup-prefix wins over it, so each job's role may write both, each its own.
-  job_log_group_arns = {
-    for job, groups in local.job_log_groups : job => flatten(concat(
-      [for group in groups : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]],
-      var.kms_key_arn == null ? [] : ["${local.logs_arn_prefix}:/aws-glue/jobs-*${var.name_prefix}-${replace(job, "_", "-")}-${local.security_configuration_name}*"],
-    ))
-  }
   # A crawler cannot be told a log group (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCrawler.html
   # has no such field): it writes a stream named after itself to /aws-glue/crawlers, or, under a
   # security configuration that encrypts CloudWatch Logs, to /aws-glue/crawlers-role/<role>-<security
@@ -89,6 +79,17 @@ locals {
     for role in ["lake_crawler", "source_crawler"] : role => concat(
       ["/aws-glue/crawlers"],
       var.kms_key_arn == null ? [] : ["/aws-glue/crawlers-role/${var.name_prefix}-${replace(role, "_", "-")}-${local.security_configuration_name}"],
+    )
+  }
+  # What each Glue role may write logs to, by role (WriteJobLogs, WriteCrawlerLogs): its groups and
+  # their streams. Under a security configuration that encrypts CloudWatch Logs, Glue names a job's
+  # groups after its role and the configuration, /aws-glue/jobs-<role>-<security configuration>/
+  # (https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html, LogGroupName); no page says
+  # whether --custom-logGroup-prefix wins over it, so each job's role may write both, each its own.
+  log_group_arns = {
+    for role, groups in merge(local.job_log_groups, local.crawler_log_groups) : role => concat(
+      flatten([for group in groups : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]]),
+      var.kms_key_arn != null && contains(keys(local.job_log_groups), role) ? ["${local.logs_arn_prefix}:/aws-glue/jobs-*${var.name_prefix}-${replace(role, "_", "-")}-${local.security_configuration_name}*"] : [],
     )
   }
   log_actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
@@ -110,13 +111,13 @@ locals {
     "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
     "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition",
     "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:BatchUpdatePartition",
-    # crawler2 deletes from the catalog what its data no longer holds (DELETE_FROM_DATABASE).
+    # The crawlers delete from the catalog what their data no longer holds (DELETE_FROM_DATABASE).
     "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
   ]
   # Each crawler's tables by their prefix: a lake crawler cannot touch a source table, nor the
   # source crawler a lake table.
   crawler_table_arns = {
-    # An Iceberg table is job2's: no crawler may change or delete it.
+    # An Iceberg table is the cleanse job's: no crawler may change or delete it.
     lake_crawler   = [for prefix in local.iceberg_enabled ? [local.raw_table_prefix] : [local.raw_table_prefix, local.cleansed_table_prefix] : "${local.glue_arn_prefix}:table/${local.database_name}/${prefix}*"]
     source_crawler = ["${local.glue_arn_prefix}:table/${local.database_name}/${local.source_table_prefix}*"]
   }
@@ -230,7 +231,7 @@ data "aws_iam_policy_document" "glue_job_runtime" {
     content {
       sid       = "ReadWorkflowRunProperties"
       actions   = ["glue:GetWorkflowRunProperties"]
-      resources = ["${local.glue_arn_prefix}:workflow/${var.name_prefix}-pipeline"]
+      resources = ["${local.glue_arn_prefix}:workflow/${local.names.workflow}"]
     }
   }
 }
@@ -245,7 +246,7 @@ data "aws_iam_policy_document" "extract_job" {
   statement {
     sid     = "WriteRawData"
     actions = local.object_write_actions
-    # Its extract, the run's figures (raw_job.json) and Spark's temporary files.
+    # Its extract, the run's figures (extract_job.json) and Spark's temporary files.
     resources = flatten([for prefix in [local.lake_prefixes.raw, local.lake_prefixes.reports, local.temp_prefix] : local.prefix_arns[prefix]])
   }
 
@@ -276,7 +277,7 @@ data "aws_iam_policy_document" "extract_job" {
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
-    resources = local.job_log_group_arns.extract_job
+    resources = local.log_group_arns.extract_job
   }
 
   statement {
@@ -306,8 +307,8 @@ data "aws_iam_policy_document" "cleanse_job" {
   statement {
     sid     = "WriteCleansedData"
     actions = local.object_write_actions
-    # The cleansed rows (or the Iceberg table's files), the quarantine, the run's figures (job1's
-    # read back in a workflow) and Spark's temporary files.
+    # The cleansed rows (or the Iceberg table's files), the quarantine, the run's figures (the
+    # extract job's read back in a workflow) and Spark's temporary files.
     resources = flatten([
       for prefix in [local.lake_prefixes.cleansed, local.lake_prefixes.quarantine, local.lake_prefixes.reports, local.temp_prefix] : local.prefix_arns[prefix]
     ])
@@ -349,7 +350,7 @@ data "aws_iam_policy_document" "cleanse_job" {
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
-    resources = local.job_log_group_arns.cleanse_job
+    resources = local.log_group_arns.cleanse_job
   }
 
   statement {
@@ -382,7 +383,7 @@ data "aws_iam_policy_document" "lake_crawler" {
   statement {
     sid       = "WriteCrawlerLogs"
     actions   = local.log_actions
-    resources = flatten([for group in local.crawler_log_groups.lake_crawler : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+    resources = local.log_group_arns.lake_crawler
   }
 }
 
@@ -410,7 +411,7 @@ data "aws_iam_policy_document" "source_crawler" {
   statement {
     sid       = "WriteCrawlerLogs"
     actions   = local.log_actions
-    resources = flatten([for group in local.crawler_log_groups.source_crawler : ["${local.logs_arn_prefix}:${group}", "${local.logs_arn_prefix}:${group}:*"]])
+    resources = local.log_group_arns.source_crawler
   }
 }
 
@@ -419,8 +420,8 @@ locals {
   # <prefix>-source-crawler, is 47 of IAM's 64.
   glue_roles = merge(
     {
-      extract_job  = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job (job1): reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
-      cleanse_job  = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job (job2): reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
+      extract_job  = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job: reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
+      cleanse_job  = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job: reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
       lake_crawler = { name = "${var.name_prefix}-lake-crawler", description = "Runs the ${var.name_prefix} crawlers of the raw and cleansed data; no access to the source.", policy = data.aws_iam_policy_document.lake_crawler.json }
     },
     local.jdbc_enabled ? {
@@ -430,7 +431,7 @@ locals {
 }
 
 resource "aws_iam_role" "glue" {
-  for_each = local.create ? local.glue_roles : {}
+  for_each = var.enabled ? local.glue_roles : {}
 
   name               = each.value.name
   description        = each.value.description
@@ -439,139 +440,81 @@ resource "aws_iam_role" "glue" {
 }
 
 resource "aws_iam_role_policy" "glue" {
-  for_each = local.create ? local.glue_roles : {}
+  for_each = var.enabled ? local.glue_roles : {}
 
   name   = replace(each.key, "_", "-")
   role   = aws_iam_role.glue[each.key].id
   policy = each.value.policy
 }
 
-# The one role both jobs shared became the extract job's; the crawlers' role the lake crawlers'.
-# Their names change (<prefix>-glue-job, <prefix>-glue-crawler before), so AWS replaces them.
-moved {
-  from = aws_iam_role.glue_job[0]
-  to   = aws_iam_role.glue["extract_job"]
-}
-
-moved {
-  from = aws_iam_role.glue_crawler[0]
-  to   = aws_iam_role.glue["lake_crawler"]
-}
-
-moved {
-  from = aws_iam_role_policy.glue_job[0]
-  to   = aws_iam_role_policy.glue["extract_job"]
-}
-
-moved {
-  from = aws_iam_role_policy.glue_crawler[0]
-  to   = aws_iam_role_policy.glue["lake_crawler"]
-}
-
 ################################################################################
 # Lambdas (one role each)
 ################################################################################
+
+locals {
+  # What each statement of lambdas/functions.json applies to; its actions are in that file.
+  lambda_statement_resources = {
+    ActOnPipelineCrawlers = values(local.crawler_arns)
+    ConfirmCrawlEnds      = values(local.crawler_arns)
+    KeepCrawlWaits        = aws_dynamodb_table.crawl_waits[*].arn
+    # The Service Authorization Reference lists no resource type for these actions: "*" is the only
+    # resource they match (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+    EndCrawlWaits        = ["*"]
+    ReadRunFigures       = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
+    FindRunFigures       = [local.bucket_arn]
+    ReadFailedJobRuns    = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
+    ReadExecutionHistory = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
+    PublishRunMetrics    = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
+    NotifySuccess        = aws_sns_topic.notifications[*].arn
+  }
+  lambda_statement_conditions = {
+    PublishRunMetrics = [{ test = "StringEquals", variable = "cloudwatch:namespace", values = [local.metrics_namespace] }]
+  }
+  lambda_statements = {
+    for key in keys(local.lambda_functions) : key => [
+      for statement in local.lambda_catalog[key].statements : {
+        sid       = statement.sid
+        actions   = concat(statement.actions, flatten([for condition, actions in try(statement.actions_when, {}) : actions if local.lambda_conditions[condition]]))
+        resources = try(local.lambda_statement_resources[statement.sid], []) # a sid missing there fails aws_iam_role_policy.lambda's precondition
+      } if local.lambda_conditions[try(statement.when, "always")]
+    ]
+  }
+  lambda_sids_without_resources = {
+    for key in keys(local.lambda_functions) : key => setsubtract([for statement in local.lambda_catalog[key].statements : statement.sid], keys(local.lambda_statement_resources))
+  }
+  # The services each function reaches data under the customer key through (kms_key_arn), and the
+  # key actions they need: Decrypt to read the jobs' figures from S3 and the crawl-wait table's
+  # items (DynamoDB decrypts the table key for the caller), GenerateDataKey too to publish to the
+  # topic.
+  lambda_key_services = {
+    for key in keys(local.lambda_functions) : key => [
+      for use in try(local.lambda_catalog[key].key_services, []) : use.service if local.lambda_conditions[try(use.when, "always")]
+    ]
+  }
+  lambda_key_actions = {
+    for key, services in local.lambda_key_services : key => distinct(flatten([
+      for service in services : service == "sns" ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
+    ]))
+  }
+}
 
 data "aws_iam_policy_document" "lambda" {
   for_each = local.lambda_functions
 
   dynamic "statement" {
-    for_each = contains(keys(local.crawler_lambda_glue_actions), each.key) ? [local.crawler_lambda_glue_actions[each.key]] : []
+    for_each = local.lambda_statements[each.key]
     content {
-      sid       = "ActOnPipelineCrawlers"
-      actions   = statement.value
-      resources = values(local.crawler_arns)
-    }
-  }
-
-  dynamic "statement" {
-    for_each = contains(keys(local.crawl_wait_table_actions), each.key) && var.crawler_wait == "event" ? [local.crawl_wait_table_actions[each.key]] : []
-    content {
-      sid       = "KeepCrawlWaits"
-      actions   = statement.value
-      resources = aws_dynamodb_table.crawl_waits[*].arn
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "crawl_finished" ? [1] : []
-    content {
-      sid = "EndCrawlWaits"
-      # The Service Authorization Reference lists no resource type for these actions: "*" is the only
-      # resource they match (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
-      actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
-      resources = ["*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "crawl_finished" ? [1] : []
-    content {
-      sid       = "ConfirmCrawlEnds" # an event ends no wait until Glue says the crawl ended so
-      actions   = ["glue:GetCrawler"]
-      resources = values(local.crawler_arns)
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "ReadRunFigures"
-      actions   = ["s3:GetObject"]
-      resources = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "ReadFailedJobRuns" # a failed run's error message, which the state machine does not carry
-      actions   = ["glue:GetJobRun"]
-      resources = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "ReadExecutionHistory" # each step's time
-      actions   = ["states:GetExecutionHistory"]
-      resources = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      sid       = "PublishRunMetrics"
-      actions   = ["cloudwatch:PutMetricData"]
-      resources = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
-      condition {
-        test     = "StringEquals"
-        variable = "cloudwatch:namespace"
-        values   = [local.metrics_namespace]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+      dynamic "condition" {
+        for_each = lookup(local.lambda_statement_conditions, statement.value.sid, [])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" && var.notify_on_success ? [1] : []
-    content {
-      sid       = "NotifySuccess"
-      actions   = ["sns:Publish"]
-      resources = aws_sns_topic.failures[*].arn
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "report_run" ? [1] : []
-    content {
-      # Without s3:ListBucket, S3 answers a missing figures file with 403, not NoSuchKey
-      # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html); the GetObject carries
-      # no s3:prefix, so the grant cannot be conditioned on one.
-      sid       = "FindRunFigures"
-      actions   = ["s3:ListBucket"]
-      resources = [local.bucket_arn]
     }
   }
 
@@ -601,7 +544,7 @@ data "aws_iam_policy_document" "lambda" {
 }
 
 resource "aws_iam_role" "lambda" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   name               = each.value.name
   description        = each.value.description
@@ -610,11 +553,19 @@ resource "aws_iam_role" "lambda" {
 }
 
 resource "aws_iam_role_policy" "lambda" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   name   = "access"
   role   = aws_iam_role.lambda[each.key].id
   policy = data.aws_iam_policy_document.lambda[each.key].json
+
+  # Here, not on the document: a document naming a new topic or table is read only at apply.
+  lifecycle {
+    precondition {
+      condition     = length(local.lambda_sids_without_resources[each.key]) == 0
+      error_message = "lambdas/functions.json gives ${each.key} the statements ${join(", ", local.lambda_sids_without_resources[each.key])}, which lambda_statement_resources (iam.tf) does not list: say there what each applies to."
+    }
+  }
 }
 
 ################################################################################
@@ -639,7 +590,7 @@ data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "NotifyFailures"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.failures[0].arn]
+    resources = [aws_sns_topic.notifications[0].arn]
   }
 
   statement {

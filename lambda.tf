@@ -2,35 +2,31 @@ locals {
   # The zips are built by `make lambdas` (tools/build_lambda_packages.py) and committed,
   # so that consumers need nothing but `terraform apply`. Their roles: iam.tf.
   metrics_namespace = "GlueEtlPipeline"
-  all_lambda_functions = {
-    resolve_run = {
-      name        = "${var.name_prefix}-resolve-run"
-      description = "Checks a run of the ${var.name_prefix} pipeline's input (run id, tables) before any job starts."
-      environment = tomap({})
-    }
-    start_crawler = {
-      name        = "${var.name_prefix}-start-crawler"
-      description = "Starts a Glue crawler of the ${var.name_prefix} pipeline; reports one already running."
-      environment = tomap(local.crawl_waits_environment)
-    }
-    get_crawler_status = {
-      name        = "${var.name_prefix}-get-crawler-status"
-      description = "Reports the state and last crawl outcome of a Glue crawler of the ${var.name_prefix} pipeline."
-      environment = tomap(local.crawl_waits_environment)
-    }
-    crawl_finished = {
-      name        = "${var.name_prefix}-crawl-finished"
-      description = "Ends the ${var.name_prefix} pipeline's waits for a crawl on Glue's event for its end."
-      environment = tomap(merge(local.crawl_waits_environment, local.crawl_events_environment))
-    }
-    report_run = {
-      name        = "${var.name_prefix}-report-run"
-      description = "Reports a successful run of the ${var.name_prefix} pipeline: its figures as the execution's output and CloudWatch metrics."
-      environment = tomap(merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.failures[0].arn, "") } : {}))
-    }
+  # Each function, the modules its package carries and what its role may do: lambdas/functions.json,
+  # which tools/build_lambda_packages.py reads too. A function, a statement, extra actions
+  # (actions_when) or a key use (key_services) with a "when" applies only when that condition holds.
+  lambda_catalog = jsondecode(file("${path.module}/lambdas/functions.json"))
+  lambda_conditions = {
+    always             = true
+    crawler_wait_event = var.crawler_wait == "event"
+    notify_on_success  = var.notify_on_success
+  }
+  # What each function's environment names, besides LOG_LEVEL; resources, so not in functions.json.
+  lambda_environments = {
+    resolve_run        = {}
+    start_crawler      = local.crawl_waits_environment
+    get_crawler_status = local.crawl_waits_environment
+    crawl_finished     = merge(local.crawl_waits_environment, local.crawl_events_environment)
+    report_run         = merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.notifications[0].arn, "") } : {})
   }
   # A Glue workflow runs no Lambda.
-  lambda_functions = local.workflow_mode ? {} : { for key, function in local.all_lambda_functions : key => function if key != "crawl_finished" || var.crawler_wait == "event" }
+  lambda_functions = local.workflow_mode ? {} : {
+    for key, function in local.lambda_catalog : key => {
+      name        = "${var.name_prefix}-${replace(key, "_", "-")}"
+      description = replace(function.description, "{name_prefix}", var.name_prefix)
+      environment = tomap(local.lambda_environments[key])
+    } if local.lambda_conditions[try(function.when, "always")]
+  }
   crawl_waits_environment = var.crawler_wait == "event" ? {
     CRAWL_WAITS_TABLE = try(aws_dynamodb_table.crawl_waits[0].name, "")
   } : {}
@@ -41,42 +37,10 @@ locals {
     CRAWL_EVENTS_REGION  = local.region
     PIPELINE_CRAWLERS    = jsonencode(local.crawl_event_crawlers)
   }
-  # In event mode, start_crawler also checks whether an earlier crawl ended before its wait was recorded.
-  crawler_lambda_glue_actions = {
-    start_crawler      = var.crawler_wait == "event" ? ["glue:StartCrawler", "glue:GetCrawler"] : ["glue:StartCrawler"]
-    get_crawler_status = ["glue:GetCrawler"]
-    crawl_finished     = ["glue:StartCrawler"]
-  }
-  # The services each function reaches data under the customer key through (kms_key_arn), and the
-  # key actions they need: Decrypt to read the jobs' figures from S3 and the crawl-wait table's
-  # items (DynamoDB decrypts the table key for the caller), GenerateDataKey too to publish to the
-  # topic.
-  lambda_key_services = {
-    resolve_run        = []
-    start_crawler      = var.crawler_wait == "event" ? ["dynamodb"] : []
-    get_crawler_status = var.crawler_wait == "event" ? ["dynamodb"] : []
-    crawl_finished     = ["dynamodb"]
-    report_run         = var.notify_on_success ? ["s3", "sns"] : ["s3"]
-  }
-  lambda_key_actions = {
-    for key, services in local.lambda_key_services : key => distinct(flatten([
-      for service in services : service == "sns" ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
-    ]))
-  }
-  crawl_wait_table_actions = {
-    start_crawler      = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
-    get_crawler_status = ["dynamodb:DeleteItem"]
-    crawl_finished     = ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-  }
-}
-
-moved {
-  from = aws_lambda_function.crawler
-  to   = aws_lambda_function.this
 }
 
 resource "aws_cloudwatch_log_group" "lambda" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   name              = "/aws/lambda/${each.value.name}"
   retention_in_days = var.log_retention_days
@@ -88,7 +52,7 @@ resource "aws_cloudwatch_log_group" "lambda" {
 }
 
 resource "aws_lambda_function" "this" {
-  for_each = local.create ? local.lambda_functions : {}
+  for_each = var.enabled ? local.lambda_functions : {}
 
   function_name    = each.value.name
   description      = each.value.description

@@ -6,7 +6,6 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  create          = var.enabled
   iceberg_enabled = var.cleansed_format == "iceberg"
   account_id      = data.aws_caller_identity.current.account_id
   region          = data.aws_region.current.name
@@ -29,7 +28,7 @@ locals {
   source_table_prefix   = "source_"
   raw_table_prefix      = "raw_"
   cleansed_table_prefix = "cleansed_"
-  jdbc_enabled          = local.create && var.jdbc_source != null
+  jdbc_enabled          = var.enabled && var.jdbc_source != null
   source_database_name  = coalesce(var.source_database_name, local.database_name)
 
   # Each table as the crawlers, the jobs and the state machine use it.
@@ -59,14 +58,18 @@ locals {
   }
 
   names = {
-    raw_job          = "${var.name_prefix}-extract-to-raw"
-    cleanse_job      = "${var.name_prefix}-cleanse-to-parquet"
-    source_crawler   = "${var.name_prefix}-source-crawler"
-    raw_crawler      = "${var.name_prefix}-raw-crawler"
-    cleansed_crawler = "${var.name_prefix}-cleansed-crawler"
-    connection       = "${var.name_prefix}-jdbc-source"
-    state_machine    = "${var.name_prefix}-pipeline"
-    failure_topic    = "${var.name_prefix}-pipeline-failures"
+    # The extract job keeps its first name: Glue keeps a job's bookmark under the job's name
+    # (https://docs.aws.amazon.com/glue/latest/webapi/API_ResetJobBookmark.html, JobName), and a new
+    # name would start without it and re-read every source row.
+    extract_job        = "${var.name_prefix}-extract-to-raw"
+    cleanse_job        = "${var.name_prefix}-cleanse"
+    source_crawler     = "${var.name_prefix}-source-crawler"
+    raw_crawler        = "${var.name_prefix}-raw-crawler"
+    cleansed_crawler   = "${var.name_prefix}-cleansed-crawler"
+    connection         = "${var.name_prefix}-jdbc-source"
+    state_machine      = "${var.name_prefix}-pipeline"
+    workflow           = "${var.name_prefix}-pipeline"
+    notification_topic = "${var.name_prefix}-pipeline-notifications"
   }
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
@@ -74,7 +77,7 @@ locals {
 
   # What runs the pipeline: the state machine and its Lambdas, or a Glue workflow (glue_workflow.tf).
   workflow_mode  = var.orchestration == "glue_workflow"
-  step_functions = local.create && !local.workflow_mode
+  step_functions = var.enabled && !local.workflow_mode
 
   tags = merge(var.tags, { "etl-pipeline" = var.name_prefix })
 }

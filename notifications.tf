@@ -1,21 +1,21 @@
-resource "aws_sns_topic" "failures" {
-  count = local.create ? 1 : 0
+resource "aws_sns_topic" "notifications" {
+  count = var.enabled ? 1 : 0
 
-  name              = local.names.failure_topic
-  display_name      = "${var.name_prefix} pipeline failures"
+  name              = local.names.notification_topic
+  display_name      = "${var.name_prefix} pipeline notifications"
   kms_master_key_id = var.kms_key_arn
   tags              = local.tags
 
   #checkov:skip=CKV_AWS_26:Encrypted with kms_key_arn when given. The AWS-managed SNS key cannot be used: EventBridge could not publish the timeout notifications.
 }
 
-data "aws_iam_policy_document" "failure_topic" {
-  count = local.create ? 1 : 0
+data "aws_iam_policy_document" "notification_topic" {
+  count = var.enabled ? 1 : 0
 
   statement {
     sid       = "EventBridgePublishesTimedOutAndAbortedRuns"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.failures[0].arn]
+    resources = [aws_sns_topic.notifications[0].arn]
 
     principals {
       type        = "Service"
@@ -30,17 +30,17 @@ data "aws_iam_policy_document" "failure_topic" {
   }
 }
 
-resource "aws_sns_topic_policy" "failures" {
-  count = local.create ? 1 : 0
+resource "aws_sns_topic_policy" "notifications" {
+  count = var.enabled ? 1 : 0
 
-  arn    = aws_sns_topic.failures[0].arn
-  policy = data.aws_iam_policy_document.failure_topic[0].json
+  arn    = aws_sns_topic.notifications[0].arn
+  policy = data.aws_iam_policy_document.notification_topic[0].json
 }
 
-resource "aws_sns_topic_subscription" "failure_emails" {
-  for_each = local.create ? toset(var.notification_emails) : toset([])
+resource "aws_sns_topic_subscription" "notification_emails" {
+  for_each = var.enabled ? toset(var.notification_emails) : toset([])
 
-  topic_arn = aws_sns_topic.failures[0].arn
+  topic_arn = aws_sns_topic.notifications[0].arn
   protocol  = "email"
   endpoint  = each.value
 }
@@ -66,5 +66,5 @@ resource "aws_cloudwatch_event_target" "run_ended_abnormally" {
   count = local.step_functions ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.run_ended_abnormally[0].name
-  arn  = aws_sns_topic.failures[0].arn
+  arn  = aws_sns_topic.notifications[0].arn
 }

@@ -16,9 +16,9 @@ locals {
 
   job_task_timeout_seconds    = var.job_timeout_minutes * 60 + 300
   lambda_task_timeout_seconds = var.lambda_timeout_seconds + 30
-  # Map concurrency of each stage (job1 one table at a time with bookmarks, see glue.tf); each stage
+  # Map concurrency of each stage (the extract job one table at a time with bookmarks, see glue.tf); each stage
   # takes as many rounds of job runs as its tables need.
-  extract_concurrency = local.shared_glue_jobs.raw_job.max_concurrent_runs
+  extract_concurrency = local.shared_glue_jobs.extract_job.max_concurrent_runs
   cleanse_concurrency = local.shared_glue_jobs.cleanse_job.max_concurrent_runs
   job_rounds          = ceil(length(local.tables) / local.extract_concurrency) + ceil(length(local.tables) / local.cleanse_concurrency)
   # The jobs' rounds, two crawls (each possibly after a crawl already running), and slack for retries.
@@ -40,20 +40,16 @@ locals {
     }
   ]
 
-  # The definition is the pipeline's states (state_machine/pipeline.asl.json) and the crawl waits of
-  # crawler_wait's mode: status checks (crawl_by_polling) or a task token the crawl's end event
-  # returns (crawl_on_event). Both render with the same values.
-  crawl_wait_templates = { poll = "crawl_by_polling", event = "crawl_on_event" }
-  crawl_first_states = {
-    poll  = { raw = "StartRawCrawler", cleansed = "StartCleansedCrawler" }
-    event = { raw = "AwaitRawCrawl", cleansed = "AwaitCleansedCrawl" }
-  }
+  # The definition is state_machine.asl.json, the whole machine in flow order, in which crawler_wait
+  # and the cleansed format choose their states (%{ if } blocks): a mode's states are written or not,
+  # never dropped afterwards. jsondecode fails the plan if a mode renders invalid JSON; each mode's
+  # rendering is committed in docs/state_machine/ (make docs).
   state_machine_template_values = {
     partition                       = local.partition
     name_prefix                     = var.name_prefix
     table_names                     = join(",", keys(local.tables))
     table_names_readable            = join(", ", keys(local.tables))
-    raw_job_name                    = local.names.raw_job
+    extract_job_name                = local.names.extract_job
     cleanse_job_name                = local.names.cleanse_job
     raw_crawler_name                = local.names.raw_crawler
     cleansed_crawler_name           = local.names.cleansed_crawler
@@ -61,7 +57,7 @@ locals {
     start_crawler_function_arn      = try(aws_lambda_function.this["start_crawler"].arn, "")
     get_crawler_status_function_arn = try(aws_lambda_function.this["get_crawler_status"].arn, "")
     report_run_function_arn         = try(aws_lambda_function.this["report_run"].arn, "")
-    failure_topic_arn               = try(aws_sns_topic.failures[0].arn, "")
+    notification_topic_arn          = try(aws_sns_topic.notifications[0].arn, "")
     poll_waits_seconds              = jsonencode(local.crawler_poll_waits)
     crawl_heartbeat_seconds         = tostring(local.crawler_timeout_seconds)
     crawl_wait_timeout_seconds      = tostring(2 * local.crawler_timeout_seconds)
@@ -71,26 +67,12 @@ locals {
     worker_type                     = var.worker_type
     extract_concurrency             = tostring(local.extract_concurrency)
     cleanse_concurrency             = tostring(local.cleanse_concurrency)
-    after_cleanse_job               = local.iceberg_enabled ? "ReportRun" : "FindCleansedTables"
-    raw_crawl_first_state           = local.crawl_first_states[var.crawler_wait].raw
-    cleansed_crawl_first_state      = local.crawl_first_states[var.crawler_wait].cleansed
+    crawler_wait                    = var.crawler_wait
+    cleansed_crawl                  = !local.iceberg_enabled # Iceberg tables need no crawl of cleansed
+    tables                          = local.state_machine_tables
+    execution_timeout_seconds       = local.execution_timeout_seconds
   }
-  rendered_pipeline    = jsondecode(templatefile("${path.module}/state_machine/pipeline.asl.json", local.state_machine_template_values))
-  rendered_crawl_waits = jsondecode(templatefile("${path.module}/state_machine/${local.crawl_wait_templates[var.crawler_wait]}.asl.json", local.state_machine_template_values))
-  rendered_states      = merge(local.rendered_pipeline.States, local.rendered_crawl_waits.States)
-  # Without crawler2 its states are unreachable, which Step Functions refuses in a definition.
-  cleansed_crawler_states = [for name in keys(local.rendered_states) : name if can(regex("CleansedCrawl|CleansedTables", name))]
-  # ASL wants the execution timeout as a number at the top level, and LoadTables the tables' list
-  # as its Result, which a template that stays valid JSON cannot hold as placeholders; they are
-  # added to the rendered document.
-  state_machine_definition = jsonencode(merge(local.rendered_pipeline, {
-    TimeoutSeconds = local.execution_timeout_seconds
-    States = {
-      for name, state in local.rendered_states :
-      name => merge(state, { for key, value in { Result = local.state_machine_tables } : key => value if name == "LoadTables" })
-      if !(local.iceberg_enabled && contains(local.cleansed_crawler_states, name))
-    }
-  }))
+  state_machine_definition = jsonencode(jsondecode(templatefile("${path.module}/state_machine.asl.json", local.state_machine_template_values)))
 }
 
 resource "aws_cloudwatch_log_group" "state_machine" {

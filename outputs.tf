@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Data lake bucket: this pipeline's data under raw/, cleansed/, quarantine/, reports/, scripts/ and temp/, each in a folder named by name_prefix."
-  value       = local.create ? local.bucket_name : null
+  value       = var.enabled ? local.bucket_name : null
 }
 
 output "bucket_arn" {
   description = "ARN of the data lake bucket."
-  value       = local.create ? local.bucket_arn : null
+  value       = var.enabled ? local.bucket_arn : null
 }
 
 output "database_name" {
@@ -14,8 +14,8 @@ output "database_name" {
 }
 
 output "tables" {
-  description = "Each table by name: source_table (the catalog table job1 reads), raw_table and cleansed_table (catalog tables, in database_name), raw_path (job1's CSV, one run_id=<run>/ folder per run), cleansed_path (job2's Parquet history, or the Iceberg table's location, by cleansed_format) quarantine_path (rejected rows with their _reject_reason) and reports_path (each run's figures, one run_id=<run>/ folder per run, which the run report reads)."
-  value = local.create ? {
+  description = "Each table by name: source_table (the catalog table the extract job reads), raw_table and cleansed_table (catalog tables, in database_name), raw_path (the extract job's CSV, one run_id=<run>/ folder per run), cleansed_path (the cleanse job's Parquet history, or the Iceberg table's location, by cleansed_format) quarantine_path (rejected rows with their _reject_reason) and reports_path (each run's figures, one run_id=<run>/ folder per run, which the run report reads)."
+  value = var.enabled ? {
     for name, table in local.tables : name => {
       source_table    = table.source_catalog_table
       raw_table       = table.raw_table
@@ -29,13 +29,13 @@ output "tables" {
 }
 
 output "manual_run_arguments" {
-  description = "Per table, the arguments of a run of each job started by hand (`aws glue start-job-run --job-name <raw_job_name> --arguments '<raw_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own."
-  value       = local.create ? local.manual_run_arguments : {}
+  description = "Per table, the arguments of a run of each job started by hand, by job: extract_job and cleanse_job (`aws glue start-job-run --job-name <extract_job_name> --arguments '<extract_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own."
+  value       = var.enabled ? local.manual_run_arguments : {}
 }
 
 output "cleansed_format" {
   description = "How the cleansed rows are kept: \"parquet\" (a history of runs) or \"iceberg\" (the current state, one row per key)."
-  value       = local.create ? var.cleansed_format : null
+  value       = var.enabled ? var.cleansed_format : null
 }
 
 output "jdbc_connection_name" {
@@ -49,12 +49,12 @@ output "source_crawler_name" {
 }
 
 output "raw_crawler_name" {
-  description = "crawler1, over the raw prefix."
+  description = "The raw crawler, over the raw prefix."
   value       = try(aws_glue_crawler.lake["raw_crawler"].name, null)
 }
 
 output "cleansed_crawler_name" {
-  description = "crawler2, over the cleansed prefix (null with cleansed_format = \"iceberg\", whose table needs no crawler)."
+  description = "The cleansed crawler, over the cleansed prefix (null with cleansed_format = \"iceberg\", whose table needs no crawler)."
   value       = try(aws_glue_crawler.lake["cleansed_crawler"].name, null)
 }
 
@@ -66,19 +66,21 @@ output "crawler_arns" {
   )
 }
 
-output "raw_job_name" {
-  description = "job1: source table -> raw CSV, shared by every table (null with orchestration = \"glue_workflow\": see workflow_job_names)."
-  value       = try(aws_glue_job.this["raw_job"].name, null)
+output "extract_job_name" {
+  description = "The extract job: source table -> raw CSV, shared by every table (null with orchestration = \"glue_workflow\": see workflow_job_names)."
+  value       = try(aws_glue_job.this["extract_job"].name, null)
 }
 
 output "cleanse_job_name" {
-  description = "job2: raw CSV -> cleansed rows (Parquet history or the Iceberg table), shared by every table (null with orchestration = \"glue_workflow\": see workflow_job_names)."
+  description = "The cleanse job: raw CSV -> cleansed rows (Parquet history or the Iceberg table), shared by every table (null with orchestration = \"glue_workflow\": see workflow_job_names)."
   value       = try(aws_glue_job.this["cleanse_job"].name, null)
 }
 
 output "job_arns" {
-  description = "ARNs of the Glue jobs, by role: raw, cleanse (with orchestration = \"glue_workflow\", by job: raw_job_<table>, cleanse_job_<table>)."
-  value       = local.create ? (local.workflow_mode ? { for key, job in aws_glue_job.this : key => job.arn } : { raw = aws_glue_job.this["raw_job"].arn, cleanse = aws_glue_job.this["cleanse_job"].arn }) : {}
+  description = "ARNs of the Glue jobs, by job: extract_job and cleanse_job (with orchestration = \"glue_workflow\", each table's: extract_job_<table> and cleanse_job_<table>)."
+  value = var.enabled ? (local.workflow_mode ? merge([
+    for job, prefix in local.workflow_job_key_prefixes : { for name in keys(local.tables) : "${job}_${name}" => aws_glue_job.this["${prefix}_${name}"].arn }
+  ]...) : { for job, glue_job in aws_glue_job.this : job => glue_job.arn }) : {}
 }
 
 output "workflow_name" {
@@ -87,8 +89,10 @@ output "workflow_name" {
 }
 
 output "workflow_job_names" {
-  description = "Each table's jobs in the Glue workflow, by table: raw_job and cleanse_job (empty with Step Functions, whose two jobs serve every table)."
-  value       = local.workflow_mode ? { for name in keys(local.tables) : name => { raw_job = aws_glue_job.this["raw_job_${name}"].name, cleanse_job = aws_glue_job.this["cleanse_job_${name}"].name } if local.create } : {}
+  description = "Each table's jobs in the Glue workflow, by table: extract_job and cleanse_job (empty with Step Functions, whose two jobs serve every table)."
+  value = local.workflow_mode ? {
+    for name in keys(local.tables) : name => { for job, prefix in local.workflow_job_key_prefixes : job => aws_glue_job.this["${prefix}_${name}"].name } if var.enabled
+  } : {}
 }
 
 output "lambda_function_names" {
@@ -117,18 +121,18 @@ output "state_machine_definition" {
 }
 
 output "metrics_namespace" {
-  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone, from the Step Functions run report; in a Glue workflow each job2 puts its table's); null when disabled."
-  value       = local.create ? local.metrics_namespace : null
+  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone, from the Step Functions run report; in a Glue workflow each cleanse job puts its table's); null when disabled."
+  value       = var.enabled ? local.metrics_namespace : null
 }
 
-output "failure_topic_arn" {
-  description = "SNS topic that receives one message per failed, timed-out or aborted run."
-  value       = try(aws_sns_topic.failures[0].arn, null)
+output "notification_topic_arn" {
+  description = "SNS topic of the pipeline's notifications: one message per failed, timed-out or aborted run and, with `notify_on_success`, each successful run's report (message attribute `outcome` = \"succeeded\")."
+  value       = try(aws_sns_topic.notifications[0].arn, null)
 }
 
 output "role_arns" {
-  description = "IAM roles by principal: extract_job (job1: the source, through the connection and its secret, and raw), cleanse_job (job2: raw, cleansed, quarantine and reports; no secret), lake_crawler (crawler1 and crawler2), source_crawler (with jdbc_source: the source, through the connection and its secret), state_machine, one per Lambda (resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
-  value = local.create ? merge(
+  description = "IAM roles by principal: extract_job (the extract job: the source, through the connection and its secret, and raw), cleanse_job (the cleanse job: raw, cleansed, quarantine and reports; no secret), lake_crawler (the raw and cleansed crawlers), source_crawler (with jdbc_source: the source, through the connection and its secret), state_machine, one per Lambda (resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
+  value = var.enabled ? merge(
     { for key, role in aws_iam_role.glue : key => role.arn },
     { for role in aws_iam_role.state_machine : "state_machine" => role.arn },
     { for key, role in aws_iam_role.lambda : key => role.arn },
@@ -147,5 +151,5 @@ output "log_group_names" {
 
 output "lake_prefixes" {
   description = "This pipeline's key prefixes in the bucket, by stage: raw, cleansed, quarantine, reports (each holding one folder per table), scripts and temp. With create_bucket = false, add lifecycle rules for raw and quarantine to your bucket's own lifecycle configuration (the module sets none there): see raw_retention_days and quarantine_retention_days."
-  value       = local.create ? merge(local.lake_prefixes, { scripts = local.scripts_prefix, temp = local.temp_prefix }) : {}
+  value       = var.enabled ? merge(local.lake_prefixes, { scripts = local.scripts_prefix, temp = local.temp_prefix }) : {}
 }

@@ -1,5 +1,5 @@
 resource "aws_s3_bucket" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket        = local.bucket_name
   force_destroy = var.bucket_force_destroy
@@ -11,7 +11,7 @@ resource "aws_s3_bucket" "data_lake" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket = aws_s3_bucket.data_lake[0].id
   rule {
@@ -20,7 +20,7 @@ resource "aws_s3_bucket_ownership_controls" "data_lake" {
 }
 
 resource "aws_s3_bucket_public_access_block" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket                  = aws_s3_bucket.data_lake[0].id
   block_public_acls       = true
@@ -30,7 +30,7 @@ resource "aws_s3_bucket_public_access_block" "data_lake" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket = aws_s3_bucket.data_lake[0].id
   rule {
@@ -43,7 +43,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "data_lake" {
 }
 
 resource "aws_s3_bucket_versioning" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket = aws_s3_bucket.data_lake[0].id
   versioning_configuration {
@@ -52,7 +52,7 @@ resource "aws_s3_bucket_versioning" "data_lake" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket = aws_s3_bucket.data_lake[0].id
 
@@ -133,7 +133,7 @@ data "aws_iam_policy_document" "tls_only" {
 # The policy is only managed on a bucket the module created: an existing bucket's
 # policy belongs to its owner and would be overwritten otherwise.
 resource "aws_s3_bucket_policy" "data_lake" {
-  count = local.create && var.create_bucket ? 1 : 0
+  count = var.enabled && var.create_bucket ? 1 : 0
 
   bucket = aws_s3_bucket.data_lake[0].id
   policy = data.aws_iam_policy_document.tls_only.json
@@ -146,7 +146,7 @@ locals {
 }
 
 resource "aws_s3_object" "glue_script" {
-  for_each = local.create ? local.glue_script_files : toset([])
+  for_each = var.enabled ? local.glue_script_files : toset([])
 
   bucket = var.create_bucket ? aws_s3_bucket.data_lake[0].id : local.bucket_name
   key    = "${local.scripts_prefix}${each.value}"

@@ -28,7 +28,7 @@ variable "name_prefix" {
 variable "tables" {
   description = <<-EOT
     The tables the pipeline lands, cleanses and catalogs, by name (README, "Many tables"). A name is lower-case letters, digits and underscores; it names the S3 prefixes (`raw/<name_prefix>/<name>/`, `cleansed/<name_prefix>/<name>/`, `quarantine/<name_prefix>/<name>/`) and the catalog tables (`raw_<name>`, `cleansed_<name>`). Each table:
-    - source_table: what job1 reads. With `jdbc_source`, a table of its `schema_path`; otherwise a catalog table of `source_database_name`. Default: the name.
+    - source_table: what the extract job reads. With `jdbc_source`, a table of its `schema_path`; otherwise a catalog table of `source_database_name`. Default: the name.
     - key_columns: columns identifying a record; duplicates on them are removed, the latest by `order_by_column` winning
     - order_by_column: update timestamp deciding which duplicate is the latest
     - column_types: column => one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s); rows that do not cast are quarantined
@@ -81,7 +81,7 @@ variable "tables" {
     error_message = "column_types values must be string, int, bigint, double, boolean, date, timestamp or decimal(p,s); not so in: ${join(", ", [for name, table in var.tables : name if !alltrue([for column_type in values(table.column_types) : can(regex("^(string|int|bigint|double|boolean|date|timestamp|decimal\\([0-9]+,[0-9]+\\))$", column_type))])])}."
   }
 
-  # Glue catalogs column names in lower case (so job1 writes them, and job2 reads them): a rule naming
+  # Glue catalogs column names in lower case (so the extract job writes them, and the cleanse job reads them): a rule naming
   # `CustomerId` would name a column no run has. https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
   validation {
     condition = alltrue([
@@ -148,7 +148,7 @@ variable "bucket_force_destroy" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the failure topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups) and EventBridge (`events.amazonaws.com`: `kms:Decrypt`, `kms:GenerateDataKey*`) use the key, and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in the README. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
+  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the notification topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups) and EventBridge (`events.amazonaws.com`: `kms:Decrypt`, `kms:GenerateDataKey*`) use the key, and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in docs/security.md. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
   type        = string
   default     = null
 
@@ -159,7 +159,7 @@ variable "kms_key_arn" {
 }
 
 variable "raw_retention_days" {
-  description = "Days the extracts under raw/<name_prefix>/ are kept before S3 deletes them (null: kept forever). Default 30: each raw folder is one run's copy of the source, personal data included, and once job2 has cleansed it the cleansed table is the lasting copy; a month leaves time to rerun or investigate a run. Overwritten or expired versions go a day later. Applied as a lifecycle rule of the bucket the module creates; with create_bucket = false the bucket's lifecycle configuration stays its owner's (a bucket has one, and the module would replace it): add the rule yourself for the prefix in the `lake_prefixes` output."
+  description = "Days the extracts under raw/<name_prefix>/ are kept before S3 deletes them (null: kept forever). Default 30: each raw folder is one run's copy of the source, personal data included, and once the cleanse job has cleansed it the cleansed table is the lasting copy; a month leaves time to rerun or investigate a run. Overwritten or expired versions go a day later. Applied as a lifecycle rule of the bucket the module creates; with create_bucket = false the bucket's lifecycle configuration stays its owner's (a bucket has one, and the module would replace it): add the rule yourself for the prefix in the `lake_prefixes` output."
   type        = number
   default     = 30
 
@@ -197,13 +197,13 @@ variable "database_name" {
 
 variable "jdbc_source" {
   description = <<-EOT
-    JDBC source (e.g. RDS PostgreSQL) whose tables (each table's `source_table`) a source crawler catalogs and job1 reads. When null, give `source_database_name` instead.
+    JDBC source (e.g. RDS PostgreSQL) whose tables (each table's `source_table`) a source crawler catalogs and the extract job reads. When null, give `source_database_name` instead.
     - connection_url: JDBC URL, e.g. jdbc:postgresql://host:5432/sales
     - secret_arn: Secrets Manager secret holding `username` and `password` (the password is never a Terraform variable)
     - schema_path: where the tables are, `<database>/<schema>` (e.g. sales/public), or `<database>` for databases without schemas (MySQL); the source crawler's include path of a table is `<schema_path>/<source_table>`
     - subnet_id, security_group_ids, availability_zone: network placement of the Glue connection (needed for a database inside a VPC); availability_zone defaults to the subnet's, which Glue requires whenever a subnet is set
-    - require_tls: the connection's `JDBC_ENFORCE_SSL` (default true): Glue connects only over TLS, verifying the server's certificate and host name, and the source crawler and job1 fail if it cannot. false leaves TLS to the driver's default, which does not verify the server: the login and the rows may then travel unencrypted or to an impostor
-    - tls_certificate_s3_path: the connection's `CUSTOM_JDBC_CERT`, the s3:// location of the root certificate (X.509, PEM; signed SHA256withRSA, SHA384withRSA or SHA512withRSA with an RSA key of at least 2048 bits, or Glue refuses it) the server's certificate must chain to, e.g. the root of your Amazon RDS instance's CA (rds-ca-rsa2048-g1 or rds-ca-rsa4096-g1) in your region, or your own CA's; null: Glue's default certificates. job1 and the source crawler are granted s3:GetObject on it (and need kms:Decrypt on its key if it is SSE-KMS encrypted with a key other than `kms_key_arn`)
+    - require_tls: the connection's `JDBC_ENFORCE_SSL` (default true): Glue connects only over TLS, verifying the server's certificate and host name, and the source crawler and the extract job fail if it cannot. false leaves TLS to the driver's default, which does not verify the server: the login and the rows may then travel unencrypted or to an impostor
+    - tls_certificate_s3_path: the connection's `CUSTOM_JDBC_CERT`, the s3:// location of the root certificate (X.509, PEM; signed SHA256withRSA, SHA384withRSA or SHA512withRSA with an RSA key of at least 2048 bits, or Glue refuses it) the server's certificate must chain to, e.g. the root of your Amazon RDS instance's CA (rds-ca-rsa2048-g1 or rds-ca-rsa4096-g1) in your region, or your own CA's; null: Glue's default certificates. The extract job and the source crawler are granted s3:GetObject on it (and need kms:Decrypt on its key if it is SSE-KMS encrypted with a key other than `kms_key_arn`)
   EOT
   type = object({
     connection_url          = string
@@ -276,7 +276,7 @@ variable "source_database_name" {
 }
 
 variable "source_s3_arns" {
-  description = "S3 locations job1 reads when the source tables are catalog tables over S3 (outside the module's bucket): the bucket ARN, which grants s3:ListBucket, and object ARNs or patterns, which grant s3:GetObject, e.g. [\"arn:aws:s3:::landing\", \"arn:aws:s3:::landing/orders/*\"]."
+  description = "S3 locations the extract job reads when the source tables are catalog tables over S3 (outside the module's bucket): the bucket ARN, which grants s3:ListBucket, and object ARNs or patterns, which grant s3:GetObject, e.g. [\"arn:aws:s3:::landing\", \"arn:aws:s3:::landing/orders/*\"]."
   type        = list(string)
   default     = []
 
@@ -355,7 +355,7 @@ variable "job_max_retries" {
 }
 
 variable "job_bookmarks_enabled" {
-  description = "Enable Glue job bookmarks, so that job1 reads only the source rows added since its last successful run: for a JDBC source, rows whose primary key is greater than the last one read, so the key must only grow, and updated or deleted rows are not seen. A rerun of a run id whose extract exists keeps that extract."
+  description = "Enable Glue job bookmarks, so that the extract job reads only the source rows added since its last successful run: for a JDBC source, rows whose primary key is greater than the last one read, so the key must only grow, and updated or deleted rows are not seen. A rerun of a run id whose extract exists keeps that extract."
   type        = bool
   default     = false
 }
@@ -389,9 +389,9 @@ variable "job_extra_arguments" {
 
 variable "cleansed_format" {
   description = <<-EOT
-    How job2 keeps the cleansed rows (README, "Choosing the cleansed format"):
-    - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name_prefix>/<name>/<ingestion date>/run_id=<run>/`, cataloged by crawler2 as `cleansed_<name>`: after N runs the table holds N copies of a key.
-    - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no crawler2): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
+    How the cleanse job keeps the cleansed rows (README, "Modes"):
+    - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name_prefix>/<name>/<ingestion date>/run_id=<run>/`, cataloged by the cleansed crawler as `cleansed_<name>`: after N runs the table holds N copies of a key.
+    - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no cleansed crawler): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
   EOT
   type        = string
   default     = "parquet"
@@ -403,12 +403,12 @@ variable "cleansed_format" {
 
   validation {
     condition     = var.cleansed_format != "iceberg" || length(setintersection(keys(var.job_extra_arguments), ["--conf", "--datalake-formats"])) == 0
-    error_message = "With cleansed_format = \"iceberg\" the module sets job2's --conf and --datalake-formats for Iceberg: remove them from job_extra_arguments."
+    error_message = "With cleansed_format = \"iceberg\" the module sets the cleanse job's --conf and --datalake-formats for Iceberg: remove them from job_extra_arguments."
   }
 }
 
 variable "max_quarantine_ratio" {
-  description = "Quality gate: when job2 quarantines more than this share of a run's input (0 to 1, e.g. 0.05), it publishes nothing (no cleansed partition, no MERGE commit), still writes the quarantine, and the run fails with QualityGateFailed naming the ratio and the top reasons. null turns the gate off."
+  description = "Quality gate: when the cleanse job quarantines more than this share of a run's input (0 to 1, e.g. 0.05), it publishes nothing (no cleansed partition, no MERGE commit), still writes the quarantine, and the run fails with QualityGateFailed naming the ratio and the top reasons. null turns the gate off."
   type        = number
   default     = null
 
@@ -445,7 +445,7 @@ variable "lambda_timeout_seconds" {
 ################################################################################
 
 variable "orchestration" {
-  description = "What runs the pipeline: \"step_functions\" (a state machine and its Lambdas: a failed table stops only itself, a run report, crawler_wait) or \"glue_workflow\" (a Glue workflow of triggers, its graph in the Glue console: no Lambda, no state machine; each table gets its own two jobs, and a failed job or crawl stops the stages after it for every table). Both alert on failure through the SNS topic."
+  description = "What runs the pipeline: \"step_functions\" (a state machine and its Lambdas: a failed table stops only itself, a run report, crawler_wait) or \"glue_workflow\" (a Glue workflow of triggers, its graph in the Glue console: no Lambda, no state machine; each table gets its own two jobs, and a failed job or crawl stops the stages after it for every table). Both alert on failure through the notification topic."
   type        = string
   default     = "step_functions"
 
@@ -526,7 +526,7 @@ variable "crawler_timeout_minutes" {
 }
 
 variable "max_concurrency" {
-  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs; a Glue workflow starts a stage's jobs in batches of this many). With job_bookmarks_enabled and Step Functions, job1 still runs one table at a time: concurrent runs of one job would share its bookmark."
+  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs; a Glue workflow starts a stage's jobs in batches of this many). With job_bookmarks_enabled and Step Functions, the extract job still runs one table at a time: concurrent runs of one job would share its bookmark."
   type        = number
   default     = 4
 
@@ -550,13 +550,13 @@ variable "schedule_expression" {
 }
 
 variable "notify_on_success" {
-  description = "Also send each successful run's report (rows read, cleansed, inserted/updated/unchanged, quarantined by reason, step times) to the pipeline's SNS topic, with the message attribute outcome = succeeded for subscription filters."
+  description = "Also send each successful run's report (rows read, cleansed, inserted/updated/unchanged, quarantined by reason, step times) to the notification topic (output notification_topic_arn), with the message attribute outcome = succeeded for subscription filters."
   type        = bool
   default     = false
 }
 
 variable "notification_emails" {
-  description = "E-mail addresses subscribed to the failure topic (each must confirm the subscription)."
+  description = "E-mail addresses subscribed to the notification topic: failed runs, and with `notify_on_success` each run's report (each address must confirm its subscription)."
   type        = list(string)
   default     = []
 

@@ -1,8 +1,8 @@
-"""job2's cleansing on N synthetic customers, local Spark beside a DuckDB implementation of the
+"""The cleanse job's cleansing on N synthetic customers, local Spark beside a DuckDB implementation of the
 same rules as the single-machine reference. Prints figures; never passes or fails.
 
-Spark runs job2 twice in one JVM: cold (the JVM's first run) and warm (cache cleared, as a run on a
-warm driver finds it). Beside each time: how many times job2 read its input (bytes read from local
+Spark runs the cleanse job twice in one JVM: cold (the JVM's first run) and warm (cache cleared, as a run on a
+warm driver finds it). Beside each time: how many times the cleanse job read its input (bytes read from local
 files / the input's size) and how many shuffles it ran (stages that wrote shuffle output).
 
     python benchmarks/bench_cleansing.py --rows 100000 1000000
@@ -63,8 +63,8 @@ def spark_work_so_far(spark: Any) -> tuple[int, int]:
 
 
 def run_spark(input_csv: Path, out: Path) -> dict[str, Any]:
-    """job2 twice in one JVM: cold (its first run) and warm (cache cleared, as a new run finds it)."""
-    import cleanse_to_parquet
+    """The cleanse job twice in one JVM: cold (its first run) and warm (cache cleared, as a new run finds it)."""
+    import cleanse_job
     from glue_runtime import local_spark_session
 
     started = time.perf_counter()
@@ -74,10 +74,10 @@ def run_spark(input_csv: Path, out: Path) -> dict[str, Any]:
         spark.catalog.clearCache()
         bytes_before, shuffles_before = spark_work_so_far(spark)
         started = time.perf_counter()
-        arguments = ["cleanse_to_parquet.py", "--input_path", str(input_csv), "--output_path", str(out / run / "cleansed"),
+        arguments = ["cleanse_job.py", "--input_path", str(input_csv), "--output_path", str(out / run / "cleansed"),
                      "--quarantine_path", str(out / run / "quarantine"),
                      "--cleansing_rules", json.dumps(RULES), "--run_id", run]  # fmt: skip
-        exit_code = cleanse_to_parquet.main(arguments)
+        exit_code = cleanse_job.main(arguments)
         bytes_after, shuffles_after = spark_work_so_far(spark)
         figures[run] = {
             "seconds": time.perf_counter() - started,

@@ -63,9 +63,9 @@ class Figures:
 
 
 def deploy(work_dir: Path, endpoint: str, name_prefix: str, crawler_wait: str, orchestration: str = "step_functions") -> dict[str, Any]:
-    workspace = TerraformWorkspace(STACK_ROOT, work_dir)
+    workspace = TerraformWorkspace(STACK_ROOT, work_dir, emulator_endpoint=endpoint)
     workspace.init()
-    variables = {"local_endpoint": endpoint, "name_prefix": name_prefix, "use_existing_bucket": True, "crawler_wait": crawler_wait}
+    variables = {"name_prefix": name_prefix, "use_existing_bucket": True, "crawler_wait": crawler_wait}
     workspace.apply({**variables, "orchestration": orchestration})
     outputs: dict[str, Any] = workspace.outputs()["etl"]
     return outputs
@@ -89,14 +89,14 @@ def put_crawlable_files(outputs: dict[str, Any]) -> None:
     cleansed_prefix = table["cleansed_path"].removeprefix(f"s3://{bucket}/")
     s3.put_object(Bucket=bucket, Key=f"{cleansed_prefix}run_id={RUN_ID}/part-00000.parquet", Body=parquet.getvalue())
     # The figures the jobs would have written, which the module's run report reads.
-    figures = {"raw_job": {"rows_read": 1}, "cleanse_job": {"input_rows": 1, "cleansed_rows": 1, "quarantined_rows": 0}}
+    figures = {"extract_job": {"rows_read": 1}, "cleanse_job": {"input_rows": 1, "cleansed_rows": 1, "quarantined_rows": 0}}
     for job, job_figures in figures.items():
         s3.put_object(Bucket=bucket, Key=f"reports/customers/run_id={RUN_ID}/{job}.json", Body=json.dumps(job_figures).encode())
 
 
 def create_classic_machine(outputs: dict[str, Any]) -> str:
     placeholders = {
-        "raw_job_name": outputs["raw_job_name"],
+        "extract_job_name": outputs["extract_job_name"],
         "cleanse_job_name": outputs["cleanse_job_name"],
         "raw_crawler_name": outputs["raw_crawler_name"],
         "cleansed_crawler_name": outputs["cleansed_crawler_name"],
@@ -155,7 +155,7 @@ def measure(machine: str, state_machine_arn: str, outputs: dict[str, Any], crawl
     crawl = CrawlPlan(running_seconds=crawl_seconds - 5, stopping_seconds=5)
     plan_crawls(outputs["raw_crawler_name"], [crawl])
     plan_crawls(outputs["cleansed_crawler_name"], [crawl])
-    plan_job_runs(outputs["raw_job_name"], [JOB_RUN])
+    plan_job_runs(outputs["extract_job_name"], [JOB_RUN])
     plan_job_runs(outputs["cleanse_job_name"], [JOB_RUN])
     take_call_counts()
     started = time.monotonic()
@@ -219,7 +219,7 @@ def measure_workflow(outputs: dict[str, Any], crawl_seconds: int) -> Figures:
 def print_figures(results: list[Figures]) -> None:
     print(
         f"{'T s':>5} {'machine':>12} {'status':>9} {'transitions':>11} {'lambda calls':>12} {'status checks':>13} "
-        f"{'dynamodb calls':>14} {'event deliveries':>16} {'lag s (crawler1, 2)':>20} {'real s':>7}"
+        f"{'dynamodb calls':>14} {'event deliveries':>16} {'lag s (raw, cleansed)':>20} {'real s':>7}"
     )
     for figures in results:
         lags = ", ".join(f"{lag:g}" for lag in figures.detection_lags)

@@ -1,4 +1,4 @@
-"""job2's transformation: pure functions over Spark DataFrames, with built-in functions only
+"""The cleanse job's transformation: pure functions over Spark DataFrames, with built-in functions only
 (no Python UDFs), importable and testable without awsglue. Planned to read its input once and
 shuffle it once (the per-key de-duplication): the counts it reports are observed while the rows
 are judged and written, never counted by a query of their own."""

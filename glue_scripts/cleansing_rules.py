@@ -1,4 +1,4 @@
-"""The rules job2 applies, parsed from the `--cleansing_rules` JSON argument and checked
+"""The rules the cleanse job applies, parsed from the `--cleansing_rules` JSON argument and checked
 against the raw columns before any row is processed."""
 
 import json

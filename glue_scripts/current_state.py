@@ -1,10 +1,10 @@
-"""job2's current-state output: the run's cleansed rows MERGEd into an Iceberg table, one row per
+"""The cleanse job's current-state output: the run's cleansed rows MERGEd into an Iceberg table, one row per
 key, the newer row winning (by the rules' order column; without one, the run's row), the rows the
 run does not hold kept, each commit a snapshot (history for audit and time travel).
 
 Rows the table already holds as they are, or holds newer, are left out of the MERGE: a rerun of a
 run changes nothing and commits no snapshot, and the counts say what the run changed. The MERGE
-source holds at most one row per key (job2 de-duplicates first), as Iceberg requires: "Only one
+source holds at most one row per key (the cleanse job de-duplicates first), as Iceberg requires: "Only one
 record in the source data can update any given row of the target table"
 (https://iceberg.apache.org/docs/1.7.1/spark-writes/#merge-into).
 """
@@ -56,9 +56,9 @@ def create_or_evolve(spark: SparkSession, table: str, schema: StructType, locati
                 raise
             database, name = table.split(".")[-2:]
             raise CurrentStateTableMismatch(
-                f"{table} is in the Glue catalog but is not an Iceberg table (crawler2 made it when cleansed_format was parquet): "
-                f"delete that catalog table (aws glue delete-table --database-name {database} --name {name}; its Parquet files stay "
-                "in S3) and run again, and job2 creates the Iceberg table in its place."
+                f"{table} is in the Glue catalog but is not an Iceberg table (the cleansed crawler made it when cleansed_format was "
+                f"parquet): delete that catalog table (aws glue delete-table --database-name {database} --name {name}; its Parquet "
+                "files stay in S3) and run again, and the cleanse job creates the Iceberg table in its place."
             ) from error
         return
     existing = {field.name: field.dataType for field in spark.table(table).schema.fields}

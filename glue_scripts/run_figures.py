@@ -1,7 +1,7 @@
 """A table's figures as both ways of running publish them: the rows each stage saw, read from the
-figures files job1 and job2 write, and the CloudWatch metrics they make (one namespace, dimensions
+figures files the extract and cleanse jobs write, and the CloudWatch metrics they make (one namespace, dimensions
 Pipeline and Table). The Step Functions run report (report_run, whose package carries this file)
-and, in a Glue workflow, job2 publish the same metrics, so the two can be compared and alarmed on
+and, in a Glue workflow, the cleanse job publish the same metrics, so the two can be compared and alarmed on
 alike."""
 
 from collections.abc import Mapping
@@ -19,10 +19,10 @@ ROW_METRICS = {
 }
 
 
-def rows_of(raw_job: Mapping[str, Any], cleanse_job: Mapping[str, Any]) -> dict[str, Any]:
-    """The rows each stage saw, from job1's and job2's figures (None where a job did not say)."""
+def rows_of(extract_job: Mapping[str, Any], cleanse_job: Mapping[str, Any]) -> dict[str, Any]:
+    """The rows each stage saw, from the extract and cleanse jobs' figures (None where a job did not say)."""
     return {
-        "source_read": raw_job.get("rows_read"),
+        "source_read": extract_job.get("rows_read"),
         "raw": cleanse_job.get("input_rows"),
         "cleansed": cleanse_job.get("cleansed_rows"),
         "inserted": cleanse_job.get("inserted"),

@@ -1,6 +1,6 @@
 """The one rule for a run id, which names the run's folders (raw/<prefix>/<table>/run_id=<id>/ and
 the others): the state machine's first step (the resolve_run Lambda, whose package carries this
-file), job1, job2 and a Glue workflow's jobs judge a run id by it before any path is built from it."""
+file), the extract and cleanse jobs and a Glue workflow's jobs judge a run id by it before any path is built from it."""
 
 import re
 

@@ -1,6 +1,6 @@
 """The run report, the state machine's last step: for each table of the pipeline, how its run went
 (succeeded, failed with its step and error, or skipped: not in the run's tables) with the figures
-job1 and job2 wrote for it (S3 JSON files), its catalog tables and locations; and the time each
+the extract and cleanse jobs wrote for it (S3 JSON files), its catalog tables and locations; and the time each
 stage took (the execution's history). It returns the report, puts its figures to CloudWatch metrics
 (one namespace; dimensions Pipeline and Table, and FailedTables by Pipeline) and, with
 SUCCESS_TOPIC_ARN set and every table of the run succeeded, sends it to that topic. The state
@@ -58,10 +58,10 @@ def read_figures(job: str, path: str) -> dict[str, Any]:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "Unknown")
         if code == "NoSuchKey":
-            raise RunFiguresUnreadable(f"{job} wrote no figures for this run: {path} does not exist (did the job run?)") from error
-        raise RunFiguresUnreadable(f"The figures {job} wrote for this run, {path}, cannot be read: {code}: {error}") from error
+            raise RunFiguresUnreadable(f"The {job} wrote no figures for this run: {path} does not exist (did the job run?)") from error
+        raise RunFiguresUnreadable(f"The figures the {job} wrote for this run, {path}, cannot be read: {code}: {error}") from error
     except ValueError as error:
-        raise RunFiguresUnreadable(f"The figures {job} wrote for this run, {path}, are not JSON: {error}") from error
+        raise RunFiguresUnreadable(f"The figures the {job} wrote for this run, {path}, are not JSON: {error}") from error
     return figures
 
 
@@ -119,15 +119,15 @@ def table_report(run_id: str, table_run: Mapping[str, Any]) -> dict[str, Any]:
     if status == "skipped":
         return report
     figures_path = f"{table['reports_path']}run_id={run_id}/"
-    raw_job = read_figures("job1", f"{figures_path}raw_job.json") if "raw_job" in table_run else {}
-    cleanse_job = read_figures("job2", f"{figures_path}cleanse_job.json") if status == "succeeded" else {}
-    report["job_run_ids"] = {job: table_run[job]["job_run_id"] for job in ("raw_job", "cleanse_job") if job in table_run}
-    report["rows"] = rows_of(raw_job, cleanse_job)
+    extract_job = read_figures("extract job", f"{figures_path}extract_job.json") if "extract_job" in table_run else {}
+    cleanse_job = read_figures("cleanse job", f"{figures_path}cleanse_job.json") if status == "succeeded" else {}
+    report["job_run_ids"] = {job: table_run[job]["job_run_id"] for job in ("extract_job", "cleanse_job") if job in table_run}
+    report["rows"] = rows_of(extract_job, cleanse_job)
     report["quarantined_by_reason"] = cleanse_job.get("quarantined_by_reason", {})
     if status == "failed":
         failure = failure_of(table_run)
         if "job_run_id" in failure:
-            job_key = "raw_job" if failure["step"] == "RunRawJob" else "cleanse_job"
+            job_key = "extract_job" if failure["step"] == "RunExtractJob" else "cleanse_job"
             report["job_run_ids"][job_key] = failure.pop("job_run_id")
         failure.pop("job", None)
         report.update(failure)

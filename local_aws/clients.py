@@ -14,6 +14,9 @@ from botocore.config import Config
 
 DEFAULT_PORT = 4566
 ADMINISTRATOR_KEY = "test"
+# The region the harness deploys to unless told otherwise: the default of every example's and test
+# root's `var.region` (providers.tf). The stack itself serves every region.
+DEFAULT_REGION = "us-east-1"
 
 
 def configured_port() -> int:

@@ -1,5 +1,6 @@
-"""What an example reads, put in place in the local emulator from `sample_data/`: `make example-data
-EXAMPLE=minimal` after `make emulator-up`, before `terraform apply`.
+"""What an example reads, put in place in the local emulator from `sample_data/`, and the switch that
+points the example at that emulator: `make example-data EXAMPLE=minimal` after `make emulator-up`,
+before `terraform apply`.
 
 An example over a landing zone of the caller's own (minimal, event_driven, glue_workflow) gets it as
 its `main.tf` names it: the bucket of `source_s3_arns` holding each table's sample CSV under
@@ -7,27 +8,31 @@ its `main.tf` names it: the bucket of `source_s3_arns` holding each table's samp
 that CSV (OpenCSVSerde, header skipped, every column a string), as a crawler with a CSV classifier
 would have cataloged it. Running it again puts the same data back.
 
-    python -m local_aws.example_data minimal [--region us-east-1]
+It writes `examples/<example>/emulator_override.tf` (git-ignored), which points the example's plain
+`provider "aws"` at the emulator; `make emulator-down` deletes it. Nothing else in the example is
+emulator-specific.
+
+    python -m local_aws.example_data minimal [--region <region>]
 """
 
 import argparse
 import csv
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import hcl2
 from botocore.exceptions import EndpointConnectionError
 
 from local_aws import PROJECT_ROOT
-from local_aws.clients import client, endpoint_url
+from local_aws.clients import DEFAULT_REGION, client, endpoint_url
+from local_aws.terraform import OVERRIDE_FILE, emulator_override
 
 EXAMPLES = PROJECT_ROOT / "examples"
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
 # The sample CSV each table name of the examples is given.
 SAMPLE_FILES = {"orders": "orders_dirty.csv", "customers": "customers_dirty.csv", "countries": "countries.csv"}
-# The examples' provider.tf applies them there unless -var region=... says otherwise.
-DEFAULT_REGION = "us-east-1"
 JDBC_SOURCE_NEEDS = (
     "examples/{example} reads its tables from a PostgreSQL database over JDBC, not from a landing zone. "
     "`make demo` starts one seeded from sample_data/ (customers, orders, countries), applies this example "
@@ -37,6 +42,10 @@ JDBC_SOURCE_NEEDS = (
     "-var source_tls_certificate_s3_path=s3://<bucket>/<key> and TF_VAR_source_database_password, then run the source crawler "
     '(`aws glue start-crawler --name "$(terraform output -raw source_crawler_name)"`) before the first run.'
 )
+
+
+# S3's one region where CreateBucket takes no LocationConstraint.
+S3_REGION_WITHOUT_LOCATION = "us-east-1"
 
 
 class ExampleDataError(RuntimeError):
@@ -87,8 +96,9 @@ def put_landing_zone(zone: LandingZone, region: str) -> list[str]:
     """Create the bucket, the CSV objects, the database and its tables (or put them back); return the S3 paths written."""
     s3, glue = client("s3", region=region), client("glue", region=region)
     if zone.bucket not in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
-        # Outside us-east-1, S3 wants the bucket's region named (CreateBucketConfiguration).
-        location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        # S3 wants the bucket's region named (CreateBucketConfiguration) everywhere but in us-east-1,
+        # which refuses it: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+        location = {} if region == S3_REGION_WITHOUT_LOCATION else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         s3.create_bucket(Bucket=zone.bucket, **location)
     if zone.database not in {database["Name"] for database in glue.get_databases()["DatabaseList"]}:
         glue.create_database(DatabaseInput={"Name": zone.database, "Description": "Sample landing zone (local_aws.example_data)"})
@@ -110,14 +120,24 @@ def put_landing_zone(zone: LandingZone, region: str) -> list[str]:
     return written
 
 
+def write_emulator_override(example: str) -> Path:
+    """examples/<example>/emulator_override.tf: the example's provider pointed at the emulator."""
+    override = EXAMPLES / example / OVERRIDE_FILE
+    override.write_text(emulator_override(endpoint_url()))
+    return override
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m local_aws.example_data", description=__doc__.splitlines()[0])
     parser.add_argument("example", help="an example's folder name under examples/, e.g. minimal")
-    parser.add_argument("--region", default=DEFAULT_REGION, help=f"the region the example is applied to (default {DEFAULT_REGION})")
+    parser.add_argument(
+        "--region", default=DEFAULT_REGION, help=f"the region the example is applied to, its var.region (default {DEFAULT_REGION})"
+    )
     arguments = parser.parse_args()
     try:
         zone = landing_zone(arguments.example)
         written = put_landing_zone(zone, arguments.region)
+        override = write_emulator_override(arguments.example)
     except ExampleDataError as error:
         print(error, file=sys.stderr)
         return 1
@@ -127,6 +147,9 @@ def main() -> int:
     print(f"Landing zone of examples/{arguments.example} in the emulator on {endpoint_url()} ({arguments.region}):")
     for table, path in zip(zone.tables, written, strict=True):
         print(f"  {zone.database}.{table} over {path}")
+    print(f"{override.relative_to(PROJECT_ROOT)} points the example's provider at the emulator: delete it before applying to AWS.")
+    if arguments.region != DEFAULT_REGION:
+        print(f"Apply the example with -var region={arguments.region}.")
     return 0
 
 

@@ -9,8 +9,8 @@ from local_aws import emulator
 from local_aws.executors.spark_configuration import ICEBERG_JARS
 from tests.session import SESSION_PORT
 
-# Iceberg in the tests' own Spark, under the catalog name job2 writes to. Iceberg's in-memory catalog
-# takes the table locations job2 gives (a Hadoop catalog refuses them), its FileIO writes real files.
+# Iceberg in the tests' own Spark, under the catalog name the cleanse job writes to. Iceberg's in-memory catalog
+# takes the table locations the cleanse job gives (a Hadoop catalog refuses them), its FileIO writes real files.
 ICEBERG_SETTINGS = {
     "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
     "spark.sql.catalog.glue_catalog": "org.apache.iceberg.spark.SparkCatalog",

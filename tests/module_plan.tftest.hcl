@@ -1,5 +1,8 @@
-# Plan-level checks with a mocked provider: offline, a few seconds. Run by `terraform test`
-# (and by tests/test_static.py in `make test`).
+# The module's plan-level checks, offline, a few seconds; run by `terraform test` (and by
+# tests/test_static.py in `make test`). Most runs use the mocked provider. A mocked provider would
+# mock aws_iam_policy_document too, so the runs that read the rendered IAM documents use the real
+# one, aws.offline, which renders those documents locally: it is configured to call nothing (dummy
+# credentials, no validation), and the one data source that would call AWS is overridden.
 
 mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
@@ -79,6 +82,25 @@ mock_provider "aws" {
   }
 }
 
+provider "aws" {
+  alias                       = "offline"
+  region                      = "eu-west-1"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  max_retries                 = 1
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = {
+    account_id = "123456789012"
+  }
+}
+
 variables {
   name_prefix          = "plan-test"
   source_database_name = "plan_test"
@@ -87,6 +109,9 @@ variables {
   }
 }
 
+# That a disabled module plans no create at all, whatever its settings, tests/test_static.py asserts
+# from the plans of the three disabled_* runs (terraform test -json -verbose): it covers every
+# resource type, present and future. The runs here check the outputs.
 run "disabled_module_creates_nothing" {
   command = plan
 
@@ -96,27 +121,55 @@ run "disabled_module_creates_nothing" {
 
   assert {
     condition = alltrue([
-      length(aws_s3_bucket.data_lake) == 0,
-      length(aws_s3_object.glue_script) == 0,
-      length(aws_glue_catalog_database.this) == 0,
-      length(aws_glue_crawler.lake) == 0,
-      length(aws_glue_classifier.raw_csv) == 0,
-      length(aws_glue_job.this) == 0,
-      length(aws_lambda_function.this) == 0,
-      length(aws_iam_role.glue) == 0, length(aws_cloudwatch_log_group.glue_job) == 0,
-      length(aws_iam_role.lambda) == 0,
-      length(aws_sfn_state_machine.pipeline) == 0,
-      length(aws_sns_topic.failures) == 0,
-      length(aws_cloudwatch_event_rule.schedule) == 0,
-      length(aws_cloudwatch_log_group.lambda) == 0,
+      output.state_machine_arn == null, output.bucket_name == null, output.cleansed_format == null, output.metrics_namespace == null,
+      output.notification_topic_arn == null, output.extract_job_name == null, output.workflow_name == null,
+      length(output.job_arns) == 0, length(output.tables) == 0, length(output.lambda_function_names) == 0, length(output.log_group_names) == 0,
+      length(output.role_arns) == 0, length(output.manual_run_arguments) == 0, length(output.workflow_job_names) == 0,
     ])
-    error_message = "enabled = false must create no resource."
+    error_message = "A disabled module must output nulls and empty maps."
+  }
+}
+
+run "disabled_glue_workflow_creates_nothing" {
+  command = plan
+
+  variables {
+    enabled       = false
+    orchestration = "glue_workflow"
   }
 
   assert {
     condition = alltrue([
       output.state_machine_arn == null, output.bucket_name == null, output.cleansed_format == null, output.metrics_namespace == null,
+      output.notification_topic_arn == null, output.extract_job_name == null, output.workflow_name == null,
       length(output.job_arns) == 0, length(output.tables) == 0, length(output.lambda_function_names) == 0, length(output.log_group_names) == 0,
+      length(output.role_arns) == 0, length(output.manual_run_arguments) == 0, length(output.workflow_job_names) == 0,
+    ])
+    error_message = "A disabled module must output nulls and empty maps."
+  }
+}
+
+run "disabled_event_wait_with_a_jdbc_source_and_a_schedule_creates_nothing" {
+  command = plan
+
+  variables {
+    enabled              = false
+    crawler_wait         = "event"
+    schedule_expression  = "cron(0 3 * * ? *)"
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      output.state_machine_arn == null, output.bucket_name == null, output.cleansed_format == null, output.metrics_namespace == null,
+      output.notification_topic_arn == null, output.extract_job_name == null, output.workflow_name == null,
+      length(output.job_arns) == 0, length(output.tables) == 0, length(output.lambda_function_names) == 0, length(output.log_group_names) == 0,
+      length(output.role_arns) == 0, length(output.manual_run_arguments) == 0, length(output.workflow_job_names) == 0,
     ])
     error_message = "A disabled module must output nulls and empty maps."
   }
@@ -138,6 +191,18 @@ run "names_follow_the_prefix_and_table" {
   assert {
     condition     = output.database_name == "plan_test"
     error_message = "The default database is the prefix with underscores."
+  }
+
+  assert {
+    condition = alltrue([
+      output.extract_job_name == "plan-test-extract-to-raw",
+      output.cleanse_job_name == "plan-test-cleanse",
+      toset(keys(output.job_arns)) == toset(["extract_job", "cleanse_job"]),
+      toset(keys(output.manual_run_arguments.customers)) == toset(["extract_job", "cleanse_job"]),
+      aws_sns_topic.notifications[0].name == "plan-test-pipeline-notifications",
+      aws_sns_topic.notifications[0].display_name == "plan-test pipeline notifications",
+    ])
+    error_message = "The jobs are the extract job (its AWS name kept, which Glue keys its bookmark by) and the cleanse job; the topic carries the pipeline's notifications."
   }
 }
 
@@ -164,7 +229,7 @@ run "rendered_definition_is_complete" {
 
   assert {
     condition     = !strcontains(output.state_machine_definition, "$${")
-    error_message = "Every placeholder of the state_machine/ templates must be rendered."
+    error_message = "Every placeholder of state_machine.asl.json must be rendered."
   }
 }
 
@@ -186,7 +251,7 @@ run "jdbc_source_names_the_crawled_table" {
 
   assert {
     condition     = output.tables.customers.source_table == "source_sales_public_customers" && output.tables.orders.source_table == "source_sales_public_orders"
-    error_message = "job1 reads the table the source crawler creates: source_<database>_<schema>_<table>, lower case."
+    error_message = "The extract job reads the table the source crawler creates: source_<database>_<schema>_<table>, lower case."
   }
 
   assert {
@@ -493,7 +558,7 @@ run "raw_crawler_reads_the_csv_header_with_opencsvserde" {
 
   assert {
     condition     = aws_glue_crawler.lake["raw_crawler"].classifiers == tolist(["plan-test-raw-csv"]) && length(aws_glue_crawler.lake["cleansed_crawler"].classifiers) == 0
-    error_message = "crawler1 lists the raw CSV classifier; crawler2 reads Parquet with the built-in ones."
+    error_message = "The raw crawler lists the raw CSV classifier; the cleansed crawler reads Parquet with the built-in ones."
   }
 
   assert {
@@ -504,7 +569,7 @@ run "raw_crawler_reads_the_csv_header_with_opencsvserde" {
       aws_glue_classifier.raw_csv[0].csv_classifier[0].quote_symbol == "\"",
       aws_glue_classifier.raw_csv[0].csv_classifier[0].serde == "OpenCSVSerDe",
     ])
-    error_message = "job1's CSV has a header and quoted fields: the classifier says so and asks for OpenCSVSerDe."
+    error_message = "The extract job's CSV has a header and quoted fields: the classifier says so and asks for OpenCSVSerDe."
   }
 }
 
@@ -513,11 +578,11 @@ run "cleansed_crawler_deletes_partitions_whose_data_is_gone" {
 
   assert {
     condition     = aws_glue_crawler.lake["cleansed_crawler"].schema_change_policy[0].delete_behavior == "DELETE_FROM_DATABASE"
-    error_message = "A rerun landing on another ingestion date removes the old folder; crawler2 must remove its partition too."
+    error_message = "A rerun landing on another ingestion date removes the old folder; the cleansed crawler must remove its partition too."
   }
 }
 
-run "job1_reads_a_source_table_in_a_database_of_the_callers" {
+run "extract_job_reads_a_source_table_in_a_database_of_the_callers" {
   command = plan
 
   variables {
@@ -528,8 +593,8 @@ run "job1_reads_a_source_table_in_a_database_of_the_callers" {
   }
 
   assert {
-    condition     = aws_glue_job.this["raw_job"].default_arguments["--source_database"] == "landing" && output.manual_run_arguments.customers.raw_job["--source_table"] == "customer_list"
-    error_message = "job1 must read the table's source_table in source_database_name."
+    condition     = aws_glue_job.this["extract_job"].default_arguments["--source_database"] == "landing" && output.manual_run_arguments.customers.extract_job["--source_table"] == "customer_list"
+    error_message = "The extract job must read the table's source_table in source_database_name."
   }
 
   assert {
@@ -673,6 +738,17 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
 
   assert {
     condition = alltrue([
+      output.workflow_job_names.customers.extract_job == "plan-test-extract-customers",
+      output.workflow_job_names.customers.cleanse_job == "plan-test-cleanse-customers",
+      toset(keys(output.job_arns)) == toset(["extract_job_customers", "extract_job_orders", "cleanse_job_customers", "cleanse_job_orders"]),
+      toset(keys(output.manual_run_arguments.orders)) == toset(["extract_job", "cleanse_job"]),
+      output.extract_job_name == null && output.cleanse_job_name == null,
+    ])
+    error_message = "The outputs name the workflow's jobs extract_job and cleanse_job, as in Step Functions mode (only the internal keys keep raw_job)."
+  }
+
+  assert {
+    condition = alltrue([
       aws_glue_trigger.start[0].type == "ON_DEMAND" && aws_glue_trigger.start[0].enabled == false,
       length(aws_glue_trigger.start[0].actions) == 2,
       length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 2 && aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].logical == "AND",
@@ -681,7 +757,7 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
       length(aws_glue_trigger.after_raw_crawl[0].actions) == 2,
       aws_glue_trigger.crawl_after_jobs["cleansed"].actions[0].crawler_name == "plan-test-cleansed-crawler",
     ])
-    error_message = "start -> each job1 -> (all SUCCEEDED) crawler1 -> each job2 -> (all SUCCEEDED) crawler2; the start trigger is not fired at apply."
+    error_message = "start -> each extract job -> (all SUCCEEDED) the raw crawler -> each cleanse job -> (all SUCCEEDED) the cleansed crawler; the start trigger is not fired at apply."
   }
 
   assert {
@@ -691,7 +767,7 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
       toset(jsondecode(aws_cloudwatch_event_rule.workflow_step_failed["job"].event_pattern).detail.jobName) == toset([{ prefix = "plan-test-extract-" }, { prefix = "plan-test-cleanse-" }]),
       alltrue([for job in aws_glue_job.this : startswith(job.name, "plan-test-extract-") || startswith(job.name, "plan-test-cleanse-")]),
     ])
-    error_message = "Every job's and crawler's failure alerts through EventBridge to the failure topic; the jobs are matched by their names' prefixes, a pattern whose size does not grow with the tables."
+    error_message = "Every job's and crawler's failure alerts through EventBridge to the notification topic; the jobs are matched by their names' prefixes, a pattern whose size does not grow with the tables."
   }
 }
 
@@ -816,7 +892,7 @@ run "rejects_an_unknown_crawler_wait" {
   expect_failures = [var.crawler_wait]
 }
 
-run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
+run "iceberg_format_configures_glue_5_iceberg_and_needs_no_cleansed_crawler" {
   # apply (against the mocked provider) so that the rendered definition is known.
   command = apply
 
@@ -826,7 +902,7 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
 
   assert {
     condition     = keys(aws_glue_crawler.lake) == ["raw_crawler"] && keys(output.crawler_arns) == ["raw"]
-    error_message = "job2 registers and evolves the Iceberg table itself: no crawler2."
+    error_message = "The cleanse job registers and evolves the Iceberg table itself: no cleansed crawler."
   }
 
   assert {
@@ -841,9 +917,9 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
         "spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
         "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
       ]),
-      !contains(keys(aws_glue_job.this["raw_job"].default_arguments), "--datalake-formats"),
+      !contains(keys(aws_glue_job.this["extract_job"].default_arguments), "--datalake-formats"),
     ])
-    error_message = "job2 gets Glue 5.0's Iceberg (--datalake-formats) and the glue_catalog settings in one --conf, as Glue documents; job1 does not."
+    error_message = "The cleanse job gets Glue 5.0's Iceberg (--datalake-formats) and the glue_catalog settings in one --conf, as Glue documents; the extract job does not."
   }
 
   assert {
@@ -852,7 +928,7 @@ run "iceberg_format_configures_glue_5_iceberg_and_needs_no_crawler2" {
       length([for name in keys(jsondecode(output.state_machine_definition).States) : name if can(regex("CleansedCrawl|CleansedTables", name))]) == 0,
       jsondecode(output.state_machine_definition).States.ReportRun.Parameters.Payload.cleansed_format == "iceberg",
     ])
-    error_message = "Without crawler2 the run ends after job2, and no crawler2 state is left unreachable (Step Functions refuses those)."
+    error_message = "Without the cleansed crawler the run ends after the cleanse job, and no state of that crawler is left unreachable (Step Functions refuses those)."
   }
 }
 
@@ -891,7 +967,7 @@ run "rejects_iceberg_beside_a_conf_of_the_callers" {
   expect_failures = [var.cleansed_format]
 }
 
-run "quality_gate_reaches_job2_only_when_set" {
+run "quality_gate_reaches_the_cleanse_job_only_when_set" {
   command = plan
 
   variables {
@@ -899,8 +975,8 @@ run "quality_gate_reaches_job2_only_when_set" {
   }
 
   assert {
-    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--max_quarantine_ratio"] == "0.05" && !contains(keys(aws_glue_job.this["raw_job"].default_arguments), "--max_quarantine_ratio")
-    error_message = "job2 applies the gate; job1 has no quarantine."
+    condition     = aws_glue_job.this["cleanse_job"].default_arguments["--max_quarantine_ratio"] == "0.05" && !contains(keys(aws_glue_job.this["extract_job"].default_arguments), "--max_quarantine_ratio")
+    error_message = "The cleanse job applies the gate; the extract job has no quarantine."
   }
 }
 
@@ -975,8 +1051,8 @@ run "bookmarks_extract_one_table_at_a_time" {
   }
 
   assert {
-    condition     = aws_glue_job.this["raw_job"].execution_property[0].max_concurrent_runs == 1 && aws_glue_job.this["cleanse_job"].execution_property[0].max_concurrent_runs == 4
-    error_message = "Concurrent runs of job1 would commit to one bookmark: one table at a time."
+    condition     = aws_glue_job.this["extract_job"].execution_property[0].max_concurrent_runs == 1 && aws_glue_job.this["cleanse_job"].execution_property[0].max_concurrent_runs == 4
+    error_message = "Concurrent runs of the extract job would commit to one bookmark: one table at a time."
   }
 
   assert {
@@ -1190,4 +1266,482 @@ run "rejects_a_quarantine_retention_of_part_of_a_day" {
   }
 
   expect_failures = [var.quarantine_retention_days]
+}
+
+run "glue_and_lambda_trust_no_undocumented_source_account" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  assert {
+    condition = alltrue([
+      for service in ["glue", "lambda"] :
+      !can(jsondecode(data.aws_iam_policy_document.assume_role[service].json).Statement[0].Condition)
+    ])
+    error_message = "Glue and Lambda are not documented to send aws:SourceAccount when assuming a role: a condition on it would deny them."
+  }
+
+  assert {
+    condition = alltrue([
+      for service in ["states", "events"] :
+      jsondecode(data.aws_iam_policy_document.assume_role[service].json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    ])
+    error_message = "Step Functions and EventBridge document aws:SourceAccount: their trust policies keep it against the confused deputy."
+  }
+}
+
+run "glue_roles_list_the_bucket_unconditionally_so_a_missing_key_is_404_not_403" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
+      !strcontains(document, "s3:prefix") && anytrue([
+        for statement in jsondecode(document).Statement :
+        contains(flatten([statement.Action]), "s3:ListBucket") && contains(flatten([statement.Action]), "s3:GetBucketLocation")
+        && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"] && !can(statement.Condition)
+      ])
+    ])
+    error_message = "S3 evaluates s3:ListBucket with no s3:prefix for a HeadObject of a missing key: an s3:prefix condition makes it a 403."
+  }
+}
+
+run "glue_job_role_may_finish_and_abort_multipart_uploads" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
+      contains(flatten([statement.Action]), "s3:AbortMultipartUpload") && contains(flatten([statement.Action]), "s3:ListMultipartUploadParts")
+      && contains(flatten([statement.Resource]), "arn:aws:s3:::plan-test-datalake-123456789012/cleansed/plan-test/*")
+    ])
+    error_message = "Spark's multipart writes need AbortMultipartUpload and ListMultipartUploadParts on the objects it writes."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        contains(flatten([statement.Action]), "s3:ListBucketMultipartUploads") && flatten([statement.Resource]) == ["arn:aws:s3:::plan-test-datalake-123456789012"]
+      ])
+    ])
+    error_message = "ListBucketMultipartUploads is a bucket-level action."
+  }
+}
+
+run "glue_roles_may_check_the_vpc_of_the_source_connection" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url     = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path        = "sales/public"
+      subnet_id          = "subnet-0123456789abcdef0"
+      security_group_ids = ["sg-0123456789abcdef0"]
+      # Given, so that the plan does not look the subnet up (this suite calls no AWS API).
+      availability_zone = "eu-west-1a"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.source_crawler[0].json] :
+      length(setsubtract(
+        [
+          "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute",
+          "ec2:CreateTags", "ec2:DeleteTags",
+        ],
+        flatten([for statement in jsondecode(document).Statement : statement.Action]),
+      )) == 0
+    ])
+    error_message = "Glue's connection in a VPC needs every EC2 permission Glue documents, DescribeVpcAttribute included."
+  }
+}
+
+run "glue_roles_get_lake_formation_credentials_only_when_lake_formation_governs" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.glue_lake_access.json, "lakeformation:")
+    error_message = "Without lake_formation_enabled the roles get no Lake Formation permission."
+  }
+}
+
+run "glue_roles_may_get_data_access_from_lake_formation" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    lake_formation_enabled = true
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        flatten([statement.Action]) == ["lakeformation:GetDataAccess"] && flatten([statement.Resource]) == ["*"]
+      ])
+    ])
+    error_message = "Under Lake Formation, Glue fails with \"not authorized to perform: lakeformation:GetDataAccess\" without it."
+  }
+}
+
+run "complete_example_creates_no_key_by_default" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  module {
+    source = "./examples/complete"
+  }
+
+  override_data {
+    target = module.etl.data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+    }
+  }
+
+  assert {
+    condition     = length(aws_kms_key.pipeline) == 0
+    error_message = "The local demo runs without a customer-managed key."
+  }
+}
+
+run "complete_example_key_lets_cloudwatch_logs_and_eventbridge_use_it" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  module {
+    source = "./examples/complete"
+  }
+
+  variables {
+    use_customer_managed_key = true
+  }
+
+  override_data {
+    target = module.etl.data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "logs.eu-west-1.amazonaws.com"
+      && length(setsubtract(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], flatten([statement.Action]))) == 0
+      && try(statement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], "") == "arn:aws:logs:eu-west-1:123456789012:log-group:*"
+    ])
+    error_message = "Without the CloudWatch Logs service principal, creating the encrypted log groups fails with \"The specified KMS key does not exist or is not allowed to be used with Arn\"."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "events.amazonaws.com"
+      && length(setsubtract(["kms:Decrypt", "kms:GenerateDataKey*"], flatten([statement.Action]))) == 0
+    ])
+    error_message = "Without EventBridge in the key policy, the timed-out and aborted alerts to the encrypted topic are dropped."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && statement.Action == "kms:*"
+    ])
+    error_message = "The module grants its roles the key through IAM, which the key policy must allow."
+  }
+}
+
+run "job_role_reads_a_source_of_the_callers_in_its_database_and_bucket" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    source_database_name = "landing"
+    source_s3_arns       = ["arn:aws:s3:::landing-zone", "arn:aws:s3:::landing-zone/orders/*"]
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
+      statement.Sid == "ReadSourceCatalog" && contains(flatten([statement.Resource]), "arn:aws:glue:eu-west-1:123456789012:table/landing/*")
+    ])
+    error_message = "The extract job reads the source table's catalog entry in the caller's database."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
+      statement.Sid == "ReadSourceData" && flatten([statement.Action]) == ["s3:GetObject"] && flatten([statement.Resource]) == ["arn:aws:s3:::landing-zone/orders/*"]
+    ])
+    error_message = "Object ARNs of source_s3_arns grant s3:GetObject, and only on them."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
+      statement.Sid == "ListSourceBuckets" && flatten([statement.Action]) == ["s3:ListBucket"] && flatten([statement.Resource]) == ["arn:aws:s3:::landing-zone"]
+    ])
+    error_message = "Bucket ARNs of source_s3_arns grant s3:ListBucket (a read of a missing key answers 403 without it)."
+  }
+}
+
+run "iceberg_job_role_may_create_and_update_only_its_cleansed_tables" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    cleansed_format = "iceberg"
+    tables = {
+      customers = { key_columns = ["id"], source_table = "source_customers" }
+      orders    = { key_columns = ["id"], source_table = "source_orders" }
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
+      statement.Sid == "CommitCurrentStateTable" && toset(flatten([statement.Action])) == toset(["glue:CreateTable", "glue:UpdateTable"])
+      && toset(flatten([statement.Resource])) == toset([
+        "arn:aws:glue:eu-west-1:123456789012:catalog",
+        "arn:aws:glue:eu-west-1:123456789012:database/plan_test",
+        "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_*",
+      ])
+    ])
+    error_message = "Iceberg's GlueCatalog creates each table and swaps its metadata location: CreateTable and UpdateTable on the pipeline's cleansed tables alone."
+  }
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.lake_crawler.json, "/cleansed/") && !strcontains(data.aws_iam_policy_document.lake_crawler.json, "table/plan_test/cleansed_")
+    error_message = "No crawler reads an Iceberg table's files or may change its catalog entry."
+  }
+}
+
+run "parquet_job_role_commits_no_table" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  assert {
+    condition     = !strcontains(data.aws_iam_policy_document.cleanse_job.json, "CommitCurrentStateTable") && !strcontains(data.aws_iam_policy_document.cleanse_job.json, "glue:")
+    error_message = "With the Parquet history the catalog table is the cleansed crawler's: the cleanse job uses no catalog at all."
+  }
+}
+
+run "roles_reach_their_pipelines_own_prefixes" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    tables = {
+      customers = { key_columns = ["id"], source_table = "source_customers" }
+      orders    = { key_columns = ["id"], source_table = "source_orders" }
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement :
+      statement.Sid == "WriteRawData" && toset(flatten([statement.Resource])) == toset(flatten([
+        for prefix in ["raw/plan-test", "reports/plan-test", "temp/plan-test"] :
+        ["arn:aws:s3:::plan-test-datalake-123456789012/${prefix}", "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"]
+      ]))
+    ])
+    error_message = "The extract job writes its pipeline's raw folder, the run's figures and Spark's temporary files, and nothing cleansed."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
+      statement.Sid == "WriteCleansedData" && toset(flatten([statement.Resource])) == toset(flatten([
+        for prefix in ["cleansed/plan-test", "quarantine/plan-test", "reports/plan-test", "temp/plan-test"] :
+        ["arn:aws:s3:::plan-test-datalake-123456789012/${prefix}", "arn:aws:s3:::plan-test-datalake-123456789012/${prefix}/*"]
+      ]))
+      ]) && anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement :
+      statement.Sid == "ReadRawData" && flatten([statement.Action]) == ["s3:GetObject"]
+    ])
+    error_message = "The cleanse job only reads raw, and writes its pipeline's cleansed, quarantine, reports and temporary folders."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(data.aws_iam_policy_document.lake_crawler.json).Statement :
+      statement.Sid == "ReadLakeData" && toset(flatten([statement.Resource])) == toset([
+        for stage in ["raw", "cleansed"] : "arn:aws:s3:::plan-test-datalake-123456789012/${stage}/plan-test/*"
+      ])
+    ])
+    error_message = "The crawlers read their pipeline's raw and cleansed folders."
+  }
+}
+
+run "workflow_job_role_reads_its_workflow_runs_properties_only" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    orchestration = "glue_workflow"
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Action == "glue:GetWorkflowRunProperties" && statement.Resource == "arn:aws:glue:eu-west-1:123456789012:workflow/plan-test-pipeline"
+      ])
+    ])
+    error_message = "A job run of the workflow reads the run's run_id from its run properties, on this workflow alone."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.state_machine) == 0 && length(data.aws_iam_policy_document.lambda) == 0
+    error_message = "A Glue workflow has no state machine or Lambda role."
+  }
+}
+
+run "only_the_extract_job_and_the_source_crawler_hold_the_source_secret" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.source_crawler[0].json] :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Sid == "ReadSourceSecret" && contains(flatten([statement.Action]), "secretsmanager:GetSecretValue")
+        && flatten([statement.Resource]) == ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"]
+      ])
+    ])
+    error_message = "The extract job and the source crawler read the database's login from its secret."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json] :
+      !strcontains(document, "secretsmanager:") && !strcontains(document, "glue:GetConnection") && !strcontains(document, "sales-reader")
+    ])
+    error_message = "The cleanse job and the lake crawlers parse untrusted data: they get neither the secret nor the connection."
+  }
+
+  assert {
+    condition = { for key, role in aws_iam_role.glue : key => role.name } == {
+      extract_job    = "plan-test-extract-job"
+      cleanse_job    = "plan-test-cleanse-job"
+      lake_crawler   = "plan-test-lake-crawler"
+      source_crawler = "plan-test-source-crawler"
+    }
+    error_message = "Each job and the source crawler run under a role of their own."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in jsondecode(data.aws_iam_policy_document.source_crawler[0].json).Statement :
+      !anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:")])
+    ])
+    error_message = "The source crawler reads the database, not the lake."
+  }
+}
+
+run "glue_roles_write_only_the_modules_own_log_groups" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  assert {
+    condition = alltrue([
+      for job, document in { extract = data.aws_iam_policy_document.extract_job.json, cleanse = data.aws_iam_policy_document.cleanse_job.json } :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Sid == "WriteJobLogs" && toset(flatten([statement.Resource])) == toset(flatten([
+          for stream in ["output", "error"] : [
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs/plan-test/${job}/${stream}",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs/plan-test/${job}/${stream}:*",
+          ]
+        ]))
+      ])
+    ])
+    error_message = "Each job's role writes its own job kind's two log groups and no other."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["extract_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/extract" && aws_glue_job.this["cleanse_job"].default_arguments["--custom-logGroup-prefix"] == "/aws-glue/jobs/plan-test/cleanse" && toset(keys(aws_cloudwatch_log_group.glue_job)) == toset([for group in ["extract/output", "extract/error", "cleanse/output", "cleanse/error"] : "/aws-glue/jobs/plan-test/${group}"])
+    error_message = "Glue 5.0 writes a job's logs to <--custom-logGroup-prefix>/output and /error: the module creates those groups."
+  }
+
+  assert {
+    condition     = !strcontains(join("", [data.aws_iam_policy_document.extract_job.json, data.aws_iam_policy_document.cleanse_job.json, data.aws_iam_policy_document.lake_crawler.json]), "/aws-glue/*")
+    error_message = "No Glue role may write every /aws-glue/ log group."
+  }
+}
+
+run "under_a_customer_key_job_roles_may_also_write_the_groups_glue_names_after_role_and_configuration" {
+  command   = plan
+  providers = { aws = aws.offline }
+  state_key = "offline" # not the mocked runs' state, which the real provider would refresh
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = alltrue([
+      for job, document in { extract = data.aws_iam_policy_document.extract_job.json, cleanse = data.aws_iam_policy_document.cleanse_job.json } :
+      anytrue([
+        for statement in jsondecode(document).Statement :
+        statement.Sid == "WriteJobLogs" && contains(flatten([statement.Resource]), "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs-*plan-test-${job}-job-plan-test-etl*")
+      ])
+    ])
+    error_message = "An encrypting security configuration may send a job's logs to /aws-glue/jobs-<role>-<configuration>/: its role, and only its, must write there."
+  }
+}
+
+run "every_lambda_statement_names_resources_for_its_sid" {
+  # A sid of lambdas/functions.json that lambda_statement_resources (iam.tf) does not list fails this
+  # plan with the role policy's precondition, which says so. (The documents themselves are read at
+  # apply here, the topic and the table they name being new: tools/lint_iam_policies.py renders them.)
+  command = plan
+
+  # Every condition of lambdas/functions.json on, so that each function and statement is planned.
+  variables {
+    crawler_wait      = "event"
+    notify_on_success = true
+  }
+
+  assert {
+    condition     = toset(keys(aws_iam_role_policy.lambda)) == toset(keys(jsondecode(file("lambdas/functions.json"))))
+    error_message = "Each function of lambdas/functions.json has a role policy of its own."
+  }
 }

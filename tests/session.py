@@ -3,10 +3,10 @@ port, put in the environment of this process before any test imports code that b
 
 import os
 
-from local_aws.clients import emulator_environment, free_port
+from local_aws.clients import DEFAULT_REGION, emulator_environment, free_port
 
 # The region the tests deploy to unless a test names another; the stack serves every region.
-TEST_REGION = "us-east-1"
+TEST_REGION = DEFAULT_REGION
 # This session's own emulator: on a port of its own, so that two sessions never share one.
 SESSION_PORT = free_port()
 

@@ -1,7 +1,6 @@
-"""Checks on the committed files themselves: the state machine template, the Lambda zips,
-the README's generated reference, and the module's plan-level `terraform test` suite."""
+"""Checks on the committed files themselves: the Lambda zips, the README's generated reference, and the
+module's plan-level `terraform test` suite."""
 
-import json
 import re
 import subprocess
 import sys
@@ -11,129 +10,17 @@ from typing import Any
 import pytest
 
 from local_aws import PROJECT_ROOT
-from local_aws.terraform import TerraformWorkspace
-
-ASL_TEMPLATES = PROJECT_ROOT / "state_machine"
-# Each crawler_wait mode: its crawl-wait states and the first of them for each stage.
-CRAWL_WAITS = {
-    "poll": ("crawl_by_polling", "StartRawCrawler", "StartCleansedCrawler"),
-    "event": ("crawl_on_event", "AwaitRawCrawl", "AwaitCleansedCrawl"),
-}
-TRANSIENT_LAMBDA_ERRORS = {
-    "Lambda.ServiceException",
-    "Lambda.AWSLambdaException",
-    "Lambda.SdkClientException",
-    "Lambda.ClientExecutionTimeoutException",
-    "Lambda.TooManyRequestsException",
-}
+from local_aws.clients import endpoint_url, free_port
+from local_aws.terraform import EMULATED_SERVICES, TerraformWorkspace, emulator_override
+from tests.stacks import TEST_ROOT
 
 
-@pytest.fixture(scope="module", params=sorted(CRAWL_WAITS))
-def asl(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The templates as rendered for the Parquet history (with crawler2), for each crawler_wait mode:
-    the pipeline's states with those of the mode's crawl waits. Rendered for Iceberg, its crawler2
-    states are dropped (tests/module_plan.tftest.hcl), and the emulator refuses, as Step Functions
-    does, a definition with an unreachable state or a missing target."""
-    crawl_waits, raw_first, cleansed_first = CRAWL_WAITS[request.param]
-    pipeline = (ASL_TEMPLATES / "pipeline.asl.json").read_text()
-    for placeholder, value in (
-        ("after_cleanse_job", "FindCleansedTables"),
-        ("raw_crawl_first_state", raw_first),
-        ("cleansed_crawl_first_state", cleansed_first),
-    ):
-        pipeline = pipeline.replace("${" + placeholder + "}", value)
-    definition: dict[str, Any] = json.loads(pipeline)
-    definition["States"].update(json.loads((ASL_TEMPLATES / f"{crawl_waits}.asl.json").read_text())["States"])
-    return definition
-
-
-def scopes(machine: dict[str, Any]) -> list[dict[str, Any]]:
-    """The machine and, within it, each Map state's item processor: each a StartAt and its States."""
-    found = [machine]
-    for state in machine["States"].values():
-        if state["Type"] == "Map":
-            found += scopes(state["ItemProcessor"])
-    return found
-
-
-def all_states(machine: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    every: dict[str, dict[str, Any]] = {}
-    for scope in scopes(machine):
-        assert not set(every) & set(scope["States"]), "state names are unique across the machine"
-        every.update(scope["States"])
-    return every
-
-
-def test_every_transition_names_an_existing_state_of_its_scope(asl: dict[str, Any]) -> None:
-    for scope in scopes(asl):
-        states = scope["States"]
-        targets = [("StartAt", scope["StartAt"])]
-        for name, state in states.items():
-            targets += [(f"{name}.Next", state["Next"])] if "Next" in state else []
-            targets += [(f"{name}.Default", state["Default"])] if "Default" in state else []
-            targets += [(f"{name}.Choices[{i}]", choice["Next"]) for i, choice in enumerate(state.get("Choices", []))]
-            targets += [(f"{name}.Catch[{i}]", catch["Next"]) for i, catch in enumerate(state.get("Catch", []))]
-        missing = [(where, target) for where, target in targets if target not in states]
-        assert missing == []
-
-
-def test_every_state_is_reachable(asl: dict[str, Any]) -> None:
-    for scope in scopes(asl):
-        states, reached, frontier = scope["States"], set(), [scope["StartAt"]]
-        while frontier:
-            name = frontier.pop()
-            if name in reached:
-                continue
-            reached.add(name)
-            state = states[name]
-            frontier += [state[key] for key in ("Next", "Default") if key in state]
-            frontier += [choice["Next"] for choice in state.get("Choices", [])] + [catch["Next"] for catch in state.get("Catch", [])]
-        assert set(states) - reached == set()
-
-
-def test_every_task_has_a_timeout_and_a_catch(asl: dict[str, Any]) -> None:
-    for name, state in all_states(asl).items():
-        if state["Type"] == "Task":
-            assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, f"{name} has no timeout"
-            assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], f"{name} must catch States.ALL last"
-
-
-def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
-    for name, state in all_states(asl).items():
-        for field in ("Retry", "Catch"):
-            rules = state.get(field, [])
-            for index, rule in enumerate(rules):
-                if "States.ALL" in rule["ErrorEquals"]:
-                    assert rule["ErrorEquals"] == ["States.ALL"] and index == len(rules) - 1, f"{name}.{field}[{index}]"
-
-
-def test_lambda_tasks_retry_transient_lambda_errors(asl: dict[str, Any]) -> None:
-    lambda_tasks = {name: state for name, state in all_states(asl).items() if ":states:::lambda:invoke" in state.get("Resource", "")}
-    assert len(lambda_tasks) == 6  # resolve_run, report_run, and two for each crawl
-    for name, state in lambda_tasks.items():
-        retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
-        assert retried >= TRANSIENT_LAMBDA_ERRORS, f"{name} does not retry {TRANSIENT_LAMBDA_ERRORS - retried}"
-
-
-def test_glue_job_tasks_retry_a_throttled_start_under_the_name_step_functions_reports(asl: dict[str, Any]) -> None:
-    # A throttled StartJobRun fails the task with Glue.AWSGlueException, never Glue.ThrottlingException:
-    # https://repost.aws/knowledge-center/glue-throttling-rate-exceeded
-    definition = json.dumps(asl)
-    job_tasks = {name: state for name, state in all_states(asl).items() if state.get("Resource", "").endswith("glue:startJobRun.sync")}
-    assert len(job_tasks) == 2
-    assert "Glue.ThrottlingException" not in definition
-    for name, state in job_tasks.items():
-        rules = {error: rule for rule in state["Retry"] for error in rule["ErrorEquals"]}
-        assert "Glue.ConcurrentRunsExceededException" in rules, name
-        # Glue.AWSGlueException also stands for Glue errors that retrying does not cure.
-        assert rules["Glue.AWSGlueException"]["MaxAttempts"] <= 3, name
-
-
-@pytest.mark.parametrize("template", sorted(ASL_TEMPLATES.glob("*.asl.json")), ids=lambda path: path.stem)
-def test_placeholders_sit_only_inside_strings(template: Path) -> None:
-    # Valid JSON as committed (the fixture parses it); this guards the text between strings.
-    outside_strings = re.sub(r'"(?:\\.|[^"\\])*"', "", template.read_text())
-    assert "${" not in outside_strings
+def test_readme_stays_a_manual() -> None:
+    # The user's manual: how the repository is tested and how the emulator works are in CONTRIBUTING.md
+    # and local_aws/README.md.
+    lines = (PROJECT_ROOT / "README.md").read_text().splitlines()
+    assert len(lines) <= 350
+    assert [line for line in lines if "local_aws/emulator/" in line] == []
 
 
 def test_lambda_zips_are_built_from_the_committed_sources() -> None:
@@ -208,14 +95,47 @@ ENDPOINT_OF_RESOURCE_PREFIX = {
 NO_CALL_DATA_SOURCES = {"aws_iam_policy_document", "aws_partition", "aws_region"}
 
 
-def test_the_local_endpoint_reaches_every_service_the_module_uses() -> None:
-    """With `local_endpoint`, a service without its endpoint would be called on AWS itself."""
+def test_the_emulator_override_reaches_every_service_the_module_uses() -> None:
+    """Through `emulator_override.tf`, a service without its endpoint would be called on AWS itself."""
     sources = [*PROJECT_ROOT.glob("*.tf"), *(PROJECT_ROOT / "examples" / "complete").glob("*.tf")]
     types = {match for path in sources for match in re.findall(r'^(?:resource|data) "(aws_\w+)"', path.read_text(), re.MULTILINE)}
-    provider = (PROJECT_ROOT / "examples" / "complete" / "provider.tf").read_text()
-    endpoints = set(re.findall(r"^\s+(\w+)\s+= endpoints\.value", provider, re.MULTILINE))
+    endpoints = set(re.findall(r"^\s+(\w+)\s+= ", emulator_override("http://127.0.0.1:4566").split("endpoints {", 1)[1], re.MULTILINE))
+    assert endpoints == set(EMULATED_SERVICES)
     needed = {
         type_name: next((endpoint for prefix, endpoint in ENDPOINT_OF_RESOURCE_PREFIX.items() if type_name.startswith(prefix)), None)
         for type_name in types - NO_CALL_DATA_SOURCES
     }
     assert {type_name: endpoint for type_name, endpoint in needed.items() if endpoint not in endpoints} == {}
+
+
+# Six bad values in one plan: Terraform reports every failed validation of a plan at once. That each
+# is refused is proven by the plan suite (tests/module_plan.tftest.hcl); `terraform test` does not
+# show a refusal's message, so the wording is checked here.
+BAD_VALUES: dict[str, Any] = {
+    "name_prefix": "ETL_Prod",
+    "number_of_workers": 0,
+    "schedule_expression": "every day at 3",
+    "flex_execution": True,
+    "worker_type": "G.4X",
+    "tables": {"customers": {"key_columns": ["id"], "required_columns": ["Email"]}, "orders": {"key_columns": []}},
+}
+VALIDATION_MESSAGES = [
+    "name_prefix must be 3-32 characters of lower-case letters",
+    "number_of_workers must be a whole number from 2 to 299",
+    "schedule_expression must be rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(<six fields>)",
+    "flex_execution needs worker_type G.1X or G.2X",
+    "Every table needs key_columns: at least one column, each named once. Not so for: orders.",
+    "Cleansing rules must name columns as the Glue catalog does, in lower case (letters, digits, underscores). Not so in: customers.",
+]
+
+
+@pytest.mark.terraform
+def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
+    # Offline: the provider's endpoints are a loopback port nothing listens on, so its one read (the
+    # account ID) fails beside the validations and nothing reaches AWS or an emulator.
+    workspace = TerraformWorkspace(TEST_ROOT, tmp_path, emulator_endpoint=endpoint_url(free_port()))
+    workspace.init()
+    result = workspace.plan(BAD_VALUES, check=False)
+    assert result.returncode == 1, result.stdout
+    said = " ".join((result.stdout + result.stderr).split())
+    assert [message for message in VALIDATION_MESSAGES if message not in said] == [], said

@@ -7,20 +7,18 @@ same sources give the same bytes, hence the same `source_code_hash` and no spuri
 
 import argparse
 import io
+import json
 import sys
 import zipfile
 from pathlib import Path
 
 LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
 DIST_DIR = LAMBDAS_DIR / "dist"
-# Each handler module with the shared modules it imports: its own folder's, or the Glue scripts'
-# where the Lambda and the jobs must judge alike (the run id rule).
+# Each handler module with the shared modules it imports (lambdas/functions.json, which lambda.tf and
+# iam.tf read too): its own folder's, or the Glue scripts' where the Lambda and the jobs must judge
+# alike (the run id rule).
 HANDLER_MODULES: dict[str, tuple[str, ...]] = {
-    "resolve_run.py": ("../glue_scripts/run_ids.py",),
-    "start_crawler.py": ("crawler_request.py", "crawl_waits.py"),
-    "get_crawler_status.py": ("crawler_request.py", "crawl_waits.py"),
-    "crawl_finished.py": ("crawler_request.py", "crawl_waits.py"),
-    "report_run.py": ("../glue_scripts/run_figures.py",),
+    f"{name}.py": tuple(function["modules"]) for name, function in json.loads((LAMBDAS_DIR / "functions.json").read_text()).items()
 }
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 

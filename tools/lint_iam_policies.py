@@ -10,7 +10,6 @@ import argparse
 import fnmatch
 import functools
 import json
-import os
 import re
 import subprocess
 import sys
@@ -22,13 +21,14 @@ from typing import Any
 
 import hcl2
 
+from tools.terraform_test_plans import TerraformTestError, plans_of_runs, terraform
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DIRECTORY = "tools/iam_lint"
 TEST_FILE = Path(TEST_DIRECTORY) / "render.tftest.hcl"
 RENDER_DOCUMENTS = ROOT / TEST_DIRECTORY / "render_documents"
 ALLOWLIST = ROOT / TEST_DIRECTORY / "allowlist.json"
 WORK_DIR = ROOT / ".local" / "iam-lint"
-PROVIDER_MIRROR = Path("/opt/tf-plugins")
 ACCOUNT_ID = "123456789012"  # as render.tftest.hcl overrides aws_caller_identity
 # parliament's severities, lowest first; anything above INFO fails the lint.
 SEVERITIES = ["MUTE", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
@@ -124,17 +124,6 @@ class AllowlistEntry:
         return self.detail is None or self.detail.lower() in str(finding.detail).lower()
 
 
-def terraform(*arguments: str, data_dir: Path, chdir: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(ROOT / "terraform.rc") if PROVIDER_MIRROR.is_dir() else os.devnull,
-        "TF_DATA_DIR": str(data_dir),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-    }
-    return subprocess.run(["terraform", f"-chdir={chdir}", *arguments], env=environment, capture_output=True, text=True, check=False)
-
-
 def checked(result: subprocess.CompletedProcess[str], what: str) -> str:
     if result.returncode != 0:
         raise LintError(f"{what} failed:\n{result.stdout}{result.stderr}")
@@ -143,14 +132,13 @@ def checked(result: subprocess.CompletedProcess[str], what: str) -> str:
 
 def plan_examples() -> dict[str, dict[str, Any]]:
     """Each run of render.tftest.hcl: its plan, as JSON."""
-    data_dir = WORK_DIR / "test" / ".terraform"
-    checked(terraform("init", "-backend=false", "-no-color", f"-test-directory={TEST_DIRECTORY}", data_dir=data_dir), "terraform init")
-    result = terraform("test", "-no-color", f"-test-directory={TEST_DIRECTORY}", "-json", "-verbose", data_dir=data_dir)
-    messages = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    if result.returncode != 0:
-        diagnostics = [message["@message"] for message in messages if message["type"] in ("diagnostic", "test_run")]
-        raise LintError("terraform test of the examples failed:\n" + "\n".join(diagnostics) + result.stderr)
-    return {message["@testrun"]: message["test_plan"] for message in messages if message["type"] == "test_plan"}
+    try:
+        runs = plans_of_runs(WORK_DIR / "test" / ".terraform", TEST_DIRECTORY)
+    except TerraformTestError as error:
+        raise LintError(str(error)) from error
+    if runs.errors or runs.failed_assertions:
+        raise LintError("terraform test of the examples failed:\n" + "\n".join(runs.errors + runs.failed_assertions))
+    return runs.plans
 
 
 def _unquoted(value: str) -> str:

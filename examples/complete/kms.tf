@@ -1,5 +1,5 @@
-# An optional customer-managed key for the data lake, the logs and the failure topic, with the
-# key policy the module needs (README: "Using a customer-managed KMS key").
+# An optional customer-managed key for the data lake, the logs and the notification topic, with the
+# key policy the module needs (docs/security.md: "Using a customer-managed KMS key").
 
 data "aws_caller_identity" "current" {
   count = var.use_customer_managed_key ? 1 : 0

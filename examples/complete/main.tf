@@ -4,7 +4,7 @@
 
 resource "aws_secretsmanager_secret" "source_database" {
   name                    = "${var.name_prefix}-source-database"
-  description             = "username and password job1 and the source crawler use to read the source database."
+  description             = "username and password the extract job and the source crawler use to read the source database."
   recovery_window_in_days = 0
 
   #checkov:skip=CKV_AWS_149:An example; use your own KMS key in production.

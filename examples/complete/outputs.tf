@@ -18,9 +18,9 @@ output "database_name" {
   value       = module.etl.database_name
 }
 
-output "failure_topic_arn" {
+output "notification_topic_arn" {
   description = "SNS topic of failed runs."
-  value       = module.etl.failure_topic_arn
+  value       = module.etl.notification_topic_arn
 }
 
 output "tables" {
@@ -29,7 +29,7 @@ output "tables" {
 }
 
 output "cleansed_format" {
-  description = "How job2 keeps the cleansed rows: here \"iceberg\", the current state."
+  description = "How the cleanse job keeps the cleansed rows: here \"iceberg\", the current state."
   value       = module.etl.cleansed_format
 }
 

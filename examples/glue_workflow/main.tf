@@ -1,6 +1,6 @@
-# The pipeline as a Glue workflow: no state machine and no Lambda; its graph (each table's job1,
-# one crawl of raw, each table's job2, one crawl of cleansed) in the Glue console, failures alerted
-# through EventBridge to the failure topic. Two tables of the caller's landing zone.
+# The pipeline as a Glue workflow: no state machine and no Lambda; its graph (each table's extract
+# job, one crawl of raw, each table's cleanse job, one crawl of cleansed) in the Glue console,
+# failures alerted through EventBridge to the notification topic. Two tables of the caller's landing zone.
 
 module "etl" {
   source = "../.."
@@ -38,13 +38,13 @@ output "tables" {
 }
 
 output "metrics_namespace" {
-  description = "CloudWatch namespace of each table's metrics (dimensions Pipeline and Table), put by its job2."
+  description = "CloudWatch namespace of each table's metrics (dimensions Pipeline and Table), put by its cleanse job."
   value       = module.etl.metrics_namespace
 }
 
-output "failure_topic_arn" {
+output "notification_topic_arn" {
   description = "The SNS topic a failed job or crawl alerts."
-  value       = module.etl.failure_topic_arn
+  value       = module.etl.notification_topic_arn
 }
 
 output "database_name" {

@@ -21,7 +21,7 @@ output "state_machine_arn" {
 }
 
 output "cleansed_path" {
-  description = "Where job2 writes the cleansed Parquet of the orders."
+  description = "Where the cleanse job writes the cleansed Parquet of the orders."
   value       = module.etl.tables.orders.cleansed_path
 }
 

@@ -1,6 +1,6 @@
 """`make demo`: the whole pipeline end to end on this machine, from a real PostgreSQL source.
 
-    python -m local_aws.demo [--rows 2000] [--run-id demo] [--kill-source-during-job1]
+    python -m local_aws.demo [--rows 2000] [--run-id demo] [--kill-source-during-extract]
 
 Starts PostgreSQL with three tables (customers, orders of those customers, and a small countries
 reference table; dirty rows included) and the emulator, applies `examples/complete` to it, catalogs
@@ -9,7 +9,7 @@ each table; then (the cleansed table being an Iceberg current state) changes som
 customers in PostgreSQL, adds others, runs again and shows what the second run changed in
 `cleansed_customers`, read without Spark; copies the outputs to `demo-output/`, then stops everything it
 started — also on Ctrl-C or when a step fails, in which case the failing step and its error are the
-last lines printed. `--kill-source-during-job1` stops PostgreSQL while job1 reads it, to show the
+last lines printed. `--kill-source-during-extract` stops PostgreSQL while the extract job reads it, to show the
 failure path.
 """
 
@@ -172,7 +172,7 @@ def run_or_fail(
     raise PipelineStepFailed(failed_step or "StateMachine", f"{record.error}: {readable_cause(record.cause or '')}")
 
 
-def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
+def run_demo(rows: int, run_id: str, kill_source_during_extract: bool) -> int:
     clock = PhaseClock()
     failure: PipelineStepFailed | None = None
     with tempfile.TemporaryDirectory(prefix="glue-etl-demo-") as scratch:
@@ -199,7 +199,7 @@ def run_demo(rows: int, run_id: str, kill_source_during_job1: bool) -> int:
                 def on_state_entered(entered: executions.StateEntered) -> None:
                     nonlocal source_killed
                     show_state(entered)
-                    if kill_source_during_job1 and entered.name == "RunRawJob" and not source_killed:
+                    if kill_source_during_extract and entered.name == "RunExtractJob" and not source_killed:
                         pipeline.kill_source()
                         source_killed = True
                         print("           (PostgreSQL stopped, as asked)", flush=True)
@@ -244,7 +244,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m local_aws.demo", description="The Glue ETL pipeline end to end on this machine.")
     parser.add_argument("--rows", type=int, default=2000, help="customers in the source table (default 2000)")
     parser.add_argument("--run-id", default="demo", help="the run id; a second demo with the same one replaces its output")
-    parser.add_argument("--kill-source-during-job1", action="store_true", help="stop PostgreSQL while job1 reads it")
+    parser.add_argument("--kill-source-during-extract", action="store_true", help="stop PostgreSQL while the extract job reads it")
     arguments = parser.parse_args()
     if arguments.rows < 1:
         parser.error(f"--rows must be at least 1, got {arguments.rows}")
@@ -254,7 +254,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        return run_demo(arguments.rows, arguments.run_id, arguments.kill_source_during_job1)
+        return run_demo(arguments.rows, arguments.run_id, arguments.kill_source_during_extract)
     except KeyboardInterrupt:
         print("\nInterrupted: everything the demo started has been stopped.", file=sys.stderr)
         return 130

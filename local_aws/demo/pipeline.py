@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from pyiceberg.table import Table
 
 from local_aws import PROJECT_ROOT, emulator, executions
-from local_aws.clients import client, region_of
+from local_aws.clients import DEFAULT_REGION, client, region_of
 from local_aws.control import run_jobs_locally, set_time_scale
 from local_aws.demo.postgres import PostgresServer, running_postgres, seed_table
 from local_aws.iceberg_tables import load_table, table_rows
@@ -35,7 +35,7 @@ EXAMPLE = PROJECT_ROOT / "examples" / "complete"
 SOURCE_TABLES = {"customers": ("customer_id",), "orders": ("order_id",), "countries": ()}
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
 # examples/complete's default region, where the demo applies it.
-EXAMPLE_REGION = "us-east-1"
+EXAMPLE_REGION = DEFAULT_REGION
 
 
 class PipelineStepFailed(RuntimeError):
@@ -94,9 +94,8 @@ class LocalPipeline:
 
     def apply(self) -> None:
         assert self.postgres is not None
-        workspace = TerraformWorkspace(EXAMPLE, self.work_dir / "terraform")
+        self.workspace = TerraformWorkspace(EXAMPLE, self.work_dir / "terraform", emulator_endpoint=self.endpoint)
         variables = {
-            "local_endpoint": self.endpoint,
             "name_prefix": self.name_prefix,
             "source_jdbc_url": self.postgres.jdbc_url,
             "source_database_username": self.postgres.user,
@@ -104,14 +103,14 @@ class LocalPipeline:
             "source_tls_certificate_s3_path": self._source_certificate_in_s3(),
         }
         run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
-        workspace.init()
-        workspace.apply(variables)
-        self.outputs = workspace.outputs()
+        self.workspace.init()
+        self.workspace.apply(variables)
+        self.outputs = self.workspace.outputs()
         set_time_scale(self.time_scale)
 
     def _source_certificate_in_s3(self) -> str:
         """The source server's CA certificate in a bucket of its own, as an RDS user keeps the RDS CA
-        certificate: where the connection's CUSTOM_JDBC_CERT points, so that job1 and the source
+        certificate: where the connection's CUSTOM_JDBC_CERT points, so that the extract job and the source
         crawler verify the server they reach over TLS."""
         assert self.postgres is not None and self.postgres.ca_certificate is not None
         bucket, key = f"{self.name_prefix}-source-certificates", "source-ca.pem"

@@ -256,7 +256,7 @@ class LocalGlueExecutor:
             )
             returncode = SPARK_DRIVERS.run(job_run, RUN_TIMEOUT_SECONDS)
             if returncode != 0:
-                # On Glue, what a run wrote to S3 before it failed stays there (e.g. job2's quarantine).
+                # On Glue, what a run wrote to S3 before it failed stays there (e.g. the cleanse job's quarantine).
                 with contextlib.suppress(StorageAccessRefused, ClientError):  # the run's own error is the one to report
                     copy.mirror_back()
                 return JobRunResult("FAILED", error_message(returncode, log.read_text(errors="replace")))

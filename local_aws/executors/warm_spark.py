@@ -5,7 +5,7 @@ A run takes an idle driver of the kind it needs (`DriverKind`: the data lake for
 static settings it starts with), or starts one; a driver goes back to the pool when its run ends
 with Spark still up. Runs of one kind share at most MAX_DRIVERS_PER_KIND drivers: more runs at
 once (a pipeline's tables cleansed side by side) wait for one, as a cold JVM per concurrent run
-costs a small machine more than the wait (measured on 2 cores: the demo's three concurrent job2
+costs a small machine more than the wait (measured on 2 cores: the demo's three concurrent cleanse job
 runs on cold drivers took 92 s). `prewarm()` starts one ahead of the first run (the emulator does
 when jobs are switched to local runs, so the JVM starts while Terraform applies). A run that
 outlives its timeout kills its driver. Drivers end with the emulator, however it ends: their stdin closes

@@ -42,7 +42,7 @@ def demo_emulator_port(stdout: str) -> int:
 
 def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(emulator_endpoint: str, demo_temporary_folder: Path) -> None:
     demo = subprocess.run(
-        [sys.executable, "-m", "local_aws.demo", "--rows", "20", "--run-id", "dies", "--kill-source-during-job1"],
+        [sys.executable, "-m", "local_aws.demo", "--rows", "20", "--run-id", "dies", "--kill-source-during-extract"],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
@@ -53,13 +53,13 @@ def test_the_demo_reports_a_source_that_dies_mid_run_and_cleans_up(emulator_endp
 
     assert demo.returncode == 1, demo.stdout + demo.stderr
     progress = [line.split(" s  ", 1)[1] for line in demo.stdout.splitlines() if " s  " in line and line.startswith("  ")]
-    # Every table's job1 fails (the source is gone), so nothing is crawled; the run fails naming them all.
-    assert progress.count("RecordRawJobRunFailure") == 3 and "StartRawCrawler" not in progress
+    # Every table's extract job fails (the source is gone), so nothing is crawled; the run fails naming them all.
+    assert progress.count("RecordExtractJobRunFailure") == 3 and "StartRawCrawler" not in progress
     assert progress[-5:] == ["ReportRun", "DidEveryTableSucceed", "RecordTableFailures", "NotifyFailure", "PipelineFailed"]
     last_lines = demo.stderr.strip().splitlines()[-4:]
     assert last_lines[0] == "The pipeline failed at 3 of 3 tables:"
     for line, table in zip(last_lines[1:], ["countries", "customers", "orders"], strict=True):
-        assert line.startswith(f"  {table} at RunRawJob: JobFailed: Job demo-extract-to-raw run jr_"), line
+        assert line.startswith(f"  {table} at RunExtractJob: JobFailed: Job demo-extract-to-raw run jr_"), line
         assert " ended FAILED: exited with status 1: org.postgresql.util.PSQLException: Connection to 127.0.0.1:" in line
         assert "refused" in line
     assert not emulator.is_up(demo_emulator_port(demo.stdout)), "the demo left its emulator running"

@@ -1,6 +1,6 @@
 """examples/glue_workflow end to end on real local Spark: a caller's landing zone (two catalog
-tables over the sample CSVs) read by each table's job1, landed as raw CSV under the folder the run
-property run_id names, crawled, cleansed to Parquet and a quarantine by each table's job2, crawled
+tables over the sample CSVs) read by each table's extract job, landed as raw CSV under the folder the run
+property run_id names, crawled, cleansed to Parquet and a quarantine by each table's cleanse job, crawled
 again; a rerun of the run id replaces its folders; a table whose job fails stops the chain and
 alerts once. The jobs resolve {run_id} themselves (glue_runtime), so what they write reaches S3
 only because the local executor mirrors whatever a run writes."""
@@ -10,7 +10,6 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -19,18 +18,13 @@ import pytest
 from local_aws import emulator
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally, set_time_scale
-from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
-from tests.state_machine.pipeline_support import (
-    DeployedPipeline,
-    await_workflow_run,
-    notifications,
-    subscribe_to_failures,
-    workflow_job_runs,
-)
+from local_aws.terraform import PROJECT_ROOT
+from tests.stacks import DeployedPipeline, deploy_example, notifications, subscribe_to_notifications
+from tests.state_machine.pipeline_support import await_workflow_run, workflow_job_runs
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
-LANDING_BUCKET = "example-landing-zone"  # what examples/glue_workflow lets job1 read (source_s3_arns)
+LANDING_BUCKET = "example-landing-zone"  # what examples/glue_workflow lets the extract jobs read (source_s3_arns)
 LANDING_DATABASE = "landing"
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
 SAMPLES = {"customers": SAMPLE_DATA / "customers_dirty.csv", "orders": SAMPLE_DATA / "orders_dirty.csv"}
@@ -114,12 +108,10 @@ def deployed(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
     emulator.reset()
     create_landing_zone()
     run_jobs_locally()  # before the apply: the jobs' Spark driver starts while Terraform works
-    workspace = TerraformWorkspace(PROJECT_ROOT / "examples" / "glue_workflow", Path(tmp_path_factory.mktemp("glue-workflow")))
-    workspace.init()
-    workspace.apply({"local_endpoint": emulator_endpoint})
+    workspace = deploy_example("glue_workflow", tmp_path_factory.mktemp("glue-workflow"), emulator_endpoint)
     outputs = deployed_stack(workspace.outputs())
     set_time_scale(0.1)
-    yield DeployedPipeline(outputs, subscribe_to_failures(outputs, "workflow-e2e-failures"))
+    yield DeployedPipeline(outputs, subscribe_to_notifications(outputs, "workflow-e2e-notifications"))
     emulator.reset()
 
 
@@ -175,11 +167,11 @@ def trimmed(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def test_the_run_runs_every_action_and_alerts_nothing(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
     for table in SAMPLES:
-        for stage in ("raw_job", "cleanse_job"):
+        for stage in ("extract_job", "cleanse_job"):
             runs = workflow_job_runs(deployed, table, stage)
             assert [run["JobRunState"] for run in runs] == ["SUCCEEDED"], [run.get("ErrorMessage") for run in runs]
     statistics = first_run["Statistics"]
-    # Each table's job1, one crawl of raw, each table's job2, one crawl of cleansed.
+    # Each table's extract job, one crawl of raw, each table's cleanse job, one crawl of cleansed.
     assert (first_run["Status"], statistics["TotalActions"], statistics["SucceededActions"]) == ("COMPLETED", 6, 6), statistics
     assert notifications(deployed) == []
 
@@ -209,7 +201,7 @@ def test_each_job_reports_its_figures_for_the_run(deployed: DeployedPipeline, fi
             for key, body in objects(deployed, f"{folder(deployed, 'reports', table)}run_id={RUN_ID}/").items()
         }
         source_rows = len(sample_rows(table))
-        assert reports["raw_job.json"] == {"rows_read": source_rows, "rows_written": source_rows}
+        assert reports["extract_job.json"] == {"rows_read": source_rows, "rows_written": source_rows}
         figures = reports["cleanse_job.json"]
         assert (figures["input_rows"], figures["cleansed_rows"], figures["quarantined_rows"]) == (
             source_rows,
@@ -218,7 +210,7 @@ def test_each_job_reports_its_figures_for_the_run(deployed: DeployedPipeline, fi
         )
 
 
-def test_each_job2_puts_its_tables_metrics_as_the_run_report_does(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
+def test_each_cleanse_job_puts_its_tables_metrics_as_the_run_report_does(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
     namespace, pipeline = deployed.outputs["metrics_namespace"], deployed.outputs["workflow_name"].removesuffix("-pipeline")
     cloudwatch = client("cloudwatch", region=deployed.region)
     for table in SAMPLES:
@@ -270,7 +262,7 @@ def test_a_rerun_of_the_run_id_replaces_what_the_first_run_wrote(deployed: Deplo
 def test_a_table_whose_job_fails_stops_the_chain_and_alerts_once(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
     glue = client("glue")
     raw_crawls_before = glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"].get("LastCrawl")
-    job2_runs_before = {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES}
+    cleanse_job_runs_before = {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES}
     glue.delete_table(DatabaseName=LANDING_DATABASE, Name="orders")  # the orders' source is gone
     try:
         run = await_workflow_run(deployed, "wf-e2e-orders-fail", WORKFLOW_RUN_SECONDS)
@@ -284,16 +276,16 @@ def test_a_table_whose_job_fails_stops_the_chain_and_alerts_once(deployed: Deplo
         1,
         1,
     )
-    failed = max(workflow_job_runs(deployed, "orders", "raw_job"), key=lambda job_run: job_run["StartedOn"])
+    failed = max(workflow_job_runs(deployed, "orders", "extract_job"), key=lambda job_run: job_run["StartedOn"])
     assert (failed["JobRunState"], failed["Arguments"]["--WORKFLOW_RUN_ID"]) == ("FAILED", run["WorkflowRunId"])
     assert "EntityNotFoundException" in failed["ErrorMessage"]
-    # The customers' job1 ran and wrote; nothing after the job1s ran.
+    # The customers' extract job ran and wrote; nothing after the extract jobs ran.
     assert trimmed(raw_rows(deployed, "customers", "wf-e2e-orders-fail")) == trimmed(sample_rows("customers"))
     assert objects(deployed, f"{folder(deployed, 'raw', 'orders')}run_id=wf-e2e-orders-fail/") == {}
     assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"].get("LastCrawl") == raw_crawls_before
-    assert {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES} == job2_runs_before
+    assert {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES} == cleanse_job_runs_before
     (notification,) = notifications(deployed, wait_seconds=5)
-    job = deployed.outputs["workflow_job_names"]["orders"]["raw_job"]
+    job = deployed.outputs["workflow_job_names"]["orders"]["extract_job"]
     assert notification["Message"] == (
         f"Pipeline workflow-orders workflow run failed at step {job} with JobFailed: job run {failed['Id']} ended FAILED: "
         f"JobName:{job} and JobRunId:{failed['Id']} failed to execute with exception {failed['ErrorMessage']}"

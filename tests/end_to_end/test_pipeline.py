@@ -1,9 +1,11 @@
 """The whole pipeline as `make demo` runs it, on the dirty samples of its three tables (customers,
-orders, countries): PostgreSQL -> job1 over JDBC on local Spark -> raw CSV in the emulator's S3 ->
-crawler1 -> job2 -> each table's Iceberg current state (read without Spark, as a consumer reads
+orders, countries): PostgreSQL -> the extract job over JDBC on local Spark -> raw CSV in the emulator's S3 ->
+the raw crawler -> the cleanse job -> each table's Iceberg current state (read without Spark, as a consumer reads
 it) and quarantine, checked row by row; a rerun of the same run id; a second run with changed
 source rows; one table failing while the others are published, then a rerun of that table alone;
-a job2 that may not commit; job1 without each statement of its role."""
+a cleanse job that may not commit; the extract job without each statement of its role. The
+example is applied from another folder than its own, as a caller applies it, with its password kept
+out of Terraform's state."""
 
 import json
 from collections.abc import Iterator
@@ -14,11 +16,13 @@ from typing import Any
 import pytest
 
 from local_aws import emulator
+from local_aws.clients import client
 from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
 from local_aws.executions import ExecutionRecord
 from tests.roles import statement_removed
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
-from tests.state_machine.pipeline_support import subscribe_to_failures
+from tests.stacks import subscribe_to_notifications
+from tests.state_sequences import HAPPY_PATH_ICEBERG_POLL
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
@@ -29,26 +33,6 @@ SAMPLES = {
 }
 RUN_ID = "e2e-1"
 SAMPLE_COLUMNS = SAMPLES["customers"].read_text().splitlines()[0].split(",")
-HAPPY_PATH = [
-    "ResolveRun",
-    "LoadSettings",
-    "LoadTables",
-    "ExtractTables",
-    "FindExtractedTables",
-    "CountExtractedTables",
-    "IsAnyTableExtracted",
-    "StartRawCrawler",
-    "ResetRawCrawlerPolls",
-    "CheckRawCrawlerPollLimit",
-    "CountRawCrawlerPoll",
-    "WaitForRawCrawler",
-    "GetRawCrawlerStatus",
-    "IsRawCrawlerDone",
-    "CleanseTables",  # Iceberg tables need no crawl
-    "ReportRun",
-    "DidEveryTableSucceed",
-    "RunSucceeded",
-]
 # What the orders' and the countries' rules (examples/complete) make of their samples.
 EXPECTED_ORDERS = [
     (101, 1, date(2024, 3, 2), Decimal("19.99"), "delivered"),
@@ -119,10 +103,34 @@ def table_failure(record: ExecutionRecord, table: str) -> tuple[str, str, str]:
     return failed["step"], failed["error"], failed["cause"]
 
 
+def test_the_complete_example_applies_from_another_folder(pipeline: LocalPipeline) -> None:
+    outputs = pipeline.outputs
+    assert pipeline.workspace.run_dir != pipeline.workspace.config_dir
+    assert client("stepfunctions").describe_state_machine(stateMachineArn=outputs["state_machine_arn"])["status"] == "ACTIVE"
+    assert client("glue").get_crawler(Name=outputs["source_crawler_name"])["Crawler"]["Targets"]["JdbcTargets"]
+    assert client("s3").head_bucket(Bucket=outputs["bucket_name"])["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_the_complete_example_writes_the_password_to_the_secret_and_keeps_it_out_of_the_state(pipeline: LocalPipeline) -> None:
+    assert pipeline.postgres is not None
+    password, workspace = pipeline.postgres.password, pipeline.workspace
+    secret = client("secretsmanager").get_secret_value(SecretId=f"{pipeline.name_prefix}-source-database")
+    assert json.loads(secret["SecretString"])["password"] == password
+    shown = workspace.run("show", "-json", "-no-color", str(workspace.state_file)).stdout
+    (version,) = [
+        resource["values"]
+        for resource in json.loads(shown)["values"]["root_module"]["resources"]
+        if resource["address"] == "aws_secretsmanager_secret_version.source_database"
+    ]
+    assert (version["has_secret_string_wo"], version["secret_string"], version["secret_string_wo"]) == (True, "", None)
+    assert password not in workspace.state_file.read_text()
+    assert password not in shown
+
+
 def test_the_run_takes_the_happy_path_for_every_table(pipeline: LocalPipeline, first_run: Any) -> None:
     assert (first_run.status, first_run.error) == ("SUCCEEDED", None), first_run.cause
-    assert top_level_states(pipeline, first_run) == HAPPY_PATH
-    assert first_run.states_entered.count("RunRawJob") == first_run.states_entered.count("RunCleanseJob") == 3
+    assert top_level_states(pipeline, first_run) == HAPPY_PATH_ICEBERG_POLL
+    assert first_run.states_entered.count("RunExtractJob") == first_run.states_entered.count("RunCleanseJob") == 3
 
 
 def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline: LocalPipeline, first_run: Any) -> None:
@@ -185,9 +193,9 @@ def test_the_three_catalog_tables_have_the_right_columns_and_locations(pipeline:
     assert source.location == "sales.public.customers"
     assert source.columns == [("customer_id", "int"), *[(column, "string") for column in SAMPLE_COLUMNS[1:]]]
     assert raw.location == f"s3://{bucket}/raw/{pipeline.name_prefix}/customers/"
-    # crawler1's classifier asks for OpenCSVSerDe, which reads every raw column as a string.
+    # The raw crawler's classifier asks for OpenCSVSerDe, which reads every raw column as a string.
     assert raw.columns == [*[(column, "string") for column in SAMPLE_COLUMNS], ("run_id", "string")]
-    # Registered by job2 as Iceberg's GlueCatalog registers a table, in Hive's type names.
+    # Registered by the cleanse job as Iceberg's GlueCatalog registers a table, in Hive's type names.
     assert cleansed_table.location == f"s3://{bucket}/cleansed/{pipeline.name_prefix}/customers"
     assert cleansed_table.columns == [
         ("customer_id", "int"),
@@ -248,7 +256,7 @@ def test_a_second_run_updates_changed_customers_adds_new_ones_and_keeps_the_rest
     assert sorted(tuple(without_time_zone(row[column]) for column in SAMPLE_COLUMNS) for row in first_state) == EXPECTED_CLEANSED
 
 
-def test_a_job2_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was(pipeline: LocalPipeline, first_run: Any) -> None:
+def test_a_cleanse_job_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was(pipeline: LocalPipeline, first_run: Any) -> None:
     pipeline.update_source("UPDATE customers SET balance = '55.00', updated_at = '2024-06-01 10:00:00' WHERE customer_id = 2")
     before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
 
@@ -286,7 +294,7 @@ def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline
 def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_completes_the_run(
     pipeline: LocalPipeline, first_run: Any
 ) -> None:
-    alerts = subscribe_to_failures(pipeline.outputs, "e2e-alerts")
+    alerts = subscribe_to_notifications(pipeline.outputs, "e2e-alerts")
     countries_snapshots = len(pipeline.current_state_table("countries").snapshots())
     pipeline.update_source("ALTER TABLE orders RENAME TO orders_elsewhere")
     try:
@@ -302,9 +310,9 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
         "orders": "failed",
     }
     step, error, cause = table_failure(failed, "orders")
-    assert (step, error) == ("RunRawJob", "JobFailed")
+    assert (step, error) == ("RunExtractJob", "JobFailed")
     assert "public.orders" in cause and "does not exist" in cause  # PostgreSQL's error, in the job run's JSON
-    assert (failed.cause or "").startswith("Tables failed: 1 of 3 tables failed; orders at RunRawJob with JobFailed: ")
+    assert (failed.cause or "").startswith("Tables failed: 1 of 3 tables failed; orders at RunExtractJob with JobFailed: ")
     # The others went through (countries unchanged: no new snapshot), cataloged by the one crawl.
     assert len(pipeline.raw_rows("one-fails", "customers")) == pipeline.source_rows("customers")
     assert len(pipeline.current_state_table("countries").snapshots()) == countries_snapshots
@@ -312,7 +320,7 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
     (alert,) = pipeline.client("sqs").receive_message(QueueUrl=alerts, MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
     message = json.loads(alert["Body"])["Message"]
     assert message.startswith(
-        "Pipeline e2e run one-fails failed at step Tables with TablesFailed: 1 of 3 tables failed; orders at RunRawJob"
+        "Pipeline e2e run one-fails failed at step Tables with TablesFailed: 1 of 3 tables failed; orders at RunExtractJob"
     )
 
     rerun = pipeline.run("one-fails", tables=["orders"])
@@ -320,7 +328,7 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
     assert (rerun.status, rerun.error) == ("SUCCEEDED", None), rerun.cause
     statuses = {name: table["status"] for name, table in (rerun.output or {})["tables"].items()}
     assert statuses == {"countries": "skipped", "customers": "skipped", "orders": "succeeded"}
-    assert rerun.states_entered.count("RunRawJob") == rerun.states_entered.count("RunCleanseJob") == 1
+    assert rerun.states_entered.count("RunExtractJob") == rerun.states_entered.count("RunCleanseJob") == 1
     assert len(pipeline.raw_rows("one-fails", "orders")) == pipeline.source_rows("orders") == 9
     assert cleansed_orders(pipeline) == EXPECTED_ORDERS
 
@@ -333,7 +341,7 @@ def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: Lo
         "The execution input's tables must be a non-empty list of this pipeline's table names (countries, customers, orders); "
         'not so: ["invoices"].'
     )
-    assert "RunRawJob" not in record.states_entered
+    assert "RunExtractJob" not in record.states_entered
 
 
 # ---------------------------------------------------------------- the job roles, statement by statement
@@ -344,7 +352,7 @@ JOB_STATEMENTS_NOT_EXERCISED_LOCALLY = {
     "PublishJobMetrics": "Glue's job metrics are not emulated",
     "ListOwnMultipartUploads": "the executor copies files to S3 in single-part uploads",
 }
-# Statement removed from job1's role -> the permission the failed run names.
+# Statement removed from the extract job's role -> the permission the failed run names.
 EXTRACT_REMOVALS = {
     "ReadScripts": "s3:GetObject",
     "WriteRawData": "s3:GetObject",
@@ -354,7 +362,7 @@ EXTRACT_REMOVALS = {
     "ReadSourceSecret": "secretsmanager:GetSecretValue",
     "ReadSourceTlsCertificate": "s3:GetObject",
 }
-# The same for job2's role.
+# The same for the cleanse job's role.
 CLEANSE_REMOVALS = {
     "ReadScripts": "s3:GetObject",
     "ReadRawData": "s3:GetObject",
@@ -383,14 +391,14 @@ def sids_of(pipeline: LocalPipeline, role: str) -> set[str]:
 
 def test_every_statement_of_the_job_roles_is_exercised_or_said_not_to_be(pipeline: LocalPipeline) -> None:
     assert sids_of(pipeline, extract_role(pipeline)) == set(EXTRACT_REMOVALS) | set(JOB_STATEMENTS_NOT_EXERCISED_LOCALLY)
-    # CommitCurrentStateTable: test_a_job2_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was
+    # CommitCurrentStateTable: test_a_cleanse_job_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was
     assert sids_of(pipeline, cleanse_role(pipeline)) == set(CLEANSE_REMOVALS) | set(JOB_STATEMENTS_NOT_EXERCISED_LOCALLY) | {
         "CommitCurrentStateTable"
     }
 
 
 @pytest.mark.parametrize(("sid", "action"), sorted(EXTRACT_REMOVALS.items()))
-def test_job1_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
+def test_the_extract_job_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
     pipeline: LocalPipeline, first_run: Any, sid: str, action: str
 ) -> None:
     run_id = f"no-{sid.lower()}"
@@ -400,14 +408,14 @@ def test_job1_without_a_statement_of_its_role_fails_naming_the_permission_and_th
 
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
     step, error, cause = table_failure(record, "customers")
-    assert (step, error) == ("RunRawJob", "JobFailed")
+    assert (step, error) == ("RunExtractJob", "JobFailed")
     assert action in cause
     assert f"role/{role}" in cause or f"assumed-role/{role}/" in cause
     assert list(pipeline.run_keys(pipeline.location("customers", "raw"), run_id)) == []
 
 
 @pytest.mark.parametrize(("sid", "action"), sorted(CLEANSE_REMOVALS.items()))
-def test_job2_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
+def test_the_cleanse_job_without_a_statement_of_its_role_fails_naming_the_permission_and_the_role(
     pipeline: LocalPipeline, first_run: Any, sid: str, action: str
 ) -> None:
     before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)

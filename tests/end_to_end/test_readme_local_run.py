@@ -30,7 +30,7 @@ README_ENDPOINT = "127.0.0.1:4566"
 # What a clone holds; the venv is the one running these tests.
 NOT_IN_A_CLONE = shutil.ignore_patterns(
     ".git", ".venv", ".venv-checkov", ".local", ".terraform", ".terraform.lock.hcl", "*.tfstate*", "demo-output", "lake",
-    "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "spark-warehouse", "metastore_db",
+    "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "spark-warehouse", "metastore_db", "*_override.tf",
 )  # fmt: skip
 # What `make emulator-up` builds first: built already by `make test`, or this test would reinstall the venv.
 EMULATOR_PREREQUISITES = [".venv/.installed", ".venv/share/iceberg-jars/.built", "/usr/share/java/postgresql.jar"]

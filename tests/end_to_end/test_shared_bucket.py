@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from local_aws import emulator, executions
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally, set_time_scale
-from local_aws.terraform import TerraformWorkspace
+from tests.stacks import applied
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
@@ -90,9 +90,7 @@ def pipelines(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) 
     run_jobs_locally()  # before the applies: the Spark driver starts while Terraform works
     deployed = {}
     for name_prefix in SOURCE_ROWS:
-        workspace = TerraformWorkspace(ROOT, tmp_path_factory.mktemp(name_prefix))
-        workspace.init()
-        workspace.apply({"local_endpoint": emulator_endpoint, **create_landing_zone(name_prefix)})
+        workspace = applied(ROOT, tmp_path_factory.mktemp(name_prefix), emulator_endpoint, create_landing_zone(name_prefix))
         deployed[name_prefix] = Pipeline(name_prefix, workspace.outputs()["etl"])
     set_time_scale(0.1)
     started = {

@@ -1,4 +1,4 @@
-"""job2's current-state table (Iceberg): one row per key across runs, the newer row winning, rows
+"""The cleanse job's current-state table (Iceberg): one row per key across runs, the newer row winning, rows
 a run does not hold kept, history kept as snapshots, a rerun changing nothing."""
 
 import itertools

@@ -1,4 +1,4 @@
-"""job1 and job2 through their entry points, on local paths, as a user runs them:
+"""The extract and cleanse jobs through their entry points, on local paths, as a user runs them:
 `python glue_scripts/<job>.py --ARG value ...`."""
 
 import json
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-import cleanse_to_parquet
-import extract_to_raw
+import cleanse_job
+import extract_job
 from local_aws import PROJECT_ROOT
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.spark
 
 
 def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1", extra: tuple[str, ...] = ()) -> int:
-    return cleanse_to_parquet.main(
+    return cleanse_job.main(
         [
-            "cleanse_to_parquet.py",
+            "cleanse_job.py",
             "--input_path", str(input_path),
             "--output_path", str(out / "cleansed"),
             "--quarantine_path", str(out / "quarantine"),
@@ -119,7 +119,7 @@ def test_unknown_rule_column_stops_the_job_before_writing(tmp_path: Path, dirty_
 
 
 def test_missing_argument_exits_non_zero_naming_it(tmp_path: Path) -> None:
-    script = PROJECT_ROOT / "glue_scripts" / "cleanse_to_parquet.py"
+    script = PROJECT_ROOT / "glue_scripts" / "cleanse_job.py"
     result = subprocess.run(
         [sys.executable, str(script), "--input_path", "in.csv", "--output_path", "out", "--quarantine_path", "q",
          "--cleansing_rules", "{}"],
@@ -137,11 +137,13 @@ def test_bad_run_id_is_refused_by_name(tmp_path: Path, dirty_customers_csv: Path
     assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()
 
 
-def test_job1_writes_csv_that_job2_reads_back(spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str) -> None:
+def test_the_extract_job_writes_csv_that_the_cleanse_job_reads_back(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
     raw_run = tmp_path / "raw" / "customers" / "run_id=run-1"
-    arguments = ["extract_to_raw.py", "--source_database", "sales", "--source_table", "customers"]
-    assert extract_to_raw.main([*arguments, "--source_path", str(dirty_customers_csv), "--output_path", str(raw_run)]) == 0
-    assert extract_to_raw.main([*arguments, "--source_path", str(dirty_customers_csv), "--output_path", str(raw_run)]) == 0
+    arguments = ["extract_job.py", "--source_database", "sales", "--source_table", "customers"]
+    assert extract_job.main([*arguments, "--source_path", str(dirty_customers_csv), "--output_path", str(raw_run)]) == 0
+    assert extract_job.main([*arguments, "--source_path", str(dirty_customers_csv), "--output_path", str(raw_run)]) == 0
 
     raw_files = sorted(raw_run.glob("part-*.csv"))
     assert raw_files and raw_files[0].read_text().splitlines()[0] == dirty_customers_csv.read_text().splitlines()[0]
@@ -151,13 +153,11 @@ def test_job1_writes_csv_that_job2_reads_back(spark: Any, tmp_path: Path, dirty_
     assert cleansed_rows(spark, tmp_path) == EXPECTED_CLEANSED
 
 
-def test_job1_run_by_hand_without_a_source_path_says_what_to_pass(tmp_path: Path) -> None:
+def test_the_extract_job_run_by_hand_without_a_source_path_says_what_to_pass(tmp_path: Path) -> None:
     from glue_runtime import LocalSourceUnavailable
 
     with pytest.raises(LocalSourceUnavailable, match="pass --source_path <file>"):
-        extract_to_raw.main(
-            ["extract_to_raw.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)]
-        )
+        extract_job.main(["extract_job.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)])
 
 
 def test_iceberg_format_keeps_one_row_per_key_across_runs(
@@ -198,7 +198,7 @@ def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing_and_name
     tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
 ) -> None:
     # The sample quarantines 5 of its 10 rows.
-    with pytest.raises(cleanse_to_parquet.QualityGateFailed) as failed:
+    with pytest.raises(cleanse_job.QualityGateFailed) as failed:
         run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, extra=("--max_quarantine_ratio", "0.4"))
 
     assert str(failed.value).startswith("run run-1 quarantined 5 of 10 input rows (50.0%), more than max_quarantine_ratio 40.0%")

@@ -1,6 +1,6 @@
-"""A Glue workflow run whose run property run_id would lead job1's paths out of the run's folder
+"""A Glue workflow run whose run property run_id would lead the extract job's paths out of the run's folder
 (`run_id=x/../../../../cleansed/<prefix>/customers/`, which Hadoop resolves to the cleansed table)
-fails job1 naming the property, on real local Spark, and leaves every object of the bucket as it
+fails the extract job naming the property, on real local Spark, and leaves every object of the bucket as it
 was; the same job writes its run's folder when the run id is a good one. The local executor
 mirrors back whatever a run writes wherever its path leads, so a write the check let through would
 show here."""
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.spark
 
 PREFIX = "sales"
 WORKFLOW = "pipeline"
-JOB1 = "extract_customers"
+EXTRACT_JOB = "extract_customers"
 # Each stage's folder of this pipeline and of another one sharing the bucket, as the module lays
 # them out (<stage>/<name_prefix>/<table>/), with an earlier run's files in each.
 EXISTING_OBJECTS = {
@@ -40,14 +40,14 @@ TRAVERSALS = [
 
 @pytest.fixture
 def workflow(clean_emulator: str) -> Iterator[Any]:
-    """job1 as the module deploys it for table customers, started by the workflow's ON_DEMAND
+    """The extract job as the module deploys it for table customers, started by the workflow's ON_DEMAND
     trigger, under a role that may do anything in the bucket."""
     s3, glue = client("s3"), client("glue")
     s3.create_bucket(Bucket=BUCKET)
     for key, body in EXISTING_OBJECTS.items():
         s3.put_object(Bucket=BUCKET, Key=key, Body=body)
     role = create_service_role(
-        "job1",
+        "extract-job",
         "glue.amazonaws.com",
         [
             {"Action": "s3:*", "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]},
@@ -55,18 +55,18 @@ def workflow(clean_emulator: str) -> Iterator[Any]:
         ],
     )
     run_jobs_locally()
-    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "extract_to_raw.py")
+    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "extract_job.py")
     reports = f"s3://{BUCKET}/reports/{PREFIX}/customers/run_id={{run_id}}/"
     arguments = {
         "--source_database": "landing",
         "--source_table": "customers",
         "--source_path": f"s3://{BUCKET}/landing/customers.csv",
         "--output_path": f"s3://{BUCKET}/raw/{PREFIX}/customers/run_id={{run_id}}/",
-        "--report_path": f"{reports}raw_job.json",
+        "--report_path": f"{reports}extract_job.json",
     }
-    create_job(JOB1, PROJECT_SCRIPTS / "extract_to_raw.py", arguments, libraries, role=role)
+    create_job(EXTRACT_JOB, PROJECT_SCRIPTS / "extract_job.py", arguments, libraries, role=role)
     glue.create_workflow(Name=WORKFLOW)
-    glue.create_trigger(Name="start", WorkflowName=WORKFLOW, Type="ON_DEMAND", Actions=[{"JobName": JOB1}])
+    glue.create_trigger(Name="start", WorkflowName=WORKFLOW, Type="ON_DEMAND", Actions=[{"JobName": EXTRACT_JOB}])
     yield glue
 
 
@@ -76,34 +76,36 @@ def bucket_state() -> dict[str, str]:
     return {item["Key"]: item["ETag"] for page in listing for item in page.get("Contents", [])}
 
 
-def job1_run_of(glue: Any, run_id: str, timeout_seconds: float = 300) -> dict[str, Any]:
-    """Start a workflow run with the run property run_id and return its job1 run once it has ended."""
+def extract_job_run_of(glue: Any, run_id: str, timeout_seconds: float = 300) -> dict[str, Any]:
+    """Start a workflow run with the run property run_id and return its extract job run once it has ended."""
     workflow_run_id = glue.start_workflow_run(Name=WORKFLOW, RunProperties={"run_id": run_id})["RunId"]
     deadline = time.monotonic() + timeout_seconds
     while True:
-        runs = [run for run in glue.get_job_runs(JobName=JOB1)["JobRuns"] if run["Arguments"].get("--WORKFLOW_RUN_ID") == workflow_run_id]
+        runs = [
+            run for run in glue.get_job_runs(JobName=EXTRACT_JOB)["JobRuns"] if run["Arguments"].get("--WORKFLOW_RUN_ID") == workflow_run_id
+        ]
         if runs and runs[0]["JobRunState"] in ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED"):
             ended: dict[str, Any] = runs[0]
             return ended
-        assert time.monotonic() < deadline, f"job1 of workflow run {workflow_run_id} has not ended after {timeout_seconds} s: {runs}"
+        assert time.monotonic() < deadline, f"the extract job of {workflow_run_id} has not ended after {timeout_seconds} s: {runs}"
         time.sleep(0.5)
 
 
 @pytest.mark.parametrize("run_id", TRAVERSALS, ids=repr)
-def test_a_run_property_leading_out_of_the_runs_folder_fails_job1_and_changes_nothing(workflow: Any, run_id: str) -> None:
+def test_a_run_property_leading_out_of_the_runs_folder_fails_the_extract_job_and_changes_nothing(workflow: Any, run_id: str) -> None:
     before = bucket_state()
 
-    run = job1_run_of(workflow, run_id)
+    run = extract_job_run_of(workflow, run_id)
 
     assert run["JobRunState"] == "FAILED"
-    assert f"extract_to_raw: the workflow run property run_id: the run id {run_id!r} must be" in run["ErrorMessage"]
+    assert f"extract_job: the workflow run property run_id: the run id {run_id!r} must be" in run["ErrorMessage"]
     assert bucket_state() == before
 
 
-def test_a_good_run_property_names_the_folder_job1_writes(workflow: Any) -> None:
+def test_a_good_run_property_names_the_folder_the_extract_job_writes(workflow: Any) -> None:
     before = bucket_state()
 
-    run = job1_run_of(workflow, "2026-11-26")
+    run = extract_job_run_of(workflow, "2026-11-26")
 
     assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     assert csv_rows(f"raw/{PREFIX}/customers/run_id=2026-11-26/") == [

@@ -1,5 +1,5 @@
 """One run id rule (glue_scripts/run_ids.py), judged alike wherever a run id arrives: the state
-machine's first step (resolve_run), job1 and job2 (--run_id), and a Glue workflow's run property.
+machine's first step (resolve_run), the extract and cleanse jobs (--run_id), and a Glue workflow's run property.
 Each place refuses before any path is built from the id."""
 
 import string
@@ -60,8 +60,8 @@ def job_accepts(script: str, argv: list[str]) -> bool:
 def test_the_first_step_and_both_jobs_judge_a_run_id_alike(run_id: str) -> None:
     verdicts = (
         first_step_accepts(run_id),
-        job_accepts("extract_to_raw.py", ["--output_path", "s3://lake/raw/", "--run_id", run_id]),
-        job_accepts("cleanse_to_parquet.py", ["--output_path", "s3://lake/cleansed/", "--run_id", run_id]),
+        job_accepts("extract_job.py", ["--output_path", "s3://lake/raw/", "--run_id", run_id]),
+        job_accepts("cleanse_job.py", ["--output_path", "s3://lake/cleansed/", "--run_id", run_id]),
     )
     assert verdicts == (RUN_IDS[run_id],) * 3
 
@@ -81,7 +81,7 @@ def test_a_workflow_run_property_is_judged_alike_and_refused_before_any_path(
             "--WORKFLOW_RUN_ID",
             workflow_run_id,
         ]
-        assert job_accepts("extract_to_raw.py", argv) is accepted, run_id
+        assert job_accepts("extract_job.py", argv) is accepted, run_id
         if not accepted:
             assert "the workflow run property run_id: the run id" in capsys.readouterr().err
 

@@ -19,7 +19,7 @@ def started_run(properties: dict[str, str]) -> str:
 @pytest.mark.parametrize("properties", [{}, {"run_id": "2026-11-26"}], ids=["workflow-run-id", "run-property"])
 def test_run_id_in_the_arguments_is_the_workflow_runs(clean_emulator: str, properties: dict[str, str]) -> None:
     workflow_run_id = started_run(properties)
-    argv = ["extract_to_raw.py", *ARGUMENTS, "--WORKFLOW_NAME", "pipeline", "--WORKFLOW_RUN_ID", workflow_run_id]
+    argv = ["extract_job.py", *ARGUMENTS, "--WORKFLOW_NAME", "pipeline", "--WORKFLOW_RUN_ID", workflow_run_id]
 
     arguments = resolve_arguments(argv, ["output_path", "source_table"])
 
@@ -28,6 +28,4 @@ def test_run_id_in_the_arguments_is_the_workflow_runs(clean_emulator: str, prope
 
 
 def test_outside_a_workflow_the_arguments_are_as_given(clean_emulator: str) -> None:
-    assert (
-        resolve_arguments(["extract_to_raw.py", *ARGUMENTS], ["output_path"])["output_path"] == "s3://lake/raw/customers/run_id={run_id}/"
-    )
+    assert resolve_arguments(["extract_job.py", *ARGUMENTS], ["output_path"])["output_path"] == "s3://lake/raw/customers/run_id={run_id}/"

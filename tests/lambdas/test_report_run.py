@@ -34,7 +34,7 @@ STEPS_MACHINE = {
         "CleanseTables": {"Type": "Pass", "End": True},
     },
 }
-JOB2_FAILURE = {"step": "RunCleanseJob", "error": "JobFailed", "cause": "Job sales-cleanse-to-parquet ended with States.TaskFailed: boom"}
+JOB2_FAILURE = {"step": "RunCleanseJob", "error": "JobFailed", "cause": "Job sales-cleanse ended with States.TaskFailed: boom"}
 
 
 def table_settings(name: str) -> dict[str, Any]:
@@ -52,11 +52,11 @@ def table_settings(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def event(clean_emulator: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """customers succeeded, orders failed in job2, countries was not in the run's tables."""
+    """customers succeeded, orders failed in the cleanse job, countries was not in the run's tables."""
     s3 = client("s3")
     s3.create_bucket(Bucket=BUCKET)
     for table in ("customers", "orders"):
-        s3.put_object(Bucket=BUCKET, Key=f"reports/{table}/run_id=r1/raw_job.json", Body=json.dumps(RAW_FIGURES).encode())
+        s3.put_object(Bucket=BUCKET, Key=f"reports/{table}/run_id=r1/extract_job.json", Body=json.dumps(RAW_FIGURES).encode())
     s3.put_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json", Body=json.dumps(CLEANSE_FIGURES).encode())
     machine = client("stepfunctions").create_state_machine(
         name="steps", definition=json.dumps(STEPS_MACHINE), roleArn="arn:aws:iam::123456789012:role/states"
@@ -72,13 +72,13 @@ def event(clean_emulator: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
             {
                 "table": table_settings("customers"),
                 "status": "succeeded",
-                "raw_job": {"job_run_id": "jr_1", "state": "SUCCEEDED"},
+                "extract_job": {"job_run_id": "jr_1", "state": "SUCCEEDED"},
                 "cleanse_job": {"job_run_id": "jr_2", "state": "SUCCEEDED"},
             },
             {
                 "table": table_settings("orders"),
                 "status": "failed",
-                "raw_job": {"job_run_id": "jr_3", "state": "SUCCEEDED"},
+                "extract_job": {"job_run_id": "jr_3", "state": "SUCCEEDED"},
                 "failure": JOB2_FAILURE,
             },
             {"table": table_settings("countries"), "status": "skipped"},
@@ -110,7 +110,7 @@ def test_the_report_gives_each_tables_outcome_figures_and_locations(event: dict[
     assert customers["quarantined_by_reason"] == CLEANSE_FIGURES["quarantined_by_reason"]
     assert customers["tables"] == {"raw": "lake.raw_customers", "cleansed": "lake.cleansed_customers"}
     assert customers["locations"]["raw"] == f"s3://{BUCKET}/raw/customers/run_id=r1/"
-    assert customers["job_run_ids"] == {"raw_job": "jr_1", "cleanse_job": "jr_2"}
+    assert customers["job_run_ids"] == {"extract_job": "jr_1", "cleanse_job": "jr_2"}
     assert {key: orders[key] for key in ("status", "step", "error", "cause")} == {"status": "failed", **JOB2_FAILURE}
     assert orders["rows"]["source_read"] == 2000 and orders["rows"]["cleansed"] is None
     assert countries == {"status": "skipped", "tables": countries["tables"], "locations": countries["locations"]}
@@ -195,7 +195,7 @@ def test_a_missing_figures_file_fails_naming_it(event: dict[str, Any]) -> None:
     client("s3").delete_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json")
 
     figures = "s3://report-test-lake/reports/customers/run_id=r1/cleanse_job.json"
-    with pytest.raises(RunFiguresUnreadable, match=rf"job2 wrote no figures for this run: {figures} does not exist"):
+    with pytest.raises(RunFiguresUnreadable, match=rf"The cleanse job wrote no figures for this run: {figures} does not exist"):
         lambda_handler(event, None)
 
 
@@ -217,25 +217,25 @@ def test_a_failed_job_runs_message_is_read_from_glue_and_cut_to_fit(event: dict[
     from report_run import CAUSE_CHARACTERS, lambda_handler
 
     message = "Py4JJavaError: " + "x" * 5000
-    run_id = failed_job_run("sales-cleanse-to-parquet", message)
+    run_id = failed_job_run("sales-cleanse", message)
     event["table_runs"][1]["failure"] = {
         "step": "RunCleanseJob",
         "error": "JobFailed",
-        "job": "sales-cleanse-to-parquet",
+        "job": "sales-cleanse",
         "job_run_id": run_id,
     }
 
     orders = lambda_handler(event, None)["tables"]["orders"]
 
-    assert orders["cause"].startswith(f"Job sales-cleanse-to-parquet run {run_id} ended FAILED: Py4JJavaError: xxx")
+    assert orders["cause"].startswith(f"Job sales-cleanse run {run_id} ended FAILED: Py4JJavaError: xxx")
     assert len(orders["cause"]) == CAUSE_CHARACTERS and orders["cause"].endswith(" characters in all)")
-    assert orders["job_run_ids"] == {"raw_job": "jr_3", "cleanse_job": run_id}
+    assert orders["job_run_ids"] == {"extract_job": "jr_3", "cleanse_job": run_id}
 
 
 def test_the_failure_summary_of_fifty_failed_tables_fits_a_fail_states_cause(event: dict[str, Any]) -> None:
     from report_run import lambda_handler
 
-    failure = {"step": "RunRawJob", "error": "JobFailed", "cause": "Job sales-extract-to-raw ended with States.Timeout: " + "y" * 3000}
+    failure = {"step": "RunExtractJob", "error": "JobFailed", "cause": "Job sales-extract-to-raw ended with States.Timeout: " + "y" * 3000}
     names = [f"table_{index:02d}_{'n' * 46}" for index in range(50)]
     event["table_runs"] = [{"table": table_settings(name), "status": "failed", "failure": failure} for name in names]
 

@@ -107,11 +107,11 @@ def create_job(name: str, script: Path, default_arguments: dict[str, str], libra
     )
 
 
-def create_job1(name: str, source_table: str) -> None:
-    """job1 as the module deploys it: extract_to_raw.py with its library files."""
-    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "extract_to_raw.py")
+def create_extract_job(name: str, source_table: str) -> None:
+    """The extract job as the module deploys it: extract_job.py with its library files."""
+    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "extract_job.py")
     arguments = {"--source_database": DATABASE, "--source_table": source_table, "--job-bookmark-option": "job-bookmark-enable"}
-    create_job(name, PROJECT_SCRIPTS / "extract_to_raw.py", arguments, libraries)
+    create_job(name, PROJECT_SCRIPTS / "extract_job.py", arguments, libraries)
 
 
 def run_job(job_name: str, arguments: dict[str, str] | None = None, timeout_seconds: float = 300) -> dict[str, Any]:

@@ -13,21 +13,14 @@ from local_aws.clients import client
 from local_aws.control import plan_crawls, set_time_scale
 from local_aws.emulator.glue.crawlers import CrawlPlan
 from tests.roles import statement_removed, statements_of_role
-from tests.state_machine.pipeline_support import (
-    CLEANSED,
-    EXTRACTED,
-    REPORTED,
-    START,
-    DeployedPipeline,
-    notifications,
-    plan_quick_run,
-    put_job_outputs,
-)
+from tests.stacks import DeployedPipeline, notifications
+from tests.state_machine.pipeline_support import plan_failed_crawl, plan_quick_run, put_job_outputs
+from tests.state_sequences import CLEANSED, EXTRACTED, REPORTED, START, event_crawl
 
 pytestmark = pytest.mark.terraform
 
-STACK_CHANGES = {"name_prefix": "etl-ev", "crawler_wait": "event"}
-# crawler_timeout_minutes = 10 (conftest's STACK): each crawl may take 600 s before the wait ends.
+STACK = {"name_prefix": "etl-ev", "crawler_wait": "event"}
+# crawler_timeout_minutes = 10 (tests/stacks.py's BASE_STACK): each crawl may take 600 s before the wait ends.
 HEARTBEAT_SECONDS = 600
 
 
@@ -43,7 +36,7 @@ def test_a_run_waits_for_each_crawls_end_event_without_a_status_check(deployed: 
     record = executions.run(deployed.state_machine_arn, {"run_id": "evented"}, "evented")
 
     assert record.status == "SUCCEEDED", record.cause
-    assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *CLEANSED, "AwaitCleansedCrawl", *REPORTED]
+    assert record.states_entered == [*START, *EXTRACTED, *event_crawl("Raw"), *CLEANSED, *event_crawl("Cleansed"), *REPORTED]
     raw_crawl = record.exited_outputs("AwaitRawCrawl")[0]["raw_crawler"]
     assert raw_crawl == {
         "crawler_name": deployed.outputs["raw_crawler_name"],
@@ -56,18 +49,15 @@ def test_a_run_waits_for_each_crawls_end_event_without_a_status_check(deployed: 
 
 
 def test_a_failed_crawl_fails_the_run_with_the_crawlers_error_as_polling_does(deployed: DeployedPipeline) -> None:
-    outputs = deployed.outputs
-    plan_quick_run(deployed)
-    crawler = outputs["raw_crawler_name"]
     message = "Insufficient Lake Formation permission(s) on raw_customers"
-    plan_crawls(crawler, [CrawlPlan(running_seconds=10, outcome="FAILED", error_message=message)])
+    crawler = plan_failed_crawl(deployed, message)
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "crawl-fails"}, "event-crawl-fails")
 
     assert (record.status, record.error) == ("FAILED", "CrawlerFailed")
     assert record.cause == f"RawCrawler failed: Crawler {crawler} ended its last crawl FAILED: {message}"
     failed = ["RecordRawCrawlReportedFailure", "NotifyFailure", "PipelineFailed"]
-    assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *failed]
+    assert record.states_entered == [*START, *EXTRACTED, *event_crawl("Raw"), *failed]
     (notification,) = notifications(deployed)
     assert notification["MessageAttributes"]["step"]["Value"] == "RawCrawler"
     assert message in notification["Message"]
@@ -113,10 +103,10 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
     assert record.status == "SUCCEEDED", record.cause
     assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *CLEANSED, "AwaitCleansedCrawl", *REPORTED]
     own_crawl = glue.get_crawler(Name=crawler)["Crawler"]["LastCrawl"]
-    raw_job_run = glue.get_job_runs(JobName=outputs["raw_job_name"])["JobRuns"][-1]
+    extract_job_run = glue.get_job_runs(JobName=outputs["extract_job_name"])["JobRuns"][-1]
     assert own_crawl["Status"] == "SUCCEEDED"
-    # The earlier crawl, started before job1, ran 400 s; job1 took about 65 s of them.
-    assert (own_crawl["StartTime"] - raw_job_run["StartedOn"]).total_seconds() >= 300, "its own crawl began after the earlier one ended"
+    # The earlier crawl, started before the extract job, ran 400 s; the extract job took about 65 s of them.
+    assert (own_crawl["StartTime"] - extract_job_run["StartedOn"]).total_seconds() >= 300, "its own crawl began after the earlier one ended"
 
 
 # ---------------------------------------------------------------- the event mode's permissions
@@ -196,9 +186,10 @@ def test_an_earlier_crawls_end_that_cannot_start_the_runs_own_is_made_up_for_aft
 
 # ---------------------------------------------------------------- forged crawl ends
 
-# Real seconds a wait's emulated second takes here: the 595 s crawl lasts 12 real seconds, longer
-# than the forged invocation made while it runs.
-FORGING_TIME_SCALE = 0.02
+# Real seconds a wait's emulated second takes here: the 595 s crawl lasts 30 real seconds, longer
+# than the forged invocation made while it runs even on 2 busy cores (at 12 s a loaded machine saw
+# the crawl end first, and crawl_finished rightly confirmed the real end).
+FORGING_TIME_SCALE = 0.05
 LONG_CRAWL = {"running_seconds": 590, "stopping_seconds": 5}
 
 

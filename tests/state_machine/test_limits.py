@@ -3,31 +3,19 @@ workflow), a 32-character name_prefix, a customer-managed key — in each way of
 under AWS's quotas (which the local stack enforces), runs every table to success, and, with every
 table failing with a multi-KB error message, fails as TablesFailed with one alert naming them (a
 workflow: one alert a failed job), every state within Step Functions' 256 KiB. One class per stack
-(make test's --dist loadscope builds each once)."""
+(its STACK, deployed by tests/state_machine/conftest.py; make test's --dist loadscope builds each once)."""
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from local_aws import emulator, executions
+from local_aws import executions
 from local_aws.clients import client
-from local_aws.control import advance_time, plan_crawls, plan_job_runs, set_time_scale
+from local_aws.control import plan_crawls, plan_job_runs
 from local_aws.emulator.glue.job_runs import JobRunPlan
-from local_aws.terraform import TerraformWorkspace
-from tests.state_machine.pipeline_support import (
-    LONGEST_PLANNED_SECONDS,
-    PLANNED_RUN_FIGURES,
-    QUICK_CRAWL,
-    TEST_ROOT,
-    TIME_SCALE,
-    DeployedPipeline,
-    notifications,
-    run_workflow_to_the_end,
-    subscribe_to_failures,
-)
+from tests.stacks import DeployedPipeline, notifications
+from tests.state_machine.pipeline_support import PLANNED_RUN_FIGURES, QUICK_CRAWL, run_workflow_to_the_end
 
 pytestmark = pytest.mark.terraform
 
@@ -45,44 +33,10 @@ FAILED_EXTRACT = JobRunPlan(
 QUICK_JOB = JobRunPlan(starting_seconds=5, running_seconds=30)
 
 
-class LimitStack:
-    name_prefix: ClassVar[str]
-    tables: ClassVar[dict[str, Any]] = TABLES
-    stack_changes: ClassVar[dict[str, Any]] = {}
-
-
-@pytest.fixture(scope="class")
-def at_limits(
-    request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DeployedPipeline]:
-    stack: type[LimitStack] = request.cls
-    assert len(stack.name_prefix) == 32 and all(len(name) == 55 for name in stack.tables)
-    emulator.reset()
-    workspace = TerraformWorkspace(TEST_ROOT, Path(tmp_path_factory.mktemp(f"limits-{stack.name_prefix}")))
-    workspace.init()
-    variables = {
-        "local_endpoint": emulator_endpoint,
-        "name_prefix": stack.name_prefix,
-        "tables": stack.tables,
-        "customer_managed_key": True,
-        "use_existing_bucket": True,
-        "max_concurrency": 10,
-        "crawler_timeout_minutes": 10,
-    }
-    workspace.apply({**variables, **stack.stack_changes})
-    outputs = workspace.outputs()["etl"]
-    yield DeployedPipeline(outputs, subscribe_to_failures(outputs, f"{stack.name_prefix}-failures"))
-    emulator.reset()
-
-
-@pytest.fixture
-def deployed(at_limits: DeployedPipeline) -> DeployedPipeline:
-    emulator.reset_control()
-    advance_time(LONGEST_PLANNED_SECONDS)
-    while notifications(at_limits, wait_seconds=0):
-        pass
-    set_time_scale(TIME_SCALE)
-    return at_limits
+def limit_stack(name_prefix: str, tables: dict[str, Any] = TABLES, **changes: Any) -> dict[str, Any]:
+    """The test root at its maximums: a 32-character name_prefix, `tables` of 55-character names, a customer-managed key."""
+    assert len(name_prefix) == 32 and all(len(name) == 55 for name in tables)
+    return {"name_prefix": name_prefix, "tables": tables, "customer_managed_key": True, "max_concurrency": 10, **changes}
 
 
 def put_every_tables_figures(deployed: DeployedPipeline, run_id: str) -> None:
@@ -123,10 +77,12 @@ def assert_every_role_fits(deployed: DeployedPipeline) -> None:
     assert max(sizes.values()) <= 10240, sizes
 
 
-class StepFunctionsAtLimits(LimitStack):
+class StepFunctionsAtLimits:
+    STACK: ClassVar[dict[str, Any]]
+
     def run_every_table(self, deployed: DeployedPipeline, run_id: str, extract: JobRunPlan) -> executions.ExecutionRecord:
         outputs = deployed.outputs
-        plan_job_runs(outputs["raw_job_name"], [extract] * len(TABLES))
+        plan_job_runs(outputs["extract_job_name"], [extract] * len(TABLES))
         plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB] * len(TABLES))
         plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
         plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
@@ -144,7 +100,7 @@ class StepFunctionsAtLimits(LimitStack):
         assert largest_state_bytes(record) <= STATE_BYTES
         outcomes = [alert["MessageAttributes"].get("outcome", {}).get("Value") for alert in notifications(deployed, wait_seconds=2)]
         # With notify_on_success, report_run publishes the report to the topic under the customer key.
-        assert outcomes == (["succeeded"] if self.stack_changes.get("notify_on_success") else [])
+        assert outcomes == (["succeeded"] if self.STACK.get("notify_on_success") else [])
 
     def test_every_table_failing_fails_the_run_with_one_alert_naming_them(self, deployed: DeployedPipeline) -> None:
         record = self.run_every_table(deployed, "all-fail", FAILED_EXTRACT)
@@ -153,30 +109,29 @@ class StepFunctionsAtLimits(LimitStack):
         assert largest_state_bytes(record) <= STATE_BYTES
         assert (record.cause or "").startswith("Tables failed: 50 of 50 tables failed; ")
         (notification,) = notifications(deployed, wait_seconds=5)
-        assert all(f"{name} at RunRawJob with JobFailed: " in notification["Message"] for name in TABLES)
+        assert all(f"{name} at RunExtractJob with JobFailed: " in notification["Message"] for name in TABLES)
         assert "Connection refused" in notification["Message"]
 
 
 class TestPollingAtLimits(StepFunctionsAtLimits):
-    name_prefix = "lim-poll-" + "p" * 23
+    STACK: ClassVar[dict[str, Any]] = limit_stack("lim-poll-" + "p" * 23)
 
 
 class TestEventWaitsAtLimits(StepFunctionsAtLimits):
-    name_prefix = "lim-event-" + "e" * 22
-    stack_changes: ClassVar[dict[str, Any]] = {"crawler_wait": "event", "notify_on_success": True}
+    STACK: ClassVar[dict[str, Any]] = limit_stack("lim-event-" + "e" * 22, crawler_wait="event", notify_on_success=True)
 
 
-class TestGlueWorkflowAtLimits(LimitStack):
+class TestGlueWorkflowAtLimits:
     """A workflow's own maximum: 47 tables, all at once (Glue supports 100 jobs, crawlers and
     triggers in a workflow; the module's validation counts them)."""
 
-    name_prefix = "lim-workflow-" + "w" * 19
-    tables: ClassVar[dict[str, Any]] = dict(list(TABLES.items())[:47])
-    stack_changes: ClassVar[dict[str, Any]] = {"orchestration": "glue_workflow", "max_concurrency": 47}
+    STACK: ClassVar[dict[str, Any]] = limit_stack(
+        "lim-workflow-" + "w" * 19, dict(list(TABLES.items())[:47]), orchestration="glue_workflow", max_concurrency=47
+    )
 
     def plan_every_table(self, deployed: DeployedPipeline, extract: JobRunPlan) -> None:
         for jobs in deployed.outputs["workflow_job_names"].values():
-            plan_job_runs(jobs["raw_job"], [extract])
+            plan_job_runs(jobs["extract_job"], [extract])
             plan_job_runs(jobs["cleanse_job"], [QUICK_JOB])
         plan_crawls(deployed.outputs["raw_crawler_name"], [QUICK_CRAWL])
         plan_crawls(deployed.outputs["cleansed_crawler_name"], [QUICK_CRAWL])
@@ -201,6 +156,6 @@ class TestGlueWorkflowAtLimits(LimitStack):
         alerts: list[dict[str, Any]] = []
         while received := notifications(deployed, wait_seconds=5):
             alerts += received
-        extract_jobs = {jobs["raw_job"] for jobs in deployed.outputs["workflow_job_names"].values()}
+        extract_jobs = {jobs["extract_job"] for jobs in deployed.outputs["workflow_job_names"].values()}
         assert sorted(alert["Message"].split(" at step ")[1].split(" with ")[0] for alert in alerts) == sorted(extract_jobs)
         assert all("Connection refused" in alert["Message"] for alert in alerts)

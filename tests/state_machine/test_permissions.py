@@ -13,7 +13,8 @@ from local_aws import executions
 from local_aws.control import plan_job_runs
 from local_aws.emulator.glue.job_runs import JobRunPlan
 from tests.roles import statement_removed, statements_of_role
-from tests.state_machine.pipeline_support import DeployedPipeline, notifications, plan_quick_run, put_job_outputs
+from tests.stacks import DeployedPipeline, notifications
+from tests.state_machine.pipeline_support import plan_quick_run, put_job_outputs
 
 pytestmark = pytest.mark.terraform
 
@@ -112,7 +113,7 @@ def test_a_run_without_the_statement_fails_naming_action_and_role(deployed: Depl
 def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_and_no_alert_is_sent(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
-    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+    plan_job_runs(outputs["extract_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
     role = deployed.role_name("state_machine")
 
     with statement_removed(role, "NotifyFailures"):
@@ -121,14 +122,14 @@ def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_an
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
     (publish_failure,) = [event["taskFailedEventDetails"] for event in record.events if event["type"] == "TaskFailed"][-1:]
     assert publish_failure["error"] == "SNS.AuthorizationErrorException"
-    assert f"not authorized to perform: sns:Publish on resource: {outputs['failure_topic_arn']}" in publish_failure["cause"]
+    assert f"not authorized to perform: sns:Publish on resource: {outputs['notification_topic_arn']}" in publish_failure["cause"]
     assert notifications(deployed) == []
 
 
 def test_a_failed_tables_error_message_is_read_from_its_job_run_with_read_failed_job_runs(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
-    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+    plan_job_runs(outputs["extract_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
     role = deployed.role_name("report_run")
 
     with statement_removed(role, "ReadFailedJobRuns"):
@@ -145,7 +146,7 @@ def test_figures_a_job_did_not_write_are_reported_as_not_written_with_find_run_f
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "no-figures"}, "report-run-no-figures")
     assert (record.status, record.error) == ("FAILED", "ReportFailed")
-    assert "job1 wrote no figures for this run" in (record.cause or "")
+    assert "The extract job wrote no figures for this run" in (record.cause or "")
     notifications(deployed)
 
     plan_quick_run(deployed)

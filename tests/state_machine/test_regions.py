@@ -1,77 +1,40 @@
 """The pipeline deployed outside the default region runs in that region, in each way it can run:
 its Lambdas, crawls, job runs, crawl-wait table, events and alerts act on the region's resources,
-and a failure takes the failure path there too. One class per stack, so that a parallel run
-(make test, --dist loadscope) builds each stack once, on a worker of its own."""
+and a failure takes the failure path there too. One class per stack (its STACK, deployed by
+tests/state_machine/conftest.py), so that a parallel run (make test, --dist loadscope) builds each
+stack once, on a worker of its own."""
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from local_aws import emulator, executions
+from local_aws import executions
 from local_aws.clients import client
-from local_aws.control import advance_time, plan_crawls, plan_job_runs, set_time_scale
+from local_aws.control import plan_crawls, plan_job_runs
 from local_aws.emulator.glue.crawlers import CrawlPlan
 from local_aws.emulator.glue.job_runs import JobRunPlan
-from local_aws.terraform import TerraformWorkspace
 from tests.session import TEST_REGION
+from tests.stacks import DeployedPipeline, notifications
 from tests.state_machine.pipeline_support import (
-    CLEANSED,
-    EXTRACTED,
-    LONGEST_PLANNED_SECONDS,
-    REPORTED,
-    START,
-    TABLES_FAILED,
-    TEST_ROOT,
-    TIME_SCALE,
-    DeployedPipeline,
-    notifications,
     plan_quick_run,
     plan_quick_workflow_run,
     put_job_outputs,
     run_workflow_to_the_end,
-    subscribe_to_failures,
     workflow_job_runs,
 )
+from tests.state_sequences import CLEANSED, EXTRACT_RUN_FAILED, EXTRACTED, REPORTED, START, event_crawl
 
 pytestmark = pytest.mark.terraform
 
 
-class RegionalStack:
-    """The test root applied in `region` with `stack_changes`."""
-
-    region: str
-    stack_changes: ClassVar[dict[str, Any]] = {}
+def regional_stack(region: str, **changes: Any) -> dict[str, Any]:
+    """The test root applied in `region` (with the bucket the module creates unless `changes` say otherwise)."""
+    return {"name_prefix": f"etl-{region}", "region": region, "use_existing_bucket": False, **changes}
 
 
-@pytest.fixture(scope="class")
-def regional(
-    request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DeployedPipeline]:
-    stack: type[RegionalStack] = request.cls
-    emulator.reset()
-    workspace = TerraformWorkspace(TEST_ROOT, Path(tmp_path_factory.mktemp(f"stack-{stack.region}")))
-    workspace.init()
-    name_prefix = f"etl-{stack.region}"
-    variables = {"local_endpoint": emulator_endpoint, "name_prefix": name_prefix, "region": stack.region, "crawler_timeout_minutes": 10}
-    workspace.apply({**variables, **stack.stack_changes})
-    outputs = workspace.outputs()["etl"]
-    yield DeployedPipeline(outputs, subscribe_to_failures(outputs, f"{name_prefix}-failures"))
-    emulator.reset()
+class StepFunctionsInRegion:
+    region: ClassVar[str]
 
-
-@pytest.fixture
-def deployed(regional: DeployedPipeline) -> DeployedPipeline:
-    emulator.reset_control()
-    advance_time(LONGEST_PLANNED_SECONDS)
-    while notifications(regional, wait_seconds=0):
-        pass
-    set_time_scale(TIME_SCALE)
-    return regional
-
-
-class StepFunctionsInRegion(RegionalStack):
     def test_the_pipeline_runs_to_success_in_its_own_region(self, deployed: DeployedPipeline) -> None:
         assert deployed.state_machine_arn.split(":")[3] == self.region
         plan_quick_run(deployed)
@@ -94,22 +57,12 @@ class StepFunctionsInRegion(RegionalStack):
     def test_a_failed_job_takes_the_failure_path_and_alerts_in_its_region(self, deployed: DeployedPipeline) -> None:
         outputs = deployed.outputs
         plan_quick_run(deployed)
-        plan_job_runs(outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
+        plan_job_runs(outputs["extract_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
 
         record = executions.run(deployed.state_machine_arn, {"run_id": "regional-fails"}, "regional-job-failed")
 
         assert (record.status, record.error) == ("FAILED", "TablesFailed")
-        assert record.states_entered == [
-            *START,
-            "RunRawJob",
-            "DidRawJobRunEndBadly",
-            "ReadFailedRawJobRun",
-            "RecordRawJobRunFailure",
-            "FindExtractedTables",
-            "CountExtractedTables",
-            "IsAnyTableExtracted",
-            *TABLES_FAILED,
-        ]
+        assert record.states_entered == EXTRACT_RUN_FAILED
         (notification,) = notifications(deployed, wait_seconds=5)
         assert "Connection refused" in notification["Message"]
 
@@ -118,6 +71,7 @@ class TestInEuWest1(StepFunctionsInRegion):
     """The default way (crawls waited for by polling), with the bucket the module creates."""
 
     region = "eu-west-1"
+    STACK: ClassVar[dict[str, Any]] = regional_stack(region)
 
 
 class TestEventWaitInApSoutheast2(StepFunctionsInRegion):
@@ -125,7 +79,7 @@ class TestEventWaitInApSoutheast2(StepFunctionsInRegion):
     EventBridge, Lambda and DynamoDB table."""
 
     region = "ap-southeast-2"
-    stack_changes: ClassVar[dict[str, Any]] = {"crawler_wait": "event", "use_existing_bucket": True}
+    STACK: ClassVar[dict[str, Any]] = regional_stack(region, crawler_wait="event", use_existing_bucket=True)
 
     def test_each_crawl_is_awaited_through_the_regions_events_and_wait_table(self, deployed: DeployedPipeline) -> None:
         plan_quick_run(deployed)
@@ -134,7 +88,7 @@ class TestEventWaitInApSoutheast2(StepFunctionsInRegion):
         record = executions.run(deployed.state_machine_arn, {"run_id": "regional-event"}, "regional-event-wait")
 
         assert record.status == "SUCCEEDED", record.cause
-        assert record.states_entered == [*START, *EXTRACTED, "AwaitRawCrawl", *CLEANSED, "AwaitCleansedCrawl", *REPORTED]
+        assert record.states_entered == [*START, *EXTRACTED, *event_crawl("Raw"), *CLEANSED, *event_crawl("Cleansed"), *REPORTED]
         assert record.exited_outputs("AwaitRawCrawl")[0]["raw_crawler"]["last_crawl_status"] == "SUCCEEDED"
         waits_table = f"etl-{self.region}-crawl-waits"
         assert client("dynamodb", region=self.region).scan(TableName=waits_table)["Items"] == [], "each wait ended with its crawl"
@@ -152,12 +106,12 @@ class TestEventWaitInApSoutheast2(StepFunctionsInRegion):
         assert notification["MessageAttributes"]["step"]["Value"] == "RawCrawler"
 
 
-class TestGlueWorkflowInEuCentral1(RegionalStack):
+class TestGlueWorkflowInEuCentral1:
     """orchestration = "glue_workflow": the workflow's triggers, job runs and crawls, and the alert
     rules on their events, all in the region."""
 
     region = "eu-central-1"
-    stack_changes: ClassVar[dict[str, Any]] = {"orchestration": "glue_workflow", "use_existing_bucket": True}
+    STACK: ClassVar[dict[str, Any]] = regional_stack(region, orchestration="glue_workflow", use_existing_bucket=True)
 
     def test_a_workflow_run_completes_every_step_in_its_own_region(self, deployed: DeployedPipeline) -> None:
         plan_quick_workflow_run(deployed)
@@ -172,16 +126,16 @@ class TestGlueWorkflowInEuCentral1(RegionalStack):
             client("glue", region=TEST_REGION).get_workflow(Name=deployed.outputs["workflow_name"])
         assert notifications(deployed) == []
 
-    def test_a_failed_crawl_stops_job2_and_alerts_once_in_its_region(self, deployed: DeployedPipeline) -> None:
+    def test_a_failed_crawl_stops_the_cleanse_job_and_alerts_once_in_its_region(self, deployed: DeployedPipeline) -> None:
         plan_quick_workflow_run(deployed)
         crawler = deployed.outputs["raw_crawler_name"]
         plan_crawls(crawler, [CrawlPlan(running_seconds=30, outcome="FAILED", error_message="Internal Service Exception")])
-        job2_runs_before = len(workflow_job_runs(deployed, "customers", "cleanse_job"))
+        cleanse_job_runs_before = len(workflow_job_runs(deployed, "customers", "cleanse_job"))
 
         run = run_workflow_to_the_end(deployed, "regional-workflow-crawl-fails")
 
         assert (run["Status"], run["Statistics"]["SucceededActions"], run["Statistics"]["FailedActions"]) == ("COMPLETED", 1, 1)
-        assert len(workflow_job_runs(deployed, "customers", "cleanse_job")) == job2_runs_before
+        assert len(workflow_job_runs(deployed, "customers", "cleanse_job")) == cleanse_job_runs_before
         (notification,) = notifications(deployed, wait_seconds=5)
         assert notification["Message"] == (
             f"Pipeline etl-{self.region} workflow run failed at step {crawler} with CrawlerFailed: Crawler {crawler} "

@@ -11,21 +11,16 @@ from local_aws.clients import client
 from local_aws.control import plan_crawls, plan_job_runs, throttle_invocations
 from local_aws.emulator.glue.crawlers import CrawlPlan
 from local_aws.emulator.glue.job_runs import JobRunPlan
+from tests.stacks import DeployedPipeline, notifications
 from tests.state_machine.pipeline_support import (
-    CLEANSED,
-    EXTRACTED,
     QUICK_CRAWL,
     QUICK_CRAWL_POLLS,
     QUICK_JOB,
-    REPORTED,
-    START,
-    TABLES_FAILED,
-    DeployedPipeline,
-    crawl,
-    notifications,
+    plan_failed_crawl,
     plan_quick_run,
     put_job_outputs,
 )
+from tests.state_sequences import CLEANSED, EXTRACT_RUN_FAILED, EXTRACTED, REPORTED, START, TABLES_FAILED, crawl
 
 pytestmark = pytest.mark.terraform
 
@@ -69,13 +64,13 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
         *REPORTED,
     ]
     assert statuses_seen(record, "Raw") == ["RUNNING", "RUNNING", "RUNNING", "READY"]
-    raw_run, cleanse_run = job_runs_of(outputs["raw_job_name"])[-1], job_runs_of(outputs["cleanse_job_name"])[-1]
+    raw_run, cleanse_run = job_runs_of(outputs["extract_job_name"])[-1], job_runs_of(outputs["cleanse_job_name"])[-1]
     table = outputs["tables"]["customers"]
     run_raw_path = f"{table['raw_path']}run_id=happy/"
     report = record.output
     assert (report["run_id"], report["status"], report["cleansed_format"]) == ("happy", "succeeded", "parquet")
     customers = report["tables"]["customers"]
-    assert customers["job_run_ids"] == {"raw_job": raw_run["Id"], "cleanse_job": cleanse_run["Id"]}
+    assert customers["job_run_ids"] == {"extract_job": raw_run["Id"], "cleanse_job": cleanse_run["Id"]}
     database = outputs["database_name"]
     assert customers["tables"] == {"raw": f"{database}.raw_customers", "cleansed": f"{database}.cleansed_customers"}
     assert customers["locations"] == {
@@ -121,7 +116,7 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
 
     assert record.status == "SUCCEEDED"
     seen = statuses_seen(record, "Raw")
-    # The polls of the crawl already running last as long as what remains of its 400 s after job1.
+    # The polls of the crawl already running last as long as what remains of its 400 s after the extract job.
     polls_of_the_other_crawl = seen.index("READY") + 1
     assert polls_of_the_other_crawl >= 3
     assert set(seen[: polls_of_the_other_crawl - 1]) == {"RUNNING"}
@@ -139,15 +134,13 @@ def test_a_crawl_already_running_is_waited_for_then_the_run_starts_its_own(deplo
     own_crawl = last_crawl(outputs["raw_crawler_name"])
     assert own_crawl is not None
     assert own_crawl["Status"] == "SUCCEEDED"
-    assert own_crawl["StartTime"] > job_runs_of(outputs["raw_job_name"])[-1]["StartedOn"]
+    assert own_crawl["StartTime"] > job_runs_of(outputs["extract_job_name"])[-1]["StartedOn"]
 
 
 def test_a_failed_crawl_fails_the_run_with_the_crawlers_error_and_notifies_once(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
-    plan_quick_run(deployed)
-    crawler = outputs["raw_crawler_name"]
     message = "Service is unable to assume provided role. Please verify role's TrustPolicy"
-    plan_crawls(crawler, [CrawlPlan(running_seconds=10, outcome="FAILED", error_message=message)])
+    crawler = plan_failed_crawl(deployed, message)
     cleanse_runs_before = len(job_runs_of(outputs["cleanse_job_name"]))
 
     record = executions.run(deployed.state_machine_arn, {"run_id": "crawl-fails"}, "crawler-failed")
@@ -162,48 +155,38 @@ def test_a_failed_crawl_fails_the_run_with_the_crawlers_error_and_notifies_once(
     assert message in notification["Message"]
 
 
-def test_a_failed_raw_job_fails_the_run_before_any_crawl_and_notifies(deployed: DeployedPipeline) -> None:
+def test_a_failed_extract_job_fails_the_run_before_any_crawl_and_notifies(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
     plan_job_runs(
-        outputs["raw_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused: 127.0.0.1:5432")]
+        outputs["extract_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused: 127.0.0.1:5432")]
     )
     crawl_before = last_crawl(outputs["raw_crawler_name"])
 
-    record = executions.run(deployed.state_machine_arn, {"run_id": "job1-fails"}, "raw-job-failed")
+    record = executions.run(deployed.state_machine_arn, {"run_id": "extract-fails"}, "extract-job-failed")
 
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
-    (job_run,) = [run for run in job_runs_of(outputs["raw_job_name"]) if run["Arguments"]["--run_id"] == "job1-fails"]
+    (job_run,) = [run for run in job_runs_of(outputs["extract_job_name"]) if run["Arguments"]["--run_id"] == "extract-fails"]
     assert record.cause == (
-        f"Tables failed: 1 of 1 tables failed; customers at RunRawJob with JobFailed: Job {outputs['raw_job_name']} "
+        f"Tables failed: 1 of 1 tables failed; customers at RunExtractJob with JobFailed: Job {outputs['extract_job_name']} "
         f"run {job_run['Id']} ended FAILED: Connection refused: 127.0.0.1:5432"
     )
-    assert record.states_entered == [
-        *START,
-        "RunRawJob",
-        "DidRawJobRunEndBadly",
-        "ReadFailedRawJobRun",
-        "RecordRawJobRunFailure",
-        "FindExtractedTables",
-        "CountExtractedTables",
-        "IsAnyTableExtracted",  # no table extracted: no crawl, no job2
-        *TABLES_FAILED,
-    ]
+    assert record.states_entered == EXTRACT_RUN_FAILED
     assert last_crawl(outputs["raw_crawler_name"]) == crawl_before
     assert client("glue").get_crawler(Name=outputs["raw_crawler_name"])["Crawler"]["State"] == "READY"
     (notification,) = notifications(deployed)
     assert notification["MessageAttributes"]["error"]["Value"] == "TablesFailed"
-    assert "customers at RunRawJob with JobFailed" in notification["Message"]
+    assert "customers at RunExtractJob with JobFailed" in notification["Message"]
 
 
 def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
     plan_job_runs(outputs["cleanse_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="OutOfMemoryError")])
-    put_job_outputs(deployed, "job2-fails")
+    put_job_outputs(deployed, "cleanse-fails")
     s3, glue = client("s3"), client("glue")
 
-    record = executions.run(deployed.state_machine_arn, {"run_id": "job2-fails"}, "cleanse-job-failed")
+    record = executions.run(deployed.state_machine_arn, {"run_id": "cleanse-fails"}, "cleanse-job-failed")
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
     assert "customers at RunCleanseJob with JobFailed" in (record.cause or "") and "OutOfMemoryError" in (record.cause or "")
     assert record.states_entered == [
@@ -224,13 +207,13 @@ def test_a_failed_cleanse_job_leaves_the_raw_data_and_table_as_they_are(deployed
     ]
     assert (record.report or {})["tables"]["customers"]["rows"]["source_read"] == 1
 
-    raw_prefix = f"{deployed.key_of(outputs['tables']['customers']['raw_path'])}run_id=job2-fails/"
+    raw_prefix = f"{deployed.key_of(outputs['tables']['customers']['raw_path'])}run_id=cleanse-fails/"
     raw_objects = s3.list_objects_v2(Bucket=deployed.bucket, Prefix=raw_prefix)["Contents"]
     assert [item["Key"] for item in raw_objects] == [f"{raw_prefix}part-00000.csv"]
     body = s3.get_object(Bucket=deployed.bucket, Key=f"{raw_prefix}part-00000.csv")["Body"].read()
     assert body == b"customer_id,email,signup_date\n1,ada@example.com,2026-01-05\n"
     partitions = glue.get_partitions(DatabaseName=outputs["database_name"], TableName="raw_customers")["Partitions"]
-    assert ["job2-fails"] in [partition["Values"] for partition in partitions]
+    assert ["cleanse-fails"] in [partition["Values"] for partition in partitions]
     (notification,) = notifications(deployed)
     assert "customers at RunCleanseJob with JobFailed" in notification["Message"]
 
@@ -260,7 +243,7 @@ def test_a_run_stopped_by_the_quality_gate_fails_as_quality_gate_failed_and_aler
 def test_throttled_job_start_and_status_call_are_retried_and_the_run_succeeds(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
-    plan_job_runs(outputs["raw_job_name"], [JobRunPlan(start_error="ThrottlingException"), QUICK_JOB])
+    plan_job_runs(outputs["extract_job_name"], [JobRunPlan(start_error="ThrottlingException"), QUICK_JOB])
     plan_job_runs(outputs["cleanse_job_name"], [JobRunPlan(start_error="ConcurrentRunsExceededException"), QUICK_JOB])
     throttle_invocations(outputs["lambda_function_names"]["get_crawler_status"], 1)
     put_job_outputs(deployed, "throttled")
@@ -334,11 +317,11 @@ def test_a_crawler_that_never_finishes_ends_the_run_at_the_poll_limit(deployed: 
 )
 def test_bad_execution_input_fails_before_any_job_naming_the_problem(deployed: DeployedPipeline, bad_input: Any, problem: str) -> None:
     name = f"bad-input-{abs(hash(json.dumps(bad_input))) % 10**6}"
-    runs_before = len(job_runs_of(deployed.outputs["raw_job_name"]))
+    runs_before = len(job_runs_of(deployed.outputs["extract_job_name"]))
 
     record = executions.run(deployed.state_machine_arn, bad_input, name)
 
     assert (record.status, record.error) == ("FAILED", "InvalidExecutionInput")
     assert problem in (record.cause or "")
     assert record.states_entered == ["ResolveRun", "ReadInputProblem", "RejectInput"]
-    assert len(job_runs_of(deployed.outputs["raw_job_name"])) == runs_before
+    assert len(job_runs_of(deployed.outputs["extract_job_name"])) == runs_before

@@ -1,9 +1,15 @@
 """Changes in place: a stack that has run, re-applied with another way of waiting for crawls or
 another orchestration, and then back, applies each time without replacing anything and without
 deleting what holds data (bucket, database, crawlers, topic), and the next run succeeds with every
-earlier run's objects and catalog tables still there. One class per stack, so that a parallel run
-(make test, --dist loadscope) builds each stack once, on a worker of its own."""
+earlier run's objects and catalog tables still there. The same for an upgrade from the release
+before #26's renames: its `moved` blocks move every renamed address, and only what AWS cannot
+rename is replaced. One class per stack, so that a parallel run (make test, --dist loadscope)
+builds each stack once, on a worker of its own."""
 
+import io
+import json
+import subprocess
+import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -12,22 +18,27 @@ from typing import Any, ClassVar
 
 import pytest
 
-from local_aws import emulator, executions
+from local_aws import PROJECT_ROOT, emulator, executions
 from local_aws.clients import client
 from local_aws.control import advance_time, run_jobs_locally, set_time_scale
 from local_aws.iceberg_tables import table_rows
 from local_aws.terraform import TerraformWorkspace
-from tests.state_machine.pipeline_support import (
+from tests.session import TEST_REGION
+from tests.stacks import (
     LONGEST_PLANNED_SECONDS,
     TEST_ROOT,
     TIME_SCALE,
     DeployedPipeline,
+    applied,
     notifications,
+    subscribe_to_notifications,
+)
+from tests.state_machine.pipeline_support import (
+    PLANNED_RUN_FIGURES,
     plan_quick_run,
     plan_quick_workflow_run,
     put_job_outputs,
     run_workflow_to_the_end,
-    subscribe_to_failures,
 )
 
 pytestmark = pytest.mark.terraform
@@ -97,9 +108,9 @@ def stages(request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_fact
     switched: type[SwitchedStack] = request.cls
     emulator.reset()
     work_dir = Path(tmp_path_factory.mktemp(f"stack-{switched.name_prefix}"))
-    workspace = TerraformWorkspace(TEST_ROOT, work_dir)
+    workspace = TerraformWorkspace(TEST_ROOT, work_dir, emulator_endpoint=emulator_endpoint)
     workspace.init()
-    first = {"local_endpoint": emulator_endpoint, "name_prefix": switched.name_prefix, "crawler_timeout_minutes": 10, **switched.stack}
+    first = {"name_prefix": switched.name_prefix, "crawler_timeout_minutes": 10, **switched.stack}
     queue_url = ""
     applied: list[Stage] = []
     for number, variables in enumerate([first, {**first, **switched.switched}, first]):
@@ -107,7 +118,7 @@ def stages(request: pytest.FixtureRequest, emulator_endpoint: str, tmp_path_fact
         planned = workspace.saved_plan(variables, plan_file)
         workspace.apply_plan(plan_file)
         outputs = workspace.outputs()["etl"]
-        queue_url = queue_url or subscribe_to_failures(outputs, f"{switched.name_prefix}-failures")
+        queue_url = queue_url or subscribe_to_notifications(outputs, f"{switched.name_prefix}-notifications")
         pipeline = DeployedPipeline(outputs, queue_url)
         status = run_to_the_end(pipeline, f"stage-{number}")
         assert notifications(pipeline, wait_seconds=0) == [] or status != "SUCCEEDED", "a run that succeeded alerted"
@@ -168,7 +179,7 @@ class TestOrchestrationOnAnExistingBucketAndBack(ChangedInPlace):
     stack: ClassVar[dict[str, Any]] = {"use_existing_bucket": True}
     switched: ClassVar[dict[str, Any]] = {"orchestration": "glue_workflow"}
     switch_creates: ClassVar[set[str]] = {"module.etl.aws_glue_workflow.pipeline[0]", 'module.etl.aws_glue_job.this["raw_job_customers"]'}
-    switch_deletes: ClassVar[set[str]] = {"module.etl.aws_sfn_state_machine.pipeline[0]", 'module.etl.aws_glue_job.this["raw_job"]'}
+    switch_deletes: ClassVar[set[str]] = {"module.etl.aws_sfn_state_machine.pipeline[0]", 'module.etl.aws_glue_job.this["extract_job"]'}
 
 
 # ---------------------------------------------------------------- cleansed_format parquet -> iceberg
@@ -221,11 +232,9 @@ def iceberg_switch(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFact
     refuses cleansed_customers naming the step to take, the step taken and the pipeline run again."""
     emulator.reset()
     work_dir = Path(tmp_path_factory.mktemp("stack-iceberg-switch"))
-    workspace = TerraformWorkspace(TEST_ROOT, work_dir)
-    workspace.init()
-    variables = {"local_endpoint": emulator_endpoint, **ICEBERG_STACK}
+    variables = ICEBERG_STACK
     run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
-    workspace.apply(variables)
+    workspace = applied(TEST_ROOT, work_dir, emulator_endpoint, variables)
     outputs = workspace.outputs()["etl"]
     database, glue = outputs["database_name"], client("glue")
     catalog_source(database)
@@ -260,13 +269,13 @@ def iceberg_switch(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFact
 
 @pytest.mark.spark
 class TestCleansedFormatParquetToIceberg:
-    """A stack whose crawler2 cataloged cleansed_customers from Parquet, re-applied with cleansed_format "iceberg"."""
+    """A stack whose cleansed crawler cataloged cleansed_customers from Parquet, re-applied with cleansed_format "iceberg"."""
 
-    def test_the_parquet_run_leaves_a_table_crawler2_made(self, iceberg_switch: IcebergSwitch) -> None:
+    def test_the_parquet_run_leaves_a_table_the_cleansed_crawler_made(self, iceberg_switch: IcebergSwitch) -> None:
         assert iceberg_switch.parquet_run.status == "SUCCEEDED", iceberg_switch.parquet_run.cause
         assert iceberg_switch.parquet_table["Parameters"].get("table_type") != "ICEBERG"
 
-    def test_the_switch_replaces_nothing_and_deletes_only_crawler2(self, iceberg_switch: IcebergSwitch) -> None:
+    def test_the_switch_replaces_nothing_and_deletes_only_the_cleansed_crawler(self, iceberg_switch: IcebergSwitch) -> None:
         planned = iceberg_switch.planned
         assert [address for address, actions in planned.items() if {"create", "delete"} <= set(actions)] == []
         assert [address for address, actions in planned.items() if "delete" in actions] == [
@@ -290,9 +299,109 @@ class TestCleansedFormatParquetToIceberg:
         database = iceberg_switch.outputs["database_name"]
         table = client("glue").get_table(DatabaseName=database, Name="cleansed_customers")["Table"]
         assert table["Parameters"]["table_type"] == "ICEBERG"
-        rows = table_rows(database, "cleansed_customers", "us-east-1")
+        rows = table_rows(database, "cleansed_customers", TEST_REGION)
         assert sorted((row["id"], row["name"]) for row in rows) == [(1, "Ada"), (2, "Grace")]
 
     def test_the_parquet_runs_objects_are_kept(self, iceberg_switch: IcebergSwitch) -> None:
         assert any("/run_id=parquet-1/" in key and key.endswith(".parquet") for key in iceberg_switch.keys_before_switch)
         assert iceberg_switch.keys_before_switch - iceberg_switch.keys_after_iceberg_run == set()
+
+
+# ---------------------------------------------------------------- upgrade from the release before #26
+
+# The last release with the names #26 changed (raw_job, failure topic, <p>-cleanse-to-parquet).
+UPGRADE_BASE = "v0.2.0"
+UPGRADE_STACK = {"name_prefix": "etl-upgrade", "crawler_timeout_minutes": 10, "use_existing_bucket": False, "jdbc_source_enabled": False}
+# What UPGRADE_BASE's outputs were called: the runs before the upgrade read them under today's names.
+OUTPUTS_RENAMED = {"raw_job_name": "extract_job_name", "failure_topic_arn": "notification_topic_arn"}
+# Replaced because their AWS name changed (Glue and SNS cannot rename): the cleanse job and the topic.
+RENAMED_IN_AWS = {'module.etl.aws_glue_job.this["cleanse_job"]', "module.etl.aws_sns_topic.notifications[0]"}
+# Replaced with the topic, whose ARN they are bound to.
+REPLACED_WITH_THE_TOPIC = ("module.etl.aws_sns_topic_policy.notifications[", "module.etl.aws_sns_topic_subscription.notification_emails[")
+# The scripts' objects are keyed by file name: extract_to_raw.py's object goes, extract_job.py's comes.
+SCRIPT_OBJECTS = "module.etl.aws_s3_object.glue_script["
+
+
+def module_at(tag: str, destination: Path) -> Path:
+    """The module's files as released at `tag`, from this clone's history (`git archive`)."""
+    archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar", tag], capture_output=True, check=False)
+    if archive.returncode != 0:
+        pytest.fail(
+            f"The upgrade test builds the module as released at {tag} from git history, and `git archive {tag}` failed in "
+            f"{PROJECT_ROOT}: {archive.stderr.decode().strip()}. Run it from a git clone that has the tag (git fetch --tags)."
+        )
+    destination.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as release:
+        release.extractall(destination, filter="data")
+    return destination
+
+
+def run_before_the_upgrade(pipeline: DeployedPipeline, run_id: str) -> str:
+    """A planned run of the released layout, whose run report reads the extract job's figures from raw_job.json."""
+    s3, reports = client("s3", region=pipeline.region), pipeline.key_of(pipeline.outputs["tables"]["customers"]["reports_path"])
+    figures = json.dumps(PLANNED_RUN_FIGURES["extract_job"]).encode()
+    s3.put_object(Bucket=pipeline.bucket, Key=f"{reports}run_id={run_id}/raw_job.json", Body=figures)
+    return run_to_the_end(pipeline, run_id)
+
+
+@dataclass
+class Upgrade:
+    run_before: str
+    planned: dict[str, list[str]]
+    run_after: str
+    keys_before: set[str]
+    keys_after: set[str]
+    catalog_before: set[str]
+    catalog_after: set[str]
+
+
+@pytest.fixture(scope="class")
+def upgrade(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upgrade]:
+    """The test root applied with the module as released at UPGRADE_BASE and run; then planned and
+    applied with the working tree's module, and run again."""
+    emulator.reset()
+    work_dir = Path(tmp_path_factory.mktemp("stack-upgrade"))
+    released = module_at(UPGRADE_BASE, work_dir / "released-module")
+    workspace = applied(TEST_ROOT, work_dir, emulator_endpoint, UPGRADE_STACK, module_dir=released)
+    outputs = {OUTPUTS_RENAMED.get(name, name): value for name, value in workspace.outputs()["etl"].items()}
+    before = DeployedPipeline(outputs, subscribe_to_notifications(outputs, "etl-upgrade-notifications"))
+    run_before = run_before_the_upgrade(before, "before-upgrade")
+    keys_before, catalog_before = data_keys(before), catalog_tables(before)
+
+    upgraded = TerraformWorkspace(TEST_ROOT, work_dir, emulator_endpoint=emulator_endpoint)
+    upgraded.init()
+    planned = upgraded.saved_plan(UPGRADE_STACK, work_dir / "upgrade.tfplan")
+    upgraded.apply_plan(work_dir / "upgrade.tfplan")
+    after = DeployedPipeline(upgraded.outputs()["etl"], "")
+    run_after = run_to_the_end(after, "after-upgrade")
+    yield Upgrade(run_before, planned, run_after, keys_before, data_keys(after), catalog_before, catalog_tables(after))
+    emulator.reset()
+
+
+class TestUpgradeFromTheLayoutBefore26:
+    """A stack applied and run with the module as released at UPGRADE_BASE, upgraded in place to the working tree's."""
+
+    def test_a_run_before_and_a_run_after_the_upgrade_succeed(self, upgrade: Upgrade) -> None:
+        assert (upgrade.run_before, upgrade.run_after) == ("SUCCEEDED", "SUCCEEDED")
+
+    def test_only_what_was_renamed_in_aws_is_replaced(self, upgrade: Upgrade) -> None:
+        replaced = {address for address, actions in upgrade.planned.items() if {"create", "delete"} <= set(actions)}
+        assert {address: upgrade.planned.get(address) for address in RENAMED_IN_AWS} == {
+            address: ["delete", "create"] for address in RENAMED_IN_AWS
+        }
+        assert [address for address in replaced - RENAMED_IN_AWS if not address.startswith(REPLACED_WITH_THE_TOPIC)] == []
+
+    def test_every_renamed_address_moves_and_the_rest_is_updated_in_place(self, upgrade: Upgrade) -> None:
+        """Without its `moved` block, a renamed address would plan a delete of the old and a create of the new."""
+        created_or_deleted = {
+            address: actions
+            for address, actions in upgrade.planned.items()
+            if actions in (["create"], ["delete"]) and not address.startswith(SCRIPT_OBJECTS)
+        }
+        assert created_or_deleted == {}
+
+    def test_the_first_runs_objects_and_catalog_tables_are_kept(self, upgrade: Upgrade) -> None:
+        assert any("/run_id=before-upgrade/" in key for key in upgrade.keys_before)
+        assert upgrade.keys_before - upgrade.keys_after == set()
+        assert upgrade.catalog_before - upgrade.catalog_after == set()
+        assert any("/run_id=after-upgrade/" in key for key in upgrade.keys_after)

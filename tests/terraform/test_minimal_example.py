@@ -1,5 +1,5 @@
 """examples/minimal end to end: a caller's landing zone (its own bucket, and an `orders` table over
-CSV in a catalog database of its own) read by job1 under the module's job role, landed as raw CSV,
+CSV in a catalog database of its own) read by the extract job under the module's job role, landed as raw CSV,
 cleansed, and cataloged; the run succeeds and the cleansed rows are the landing zone's."""
 
 import io
@@ -11,7 +11,7 @@ import pytest
 from local_aws import emulator, executions
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally, set_time_scale
-from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
+from tests.stacks import deploy_example
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
@@ -42,10 +42,7 @@ def create_landing_zone() -> None:
 def test_the_minimal_example_lands_and_cleanses_a_table_of_the_callers(emulator_endpoint: str, tmp_path: Path) -> None:
     emulator.reset()
     create_landing_zone()
-    workspace = TerraformWorkspace(PROJECT_ROOT / "examples" / "minimal", tmp_path)
-    workspace.init()
-    workspace.apply({"local_endpoint": emulator_endpoint})
-    outputs = workspace.outputs()
+    outputs = deploy_example("minimal", tmp_path, emulator_endpoint).outputs()
     run_jobs_locally()
     set_time_scale(0.1)
 

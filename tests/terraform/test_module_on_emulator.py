@@ -11,10 +11,10 @@ import pytest
 from local_aws.clients import client
 from local_aws.terraform import PROJECT_ROOT, TerraformWorkspace
 from tests.roles import statements_of_role
+from tests.stacks import TEST_ROOT, applied
 
 pytestmark = pytest.mark.terraform
 
-TEST_ROOT = Path(__file__).resolve().parent / "emulator_root"
 DEFAULT_STACK = {"name_prefix": "etl-default"}
 CUSTOM_STACK = {
     "name_prefix": "etl-custom",
@@ -42,13 +42,11 @@ class AppliedStack:
 
 
 def apply_stack(emulator_endpoint: str, work_dir: Path, variables: dict[str, Any]) -> Iterator[AppliedStack]:
-    stack_variables = {"local_endpoint": emulator_endpoint, **variables}
-    workspace = TerraformWorkspace(TEST_ROOT, work_dir)
-    workspace.init()
-    workspace.apply(stack_variables)
-    stack = AppliedStack(workspace, stack_variables)
+    """The test root applied with `variables`, destroyed afterwards down to an empty state."""
+    workspace = applied(TEST_ROOT, work_dir, emulator_endpoint, variables)
+    stack = AppliedStack(workspace, variables)
     yield stack
-    workspace.destroy(stack_variables)
+    workspace.destroy(variables)
     assert workspace.resources() == [], "destroy left resources in the state"
 
 
@@ -125,10 +123,10 @@ class TestDefaultStack:
     def test_jobs_run_the_uploaded_scripts_with_their_arguments(self, default_stack: AppliedStack) -> None:
         glue, outputs = client("glue"), default_stack.outputs
         bucket = outputs["bucket_name"]
-        raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
+        extract_job = glue.get_job(JobName=outputs["extract_job_name"])["Job"]
         cleanse_job = glue.get_job(JobName=outputs["cleanse_job_name"])["Job"]
 
-        for job in (raw_job, cleanse_job):
+        for job in (extract_job, cleanse_job):
             assert job["GlueVersion"] == "5.0"
             assert job["WorkerType"] == "G.1X"
             assert job["NumberOfWorkers"] == 2
@@ -145,15 +143,15 @@ class TestDefaultStack:
             )
             expected_libraries = ",".join(f"s3://{bucket}/scripts/etl-default/{name}" for name in libraries)
             assert job["DefaultArguments"]["--extra-py-files"] == expected_libraries
-        assert raw_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_to_raw.py"
-        assert cleanse_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/cleanse_to_parquet.py"
+        assert extract_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/extract_job.py"
+        assert cleanse_job["Command"]["ScriptLocation"] == f"s3://{bucket}/scripts/etl-default/cleanse_job.py"
         # The jobs serve every table: a run names its table; a run started by hand takes manual_run_arguments.
         assert not {"--source_table", "--output_path", "--input_path", "--cleansing_rules"} & {
-            *raw_job["DefaultArguments"],
+            *extract_job["DefaultArguments"],
             *cleanse_job["DefaultArguments"],
         }
         manual = outputs["manual_run_arguments"]["customers"]
-        assert manual["raw_job"] == {
+        assert manual["extract_job"] == {
             "--source_table": "source_customers",
             "--output_path": f"s3://{bucket}/raw/etl-default/customers/run_id=manual/",
         }
@@ -182,7 +180,7 @@ class TestDefaultStack:
 
     def test_each_job_runs_under_its_own_role_and_logs_to_its_own_groups(self, default_stack: AppliedStack) -> None:
         glue, logs, outputs = client("glue"), client("logs"), default_stack.outputs
-        for kind, job_name in (("extract", outputs["raw_job_name"]), ("cleanse", outputs["cleanse_job_name"])):
+        for kind, job_name in (("extract", outputs["extract_job_name"]), ("cleanse", outputs["cleanse_job_name"])):
             job = glue.get_job(JobName=job_name)["Job"]
             prefix = f"/aws-glue/jobs/etl-default/{kind}"
             assert job["Role"] == outputs["role_arns"][f"{kind}_job"]
@@ -205,12 +203,12 @@ class TestDefaultStack:
         assert definition == json.loads(outputs["state_machine_definition"])
         assert definition["TimeoutSeconds"] == 2 * (60 * 60 + 300) + 4 * 30 * 60 + 3600
         assert (
-            definition["States"]["ExtractTables"]["ItemProcessor"]["States"]["RunRawJob"]["Parameters"]["JobName"]
-            == outputs["raw_job_name"]
+            definition["States"]["ExtractTables"]["ItemProcessor"]["States"]["RunExtractJob"]["Parameters"]["JobName"]
+            == outputs["extract_job_name"]
         )
         assert [table["name"] for table in definition["States"]["LoadTables"]["Result"]] == ["customers"]
         assert definition["States"]["StartRawCrawler"]["Parameters"]["FunctionName"] == outputs["lambda_function_arns"]["start_crawler"]
-        assert definition["States"]["NotifyFailure"]["Parameters"]["TopicArn"] == outputs["failure_topic_arn"]
+        assert definition["States"]["NotifyFailure"]["Parameters"]["TopicArn"] == outputs["notification_topic_arn"]
         assert described["loggingConfiguration"]["level"] == "ERROR"
 
     def test_iam_roles_name_only_the_pipelines_resources(self, default_stack: AppliedStack) -> None:
@@ -222,7 +220,7 @@ class TestDefaultStack:
 
         state_machine = statements_of_role("etl-default-pipeline")
         assert resources_of(state_machine, "RunPipelineJobs") == set(outputs["job_arns"].values())
-        assert resources_of(state_machine, "NotifyFailures") == {outputs["failure_topic_arn"]}
+        assert resources_of(state_machine, "NotifyFailures") == {outputs["notification_topic_arn"]}
         report_run = statements_of_role(outputs["lambda_function_names"]["report_run"])
         assert resources_of(report_run, "ReadRunFigures") == {f"{outputs['bucket_arn']}/reports/etl-default/*"}
         executions_of_the_pipeline = outputs["state_machine_arn"].replace(":stateMachine:", ":execution:") + ":*"
@@ -248,12 +246,12 @@ class TestDefaultStack:
             f"{bucket_arn}/cleansed/etl-default/*",
         }
 
-    def test_failure_topic_hears_of_timed_out_and_aborted_runs(self, default_stack: AppliedStack) -> None:
+    def test_notification_topic_hears_of_timed_out_and_aborted_runs(self, default_stack: AppliedStack) -> None:
         events = client("events")
         rule = events.describe_rule(Name="etl-default-pipeline-timed-out-or-aborted")
         assert json.loads(rule["EventPattern"])["detail"]["status"] == ["TIMED_OUT", "ABORTED"]
         (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-        assert target["Arn"] == default_stack.outputs["failure_topic_arn"]
+        assert target["Arn"] == default_stack.outputs["notification_topic_arn"]
 
     def test_no_schedule_unless_asked(self, default_stack: AppliedStack) -> None:
         assert client("events").list_rules(NamePrefix="etl-default-pipeline-schedule")["Rules"] == []
@@ -269,7 +267,7 @@ class TestCustomStack:
     def test_existing_bucket_is_used_and_its_policy_left_alone(self, custom_stack: AppliedStack) -> None:
         s3, bucket = client("s3"), custom_stack.outputs["bucket_name"]
         assert bucket == "etl-custom-existing-lake"
-        assert s3.head_object(Bucket=bucket, Key="scripts/etl-custom/cleanse_to_parquet.py")["ContentLength"] > 0
+        assert s3.head_object(Bucket=bucket, Key="scripts/etl-custom/cleanse_job.py")["ContentLength"] > 0
         with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
             s3.get_bucket_policy(Bucket=bucket)
 
@@ -294,8 +292,8 @@ class TestCustomStack:
         targets = source_crawler["Targets"]["JdbcTargets"]
         assert {target["ConnectionName"] for target in targets} == {outputs["jdbc_connection_name"]}
         assert sorted(target["Path"] for target in targets) == ["sales/public/customers", "sales/public/orders"]
-        raw_job = glue.get_job(JobName=outputs["raw_job_name"])["Job"]
-        assert raw_job["Connections"]["Connections"] == [outputs["jdbc_connection_name"]]
+        extract_job = glue.get_job(JobName=outputs["extract_job_name"])["Job"]
+        assert extract_job["Connections"]["Connections"] == [outputs["jdbc_connection_name"]]
         assert outputs["tables"]["orders"]["source_table"] == "source_sales_public_orders"
         assert resources_of(statements_of_role("etl-custom-extract-job"), "ReadSourceSecret") == {secret_arn}
         assert resources_of(statements_of_role("etl-custom-source-crawler"), "ReadSourceSecret") == {secret_arn}
@@ -325,21 +323,21 @@ class TestCustomStack:
                 )
             else:
                 readers.add(role)
-        # job2 and the lake crawlers parse untrusted data: the source's login is out of their reach.
+        # The cleanse job and the lake crawlers parse untrusted data: the source's login is out of their reach.
         assert readers == {"extract_job", "source_crawler"}
 
     def test_jobs_run_flex_with_bookmarks_and_the_chosen_workers(self, custom_stack: AppliedStack) -> None:
         glue = client("glue")
-        for name in (custom_stack.outputs["raw_job_name"], custom_stack.outputs["cleanse_job_name"]):
+        for name in (custom_stack.outputs["extract_job_name"], custom_stack.outputs["cleanse_job_name"]):
             job = glue.get_job(JobName=name)["Job"]
             assert (job["ExecutionClass"], job["WorkerType"], job["NumberOfWorkers"]) == ("FLEX", "G.2X", 5)
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-enable"
-        # Concurrent runs of job1 would share its bookmark: one table at a time; job2 runs tables side by side.
+        # Concurrent runs of the extract job would share its bookmark: one table at a time; the cleanse job runs tables side by side.
         concurrency = {
             name: glue.get_job(JobName=name)["Job"]["ExecutionProperty"]["MaxConcurrentRuns"]
-            for name in ("etl-custom-extract-to-raw", "etl-custom-cleanse-to-parquet")
+            for name in ("etl-custom-extract-to-raw", "etl-custom-cleanse")
         }
-        assert concurrency == {"etl-custom-extract-to-raw": 1, "etl-custom-cleanse-to-parquet": 4}
+        assert concurrency == {"etl-custom-extract-to-raw": 1, "etl-custom-cleanse": 4}
 
     def test_each_crawler_has_a_target_per_table(self, custom_stack: AppliedStack) -> None:
         glue, bucket = client("glue"), custom_stack.outputs["bucket_name"]
@@ -370,7 +368,7 @@ class TestCustomStack:
 
     def test_changed_workers_update_the_jobs_in_place_and_back(self, custom_stack: AppliedStack) -> None:
         glue = client("glue")
-        jobs = (custom_stack.outputs["raw_job_name"], custom_stack.outputs["cleanse_job_name"])
+        jobs = (custom_stack.outputs["extract_job_name"], custom_stack.outputs["cleanse_job_name"])
         created_on = {name: glue.get_job(JobName=name)["Job"]["CreatedOn"] for name in jobs}
 
         for workers in (7, custom_stack.variables["number_of_workers"]):

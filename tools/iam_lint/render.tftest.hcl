@@ -40,7 +40,7 @@ override_resource {
 }
 
 override_resource {
-  target          = module.etl.aws_glue_job.this["raw_job"]
+  target          = module.etl.aws_glue_job.this["extract_job"]
   override_during = plan
   values          = { arn = "arn:aws:glue:us-east-1:123456789012:job/known-after-apply-extract" }
 }
@@ -82,9 +82,9 @@ override_resource {
 }
 
 override_resource {
-  target          = module.etl.aws_sns_topic.failures[0]
+  target          = module.etl.aws_sns_topic.notifications[0]
   override_during = plan
-  values          = { arn = "arn:aws:sns:us-east-1:123456789012:known-after-apply-failures" }
+  values          = { arn = "arn:aws:sns:us-east-1:123456789012:known-after-apply-notifications" }
 }
 
 override_resource {

@@ -15,7 +15,7 @@ the filled template instead, which fails on a value holding a quote. Unless the 
 customer-managed key does not let events.amazonaws.com use it (kms/uses.py): then the delivery
 fails and the topic gets nothing. A failed invocation is logged; Lambda's asynchronous retries are
 not emulated, nor is the function's resource-based policy
-evaluated (see README, What the local stack refuses).
+evaluated (see CONTRIBUTING.md, The emulator's rules).
 """
 
 import copy

@@ -1,6 +1,10 @@
 """Glue API calls the aws provider needs and moto 5.2 lacks, filled into moto's Glue responses
 (tests/local_aws/glue/test_glue_api_fills.py shows each fill at work):
 - glue:DeleteConnection is missing, so `terraform destroy` of a JDBC connection fails;
+- glue:UpdateConnection is missing, so an apply that changes the connection in place (e.g. an
+  existing deployment gaining JDBC_ENFORCE_SSL) fails;
+- glue:UpdateCrawler is missing, so an apply that changes a crawler in place (its description,
+  targets, schema change policy) fails;
 - glue:UpdateJob is missing, so an apply that changes a job in place (its workers, arguments,
   script) fails;
 - glue:CreateClassifier, GetClassifier, UpdateClassifier and DeleteClassifier are missing, so
@@ -12,8 +16,8 @@ from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
-from moto.glue.exceptions import AlreadyExistsException, EntityNotFoundException, GlueClientError
-from moto.glue.models import FakeJob
+from moto.glue.exceptions import AlreadyExistsException, CrawlerRunningException, EntityNotFoundException, GlueClientError
+from moto.glue.models import FakeConnection, FakeJob
 from moto.glue.responses import GlueResponse
 
 
@@ -21,6 +25,54 @@ def _delete_connection(self: GlueResponse) -> ActionResult:
     name = self._get_param("ConnectionName")
     if self.glue_backend.connections.pop(name, None) is None:
         raise EntityNotFoundException(f"Connection {name} not found")
+    return EmptyResult()
+
+
+def _update_connection(self: GlueResponse) -> ActionResult:
+    # UpdateConnection replaces the definition with ConnectionInput (Glue API reference,
+    # UpdateConnection); the connection keeps its creation time and tags.
+    name = self._get_param("Name")
+    connection = self.glue_backend.connections.get(name)
+    if connection is None:
+        raise EntityNotFoundException(f"Connection {name} not found")
+    created_time = connection.created_time
+    FakeConnection.__init__(
+        connection, self.glue_backend, connection.catalog_id, self._get_param("ConnectionInput"), self.glue_backend.get_tags(connection.arn)
+    )
+    connection.created_time = created_time
+    self.glue_backend.connections[connection.name] = self.glue_backend.connections.pop(name)
+    return EmptyResult()
+
+
+# UpdateCrawler changes the fields it is given; a running crawler must be stopped first, or it
+# fails with CrawlerRunningException (Glue API reference, UpdateCrawler:
+# https://docs.aws.amazon.com/glue/latest/webapi/API_UpdateCrawler.html). Its crawls stay.
+CRAWLER_UPDATE_FIELDS = {
+    "Role": "role",
+    "DatabaseName": "database_name",
+    "Description": "description",
+    "Targets": "targets",
+    "Schedule": "schedule",
+    "Classifiers": "classifiers",
+    "TablePrefix": "table_prefix",
+    "SchemaChangePolicy": "schema_change_policy",
+    "RecrawlPolicy": "recrawl_policy",
+    "LineageConfiguration": "lineage_configuration",
+    "Configuration": "configuration",
+    "CrawlerSecurityConfiguration": "crawler_security_configuration",
+}
+
+
+def _update_crawler(self: GlueResponse) -> ActionResult:
+    name = self._get_param("Name")
+    crawler = self.glue_backend.get_crawler(name)
+    if crawler.status != "READY":
+        raise CrawlerRunningException(f"Crawler {name} is running: stop it (StopCrawler) before updating it")
+    for field, attribute in CRAWLER_UPDATE_FIELDS.items():
+        if self._get_param(field) is not None:
+            setattr(crawler, attribute, self._get_param(field))
+    crawler.last_updated = utcnow()
+    crawler.version += 1
     return EmptyResult()
 
 
@@ -119,6 +171,8 @@ def _delete_classifier(self: GlueResponse) -> ActionResult:
 
 FILLS: list[tuple[type, str, Any]] = [
     (GlueResponse, "delete_connection", _delete_connection),
+    (GlueResponse, "update_connection", _update_connection),
+    (GlueResponse, "update_crawler", _update_crawler),
     (GlueResponse, "update_job", _update_job),
     (GlueResponse, "create_classifier", _create_classifier),
     (GlueResponse, "get_classifier", _get_classifier),

@@ -69,17 +69,17 @@ def test_an_invalid_schedule_expression_is_refused(events: Any, expression: str)
     assert refusal(error) == ("ValidationException", "Parameter ScheduleExpression is not valid.")
 
 
-MESSAGE = 'KeyError: "email" at C:\\jobs\\job1.py'
+MESSAGE = 'KeyError: "email" at C:\\jobs\\nightly.py'
 
 
 @pytest.mark.parametrize(
     ("template", "delivered"),
     [
-        ('"Job <job> failed: <message>"', f"Job job1 failed: {MESSAGE}"),
-        ('"Job <job> failed:"\n"<message>"', f"Job job1 failed:\n{MESSAGE}"),
+        ('"Job <job> failed: <message>"', f"Job nightly failed: {MESSAGE}"),
+        ('"Job <job> failed:"\n"<message>"', f"Job nightly failed:\n{MESSAGE}"),
         (
             '{"job": <job>, "attempts": <attempts>, "text": "<job> failed: <message>"}',
-            f'{{"job": "job1", "attempts": 2, "text": "job1 failed: {MESSAGE}"}}',
+            f'{{"job": "nightly", "attempts": 2, "text": "nightly failed: {MESSAGE}"}}',
         ),
     ],
 )
@@ -93,7 +93,7 @@ def test_an_input_transformer_inserts_extracted_values_unescaped(events: Any, te
     paths = {"job": "$.detail.jobName", "attempts": "$.detail.attempts", "message": "$.detail.message"}
     transformer = {"InputPathsMap": paths, "InputTemplate": template}
     events.put_targets(Rule="job-failed", Targets=[{"Id": "topic", "Arn": topic, "InputTransformer": transformer}])
-    detail = {"jobName": "job1", "attempts": 2, "message": MESSAGE}
+    detail = {"jobName": "nightly", "attempts": 2, "message": MESSAGE}
 
     events.put_events(Entries=[{"Source": "pipeline.test", "DetailType": "Glue Job State Change", "Detail": json.dumps(detail)}])
 

@@ -4,7 +4,7 @@ from local_aws.executors.glue_jobs import error_message
 
 PY4J_FAILURE = """26/11/24 09:01:02 WARN Utils: Your hostname resolves to a loopback address
 Traceback (most recent call last):
-  File "/tmp/local-glue/scripts/extract_to_raw.py", line 40, in <module>
+  File "/tmp/local-glue/scripts/extract_job.py", line 40, in <module>
     sys.exit(main(sys.argv))
 py4j.protocol.Py4JJavaError: An error occurred while calling o43.load.
 : org.postgresql.util.PSQLException: Connection to 127.0.0.1:5432 refused. Check that the hostname and port are correct.
@@ -27,5 +27,5 @@ def test_a_python_failure_reports_its_exception() -> None:
 
 
 def test_an_argument_error_reports_the_jobs_own_message() -> None:
-    stderr = "cleanse_to_parquet: --run_id 'a b' must be 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit.\n"
+    stderr = "cleanse_job: --run_id 'a b' must be 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit.\n"
     assert error_message(2, stderr) == f"exited with status 2: {stderr.strip()}"

@@ -40,7 +40,7 @@ def test_a_folder_is_downloaded_and_what_the_job_changed_is_mirrored_back(s3: An
         "run_id=r2/part-0.parquet",
     ]
 
-    # What job2 does on a rerun of r2: delete the run's folder, write new part files (and Hadoop's own).
+    # What the cleanse job does on a rerun of r2: delete the run's folder, write new part files (and Hadoop's own).
     (local / "run_id=r2" / "part-0.parquet").unlink()
     (local / "run_id=r2" / "part-7.parquet").write_bytes(b"run 2, new")
     (local / "run_id=r2" / ".part-7.parquet.crc").write_bytes(b"checksum")
@@ -63,7 +63,7 @@ def test_a_location_that_does_not_exist_yet_is_created_by_the_run(s3: Any, tmp_p
 
 
 def test_what_a_run_writes_under_a_path_it_resolves_itself_lands_and_what_it_replaces_goes(s3: Any, tmp_path: Path) -> None:
-    # A Glue workflow's job2: its arguments carry {run_id}, which the script resolves (here r2, a rerun).
+    # A Glue workflow's cleanse job: its arguments carry {run_id}, which the script resolves (here r2, a rerun).
     copy = ScratchCopyOfS3(s3, tmp_path, JOB_ROLE)
     given = copy.fetch(f"s3://{BUCKET}/cleansed/customers/run_id={{run_id}}/")
     resolved = Path(given.replace("{run_id}", "r2"))

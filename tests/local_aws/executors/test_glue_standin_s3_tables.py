@@ -18,8 +18,8 @@ from tests.local_aws.local_job_runs import (
     BUCKET,
     DATABASE,
     PROBE_SCRIPT,
+    create_extract_job,
     create_job,
-    create_job1,
     csv_rows,
     deploy_lake,
     probe_arguments,
@@ -138,12 +138,12 @@ def test_a_failed_run_moves_nothing_and_a_reset_reads_everything_again(bookmarke
     assert read_keys("job-bookmark-enable") == ["1", "2", "3"]
 
 
-def test_job1_rerun_of_a_run_id_keeps_its_extract_and_the_next_run_id_gets_only_the_new_object(lake: None) -> None:
+def test_the_extract_jobs_rerun_of_a_run_id_keeps_its_extract_and_the_next_run_id_gets_only_the_new_object(lake: None) -> None:
     table = crawl("tables/customers", {"run_id=r1/part-0.csv": CSV_FILES["run_id=r1/part-0.csv"]})
-    create_job1("job1", table)  # bookmarks enabled, as the module deploys job1 with job_bookmarks_enabled
+    create_extract_job("extract", table)  # bookmarks enabled, as the module deploys the extract job with job_bookmarks_enabled
 
     def extract(run_id: str) -> list[str]:
-        run = run_job("job1", {"--output_path": f"s3://{BUCKET}/raw/customers/run_id={run_id}/"})
+        run = run_job("extract", {"--output_path": f"s3://{BUCKET}/raw/customers/run_id={run_id}/"})
         assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
         return sorted(row["customer_id"] for row in csv_rows(f"raw/customers/run_id={run_id}/"))
 

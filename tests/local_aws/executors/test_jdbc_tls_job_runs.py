@@ -10,7 +10,7 @@ import pytest
 from local_aws.clients import client
 from local_aws.control import run_jobs_locally
 from local_aws.demo.postgres import PostgresServer, running_postgres
-from tests.local_aws.local_job_runs import BUCKET, create_job1, create_source_table, csv_rows, deploy_lake, deploy_source, run_job
+from tests.local_aws.local_job_runs import BUCKET, create_extract_job, create_source_table, csv_rows, deploy_lake, deploy_source, run_job
 
 pytestmark = pytest.mark.spark
 
@@ -32,9 +32,9 @@ def lake(clean_emulator: str, request: pytest.FixtureRequest) -> Iterator[str]:
     yield request.node.name.removeprefix("test_")[:40]
 
 
-def run_job1(server: PostgresServer, table: str) -> dict[str, str]:
-    create_job1("job1", create_source_table(server, table, CUSTOMERS, ROWS))
-    run = run_job("job1", {"--output_path": f"s3://{BUCKET}/raw/{table}/"})
+def run_extract_job(server: PostgresServer, table: str) -> dict[str, str]:
+    create_extract_job("extract", create_source_table(server, table, CUSTOMERS, ROWS))
+    run = run_job("extract", {"--output_path": f"s3://{BUCKET}/raw/{table}/"})
     return {"state": run["JobRunState"], "error": run.get("ErrorMessage", "")}
 
 
@@ -43,7 +43,7 @@ def test_a_job_reads_a_tls_source_whose_certificate_the_custom_certificate_verif
     client("s3").put_object(Bucket=BUCKET, Key="certificates/root.pem", Body=postgres.ca_certificate)
     deploy_source(postgres, JDBC_ENFORCE_SSL="true", CUSTOM_JDBC_CERT=f"s3://{BUCKET}/certificates/root.pem")
 
-    assert run_job1(postgres, lake) == {"state": "SUCCEEDED", "error": ""}
+    assert run_extract_job(postgres, lake) == {"state": "SUCCEEDED", "error": ""}
     assert sorted(row["email"] for row in csv_rows(f"raw/{lake}/")) == ["a@example.com", "b@example.com"]
 
 
@@ -51,7 +51,7 @@ def test_a_job_requiring_tls_fails_on_a_server_without_tls(lake: str) -> None:
     with running_postgres(tls=False) as server:
         deploy_source(server, JDBC_ENFORCE_SSL="true")
 
-        run = run_job1(server, lake)
+        run = run_extract_job(server, lake)
 
     assert run["state"] == "FAILED"
     assert "org.postgresql.util.PSQLException: The server does not support SSL." in run["error"]
@@ -60,7 +60,7 @@ def test_a_job_requiring_tls_fails_on_a_server_without_tls(lake: str) -> None:
 def test_a_job_requiring_tls_without_a_custom_certificate_does_not_trust_a_private_authority(lake: str, postgres: PostgresServer) -> None:
     deploy_source(postgres, JDBC_ENFORCE_SSL="true")
 
-    run = run_job1(postgres, lake)
+    run = run_extract_job(postgres, lake)
 
     assert run["state"] == "FAILED"
     assert "org.postgresql.util.PSQLException: SSL error: PKIX path building failed" in run["error"]

@@ -102,11 +102,11 @@ def test_a_job_that_uses_iceberg_without_asking_for_it_fails_as_on_glue(lake: No
     assert "org.apache.iceberg.spark.SparkCatalog" in run["ErrorMessage"]
 
 
-def test_job2_refuses_a_crawled_parquet_table_in_its_place_naming_the_step_to_take(lake: None) -> None:
-    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "cleanse_to_parquet.py")
-    create_job("cleanse", PROJECT_SCRIPTS / "cleanse_to_parquet.py", ICEBERG_JOB, libraries)
+def test_the_cleanse_job_refuses_a_crawled_parquet_table_in_its_place_naming_the_step_to_take(lake: None) -> None:
+    libraries = tuple(path for path in sorted(PROJECT_SCRIPTS.glob("*.py")) if path.name != "cleanse_job.py")
+    create_job("cleanse", PROJECT_SCRIPTS / "cleanse_job.py", ICEBERG_JOB, libraries)
     client("s3").put_object(Bucket=BUCKET, Key="raw/people/run_id=r1/part-00000.csv", Body=b"id,name\n1,ada\n2,bob\n")
-    # What crawler2 left when cleansed_format was parquet: a Hive table of the Parquet history.
+    # What the cleansed crawler left when cleansed_format was parquet: a Hive table of the Parquet history.
     glue = client("glue")
     glue.create_table(
         DatabaseName=DATABASE,

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from local_aws.clients import client
 
-JOB = "job1"
+JOB = "extract"
 
 
 @pytest.fixture

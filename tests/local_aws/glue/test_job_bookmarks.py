@@ -15,8 +15,8 @@ from local_aws.demo.postgres import PostgresServer, running_postgres
 from tests.local_aws.local_job_runs import (
     BUCKET,
     PROBE_SCRIPT,
+    create_extract_job,
     create_job,
-    create_job1,
     create_source_table,
     csv_rows,
     deploy_lake,
@@ -52,17 +52,17 @@ def source(clean_emulator: str, postgres: PostgresServer, request: pytest.Fixtur
     connection.close()
 
 
-def job1_run_ids(run: dict[str, Any], output: str) -> list[int]:
+def extracted_customer_ids(run: dict[str, Any], output: str) -> list[int]:
     assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     return sorted(int(row["customer_id"]) for row in csv_rows(output))
 
 
-def run_job1(job: str, output: str, bookmark_option: str | None = None) -> list[int]:
-    """A run of job1 writing to `output`; the customer ids it extracted."""
+def run_extract_job(job: str, output: str, bookmark_option: str | None = None) -> list[int]:
+    """A run of the extract job writing to `output`; the customer ids it extracted."""
     arguments = {"--output_path": f"s3://{BUCKET}/{output}/"}
     if bookmark_option:
         arguments["--job-bookmark-option"] = bookmark_option
-    return job1_run_ids(run_job(job, arguments), output)
+    return extracted_customer_ids(run_job(job, arguments), output)
 
 
 def bookmark(job: str) -> dict[str, Any]:
@@ -70,24 +70,24 @@ def bookmark(job: str) -> dict[str, Any]:
     return entry
 
 
-def test_a_second_run_of_job1_reads_only_the_rows_added_since_the_first(source: str, postgres: PostgresServer) -> None:
-    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
-    assert run_job1("job1", "raw/run-1") == [1, 2, 3]
+def test_a_second_run_of_the_extract_job_reads_only_the_rows_added_since_the_first(source: str, postgres: PostgresServer) -> None:
+    create_extract_job("extract", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    assert run_extract_job("extract", "raw/run-1") == [1, 2, 3]
 
     insert_rows(postgres, source, [(4, "d@example.com"), (5, "e@example.com")])
-    assert run_job1("job1", "raw/run-2") == [4, 5]
-    assert (bookmark("job1")["Run"], bookmark("job1")["Version"]) == (2, 2)
+    assert run_extract_job("extract", "raw/run-2") == [4, 5]
+    assert (bookmark("extract")["Run"], bookmark("extract")["Version"]) == (2, 2)
 
 
 def test_a_rerun_of_a_run_id_keeps_its_extract_instead_of_replacing_it_with_the_rows_past_the_bookmark(
     source: str, postgres: PostgresServer
 ) -> None:
-    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
-    assert run_job1("job1", "raw/run-1") == [1, 2, 3]
+    create_extract_job("extract", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    assert run_extract_job("extract", "raw/run-1") == [1, 2, 3]
     insert_rows(postgres, source, [(4, "d@example.com")])
 
-    assert run_job1("job1", "raw/run-1") == [1, 2, 3]
-    assert run_job1("job1", "raw/run-2") == [4]
+    assert run_extract_job("extract", "raw/run-1") == [1, 2, 3]
+    assert run_extract_job("extract", "raw/run-2") == [4]
 
 
 def test_a_failed_run_does_not_advance_the_bookmark_even_after_job_commit(source: str, postgres: PostgresServer) -> None:
@@ -105,32 +105,32 @@ def test_a_failed_run_does_not_advance_the_bookmark_even_after_job_commit(source
 
 
 def test_disable_reads_every_row_and_leaves_the_bookmark_alone(source: str, postgres: PostgresServer) -> None:
-    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
-    run_job1("job1", "raw/run-1")
-    committed = bookmark("job1")
+    create_extract_job("extract", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    run_extract_job("extract", "raw/run-1")
+    committed = bookmark("extract")
 
     insert_rows(postgres, source, [(4, "d@example.com")])
-    assert run_job1("job1", "raw/run-2", "job-bookmark-disable") == [1, 2, 3, 4]
-    assert bookmark("job1") == committed
+    assert run_extract_job("extract", "raw/run-2", "job-bookmark-disable") == [1, 2, 3, 4]
+    assert bookmark("extract") == committed
 
 
 def test_pause_reads_the_rows_after_the_bookmark_without_moving_it(source: str, postgres: PostgresServer) -> None:
-    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
-    run_job1("job1", "raw/run-1")
-    committed = bookmark("job1")
+    create_extract_job("extract", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    run_extract_job("extract", "raw/run-1")
+    committed = bookmark("extract")
 
     insert_rows(postgres, source, [(4, "d@example.com")])
-    assert run_job1("job1", "raw/run-2", "job-bookmark-pause") == [4]
-    assert bookmark("job1") == committed
+    assert run_extract_job("extract", "raw/run-2", "job-bookmark-pause") == [4]
+    assert bookmark("extract") == committed
 
 
 def test_after_a_reset_the_next_run_reads_every_row_again(source: str, postgres: PostgresServer) -> None:
-    create_job1("job1", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
-    run_job1("job1", "raw/run-1")
+    create_extract_job("extract", create_source_table(postgres, source, CUSTOMERS, FIRST_CUSTOMERS))
+    run_extract_job("extract", "raw/run-1")
 
-    reset = client("glue").reset_job_bookmark(JobName="job1")["JobBookmarkEntry"]
-    assert (reset["JobName"], reset["Run"]) == ("job1", 1)
-    assert run_job1("job1", "raw/run-2") == [1, 2, 3]
+    reset = client("glue").reset_job_bookmark(JobName="extract")["JobBookmarkEntry"]
+    assert (reset["JobName"], reset["Run"]) == ("extract", 1)
+    assert run_extract_job("extract", "raw/run-2") == [1, 2, 3]
 
 
 def test_job_bookmark_keys_from_additional_options_form_one_compound_key(source: str, postgres: PostgresServer) -> None:
@@ -145,8 +145,8 @@ def test_job_bookmark_keys_from_additional_options_form_one_compound_key(source:
 
 
 def test_a_table_without_a_primary_key_or_bookmark_keys_is_read_whole_on_every_run(source: str, postgres: PostgresServer) -> None:
-    create_job1("job1", create_source_table(postgres, source, "customer_id integer, email text", FIRST_CUSTOMERS))
-    run_job1("job1", "raw/run-1")
+    create_extract_job("extract", create_source_table(postgres, source, "customer_id integer, email text", FIRST_CUSTOMERS))
+    run_extract_job("extract", "raw/run-1")
 
     insert_rows(postgres, source, [(4, "d@example.com")])
-    assert run_job1("job1", "raw/run-2") == [1, 2, 3, 4]
+    assert run_extract_job("extract", "raw/run-2") == [1, 2, 3, 4]

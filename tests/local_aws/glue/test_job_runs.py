@@ -21,7 +21,7 @@ def glue(clean_emulator: str) -> Any:
     glue.create_job(
         Name=JOB,
         Role="arn:aws:iam::123456789012:role/glue",
-        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_to_parquet.py"},
+        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_job.py"},
         DefaultArguments={"--run_id": "manual"},
     )
     return glue
@@ -83,7 +83,7 @@ def test_impossible_plans_are_refused_with_the_reason() -> None:
 
 
 REQUEST = JobRunRequest(
-    JOB, "jr_1", "s3://lake/scripts/cleanse_to_parquet.py", {"--run_id": "r1"}, "arn:aws:iam::123456789012:role/glue", "eu-west-1"
+    JOB, "jr_1", "s3://lake/scripts/cleanse_job.py", {"--run_id": "r1"}, "arn:aws:iam::123456789012:role/glue", "eu-west-1"
 )
 
 
@@ -116,22 +116,22 @@ def test_an_executor_decides_how_long_a_run_lasts_and_how_it_ends() -> None:
 
 def test_an_executor_that_raises_fails_the_run_with_its_error() -> None:
     def executor(request: JobRunRequest) -> JobRunResult:
-        raise FileNotFoundError("no such script: cleanse_to_parquet.py")
+        raise FileNotFoundError("no such script: cleanse_job.py")
 
     run = EmulatedJobRun(JobRunPlan(starting_seconds=0), REQUEST, executor)
 
     assert wait_for_end(run) == "FAILED"
-    assert run.error_message == "FileNotFoundError: no such script: cleanse_to_parquet.py"
+    assert run.error_message == "FileNotFoundError: no such script: cleanse_job.py"
 
 
 def test_runs_started_at_once_all_start_as_a_map_over_tables_starts_them(glue: Any) -> None:
     # Under load, a start counting the job's active runs once met a run another start had added and
-    # not yet registered (HTTP 500 to the state machine's job2 task): job_runs takes starts one at a time.
+    # not yet registered (HTTP 500 to the state machine's cleanse job task): job_runs takes starts one at a time.
     shared_job = "cleanse-every-table"
     glue.create_job(
         Name=shared_job,
         Role="arn:aws:iam::123456789012:role/glue",
-        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_to_parquet.py"},
+        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_job.py"},
         ExecutionProperty={"MaxConcurrentRuns": 40},
     )
     started: list[str] = []
@@ -160,7 +160,7 @@ def sized_job(glue: Any) -> str:
     glue.create_job(
         Name="sized",
         Role="arn:aws:iam::123456789012:role/glue",
-        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_to_parquet.py"},
+        Command={"Name": "glueetl", "ScriptLocation": "s3://lake/scripts/cleanse_job.py"},
         GlueVersion="5.0",
         WorkerType="G.1X",
         NumberOfWorkers=4,

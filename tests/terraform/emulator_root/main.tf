@@ -1,6 +1,7 @@
-# Test root module: the module under test against the local emulator (provider.tf is the
-# complete example's, which points every service at `local_endpoint`). The fixtures it adds
-# stand for what a caller would already own: an existing bucket and the source's secret.
+# Test root module: the module under test with a plain provider (providers.tf), which the tests
+# point at the local emulator (local_aws/terraform.py writes an emulator_override.tf into a copy).
+# The fixtures it adds stand for what a caller would already own: an existing bucket and the
+# source's secret.
 
 resource "aws_s3_bucket" "existing" {
   count = var.use_existing_bucket ? 1 : 0

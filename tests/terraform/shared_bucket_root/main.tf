@@ -1,6 +1,6 @@
 # Test root: one pipeline in a bucket it does not create, which the test shares between two
 # applies of this root (each with its own name_prefix, landing database and state), as two
-# teams' pipelines share a caller's bucket. provider.tf is the complete example's.
+# teams' pipelines share a caller's bucket.
 
 module "etl" {
   source = "../../.."

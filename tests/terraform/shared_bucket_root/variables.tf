@@ -14,6 +14,6 @@ variable "source_database_name" {
 }
 
 variable "source_s3_arns" {
-  description = "Where that source table's files are, which job1 may read."
+  description = "Where that source table's files are, which the extract job may read."
   type        = list(string)
 }

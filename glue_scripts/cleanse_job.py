@@ -1,4 +1,4 @@
-"""job2: cleanses one run's raw CSV and writes rejected rows with their `_reject_reason` to the
+"""The cleanse job: cleanses one run's raw CSV and writes rejected rows with their `_reject_reason` to the
 quarantine. The cleansed rows go, by --cleansed_format:
 - parquet (the default): snappy Parquet at --output_path, partitioned by ingestion date (or the
   rules' partition_column) and run; a rerun of the same --run_id replaces that run's output and
@@ -7,7 +7,7 @@ quarantine. The cleansed rows go, by --cleansed_format:
   `glue_catalog`, created at --output_path when missing: one row per key, the current state
   (`current_state.py`). Needs the job's --datalake-formats iceberg and its --conf for glue_catalog.
 
-    python glue_scripts/cleanse_to_parquet.py --input_path customers.csv \
+    python glue_scripts/cleanse_job.py --input_path customers.csv \
         --output_path out/cleansed/customers/ --quarantine_path out/quarantine/customers/ \
         --cleansing_rules '{"key_columns": ["customer_id"]}' --run_id local
 """
@@ -131,9 +131,9 @@ def main(argv: list[str]) -> int:
     try:
         arguments, rules = checked_arguments(argv)
     except (InvalidJobArgument, InvalidCleansingRules) as error:
-        print(f"cleanse_to_parquet: {error}", file=sys.stderr)
+        print(f"cleanse_job: {error}", file=sys.stderr)
         return 2
-    runtime = start_job("cleanse_to_parquet", argv)
+    runtime = start_job("cleanse_job", argv)
     spark, run_id = runtime.spark, arguments["run_id"]
     # The judged rows are cached so that the input is read once; building a compressed cache costs
     # more than the rest of the judging (7.0 s against 4.0 s for 1M rows, make bench-jobs), and
@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
     spark.conf.set("spark.sql.inMemoryColumnarStorage.compressed", "false")
     if arguments["cleansed_format"] == "iceberg" and spark.conf.get(f"spark.sql.catalog.{ICEBERG_CATALOG}", None) is None:
         print(
-            f"cleanse_to_parquet: --cleansed_format iceberg writes to the Iceberg catalog {ICEBERG_CATALOG}, which this Spark does not "
+            f"cleanse_job: --cleansed_format iceberg writes to the Iceberg catalog {ICEBERG_CATALOG}, which this Spark does not "
             f"have: run the job with --datalake-formats iceberg and --conf spark.sql.catalog.{ICEBERG_CATALOG}=... "
             '(the module sets both when cleansed_format = "iceberg").',
             file=sys.stderr,
@@ -158,7 +158,7 @@ def main(argv: list[str]) -> int:
     except InvalidCleansingRules as error:
         if raw.isEmpty():  # a header the rules do not fit, over no rows: nothing to cleanse
             return skip(runtime, "no input rows", arguments)
-        print(f"cleanse_to_parquet: {error}", file=sys.stderr)
+        print(f"cleanse_job: {error}", file=sys.stderr)
         return 2
 
     ingestion_date = arguments.get("ingestion_date") or datetime.now(UTC).date().isoformat()
@@ -178,7 +178,7 @@ def main(argv: list[str]) -> int:
         try:
             merged = merge_into_current_state(spark, rows, rules, table, output_path.rstrip("/"), rules.partition_column)
         except CurrentStateTableMismatch as error:
-            print(f"cleanse_to_parquet: {error}", file=sys.stderr)
+            print(f"cleanse_job: {error}", file=sys.stderr)
             return 2
         merge_figures = vars(merged)
         log_event("current_state_merged", run_id=run_id, table=table, **merge_figures)
@@ -205,7 +205,7 @@ def main(argv: list[str]) -> int:
 
 def publish_table_metrics(spark: SparkSession, arguments: dict[str, str], report: Mapping[str, Any]) -> None:
     """In a Glue workflow, which has no run report: the table's metrics as the Step Functions report
-    puts them (run_figures.py), job1's figures read from --extract_report_path."""
+    puts them (run_figures.py), the extract job's figures read from --extract_report_path."""
     import boto3
 
     extract = read_json(spark, arguments["extract_report_path"]) if "extract_report_path" in arguments else None

@@ -1,10 +1,10 @@
-"""job1: reads the source table from the Glue catalog (or, with --source_path, a file) and
+"""The extract job: reads the source table from the Glue catalog (or, with --source_path, a file) and
 writes it as CSV with a header to --output_path, replacing what a previous attempt of the
 same run wrote there; with --report_path, its figures too (rows read and written, as JSON).
 With job bookmarks on, a rerun of a run whose extract exists keeps that extract: the bookmark
 has moved past its rows, so reading again would replace it with less.
 
-    python glue_scripts/extract_to_raw.py --source_database sales --source_table customers \
+    python glue_scripts/extract_job.py --source_database sales --source_table customers \
         --source_path customers.csv --output_path out/raw/customers/run_id=local/
 """
 
@@ -24,7 +24,7 @@ from glue_runtime import (
 
 def main(argv: list[str]) -> int:
     arguments = resolve_arguments(argv, ["source_database", "source_table", "output_path"], ("source_path", "report_path", "run_id"))
-    runtime = start_job("extract_to_raw", argv)
+    runtime = start_job("extract_job", argv)
     if reads_past_a_bookmark(argv) and holds_data_files(runtime.spark, arguments["output_path"]):
         # No commit either: the bookmark stays where the run that wrote this extract left it.
         log_event(

@@ -1,1 +1,0 @@
-../../../examples/complete/provider.tf
