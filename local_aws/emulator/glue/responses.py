@@ -35,12 +35,10 @@ def _update_connection(self: GlueResponse) -> ActionResult:
     connection = self.glue_backend.connections.get(name)
     if connection is None:
         raise EntityNotFoundException(f"Connection {name} not found")
-    created_time = connection.created_time
-    FakeConnection.__init__(
-        connection, self.glue_backend, connection.catalog_id, self._get_param("ConnectionInput"), self.glue_backend.get_tags(connection.arn)
-    )
+    created_time, definition = connection.created_time, self._get_param("ConnectionInput")
+    FakeConnection.__init__(connection, self.glue_backend, connection.catalog_id, definition, self.glue_backend.get_tags(connection.arn))
     connection.created_time = created_time
-    self.glue_backend.connections[connection.name] = self.glue_backend.connections.pop(name)
+    self.glue_backend.connections[definition["Name"]] = self.glue_backend.connections.pop(name)
     return EmptyResult()
 
 
