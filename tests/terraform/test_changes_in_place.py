@@ -309,8 +309,9 @@ class TestCleansedFormatParquetToIceberg:
 
 # ---------------------------------------------------------------- upgrade from the release before #26
 
-# The last release with the names #26 changed (raw_job, failure topic, <p>-cleanse-to-parquet).
-UPGRADE_BASE = "v0.2.0"
+# The last release with the names #26 changed (raw_job, failure topic, <p>-cleanse-to-parquet): v0.2.0,
+# named by its commit because a CI clone may carry the history without the tags.
+UPGRADE_BASE = "d3eb22e38a7b22fb3a80801948f79b284a08a207"
 UPGRADE_STACK = {"name_prefix": "etl-upgrade", "crawler_timeout_minutes": 10, "use_existing_bucket": False, "jdbc_source_enabled": False}
 # What UPGRADE_BASE's outputs were called: the runs before the upgrade read them under today's names.
 OUTPUTS_RENAMED = {"raw_job_name": "extract_job_name", "failure_topic_arn": "notification_topic_arn"}
@@ -322,13 +323,13 @@ REPLACED_WITH_THE_TOPIC = ("module.etl.aws_sns_topic_policy.notifications[", "mo
 SCRIPT_OBJECTS = "module.etl.aws_s3_object.glue_script["
 
 
-def module_at(tag: str, destination: Path) -> Path:
-    """The module's files as released at `tag`, from this clone's history (`git archive`)."""
-    archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar", tag], capture_output=True, check=False)
+def module_at(commit: str, destination: Path) -> Path:
+    """The module's files as released at `commit`, from this clone's history (`git archive`)."""
+    archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar", commit], capture_output=True, check=False)
     if archive.returncode != 0:
         pytest.fail(
-            f"The upgrade test builds the module as released at {tag} from git history, and `git archive {tag}` failed in "
-            f"{PROJECT_ROOT}: {archive.stderr.decode().strip()}. Run it from a git clone that has the tag (git fetch --tags)."
+            f"The upgrade test builds the module as released at commit {commit} from git history, and `git archive` failed in "
+            f"{PROJECT_ROOT}: {archive.stderr.decode().strip()}. Run it from a clone with the full history (not --depth)."
         )
     destination.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as release:
