@@ -40,10 +40,19 @@ locals {
     }
   ]
 
-  # The definition is state_machine.asl.json, the whole machine in flow order, in which crawler_wait
-  # and the cleansed format choose their states (%{ if } blocks): a mode's states are written or not,
-  # never dropped afterwards. jsondecode fails the plan if a mode renders invalid JSON; each mode's
-  # rendering is committed in docs/state_machine/ (make docs).
+  # The definition is state_machine.asl.json, valid JSON as committed: the states of every mode in
+  # States, the states that depend on the mode in named groups under ModeStates (not ASL). A mode adds
+  # the groups it chooses to States, whole: no state is edited or dropped by name. Placeholders are
+  # inside strings only; the two values that are not strings, TimeoutSeconds and LoadTables' Result,
+  # are set below. Each mode's rendering is committed in docs/state_machine/ (make docs).
+  cleansed_crawl = !local.iceberg_enabled # Iceberg tables need no crawl of cleansed
+  state_machine_mode_states = {
+    raw_crawl_by_polling      = var.crawler_wait == "poll"
+    raw_crawl_on_event        = var.crawler_wait == "event"
+    cleansed_crawl            = local.cleansed_crawl
+    cleansed_crawl_by_polling = local.cleansed_crawl && var.crawler_wait == "poll"
+    cleansed_crawl_on_event   = local.cleansed_crawl && var.crawler_wait == "event"
+  }
   state_machine_template_values = {
     partition                       = local.partition
     name_prefix                     = var.name_prefix
@@ -67,12 +76,25 @@ locals {
     worker_type                     = var.worker_type
     extract_concurrency             = tostring(local.extract_concurrency)
     cleanse_concurrency             = tostring(local.cleanse_concurrency)
-    crawler_wait                    = var.crawler_wait
-    cleansed_crawl                  = !local.iceberg_enabled # Iceberg tables need no crawl of cleansed
-    tables                          = local.state_machine_tables
-    execution_timeout_seconds       = local.execution_timeout_seconds
+    # The transitions into the groups chosen above.
+    raw_crawl_first_state      = var.crawler_wait == "poll" ? "StartRawCrawler" : "AwaitRawCrawl"
+    cleansed_crawl_first_state = var.crawler_wait == "poll" ? "StartCleansedCrawler" : "AwaitCleansedCrawl"
+    after_cleanse_state        = local.cleansed_crawl ? "FindCleansedTables" : "ReportRun"
   }
-  state_machine_definition = jsonencode(jsondecode(templatefile("${path.module}/state_machine.asl.json", local.state_machine_template_values)))
+  state_machine_template = jsondecode(templatefile("${path.module}/state_machine.asl.json", local.state_machine_template_values))
+  # Everything but ModeStates; States with the chosen groups merged in (state names are unique across
+  # groups, tests/test_state_machine_definition.py) and the tables in LoadTables.
+  state_machine_definition = jsonencode(merge(
+    { for key, value in local.state_machine_template : key => value if key != "ModeStates" },
+    {
+      TimeoutSeconds = local.execution_timeout_seconds
+      States = merge(
+        local.state_machine_template.States,
+        { LoadTables = merge(local.state_machine_template.States.LoadTables, { Result = local.state_machine_tables }) },
+        [for group, chosen in local.state_machine_mode_states : local.state_machine_template.ModeStates[group] if chosen]...
+      )
+    }
+  ))
 }
 
 resource "aws_cloudwatch_log_group" "state_machine" {

@@ -1,6 +1,7 @@
 """The state machine as deployed in each mode (crawler_wait x cleansed_format): the renderings of
 state_machine.asl.json committed in docs/state_machine/, which tests/state_machine_docs.tftest.hcl keeps
-equal to what the template renders. Their graph is checked here, and their pictures against them."""
+equal to what the template renders. Their graph is checked here, and their pictures against them; the
+template itself is checked to be JSON whose every state some mode deploys."""
 
 import json
 import subprocess
@@ -26,6 +27,9 @@ CRAWL_WAIT_STATES = {
     "poll": ("StartRawCrawler", "IsRawCrawlerDone", "StartCleansedCrawler", "IsCleansedCrawlerDone"),
     "event": ("AwaitRawCrawl", "IsRawCrawlDoneAfterWait", "AwaitCleansedCrawl", "IsCleansedCrawlDoneAfterWait"),
 }
+
+
+TEMPLATE = PROJECT_ROOT / "state_machine.asl.json"
 
 
 def rendering(mode: str) -> Path:
@@ -58,6 +62,25 @@ def all_states(machine: dict[str, Any]) -> dict[str, dict[str, Any]]:
         assert not set(every) & set(scope["States"]), "state names are unique across the machine"
         every.update(scope["States"])
     return every
+
+
+def test_the_template_is_valid_json_with_placeholders_only_inside_strings() -> None:
+    template = json.loads(TEMPLATE.read_text())
+    assert "%{" not in TEMPLATE.read_text(), "modes choose groups of ModeStates, not template directives"
+    assert set(template) == {"Comment", "StartAt", "TimeoutSeconds", "States", "ModeStates"}
+
+
+def test_each_state_of_the_template_is_written_once_and_deployed_by_the_modes_that_choose_it() -> None:
+    # orchestration.tf merges the chosen groups into States: a name in two places would be overwritten.
+    template = json.loads(TEMPLATE.read_text())
+    groups = {name: states for name, states in template["ModeStates"].items() if name != "Comment"}
+    places = [set(template["States"]), *map(set, groups.values())]
+    assert sum(map(len, places)) == len(set().union(*places))
+    deployed = {mode: set(json.loads(rendering(mode).read_text())["States"]) for mode in MODES.values()}
+    assert all(set(template["States"]) <= names for names in deployed.values())
+    for group, states in groups.items():
+        assert any(set(states) <= names for names in deployed.values()), f"no mode chooses {group}"
+    assert all(names <= set().union(*places) for names in deployed.values())
 
 
 def test_docs_hold_a_rendering_of_every_mode() -> None:
