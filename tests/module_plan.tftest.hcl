@@ -480,15 +480,11 @@ run "rejects_automatic_version_upgrades" {
   expect_failures = [var.glue_version]
 }
 
-# Graviton worker types come with Glue 6.1. That the module accepts them there cannot be planned with
-# the mirror's aws provider 5.100.0, whose worker_type list (Standard, G.1X, G.2X, G.025X, G.4X,
-# G.8X, Z.2X) refuses them, and G.12X, G.16X and R.*X with them, even when mocked. A disabled
-# module creates no job for the provider to check: its runs show the module's own validation.
+# Graviton worker types come with Glue 6.1.
 run "rejects_graviton_workers_on_glue_5_1" {
   command = plan
 
   variables {
-    enabled      = false
     glue_version = "5.1"
     worker_type  = "G.1X.GRAVITON"
   }
@@ -500,7 +496,6 @@ run "rejects_graviton_workers_on_glue_6_0" {
   command = plan
 
   variables {
-    enabled      = false
     glue_version = "6.0"
     worker_type  = "R.2X.GRAVITON"
   }
@@ -508,6 +503,10 @@ run "rejects_graviton_workers_on_glue_6_0" {
   expect_failures = [var.worker_type]
 }
 
+# A job on a Graviton worker type cannot be planned with the mirror's aws provider 5.100.0, even
+# mocked: its worker_type list (Standard, G.1X, G.2X, G.025X, G.4X, G.8X, Z.2X) refuses the
+# .GRAVITON names, and G.12X, G.16X and R.*X with them. A disabled module creates no job for the
+# provider to check, so this run shows that the module's own validation accepts the type on 6.1.
 run "accepts_graviton_workers_on_glue_6_1" {
   command = plan
 
@@ -522,7 +521,6 @@ run "rejects_flex_on_graviton_workers" {
   command = plan
 
   variables {
-    enabled        = false
     glue_version   = "6.1"
     worker_type    = "G.1X.GRAVITON"
     flex_execution = true
