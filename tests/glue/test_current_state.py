@@ -1,7 +1,7 @@
 """The cleanse job's current-state table (Iceberg): one row per key across runs, the newer row winning, rows
-a run does not hold kept, history kept as snapshots, a rerun changing nothing. Which rows a run inserts,
-updates or leaves is judged before the MERGE, without Iceberg: that judgement is proven on Spark 3.5 and 4.1,
-the MERGE on Spark 3.5 only (tests marked iceberg)."""
+a run does not hold kept, history kept as snapshots, a rerun changing nothing; with ANSI mode off and on.
+Which rows a run inserts, updates or leaves is judged before the MERGE, without Iceberg: that judgement is
+proven on Spark 3.5 and 4.1, the MERGE on Spark 3.5 only (tests marked iceberg)."""
 
 import itertools
 from collections.abc import Iterator
@@ -19,6 +19,15 @@ pytestmark = [pytest.mark.spark, pytest.mark.spark41]
 RULES = CleansingRules(key_columns=("id",), order_by_column="updated_at")
 SCHEMA = "id int, name string, updated_at int, run_id string"
 TABLE_NUMBERS = itertools.count()
+
+
+@pytest.fixture(params=["false", "true"], ids=["ansi-off", "ansi-on"])
+def spark(spark: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The tests' Spark with ANSI mode off (Spark 3.5's default: Glue 5.x) and on (Spark 4's: Glue 6.x), in turn:
+    on Spark 3.5 the MERGE is proven in the mode Glue 6.x runs it in, as Iceberg cannot run on Spark 4 here."""
+    spark.conf.set("spark.sql.ansi.enabled", request.param)
+    yield spark
+    spark.conf.unset("spark.sql.ansi.enabled")
 
 
 @pytest.fixture
