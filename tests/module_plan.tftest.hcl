@@ -5,16 +5,8 @@
 # credentials, no validation), and the one data source that would call AWS is overridden.
 
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
+  source = "./tests/mocks"
+
   mock_data "aws_region" {
     defaults = {
       name = "eu-west-1"
@@ -23,11 +15,6 @@ mock_provider "aws" {
   mock_data "aws_subnet" {
     defaults = {
       availability_zone = "eu-west-1b"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
     }
   }
   mock_resource "aws_lambda_function" {
