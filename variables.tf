@@ -171,13 +171,6 @@ variable "tables" {
     condition     = alltrue([for table in values(var.tables) : table.bookmark_keys == null || coalesce(table.job_bookmarks, var.job_bookmarks_enabled)])
     error_message = "bookmark_keys choose what a table's job bookmark compares, so they need its bookmarks on: set job_bookmarks = true (or job_bookmarks_enabled), or remove bookmark_keys from: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys != null && !coalesce(table.job_bookmarks, var.job_bookmarks_enabled)])}."
   }
-
-  # jobBookmarkKeys are options of a JDBC read; an S3 source's bookmark follows its files.
-  # https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html
-  validation {
-    condition     = var.jdbc_source != null || alltrue([for table in values(var.tables) : table.bookmark_keys == null])
-    error_message = "bookmark_keys are options of a JDBC source's bookmark (an S3 source's bookmark follows its files): set jdbc_source, or remove bookmark_keys from: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys != null])}."
-  }
 }
 
 variable "tags" {
@@ -322,6 +315,14 @@ variable "jdbc_source" {
   validation {
     condition     = var.jdbc_source == null || can(regex("^[^/%]+(/[^/%]+)?$", var.jdbc_source.schema_path))
     error_message = "jdbc_source.schema_path must be <database>/<schema>, e.g. sales/public, or <database> for a database without schemas; the tables are named in tables.<name>.source_table."
+  }
+
+  # jobBookmarkKeys are options of a JDBC read; an S3 source's bookmark follows its files
+  # (https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html). Checked
+  # here rather than on tables, so that the tables' own checks need no other variable but plain ones.
+  validation {
+    condition     = var.jdbc_source != null || alltrue([for table in values(var.tables) : table.bookmark_keys == null])
+    error_message = "bookmark_keys are options of a JDBC source's bookmark (an S3 source's bookmark follows its files): set jdbc_source, or remove bookmark_keys from: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys != null])}."
   }
 }
 

@@ -1368,7 +1368,7 @@ run "rejects_bookmark_keys_without_a_jdbc_source" {
     tables = { customers = { key_columns = ["id"], job_bookmarks = true, bookmark_keys = ["updated_at"] } }
   }
 
-  expect_failures = [var.tables]
+  expect_failures = [var.jdbc_source]
 }
 
 run "rejects_an_unknown_bookmark_keys_sort_order" {
