@@ -199,6 +199,29 @@ def test_the_extract_job_run_by_hand_without_a_source_path_says_what_to_pass(tmp
         extract_job.main(["extract_job.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)])
 
 
+@pytest.mark.parametrize(
+    ("bookmark_keys", "problem"),
+    [
+        ("updated_at", "--bookmark_keys must be JSON"),
+        ('{"jobBookmarkKeys": []}', "--bookmark_keys: jobBookmarkKeys must name one or more columns, each once, not []"),
+        (
+            '{"jobBookmarkKeys": ["updated_at"], "jobBookmarkKeysSortOrder": "up"}',
+            'jobBookmarkKeysSortOrder must be "asc" or "desc", not "up"',
+        ),
+        ('{"jobBookmarkKey": ["updated_at"]}', "--bookmark_keys must be an object of jobBookmarkKeys and jobBookmarkKeysSortOrder"),
+    ],
+)
+def test_bookmark_keys_glue_cannot_use_are_refused_by_name_before_anything_is_read(
+    tmp_path: Path, bookmark_keys: str, problem: str, capsys: Any
+) -> None:
+    arguments = ["extract_job.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path / "raw")]
+    with pytest.raises(SystemExit) as refused:
+        extract_job.main([*arguments, "--bookmark_keys", bookmark_keys])
+    assert refused.value.code == 2
+    assert problem in capsys.readouterr().err
+    assert not (tmp_path / "raw").exists()
+
+
 @pytest.mark.iceberg
 def test_iceberg_format_keeps_one_row_per_key_across_runs(
     spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
