@@ -37,6 +37,10 @@ locals {
       raw_table         = "${local.database_name}.${table.raw_table}"
       cleansed_table    = "${local.database_name}.${table.cleansed_table}"
       cleansing_rules   = jsonencode(table.cleansing_rules)
+      # The jobs' per-table arguments, merged under the run's own by RunExtractJob and RunCleanseJob
+      # (States.JsonMerge): always an object, empty when none applies.
+      extract_job_arguments = {}
+      cleanse_job_arguments = {}
     }
   ]
 
