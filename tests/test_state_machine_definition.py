@@ -3,7 +3,6 @@ state_machine.asl.json committed in docs/state_machine/, which tests/state_machi
 equal to what the template renders. Their graph is checked here, and their pictures against them; the
 template itself is checked to be JSON whose every state some mode deploys."""
 
-import copy
 import json
 import subprocess
 import sys
@@ -202,7 +201,7 @@ def jobs_as_pass_states(mode: str) -> dict[str, Any]:
     """The rendering's ExtractTables and CleanseTables with each job task a Pass state of the same
     Parameters: its job's arguments end in the table's run (extract_job / cleanse_job) as the
     interpreter evaluated them."""
-    states = copy.deepcopy(json.loads(rendering(mode).read_text())["States"])
+    states = json.loads(rendering(mode).read_text())["States"]
     stages = {"ExtractTables": states["ExtractTables"], "CleanseTables": states["CleanseTables"]}
     for task in ("RunExtractJob", "RunCleanseJob"):
         stage = stages["ExtractTables" if task == "RunExtractJob" else "CleanseTables"]["ItemProcessor"]["States"]
