@@ -178,7 +178,8 @@ def print_current_state_change(pipeline: LocalPipeline, before: dict[int, dict[s
     figures = report["tables"]["customers"]
     previous = figures.get("previous_snapshot_id")
     if deleted and previous is not None:
-        held = {int(row["customer_id"]) for row in pipeline.current_state_rows(snapshot_id=previous)} & deleted
+        # The report gives snapshot ids as strings (64-bit integers, beyond what some JSON readers keep exact).
+        held = {int(row["customer_id"]) for row in pipeline.current_state_rows(snapshot_id=int(previous))} & deleted
         print(
             f"  snapshot {previous}, current before the run, still holds {len(held)} of the {len(deleted)} deleted customers "
             f"(time travel: SELECT ... VERSION AS OF {previous}); the run made snapshot {figures.get('snapshot_id')}"
