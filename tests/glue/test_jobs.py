@@ -348,7 +348,8 @@ def test_a_run_naming_only_some_tables_deletes_nothing_and_says_why(
 
 
 @pytest.mark.iceberg
-def test_an_empty_extract_deletes_nothing_and_says_why(tmp_path: Path, customer_rules_json: str) -> None:
+def test_an_empty_extract_deletes_nothing_and_says_why(spark: Any, tmp_path: Path, customer_rules_json: str) -> None:
+    """`spark` first: the job would otherwise make the session, without the tests' Iceberg."""
     header_only = tmp_path / "empty.csv"
     header_only.write_text("customer_id,email\n")
     assert run_iceberg(header_only, tmp_path, customer_rules_json, "run-1", "jobs.empty", *MIRROR_OF_EVERY_TABLE) == 0
