@@ -80,6 +80,8 @@ module "etl" {
   cleansed_format = var.cleansed_format
   # A run that rejects more than half its rows publishes nothing (the quarantine is still written).
   max_quarantine_ratio = 0.5
+  # A run that would delete more than half a mirrored table publishes nothing: the source may be truncated.
+  max_deleted_ratio = 0.5
 
   worker_type           = "G.1X"
   number_of_workers     = 2

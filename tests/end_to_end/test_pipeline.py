@@ -147,6 +147,7 @@ def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline
         "inserted": 3,
         "updated": 0,
         "unchanged": 0,
+        "deleted": 0,
         "duplicates_removed": 2,
         "quarantined": 5,
     }
@@ -254,6 +255,55 @@ def test_a_second_run_updates_changed_customers_adds_new_ones_and_keeps_the_rest
     first_snapshot = pipeline.current_state_table().snapshots()[0].snapshot_id
     first_state = pipeline.current_state_table().scan(snapshot_id=first_snapshot).to_arrow().to_pylist()
     assert sorted(tuple(without_time_zone(row[column]) for column in SAMPLE_COLUMNS) for row in first_state) == EXPECTED_CLEANSED
+
+
+def customer_ids(rows: list[dict[str, Any]]) -> set[int]:
+    return {row["customer_id"] for row in rows}
+
+
+def test_a_full_run_removes_the_customers_deleted_at_the_source_and_reads_only_the_updated_orders(
+    pipeline: LocalPipeline, first_run: Any
+) -> None:
+    """examples/complete: customers mirror their source (deletes = "mirror"), orders are extracted past
+    a bookmark on updated_at (bookmark_keys)."""
+    pipeline.update_source("DELETE FROM customers WHERE customer_id = 7")
+    pipeline.update_source("UPDATE orders SET status = 'delivered', updated_at = '2024-06-01 00:00:00' WHERE order_id = 102")
+    snapshot_before = pipeline.current_state_table().current_snapshot()
+    assert snapshot_before is not None
+
+    record = pipeline.run("e2e-deletes")
+
+    assert (record.status, record.error) == ("SUCCEEDED", None), record.cause
+    customers, orders = (record.output or {})["tables"]["customers"], (record.output or {})["tables"]["orders"]
+    assert (customers["rows"]["deleted"], customers["previous_snapshot_id"]) == (1, str(snapshot_before.snapshot_id))
+    assert 7 not in customer_ids(pipeline.current_state_rows())
+    assert 7 in customer_ids(pipeline.current_state_rows(snapshot_id=snapshot_before.snapshot_id))  # time travel
+    assert (orders["rows"]["source_read"], orders["rows"]["updated"]) == (1, 1)
+    statuses = {row["order_id"]: row["status"] for row in pipeline.current_state_rows("orders")}
+    assert statuses == {**{order[0]: order[4] for order in EXPECTED_ORDERS}, 102: "delivered"}
+
+
+def test_a_run_whose_extract_lost_most_customers_deletes_none_and_fails(pipeline: LocalPipeline, first_run: Any) -> None:
+    """A truncated source (or one read during an outage) must never empty the current state:
+    examples/complete's max_deleted_ratio is 0.5."""
+    rows_before, snapshots_before = cleansed(pipeline), len(pipeline.current_state_table().snapshots())
+    kept = len(customer_ids(pipeline.current_state_rows())) - 1
+    pipeline.update_source("CREATE TABLE customers_kept AS SELECT * FROM customers")
+    pipeline.update_source("DELETE FROM customers WHERE customer_id <> 8")
+    try:
+        record = pipeline.run("e2e-truncated")
+    finally:
+        pipeline.update_source("DELETE FROM customers")
+        pipeline.update_source("INSERT INTO customers SELECT * FROM customers_kept")
+        pipeline.update_source("DROP TABLE customers_kept")
+
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    step, error, cause = table_failure(record, "customers")
+    assert (step, error) == ("RunCleanseJob", "QualityGateFailed")
+    assert f"would delete {kept} of the {kept + 1} rows" in cause
+    assert "the source may be truncated or unreachable" in cause
+    assert cleansed(pipeline) == rows_before
+    assert len(pipeline.current_state_table().snapshots()) == snapshots_before
 
 
 def test_a_cleanse_job_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was(pipeline: LocalPipeline, first_run: Any) -> None:
