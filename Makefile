@@ -3,6 +3,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
+# Local Glue 6.x job runs use Spark 4.1 from a venv of its own (local_aws/executors/spark_lines.py);
+# .venv has Glue 5.x's Spark 3.5.
+SPARK4_VENV := .venv-spark4
 PY := $(VENV)/bin/python
 # The offline provider mirror where it exists (see terraform.rc); Terraform's defaults elsewhere.
 export TF_CLI_CONFIG_FILE := $(if $(wildcard /opt/tf-plugins),$(CURDIR)/terraform.rc,/dev/null)
@@ -25,6 +28,11 @@ help: ## list the targets
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(SPARK4_VENV)/.installed: requirements-spark41.txt
+	$(PYTHON) -m venv $(SPARK4_VENV)
+	$(SPARK4_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-spark41.txt
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -59,10 +67,12 @@ test-fast: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## static checks beside
 fast-tests: $(VENV)/.installed
 	$(PYTEST) -m "not terraform and not spark"
 
-unit: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the pytest suites only (Lambdas, Glue jobs, local stack, Terraform, state machine, end to end)
+# Then the job-level suites again on Spark 4.1 (Glue 6.x's), after the others: 2 cores, a JVM a line.
+unit: $(VENV)/.installed $(SPARK4_VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the pytest suites only (Lambdas, Glue jobs on Spark 3.5 and 4.1, local stack, Terraform, state machine, end to end)
 	$(PYTEST)
+	$(SPARK4_VENV)/bin/python -m pytest -m spark41 tests/glue
 
-demo: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
+demo: $(VENV)/.installed $(SPARK4_VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## the whole pipeline on this machine, from a real PostgreSQL source (~2 minutes)
 	$(PY) -m local_aws.demo
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## fmt, validate, ruff, mypy, checkov, parliament over the examples' IAM policies
@@ -79,7 +89,7 @@ validate: ## terraform validate of the module, its tests and examples (make lint
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform init -backend=false -input=false >/dev/null
 	TF_DATA_DIR=$(CURDIR)/.local/lint/.terraform terraform validate
 
-emulator-up: $(VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## start the local AWS emulator on 127.0.0.1:4566, Glue jobs run on local Spark
+emulator-up: $(VENV)/.installed $(SPARK4_VENV)/.installed $(JDBC_DRIVER) $(ICEBERG_JARS)/.built ## start the local AWS emulator on 127.0.0.1:4566, Glue jobs run on local Spark (3.5 for 5.x, 4.1 for 6.x)
 	$(PY) -m local_aws.emulator up
 
 emulator-down: $(VENV)/.installed ## stop it, and delete the examples' emulator_override.tf (make example-data writes them)
@@ -119,4 +129,4 @@ bench-jobs: $(VENV)/.installed ## the cleanse job's cleansing on 100k and 1M syn
 	$(PY) benchmarks/bench_cleansing.py --rows 100000 1000000
 
 clean: ## remove the venvs and local state
-	rm -rf $(VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SPARK4_VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache

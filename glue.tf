@@ -204,8 +204,22 @@ locals {
     "--extra-py-files"                   = join(",", [for file in local.glue_library_files : "${local.scripts_location}${file}"])
   }
 
-  # Glue 5.0's Iceberg: --datalake-formats loads it, --conf configures the catalog the
-  # cleanse job writes to. Glue takes one --conf key, whose value carries every setting joined by " --conf ":
+  # What each accepted Glue version runs, as AWS documents it; the glue_runtime output reports the
+  # jobs' own. Spark, Python and Scala: https://docs.aws.amazon.com/glue/latest/dg/migrating-version-51.html,
+  # https://docs.aws.amazon.com/glue/latest/dg/migrating-version-60.html,
+  # https://docs.aws.amazon.com/glue/latest/dg/migrating-version-61.html; Iceberg (5.x):
+  # https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format-iceberg.html, (6.0) the
+  # 6.0 guide. 6.1's Iceberg is listed only in its guide's Appendix D, not recorded here yet: null.
+  glue_runtimes = {
+    "5.0" = { spark = "3.5.4", python = "3.11", scala = "2.12.18", iceberg = "1.7.1" }
+    "5.1" = { spark = "3.5.6", python = "3.11", scala = "2.12.18", iceberg = "1.10.0" }
+    "6.0" = { spark = "4.1.1", python = "3.13", scala = "2.13.17", iceberg = "1.11.0" }
+    "6.1" = { spark = "4.1.3", python = "3.14", scala = "2.13.17", iceberg = null }
+  }
+
+  # The jobs' Glue version's Iceberg: --datalake-formats loads it, --conf configures the catalog the
+  # cleanse job writes to, alike on every accepted version. Glue takes one --conf key, whose value
+  # carries every setting joined by " --conf ":
   # https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format-iceberg.html
   # S3FileIO writes the table's files itself (not through the job's security configuration), so
   # it is told the KMS key when there is one: https://iceberg.apache.org/docs/latest/aws/#s3-server-side-encryption
@@ -292,6 +306,10 @@ locals {
   glue_jobs = local.workflow_mode ? local.workflow_glue_jobs : local.shared_glue_jobs
 }
 
+# Version and worker type are always named: a job created without a version runs Glue 6.0
+# (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html, GlueVersion), and on Glue 6.1
+# one created without a worker type runs on Graviton (arm64) workers:
+# https://docs.aws.amazon.com/glue/latest/dg/migrating-version-61.html
 resource "aws_glue_job" "this" {
   for_each = var.enabled ? local.glue_jobs : {}
 

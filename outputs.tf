@@ -38,6 +38,11 @@ output "cleansed_format" {
   value       = var.enabled ? var.cleansed_format : null
 }
 
+output "glue_runtime" {
+  description = "What both jobs run: glue_version and that version's spark, python, scala and iceberg versions as AWS documents them (iceberg null on 6.1, whose Iceberg the module does not record yet); null when disabled."
+  value       = var.enabled ? merge({ glue_version = var.glue_version }, local.glue_runtimes[var.glue_version]) : null
+}
+
 output "jdbc_connection_name" {
   description = "Glue connection to the JDBC source (null without jdbc_source)."
   value       = try(aws_glue_connection.jdbc_source[0].name, null)

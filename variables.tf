@@ -297,27 +297,43 @@ variable "lake_formation_enabled" {
 ################################################################################
 
 variable "glue_version" {
-  description = "Glue version of both jobs. Only \"5.0\": the scripts target Glue 5.0 (Spark 3.5, Python 3.11) and use Python 3.11 features that Glue 4.0 (Python 3.10) lacks."
+  description = "Glue version of both jobs: \"5.1\" (Spark 3.5.6, Python 3.11, Iceberg 1.10.0), \"5.0\" (Spark 3.5.4, Python 3.11, Iceberg 1.7.1), \"6.0\" (Spark 4.1.1, Python 3.13, Iceberg 1.11.0) or \"6.1\" (Spark 4.1.3, Python 3.14, and Graviton worker types). The glue_runtime output says what the jobs run; README \"Glue versions\" what is proven locally and how to choose."
   type        = string
-  default     = "5.0"
+  default     = "5.1"
+  # null (e.g. an example's unset pass-through variable) means the default: the module always names
+  # the version, so the API's own default for a job without one never applies.
+  nullable = false
 
+  # Each version's runtime: https://docs.aws.amazon.com/glue/latest/dg/migrating-version-51.html,
+  # https://docs.aws.amazon.com/glue/latest/dg/migrating-version-60.html,
+  # https://docs.aws.amazon.com/glue/latest/dg/migrating-version-61.html. "auto" hands the choice to
+  # Glue, which upgrades an approved job to its latest version and, when an upgraded run fails,
+  # retries it on the previous one after it may have written data:
+  # https://docs.aws.amazon.com/glue/latest/dg/auto-version-upgrades.html
   validation {
-    condition     = var.glue_version == "5.0"
-    error_message = "glue_version must be \"5.0\": the job scripts target Glue 5.0 (Spark 3.5, Python 3.11); Glue 4.0 runs Python 3.10, on which they fail."
+    condition     = contains(["5.0", "5.1", "6.0", "6.1"], var.glue_version)
+    error_message = "glue_version must be \"5.0\", \"5.1\", \"6.0\" or \"6.1\": the job scripts need Python 3.11 or later (Glue 4.0 runs Python 3.10, on which they fail), and \"auto\" would let Glue move the jobs to a version this module has not been proven on, retrying a failed run on the old one after it may have written data."
   }
 }
 
 variable "worker_type" {
-  description = "Glue worker type of both jobs: one Glue 5.0 runs Spark ETL jobs on, G.1X, G.2X, G.4X, G.8X, G.12X, G.16X or R.1X to R.8X (the larger ones in select Regions only; G.12X, G.16X and R.*X also need an aws provider newer than 5.100.0, which rejects them)."
+  description = "Glue worker type of both jobs, one of the Spark ETL worker types of its Glue version: G.1X, G.2X, G.4X, G.8X, G.12X, G.16X or R.1X to R.8X (x86; the larger ones in select Regions only) and, with glue_version \"6.1\" only, their Graviton (arm64) forms G.1X.GRAVITON to G.16X.GRAVITON and R.1X.GRAVITON to R.8X.GRAVITON. On 6.1 the names without .GRAVITON stay x86: Glue's Graviton default is for jobs created without a worker type, which this module never creates. The aws provider must know the name too: 5.100.0 knows G.1X, G.2X, G.4X and G.8X only, G.12X, G.16X and R.*X need a newer one, and no provider release known on 2026-12-07 knows the .GRAVITON names."
   type        = string
   default     = "G.1X"
 
-  # The worker types Glue documents for Glue 5.0 Spark ETL (glueetl) jobs; G.025X is for streaming jobs only.
-  # https://docs.aws.amazon.com/glue/latest/dg/worker-types.html
+  # The worker types Glue documents for Spark ETL (glueetl) jobs of Glue 5.0 to 6.1; G.025X is for
+  # streaming jobs only. https://docs.aws.amazon.com/glue/latest/dg/worker-types.html
   # https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html (WorkerType)
   validation {
-    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X"], var.worker_type)
-    error_message = "worker_type must be a worker type of Glue 5.0 Spark ETL jobs: G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X or R.8X (G.025X is for streaming jobs only)."
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X"], trimsuffix(var.worker_type, ".GRAVITON"))
+    error_message = "worker_type must be a worker type of Spark ETL jobs: G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X or R.8X, or on Glue 6.1 one of their Graviton forms such as G.1X.GRAVITON (G.025X is for streaming jobs only)."
+  }
+
+  # Graviton (arm64) worker types, G.1X.GRAVITON to G.16X.GRAVITON and R.1X.GRAVITON to
+  # R.8X.GRAVITON, come with Glue 6.1: https://docs.aws.amazon.com/glue/latest/dg/migrating-version-61.html
+  validation {
+    condition     = !endswith(var.worker_type, ".GRAVITON") || var.glue_version == "6.1"
+    error_message = "worker_type ${var.worker_type} is a Graviton (arm64) worker type, which Glue has from version 6.1 on: set glue_version = \"6.1\", or choose ${trimsuffix(var.worker_type, ".GRAVITON")} (x86) on Glue ${var.glue_version}."
   }
 }
 
@@ -365,10 +381,12 @@ variable "flex_execution" {
   type        = bool
   default     = false
 
-  # Flex runs only on G.1X and G.2X workers: https://docs.aws.amazon.com/glue/latest/dg/add-job.html (Job run class / Flex)
+  # Flex runs only on G.1X and G.2X workers: https://docs.aws.amazon.com/glue/latest/dg/add-job.html (Job run class / Flex).
+  # That page names no Graviton worker type (Glue 6.1's G.*X.GRAVITON), so those are refused until
+  # AWS documents Flex on them.
   validation {
     condition     = !var.flex_execution || contains(["G.1X", "G.2X"], var.worker_type)
-    error_message = "flex_execution needs worker_type G.1X or G.2X."
+    error_message = "flex_execution needs worker_type G.1X or G.2X (x86: AWS documents Flex for no Graviton worker type)."
   }
 }
 
@@ -391,7 +409,7 @@ variable "cleansed_format" {
   description = <<-EOT
     How the cleanse job keeps the cleansed rows (README, "Modes"):
     - "parquet": history. Each run adds a table's rows as Parquet under `cleansed/<name_prefix>/<name>/<ingestion date>/run_id=<run>/`, cataloged by the cleansed crawler as `cleansed_<name>`: after N runs the table holds N copies of a key.
-    - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (Glue 5.0's Iceberg, registered in the Glue Data Catalog by the job itself, no cleansed crawler): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
+    - "iceberg": current state. Each run MERGEs a table's rows into the Iceberg table `cleansed_<name>` (the Iceberg of the jobs' Glue version, see glue_runtime; a format v2 table, registered in the Glue Data Catalog by the job itself, no cleansed crawler): one row per key, the newer by the table's `order_by_column` winning, earlier states kept as snapshots.
   EOT
   type        = string
   default     = "parquet"

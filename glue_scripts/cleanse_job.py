@@ -15,7 +15,7 @@ quarantine. The cleansed rows go, by --cleansed_format:
 import re
 import sys
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
@@ -53,7 +53,7 @@ class QualityGateFailed(RuntimeError):
     Its name starts the job run's error message, which the state machine reports under this name."""
 
 
-def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
+def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules, date]:
     arguments = resolve_arguments(
         argv,
         ["input_path", "output_path", "quarantine_path", "cleansing_rules", "run_id"],
@@ -75,8 +75,6 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
         raise InvalidJobArgument(
             "--metrics_namespace needs --metrics_pipeline, --metrics_table and --report_path too (the table's metrics are its figures)."
         )
-    if "ingestion_date" in arguments and not re.match(r"^\d{4}-\d{2}-\d{2}$", arguments["ingestion_date"]):
-        raise InvalidJobArgument(f"--ingestion_date {arguments['ingestion_date']!r} must be a date as YYYY-MM-DD.")
     if not arguments.get("max_records_per_file", "1").isdigit():
         raise InvalidJobArgument(f"--max_records_per_file {arguments['max_records_per_file']!r} must be a whole number.")
     if "max_quarantine_ratio" in arguments and not _is_ratio(arguments["max_quarantine_ratio"]):
@@ -89,7 +87,24 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules]:
             f"--cleansed_format iceberg needs --cleansed_table <database>.<table> in lower case letters, digits and '_' "
             f"(given: {arguments.get('cleansed_table')!r})."
         )
-    return arguments, CleansingRules.from_json(arguments["cleansing_rules"])
+    today = datetime.now(UTC).date()
+    ingestion_date = parsed_date("ingestion_date", arguments["ingestion_date"]) if "ingestion_date" in arguments else today
+    return arguments, CleansingRules.from_json(arguments["cleansing_rules"]), ingestion_date
+
+
+def parsed_date(name: str, text: str) -> date:
+    """A date argument, judged here and not by a cast in Spark: a cast of a date that does not exist
+    (2026-02-30) gives null with ANSI mode off (Spark 3.5: Glue 5.x), and raises, after the quarantine
+    was written, with it on (the default from Spark 4 on, SPARK-44444: Glue 6.x;
+    https://spark.apache.org/docs/latest/sql-migration-guide.html#upgrading-from-spark-sql-35-to-40)."""
+    # Checked first: fromisoformat also takes 20261124 and 2026-W48-2.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        raise InvalidJobArgument(f"--{name} {text!r} must be a date as YYYY-MM-DD, e.g. 2026-11-24.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        problem = f"--{name} {text!r} is not a date that exists ({error}): give it as YYYY-MM-DD, e.g. 2026-11-24."
+        raise InvalidJobArgument(problem) from error
 
 
 def _is_ratio(text: str) -> bool:
@@ -129,7 +144,7 @@ def skip(runtime: JobRuntime, reason: str, arguments: dict[str, str]) -> int:
 
 def main(argv: list[str]) -> int:
     try:
-        arguments, rules = checked_arguments(argv)
+        arguments, rules, ingestion_date = checked_arguments(argv)
     except (InvalidJobArgument, InvalidCleansingRules) as error:
         print(f"cleanse_job: {error}", file=sys.stderr)
         return 2
@@ -161,8 +176,7 @@ def main(argv: list[str]) -> int:
         print(f"cleanse_job: {error}", file=sys.stderr)
         return 2
 
-    ingestion_date = arguments.get("ingestion_date") or datetime.now(UTC).date().isoformat()
-    cleansing = cleanse(raw, rules, F.lit(ingestion_date).cast("date"))
+    cleansing = cleanse(raw, rules, F.lit(ingestion_date))  # a DateType literal: no cast, whatever the ANSI mode
     if cleansing.judge() == 0:
         return skip(runtime, "no input rows", arguments)
 

@@ -74,6 +74,12 @@ def lower_case(frame: DataFrame, columns: tuple[str, ...]) -> DataFrame:
 
 
 def _typed(name: str, kind: str) -> Column:
+    # try_cast, never cast: the typing and the quarantine must not depend on spark.sql.ansi.enabled
+    # (off on Spark 3.5, Glue 5.x; on by default on Spark 4, Glue 6.x), where a failing cast gives
+    # null or raises. try_cast evaluates in Spark's TRY mode whatever that setting says: ANSI's strict
+    # parsing, null on a value that does not fit (https://spark.apache.org/docs/latest/sql-ref-ansi-compliance.html
+    # "Useful Functions for ANSI Mode"; apache/spark Cast.scala `ansiEnabled`, EvalMode.scala `TRY`).
+    # The SQL function exists since Spark 3.2; pyspark's Column.try_cast only since 4.0, hence F.expr.
     return F.expr(f"try_cast({quoted_name(name)} AS {kind})")
 
 

@@ -44,6 +44,9 @@ def create_or_evolve(spark: SparkSession, table: str, schema: StructType, locati
     if not spark.catalog.tableExists(table):
         columns = ", ".join(f"{quoted_name(field.name)} {field.dataType.simpleString()}" for field in schema.fields)
         partitioning = f" PARTITIONED BY ({quoted_name(partition_column)})" if partition_column else ""
+        # Format v2 on every Glue version: Glue 6.0's Iceberg offers v3, but a table moved to v3 cannot go
+        # back (https://docs.aws.amazon.com/glue/latest/dg/migrating-version-60.html), and its other readers
+        # may not read v3 yet.
         try:
             spark.sql(
                 f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg{partitioning} LOCATION {quoted_text(location)} "

@@ -1,8 +1,9 @@
 """Roles for the tests that deploy resources by hand: a service may assume them, and they allow
-exactly the statements given (the emulator judges every call a component makes under its role)."""
+exactly the statements given (the emulator judges every call a component makes under its role);
+clients acting as one, and a crawler running under one."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +23,23 @@ def create_service_role(name: str, service_principal: str, statements: list[dict
         document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", **statement} for statement in statements]}
         iam.put_role_policy(RoleName=name, PolicyName=f"{name}-access", PolicyDocument=json.dumps(document))
     return arn
+
+
+def clients_as(role_arn: str, session_name: str) -> Callable[[str], Any]:
+    """A maker of clients signing with the credentials of `role_arn`, assumed as `session_name`;
+    a refused call is not retried."""
+    credentials = client("sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name)["Credentials"]
+    keys = {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
+    return lambda service: client(service, credentials=keys, retries={"total_max_attempts": 1})
+
+
+def create_crawler(name: str, role_arn: str, database: str, path: str) -> None:
+    """Create crawler `name`, running under `role_arn`, that catalogs the S3 folder `path` in `database`."""
+    client("glue").create_crawler(Name=name, Role=role_arn, DatabaseName=database, Targets={"S3Targets": [{"Path": path}]})
 
 
 def statements_of_role(role_name: str) -> list[dict[str, Any]]:

@@ -4,26 +4,12 @@
 # mock's random strings, so that the renderings read as a real deployment would.
 
 mock_provider "aws" {
+  source          = "./tests/mocks"
   override_during = plan
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
   mock_data "aws_region" {
     defaults = {
       name = "us-east-1"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
     }
   }
   mock_resource "aws_sns_topic" {

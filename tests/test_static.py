@@ -43,9 +43,8 @@ def module_workspace(tmp_path_factory: pytest.TempPathFactory) -> TerraformWorks
 
 
 @pytest.mark.terraform
-@pytest.mark.parametrize("suite", ["module_plan.tftest.hcl", "module_iam_plan.tftest.hcl"])
-def test_module_plan_suite_passes(module_workspace: TerraformWorkspace, suite: str) -> None:
-    result = module_workspace.run("test", "-no-color", f"-filter=tests/{suite}", check=False)
+def test_module_plan_suite_passes(module_workspace: TerraformWorkspace) -> None:
+    result = module_workspace.run("test", "-no-color", "-filter=tests/module_plan.tftest.hcl", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 failed" in result.stdout and "passed" in result.stdout, result.stdout
 
@@ -128,6 +127,19 @@ VALIDATION_MESSAGES = [
     "Cleansing rules must name columns as the Glue catalog does, in lower case (letters, digits, underscores). Not so in: customers.",
 ]
 
+# Terraform skips a validation that refers to a variable whose own validation failed (worker_type's
+# refers to glue_version, flex_execution's to worker_type): these get a plan each.
+DEPENDENT_BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
+    (
+        {"name_prefix": "etl-static", "glue_version": "auto"},
+        ['"auto" would let Glue move the jobs to a version this module has not been proven on'],
+    ),
+    (
+        {"name_prefix": "etl-static", "glue_version": "5.1", "worker_type": "G.1X.GRAVITON"},
+        ["worker_type G.1X.GRAVITON is a Graviton (arm64) worker type, which Glue has from version 6.1 on"],
+    ),
+]
+
 
 @pytest.mark.terraform
 def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
@@ -135,7 +147,8 @@ def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
     # account ID) fails beside the validations and nothing reaches AWS or an emulator.
     workspace = TerraformWorkspace(TEST_ROOT, tmp_path, emulator_endpoint=endpoint_url(free_port()))
     workspace.init()
-    result = workspace.plan(BAD_VALUES, check=False)
-    assert result.returncode == 1, result.stdout
-    said = " ".join((result.stdout + result.stderr).split())
-    assert [message for message in VALIDATION_MESSAGES if message not in said] == [], said
+    for bad_values, messages in [(BAD_VALUES, VALIDATION_MESSAGES), *DEPENDENT_BAD_VALUES]:
+        result = workspace.plan(bad_values, check=False)
+        assert result.returncode == 1, result.stdout
+        said = " ".join((result.stdout + result.stderr).split())
+        assert [message for message in messages if message not in said] == [], said

@@ -1,5 +1,5 @@
 # Every feature on: a PostgreSQL source over JDBC (its password in Secrets Manager, not in the state), three of its
-# tables with their cleansing rules, the cleansed tables as Iceberg current states (one row per key), a quality gate, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
+# tables with their cleansing rules, the cleansed tables as Iceberg current states (one row per key; cleansed_format), a quality gate, Flex jobs, bookmarks, a nightly schedule, e-mail notifications and, with
 # use_customer_managed_key, a customer-managed KMS key (kms.tf).
 
 resource "aws_secretsmanager_secret" "source_database" {
@@ -70,7 +70,8 @@ module "etl" {
       required_columns = ["country_code", "name"]
     }
   }
-  cleansed_format = "iceberg"
+  glue_version    = var.glue_version
+  cleansed_format = var.cleansed_format
   # A run that rejects more than half its rows publishes nothing (the quarantine is still written).
   max_quarantine_ratio = 0.5
 

@@ -24,13 +24,18 @@ output "notification_topic_arn" {
 }
 
 output "tables" {
-  description = "Each table's catalog tables (raw_<name>, cleansed_<name>: Iceberg, one row per key; query them with Athena, or Spark's Iceberg) and S3 locations (raw, cleansed, quarantine)."
+  description = "Each table's catalog tables (raw_<name>, cleansed_<name>: by default Iceberg, one row per key; query them with Athena, or Spark's Iceberg) and S3 locations (raw, cleansed, quarantine)."
   value       = module.etl.tables
 }
 
 output "cleansed_format" {
-  description = "How the cleanse job keeps the cleansed rows: here \"iceberg\", the current state."
+  description = "How the cleanse job keeps the cleansed rows: \"iceberg\" (the default here, the current state) or \"parquet\"."
   value       = module.etl.cleansed_format
+}
+
+output "glue_runtime" {
+  description = "The jobs' Glue version and the Spark, Python, Scala and Iceberg it runs."
+  value       = module.etl.glue_runtime
 }
 
 output "kms_key_arn" {

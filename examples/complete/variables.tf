@@ -53,3 +53,15 @@ variable "use_customer_managed_key" {
   type        = bool
   default     = false
 }
+
+variable "glue_version" {
+  description = "Glue version of the jobs: \"5.0\", \"5.1\", \"6.0\" or \"6.1\"; null: the module's default (5.1)."
+  type        = string
+  default     = null
+}
+
+variable "cleansed_format" {
+  description = "How the cleansed rows are kept: \"iceberg\" (the current state, one row per key) or \"parquet\" (a history of runs)."
+  type        = string
+  default     = "iceberg"
+}

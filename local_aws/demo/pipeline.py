@@ -60,9 +60,11 @@ class LocalPipeline:
         name_prefix: str = "demo",
         time_scale: float = 0.1,
         emulator_endpoint: str | None = None,
+        example_variables: dict[str, Any] | None = None,
     ) -> None:
         """`sources`: a CSV (with a header) for each of SOURCE_TABLES. `emulator_endpoint`: an emulator the
-        caller started and owns; by default one of its own."""
+        caller started and owns; by default one of its own. `example_variables`: more of examples/complete's
+        variables to apply it with (e.g. glue_version, cleansed_format); the source's are set here."""
         if set(sources) != set(SOURCE_TABLES):
             raise ValueError(f"LocalPipeline needs a CSV for each of {sorted(SOURCE_TABLES)}, got {sorted(sources)}")
         self._given_emulator = emulator_endpoint
@@ -70,6 +72,7 @@ class LocalPipeline:
         self.work_dir = work_dir
         self.name_prefix = name_prefix
         self.time_scale = time_scale
+        self.example_variables = dict(example_variables or {})
         self.outputs: dict[str, Any] = {}
         self.postgres: PostgresServer | None = None
         self._stack = contextlib.ExitStack()
@@ -101,6 +104,7 @@ class LocalPipeline:
             "source_database_username": self.postgres.user,
             "source_database_password": self.postgres.password,
             "source_tls_certificate_s3_path": self._source_certificate_in_s3(),
+            **self.example_variables,
         }
         run_jobs_locally()  # first: the emulator's Spark driver warms up while Terraform applies
         self.workspace.init()

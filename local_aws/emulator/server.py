@@ -27,6 +27,7 @@ def install_local_stack() -> None:
     from local_aws.emulator.glue.job_runs import emulate_job_runs
     from local_aws.emulator.glue.run_ends import listen
     from local_aws.emulator.glue.state_change_events import put_state_change
+    from local_aws.emulator.glue.worker_types import refuse_unsupported_worker_types
     from local_aws.emulator.glue.workflow_runs import emulate_workflow_runs, on_run_ended
     from local_aws.emulator.iam.enforcement import enforce_iam
     from local_aws.emulator.iam.quotas import enforce_iam_quotas
@@ -62,6 +63,7 @@ def install_local_stack() -> None:
     enforce_publish_limits()
     enforce_metric_data_limits()
     enforce_bucket_naming_rules()
+    refuse_unsupported_worker_types()
     register_control_routes()
 
 

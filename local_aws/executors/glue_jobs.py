@@ -10,7 +10,8 @@ It imports `awsglue` from the local Glue stand-in (`local_aws/executors/glue_sta
 Spark cannot reach the emulator's S3 (`s3a://` needs jars no reachable registry has), so a run
 works on a scratch copy: the script and its --extra-py-files are downloaded, every argument naming
 an `s3://` location for the script is downloaded to a local copy of its bucket and rewritten to its
-path there, the script runs on a warm Spark driver (`warm_spark`: AWS SDK pointed at the emulator
+path there, the script runs on a warm Spark driver of the Spark line of the job's Glue version
+(`spark_lines`: Spark 3.5 for 5.x, Spark 4.1 for 6.x; `warm_spark`: AWS SDK pointed at the emulator
 with the job role's credentials, so a catalog read resolves there; JDBC driver jars on Spark's
 classpath), and once it ends the whole copy is mirrored back (`ScratchCopyOfS3`): new and changed
 files uploaded wherever the run wrote them, files the job deleted removed — after a failed run too,
@@ -25,7 +26,6 @@ import os
 import re
 import shlex
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from local_aws.executors.spark_configuration import (
     UnsupportedSparkConfiguration,
     run_spark_configuration,
 )
+from local_aws.executors.spark_lines import NoLocalSpark, line_for
 from local_aws.executors.warm_spark import RunTimedOut, SparkJobRun, WarmSparkDrivers
 
 JDBC_DRIVER_JARS = (Path("/usr/share/java/postgresql.jar"),)
@@ -207,10 +208,12 @@ def spark_submit_arguments(kind: DriverKind) -> str:
     return shlex.join(["--master", "local[*]", *(["--jars", jars] if jars else []), *settings, "pyspark-shell"])
 
 
-def prewarm_driver_for(default_arguments: dict[str, str]) -> None:
-    """Start the kind of driver a job with these default arguments runs on, ahead of its first run."""
-    with contextlib.suppress(UnsupportedSparkConfiguration):  # the job's own runs report it
-        SPARK_DRIVERS.prewarm(run_spark_configuration(default_arguments).driver)
+def prewarm_driver_for(default_arguments: dict[str, str], glue_version: str) -> None:
+    """Start the kind of driver a job of `glue_version` with these default arguments runs on, ahead of its first run."""
+    with contextlib.suppress(UnsupportedSparkConfiguration, NoLocalSpark):  # the job's own runs report it
+        line = line_for(glue_version)
+        line.check_installed(glue_version)
+        SPARK_DRIVERS.prewarm(run_spark_configuration(default_arguments, glue_version, line).driver)
 
 
 class LocalGlueExecutor:
@@ -223,8 +226,10 @@ class LocalGlueExecutor:
         except RoleNotAssumable as error:
             return JobRunResult("FAILED", f"Glue could not assume the job's role: {error}")
         try:
-            spark = run_spark_configuration(request.arguments)
-        except UnsupportedSparkConfiguration as error:
+            line = line_for(request.glue_version)
+            spark = run_spark_configuration(request.arguments, request.glue_version, line)
+            line.check_installed(request.glue_version)
+        except (NoLocalSpark, UnsupportedSparkConfiguration) as error:
             return JobRunResult("FAILED", str(error))
         s3 = client("s3", own_port(), credentials=credentials.client_arguments())
         scratch = Path(tempfile.mkdtemp(prefix=f"local-glue-{request.job_name}-"))
@@ -274,7 +279,7 @@ def driver_environment(kind: DriverKind) -> dict[str, str]:
         **{name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR")},
         # The stand-in first, so that `import awsglue` finds it before the installed package.
         "PYTHONPATH": str(GLUE_STANDIN),
-        "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_PYTHON": str(kind.spark_line.python),
         "PYSPARK_SUBMIT_ARGS": spark_submit_arguments(kind),
     }
 

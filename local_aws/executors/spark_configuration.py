@@ -1,25 +1,30 @@
 """What a job run's `--datalake-formats` and `--conf` ask of Spark, and what a local run adds so
 that Iceberg's own Glue catalog client and S3 file IO reach the emulator.
 
-On Glue 5.0, `--datalake-formats iceberg` puts Iceberg (1.7.1) on the job's classpath, and `--conf`
-carries Spark settings, several in one value joined by " --conf " (one key of a string map holds
-them all): "spark.sql.extensions=... --conf spark.sql.catalog.glue_catalog=... --conf ...".
-https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format-iceberg.html
+On Glue 5.0 and later, `--datalake-formats iceberg` puts the version's Iceberg on the job's classpath
+(1.7.1 on 5.0, 1.10.0 on 5.1, 1.11.0 on 6.0), and `--conf` carries Spark settings, several in one
+value joined by " --conf " (one key of a string map holds them all):
+"spark.sql.extensions=... --conf spark.sql.catalog.glue_catalog=... --conf ...".
+https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format-iceberg.html,
+https://docs.aws.amazon.com/glue/latest/dg/migrating-version-60.html
 
-Locally, Iceberg's jars (Iceberg 1.10.2's Spark runtime, the AWS SDK for Java 2 modules its
-GlueCatalog and S3FileIO call; `tools/build_iceberg_jars.py`, run by `make`) are loaded only by the
-drivers of runs that ask for the format, so that a job which uses Iceberg without asking fails here
-as on Glue (Spark cannot find the catalog's plugin class). A catalog implemented by GlueCatalog
+Locally, Iceberg runs on the Spark 3.5 line only (Glue 5.x; `spark_lines` says why not on 4.1): its
+jars (Iceberg 1.10.2's Spark runtime, the AWS SDK for Java 2 modules its GlueCatalog and S3FileIO
+call; `tools/build_iceberg_jars.py`, run by `make`) are loaded only by the drivers of runs that ask
+for the format, so that a job which uses Iceberg without asking fails here as on Glue (Spark cannot
+find the catalog's plugin class). A catalog implemented by GlueCatalog
 talks to the emulator's Glue and S3 (endpoints below) under the run's role: its catalog and S3
 calls are judged as on AWS, and its table locations are not mirrored (S3FileIO reads and writes
 them itself, where Spark's Hadoop file system cannot).
 """
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ICEBERG_JARS = Path(sys.prefix) / "share" / "iceberg-jars"
+from local_aws.executors.spark_lines import SPARK_35, SparkLine
+
+# The jars of this Python's venv (the Spark 3.5 line's), which the tests' own SparkSession loads.
+ICEBERG_JARS = SPARK_35.iceberg_jars
 GLUE_CATALOG = "org.apache.iceberg.aws.glue.GlueCatalog"
 CATALOG_PREFIX = "spark.sql.catalog."
 SUPPORTED_FORMATS = ("iceberg",)
@@ -44,14 +49,15 @@ def parse_conf(value: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class DriverKind:
-    """What a warm driver is started with: the data lake formats' jars, and static settings."""
+    """What a warm driver is started with: its Spark line, the data lake formats' jars, and static settings."""
 
     datalake_formats: frozenset[str] = frozenset()
     settings: tuple[tuple[str, str], ...] = ()
+    spark_line: SparkLine = SPARK_35
 
     @property
     def jars(self) -> list[Path]:
-        return sorted(ICEBERG_JARS.glob("*.jar")) if "iceberg" in self.datalake_formats else []
+        return sorted(self.spark_line.iceberg_jars.glob("*.jar")) if "iceberg" in self.datalake_formats else []
 
 
 @dataclass(frozen=True)
@@ -98,19 +104,24 @@ class RunSparkConfiguration:
         return any(s3_path.startswith(warehouse.rstrip("/") + "/") for warehouse in self.glue_catalog_warehouses)
 
 
-def run_spark_configuration(arguments: dict[str, str]) -> RunSparkConfiguration:
+def run_spark_configuration(arguments: dict[str, str], glue_version: str, spark_line: SparkLine) -> RunSparkConfiguration:
+    """What a run of `glue_version` with `arguments` needs of `spark_line`, the line that runs its version."""
     formats = frozenset(filter(None, (name.strip().lower() for name in arguments.get("--datalake-formats", "").split(","))))
     unsupported = sorted(formats - set(SUPPORTED_FORMATS))
     if unsupported:
         raise UnsupportedSparkConfiguration(
             f"--datalake-formats {','.join(unsupported)} cannot run locally: only {', '.join(SUPPORTED_FORMATS)} is installed here"
         )
-    if "iceberg" in formats and not ICEBERG_JARS.is_dir():
+    if "iceberg" in formats and spark_line.no_iceberg_because:
         raise UnsupportedSparkConfiguration(
-            f"--datalake-formats iceberg needs Iceberg's jars in {ICEBERG_JARS}: build them with `make` "
+            f"--datalake-formats iceberg on Glue {glue_version} cannot run locally: {spark_line.no_iceberg_because}"
+        )
+    if "iceberg" in formats and not spark_line.iceberg_jars.is_dir():
+        raise UnsupportedSparkConfiguration(
+            f"--datalake-formats iceberg needs Iceberg's jars in {spark_line.iceberg_jars}: build them with `make` "
             "(python tools/build_iceberg_jars.py <venv>/share/iceberg-jars)"
         )
     settings = parse_conf(arguments.get("--conf", ""))
     driver_settings = tuple(sorted((name, value) for name, value in settings.items() if name in DRIVER_SETTINGS))
     session_settings = {name: value for name, value in settings.items() if name not in DRIVER_SETTINGS}
-    return RunSparkConfiguration(DriverKind(formats, driver_settings), session_settings)
+    return RunSparkConfiguration(DriverKind(formats, driver_settings, spark_line), session_settings)

@@ -1,8 +1,8 @@
 """Warm Spark drivers for local Glue job runs: a JVM costs seconds to start, so a driver process
 (`spark_worker.py`) stays up and runs one job run after another, each isolated as a new Glue run is.
 
-A run takes an idle driver of the kind it needs (`DriverKind`: the data lake formats' jars and the
-static settings it starts with), or starts one; a driver goes back to the pool when its run ends
+A run takes an idle driver of the kind it needs (`DriverKind`: its Spark line's Python, the data lake
+formats' jars and the static settings it starts with), or starts one; a driver goes back to the pool when its run ends
 with Spark still up. Runs of one kind share at most MAX_DRIVERS_PER_KIND drivers: more runs at
 once (a pipeline's tables cleansed side by side) wait for one, as a cold JVM per concurrent run
 costs a small machine more than the wait (measured on 2 cores: the demo's three concurrent cleanse job
@@ -15,7 +15,6 @@ outlives its timeout kills its driver. Drivers end with the emulator, however it
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -67,7 +66,8 @@ class WarmSparkDriver:
         # (PYTHONPATH fixed when the JVM started) import the run's modules, as Glue ships them.
         environment = {**environment, "PYTHONPATH": os.pathsep.join([environment["PYTHONPATH"], str(self.folder / "scripts")])}
         with self.log_path.open("wb") as log:
-            self._process = JsonLineProcess([sys.executable, str(WORKER)], environment, log, subprocess.STDOUT)
+            # The Python of the driver's Spark line (PYSPARK_PYTHON), whose pyspark the worker imports.
+            self._process = JsonLineProcess([environment["PYSPARK_PYTHON"], str(WORKER)], environment, log, subprocess.STDOUT)
         self.application_id = self._answer(lambda: self._process.reply(START_TIMEOUT_SECONDS), START_TIMEOUT_SECONDS)["application_id"]
 
     def _answer(self, exchange: Callable[[], dict[str, Any]], timeout_seconds: float) -> dict[str, Any]:

@@ -1,5 +1,7 @@
-"""Each cleansing rule on a small DataFrame, with the exact rows it leaves."""
+"""Each cleansing rule on a small DataFrame, with the exact rows it leaves: the same rows on Spark 3.5
+(Glue 5.x) and Spark 4.1 (Glue 6.x), with ANSI mode off and on."""
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,7 +12,16 @@ from pyspark.sql import functions as F
 from cleansing import REJECT_REASON, cast_columns, cleanse, latest_per_key, lower_case, trim_strings, with_reject_reason
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.spark41]
+
+
+@pytest.fixture(params=["false", "true"], ids=["ansi-off", "ansi-on"])
+def spark(spark: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The tests' Spark with ANSI mode off (Spark 3.5's default: Glue 5.x) and on (Spark 4's: Glue 6.x), in turn,
+    where a failing cast gives null or raises: the typing and the quarantine may depend on neither."""
+    spark.conf.set("spark.sql.ansi.enabled", request.param)
+    yield spark
+    spark.conf.unset("spark.sql.ansi.enabled")
 
 
 def rows(frame: Any) -> list[tuple[Any, ...]]:
@@ -36,6 +47,8 @@ def test_email_columns_are_lower_cased(spark: Any) -> None:
         (("1", "ada@example", "2024-01-05"), "email is not a valid e-mail address"),
         (("1", "ada example.com", "2024-01-05"), "email is not a valid e-mail address"),
         (("x", "ada@example.com", "2024-01-05"), "id is not a valid int"),
+        (("1.5", "ada@example.com", "2024-01-05"), "id is not a valid int"),  # never truncated to 1
+        (("99999999999", "ada@example.com", "2024-01-05"), "id is not a valid int"),  # never wrapped round
         (("1", "ada@example.com", "2024-02-30"), "signup is not a valid date"),
         (("x", "bad", "soon"), "email is not a valid e-mail address; id is not a valid int; signup is not a valid date"),
     ],
@@ -46,6 +59,26 @@ def test_reject_reason_names_every_broken_rule(spark: Any, row: tuple[Any, ...],
     )
     frame = spark.createDataFrame([row], "id string, email string, signup string")
     assert with_reject_reason(frame, rules).first()[REJECT_REASON] == reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("bigint", "9223372036854775808"),
+        ("double", "ten"),
+        ("decimal(12,2)", "12345678901.00"),
+        ("boolean", "maybe"),
+        ("date", "2024-13-01"),
+        ("timestamp", "2024-01-05 25:00:00"),
+    ],
+)
+def test_a_value_its_type_cannot_hold_is_quarantined_never_cast(spark: Any, kind: str, value: str) -> None:
+    rules = CleansingRules(key_columns=("id",), column_types={"value": kind})
+    result = cleanse(spark.createDataFrame([("1", value)], "id string, value string"), rules, F.lit(date(2026, 11, 24)))
+
+    assert result.judge() == 1
+    assert rows(result.quarantined) == [("1", value, f"value is not a valid {kind}")]
+    assert rows(result.cleansed) == []
 
 
 def test_columns_are_cast_to_their_declared_types(spark: Any) -> None:

@@ -1,9 +1,10 @@
 """The extract and cleanse jobs through their entry points, on local paths, as a user runs them:
-`python glue_scripts/<job>.py --ARG value ...`."""
+`python glue_scripts/<job>.py --ARG value ...`; the same rows on Spark 3.5 (Glue 5.x) and Spark 4.1 (Glue 6.x)."""
 
 import json
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ import extract_job
 from local_aws import PROJECT_ROOT
 from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.spark41]
 
 
-def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1", extra: tuple[str, ...] = ()) -> int:
+def run_cleanse(
+    input_path: Path, out: Path, rules: str, run_id: str = "run-1", extra: tuple[str, ...] = (), ingestion_date: str | None = "2026-11-24"
+) -> int:
     return cleanse_job.main(
         [
             "cleanse_job.py",
@@ -27,7 +30,7 @@ def run_cleanse(input_path: Path, out: Path, rules: str, run_id: str = "run-1", 
             "--quarantine_path", str(out / "quarantine"),
             "--cleansing_rules", rules,
             "--run_id", run_id,
-            "--ingestion_date", "2026-11-24",
+            *(("--ingestion_date", ingestion_date) if ingestion_date else ()),
             *extra,
         ]
     )  # fmt: skip
@@ -75,6 +78,42 @@ def test_output_is_snappy_parquet_partitioned_by_ingestion_date_and_run(
     files = data_files(tmp_path / "cleansed")
     assert [path.parent.relative_to(tmp_path / "cleansed").as_posix() for path in files] == ["ingestion_date=2026-11-24/run_id=run-1"]
     assert files[0].name.endswith(".snappy.parquet")
+
+
+def test_a_leap_day_is_an_ingestion_date(spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, ingestion_date="2024-02-29") == 0
+
+    folders = {path.parent.relative_to(tmp_path / "cleansed").as_posix() for path in data_files(tmp_path / "cleansed")}
+    assert folders == {"ingestion_date=2024-02-29/run_id=run-1"}
+    assert {row.ingestion_date for row in spark.read.parquet(str(tmp_path / "cleansed")).collect()} == {date(2024, 2, 29)}
+
+
+def test_without_an_ingestion_date_the_run_is_filed_under_todays_date_in_utc(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, ingestion_date=None) == 0
+
+    folders = {path.parent.relative_to(tmp_path / "cleansed").as_posix() for path in data_files(tmp_path / "cleansed")}
+    assert folders == {f"ingestion_date={datetime.now(UTC).date().isoformat()}/run_id=run-1"}
+
+
+@pytest.mark.parametrize(
+    ("ingestion_date", "message"),
+    [
+        ("2026-02-30", "--ingestion_date '2026-02-30' is not a date that exists (day is out of range for month): give it as YYYY-MM-DD"),
+        ("2026-13-01", "--ingestion_date '2026-13-01' is not a date that exists (month must be in 1..12): give it as YYYY-MM-DD"),
+        ("20261124", "--ingestion_date '20261124' must be a date as YYYY-MM-DD, e.g. 2026-11-24."),
+        ("2026-11-24\n", "--ingestion_date '2026-11-24\\n' must be a date as YYYY-MM-DD"),
+        ("24/11/2026", "--ingestion_date '24/11/2026' must be a date as YYYY-MM-DD"),
+    ],
+)
+def test_an_ingestion_date_that_is_no_date_is_refused_by_name_before_anything_is_written(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any, ingestion_date: str, message: str
+) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, ingestion_date=ingestion_date) == 2
+
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()
 
 
 def test_rerun_of_a_run_replaces_its_output_and_keeps_other_runs(
@@ -160,6 +199,7 @@ def test_the_extract_job_run_by_hand_without_a_source_path_says_what_to_pass(tmp
         extract_job.main(["extract_job.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)])
 
 
+@pytest.mark.iceberg
 def test_iceberg_format_keeps_one_row_per_key_across_runs(
     spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
 ) -> None:

@@ -92,7 +92,14 @@ def probe_arguments(table: str, key_column: str, additional_options: str = "{}")
     }
 
 
-def create_job(name: str, script: Path, default_arguments: dict[str, str], libraries: tuple[Path, ...] = (), role: str = JOB_ROLE) -> None:
+def create_job(
+    name: str,
+    script: Path,
+    default_arguments: dict[str, str],
+    libraries: tuple[Path, ...] = (),
+    role: str = JOB_ROLE,
+    glue_version: str = "5.0",
+) -> None:
     s3 = client("s3")
     for path in (script, *libraries):
         s3.upload_file(str(path), BUCKET, f"scripts/{path.name}")
@@ -103,7 +110,7 @@ def create_job(name: str, script: Path, default_arguments: dict[str, str], libra
         Role=role,
         Command={"Name": "glueetl", "ScriptLocation": f"s3://{BUCKET}/scripts/{script.name}"},
         DefaultArguments=default_arguments,
-        GlueVersion="5.0",
+        GlueVersion=glue_version,
     )
 
 

@@ -363,7 +363,9 @@ def upgrade(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) ->
     emulator.reset()
     work_dir = Path(tmp_path_factory.mktemp("stack-upgrade"))
     released = module_at(UPGRADE_BASE, work_dir / "released-module")
-    workspace = applied(TEST_ROOT, work_dir, emulator_endpoint, UPGRADE_STACK, module_dir=released)
+    # Glue 5.0, the only version the release accepts (it refuses null); the upgrade leaves glue_version
+    # to the module's default, so the plan shows what a caller on the default gets.
+    workspace = applied(TEST_ROOT, work_dir, emulator_endpoint, {**UPGRADE_STACK, "glue_version": "5.0"}, module_dir=released)
     outputs = {OUTPUTS_RENAMED.get(name, name): value for name, value in workspace.outputs()["etl"].items()}
     before = DeployedPipeline(outputs, subscribe_to_notifications(outputs, "etl-upgrade-notifications"))
     run_before = run_before_the_upgrade(before, "before-upgrade")
@@ -400,6 +402,12 @@ class TestUpgradeFromTheLayoutBefore26:
             if actions in (["create"], ["delete"]) and not address.startswith(SCRIPT_OBJECTS)
         }
         assert created_or_deleted == {}
+
+    def test_the_jobs_move_to_the_default_glue_version_in_place(self, upgrade: Upgrade) -> None:
+        """The extract job keeps its name, and with it its bookmark, on its way from Glue 5.0 to 5.1."""
+        assert upgrade.planned['module.etl.aws_glue_job.this["extract_job"]'] == ["update"]
+        job = client("glue", region=TEST_REGION).get_job(JobName=f"{UPGRADE_STACK['name_prefix']}-extract-to-raw")["Job"]
+        assert job["GlueVersion"] == "5.1"
 
     def test_the_first_runs_objects_and_catalog_tables_are_kept(self, upgrade: Upgrade) -> None:
         assert any("/run_id=before-upgrade/" in key for key in upgrade.keys_before)

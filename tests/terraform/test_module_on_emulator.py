@@ -127,7 +127,7 @@ class TestDefaultStack:
         cleanse_job = glue.get_job(JobName=outputs["cleanse_job_name"])["Job"]
 
         for job in (extract_job, cleanse_job):
-            assert job["GlueVersion"] == "5.0"
+            assert job["GlueVersion"] == "5.1"
             assert job["WorkerType"] == "G.1X"
             assert job["NumberOfWorkers"] == 2
             assert job["ExecutionClass"] == "STANDARD"

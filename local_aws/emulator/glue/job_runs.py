@@ -32,6 +32,9 @@ TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 # ("This name can be /aws-glue/jobs/"; GetJobRun answers "/aws-glue/jobs", as the AWS CLI's get-job-run example shows).
 # A security configuration encrypting CloudWatch Logs names the role and the configuration instead; not emulated.
 JOB_RUN_LOG_GROUP = "/aws-glue/jobs"
+# "Jobs that are created without specifying a Glue version default to Glue 6.0" (Glue API reference,
+# CreateJob's GlueVersion, as botocore 1.44.5 ships it; https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html).
+DEFAULT_GLUE_VERSION = "6.0"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class JobRunRequest:
     arguments: dict[str, str]
     role_arn: str
     region: str
+    glue_version: str
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ JobExecutor = Callable[[JobRunRequest], JobRunResult]
 
 _plans = PlanQueues(JobRunPlan)
 _executor: JobExecutor | None = None
-_on_job_created: Callable[[dict[str, str]], None] | None = None
+_on_job_created: Callable[[dict[str, str], str], None] | None = None
 
 
 def plan_job_runs(job_name: str, plans: list[JobRunPlan]) -> None:
@@ -74,9 +78,9 @@ def plan_job_runs(job_name: str, plans: list[JobRunPlan]) -> None:
     _plans.plan(job_name, plans)
 
 
-def use_executor(executor: JobExecutor | None, on_job_created: Callable[[dict[str, str]], None] | None = None) -> None:
+def use_executor(executor: JobExecutor | None, on_job_created: Callable[[dict[str, str], str], None] | None = None) -> None:
     """Run every job for real with `executor` (None: back to plans); `on_job_created` hears of each
-    job created from now on (its default arguments), to get ready for its runs."""
+    job created from now on (its default arguments and Glue version), to get ready for its runs."""
     global _executor, _on_job_created
     _executor, _on_job_created = executor, on_job_created
 
@@ -86,9 +90,9 @@ def forget_plans() -> None:
 
 
 class EmulatedJobRun:
-    def __init__(self, plan: JobRunPlan, request: JobRunRequest, executor: JobExecutor | None, glue_version: str = "0.9") -> None:
+    def __init__(self, plan: JobRunPlan, request: JobRunRequest, executor: JobExecutor | None) -> None:
         self.plan = plan
-        self.glue_version = glue_version
+        self.glue_version = request.glue_version
         self._started_at = CLOCK.now()
         self.started_on = CLOCK.utcnow()
         self._running_from = self._started_at + plan.starting_seconds
@@ -158,8 +162,9 @@ _moto_job_run_as_dict = FakeJobRun.as_dict
 
 def _job_init(self: FakeJob, *args: Any, **kwargs: Any) -> None:
     _moto_job_init(self, *args, **kwargs)
+    self.glue_version = self.glue_version or DEFAULT_GLUE_VERSION
     if _on_job_created is not None:
-        _on_job_created(dict(self.default_arguments or {}))
+        _on_job_created(dict(self.default_arguments or {}), self.glue_version)
 
 
 # A Map state starts a run per table at once: moto's StartJobRun counts the job's active runs (their
@@ -184,9 +189,9 @@ def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
             dict(job_run.arguments or {}),
             role_arn_of(self.role, self.backend),
             self.backend.region_name,
+            self.glue_version,
         )
-        # "Jobs that are created without specifying a Glue version default to Glue 0.9" (API_Job).
-        _runs[job_run] = EmulatedJobRun(plan, request, _executor, self.glue_version or "0.9")
+        _runs[job_run] = EmulatedJobRun(plan, request, _executor)
     return run_id
 
 

@@ -67,8 +67,9 @@ def _update_crawler(self: GlueResponse) -> ActionResult:
     if crawler.status != "READY":
         raise CrawlerRunningException(f"Crawler {name} is running: stop it (StopCrawler) before updating it")
     for field, attribute in CRAWLER_UPDATE_FIELDS.items():
-        if self._get_param(field) is not None:
-            setattr(crawler, attribute, self._get_param(field))
+        value = self._get_param(field)
+        if value is not None:
+            setattr(crawler, attribute, value)
     crawler.last_updated = utcnow()
     crawler.version += 1
     return EmptyResult()

@@ -79,8 +79,13 @@ def judge_role(identity: AssumedRoleIdentity, uses: list[KeyUse], global_context
     return None
 
 
-def _kms_request_id() -> str:
-    return str(uuid.uuid4())
+def _kms_error(verdict: KeyVerdict, principal: str) -> str:
+    """KMS's own error, as DynamoDB and SNS pass it on in their messages."""
+    if verdict.refusal is not None:
+        code, message = "AccessDeniedException", verdict.refusal.message(principal)
+    else:
+        code, message = "DisabledException", f"{verdict.key.arn} is disabled."
+    return f"{message} (Service: AWSKMS; Status Code: 400; Error Code: {code}; Request ID: {uuid.uuid4()}; Proxy: null)"
 
 
 # ---------------------------------------------------------------- S3
@@ -209,14 +214,9 @@ def dynamodb_key_uses(facts: RequestFacts) -> list[KeyUse]:
 
 
 def dynamodb_refusal(verdict: KeyVerdict, principal: str) -> Exception:
-    if verdict.refusal is not None:
-        cause, detail, code = "AWSKMSException", verdict.refusal.message(principal), "AccessDeniedException"
-    else:
-        cause, detail, code = "DisabledException", f"{verdict.key.arn} is disabled.", "DisabledException"
+    cause = "AWSKMSException" if verdict.refusal is not None else "DisabledException"
     return JsonRESTError(
-        "AccessDeniedException",
-        f"KMS key access denied error: com.amazonaws.services.kms.model.{cause}: {detail} "
-        f"(Service: AWSKMS; Status Code: 400; Error Code: {code}; Request ID: {_kms_request_id()}; Proxy: null)",
+        "AccessDeniedException", f"KMS key access denied error: com.amazonaws.services.kms.model.{cause}: {_kms_error(verdict, principal)}"
     )
 
 
@@ -246,13 +246,7 @@ class SnsKmsError(QueryAccessDenied):
 
 
 def sns_refusal(verdict: KeyVerdict, principal: str) -> Exception:
-    if verdict.refusal is not None:
-        error, detail, kms_code = "KMSAccessDenied", verdict.refusal.message(principal), "AccessDeniedException"
-    else:
-        error, detail, kms_code = "KMSDisabled", f"{verdict.key.arn} is disabled.", "DisabledException"
-    return SnsKmsError(
-        error, f"{detail} (Service: AWSKMS; Status Code: 400; Error Code: {kms_code}; Request ID: {_kms_request_id()}; Proxy: null)"
-    )
+    return SnsKmsError("KMSAccessDenied" if verdict.refusal is not None else "KMSDisabled", _kms_error(verdict, principal))
 
 
 def service_publish_refusal(service_principal: str, topic_arn: str) -> str | None:

@@ -12,17 +12,18 @@ from local_aws.executors.glue_jobs import ScratchCopyOfS3
 
 JOB_ROLE = "arn:aws:iam::123456789012:role/job"
 BUCKET = "mirror-lake"
+# What a rerun of r2 leaves as it was: the earlier run's files and another table's.
+UNTOUCHED = {
+    "cleansed/customers/run_id=r1/part-0.parquet": b"run 1",
+    "cleansed/orders/run_id=r1/part-0.parquet": b"another table",
+}
 
 
 @pytest.fixture
 def s3(clean_emulator: str) -> Any:
     s3 = client("s3")
     s3.create_bucket(Bucket=BUCKET)
-    for key, body in {
-        "cleansed/customers/run_id=r1/part-0.parquet": b"run 1",
-        "cleansed/customers/run_id=r2/part-0.parquet": b"run 2, old",
-        "cleansed/orders/run_id=r1/part-0.parquet": b"another table",
-    }.items():
+    for key, body in {**UNTOUCHED, "cleansed/customers/run_id=r2/part-0.parquet": b"run 2, old"}.items():
         s3.put_object(Bucket=BUCKET, Key=key, Body=body)
     return s3
 
@@ -47,11 +48,7 @@ def test_a_folder_is_downloaded_and_what_the_job_changed_is_mirrored_back(s3: An
     (local / "_SUCCESS").write_bytes(b"")
     copy.mirror_back()
 
-    assert keys_and_bodies(s3) == {
-        "cleansed/customers/run_id=r1/part-0.parquet": b"run 1",
-        "cleansed/customers/run_id=r2/part-7.parquet": b"run 2, new",
-        "cleansed/orders/run_id=r1/part-0.parquet": b"another table",
-    }
+    assert keys_and_bodies(s3) == {**UNTOUCHED, "cleansed/customers/run_id=r2/part-7.parquet": b"run 2, new"}
 
 
 def test_a_location_that_does_not_exist_yet_is_created_by_the_run(s3: Any, tmp_path: Path) -> None:
@@ -73,11 +70,7 @@ def test_what_a_run_writes_under_a_path_it_resolves_itself_lands_and_what_it_rep
     (resolved / "part-3.parquet").write_bytes(b"run 2, rerun")
     copy.mirror_back()
 
-    assert keys_and_bodies(s3) == {
-        "cleansed/customers/run_id=r1/part-0.parquet": b"run 1",
-        "cleansed/customers/run_id=r2/part-3.parquet": b"run 2, rerun",
-        "cleansed/orders/run_id=r1/part-0.parquet": b"another table",
-    }
+    assert keys_and_bodies(s3) == {**UNTOUCHED, "cleansed/customers/run_id=r2/part-3.parquet": b"run 2, rerun"}
     assert not Path(given).exists(), "the placeholder's own folder is not made"
 
 

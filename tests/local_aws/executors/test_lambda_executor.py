@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from local_aws.clients import client
 from local_aws.control import throttle_invocations
 from local_aws.terraform import PROJECT_ROOT
-from tests.roles import create_service_role
+from tests.roles import create_crawler, create_service_role
 from tests.session import TEST_REGION
 
 ANY_CRAWLER = f"arn:aws:glue:{TEST_REGION}:123456789012:crawler/*"
@@ -27,14 +27,8 @@ def deploy_start_crawler(crawler_resource: str) -> Any:
         Code={"ZipFile": (PROJECT_ROOT / "lambdas" / "dist" / "start_crawler.zip").read_bytes()},
         Timeout=30,
     )
-    glue = client("glue")
-    glue.create_database(DatabaseInput={"Name": "lake"})
-    glue.create_crawler(
-        Name="raw-crawler",
-        Role=create_service_role("raw-crawler", "glue.amazonaws.com", []),
-        DatabaseName="lake",
-        Targets={"S3Targets": [{"Path": "s3://lake/raw/customers/"}]},
-    )
+    client("glue").create_database(DatabaseInput={"Name": "lake"})
+    create_crawler("raw-crawler", create_service_role("raw-crawler", "glue.amazonaws.com", []), "lake", "s3://lake/raw/customers/")
     return lambda_client
 
 

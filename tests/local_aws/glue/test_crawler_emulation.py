@@ -51,6 +51,13 @@ def crawl(glue: Any, name: str) -> None:
     assert last_crawl["Status"] == "SUCCEEDED", last_crawl
 
 
+def crawled_table(glue: Any, crawler: str, table: str) -> dict[str, Any]:
+    """Catalog table `table` after a successful crawl of `crawler`."""
+    crawl(glue, crawler)
+    found: dict[str, Any] = glue.get_table(DatabaseName="lake", Name=table)["Table"]
+    return found
+
+
 def observed_states(glue: Any, name: str, emulated_seconds: int = 120) -> list[str]:
     """The distinct states seen while polling every emulated second until READY."""
     states: list[str] = []
@@ -102,10 +109,7 @@ def test_parquet_table_keeps_its_types_and_partitions(glue: Any) -> None:
         )
     create_crawler(glue, "cleansed", f"s3://{BUCKET}/cleansed/customers/", "cleansed_")
 
-    glue.start_crawler(Name="cleansed")
-    observed_states(glue, "cleansed")
-
-    table = glue.get_table(DatabaseName="lake", Name="cleansed_customers")["Table"]
+    table = crawled_table(glue, "cleansed", "cleansed_customers")
     assert table["StorageDescriptor"]["Columns"] == [
         {"Name": "customer_id", "Type": "int"},
         {"Name": "balance", "Type": "decimal(12,2)"},
@@ -166,9 +170,7 @@ def test_a_csv_of_strings_is_read_without_a_header_when_no_classifier_says_other
     client("s3").put_object(Bucket=BUCKET, Key="raw/people/part-0.csv", Body=b"name,email\nada,ada@x.io\ngrace,grace@x.io\n")
     create_crawler(glue, "raw", f"s3://{BUCKET}/raw/people/", "raw_")
 
-    crawl(glue, "raw")
-
-    table = glue.get_table(DatabaseName="lake", Name="raw_people")["Table"]
+    table = crawled_table(glue, "raw", "raw_people")
     assert table["StorageDescriptor"]["Columns"] == [{"Name": "col0", "Type": "string"}, {"Name": "col1", "Type": "string"}]
     assert "skip.header.line.count" not in table["Parameters"]
     assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
@@ -185,9 +187,7 @@ def test_a_csv_classifier_with_a_header_names_the_columns_and_opencsvserde_makes
     )
     create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_", Classifiers=["raw-csv"])
 
-    crawl(glue, "raw")
-
-    table = glue.get_table(DatabaseName="lake", Name="raw_customers")["Table"]
+    table = crawled_table(glue, "raw", "raw_customers")
     assert table["StorageDescriptor"]["Columns"] == [
         {"Name": "customer_id", "Type": "string"},
         {"Name": "name", "Type": "string"},

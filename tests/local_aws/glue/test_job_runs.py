@@ -83,7 +83,7 @@ def test_impossible_plans_are_refused_with_the_reason() -> None:
 
 
 REQUEST = JobRunRequest(
-    JOB, "jr_1", "s3://lake/scripts/cleanse_job.py", {"--run_id": "r1"}, "arn:aws:iam::123456789012:role/glue", "eu-west-1"
+    JOB, "jr_1", "s3://lake/scripts/cleanse_job.py", {"--run_id": "r1"}, "arn:aws:iam::123456789012:role/glue", "eu-west-1", "5.0"
 )
 
 
@@ -182,10 +182,11 @@ def test_a_run_reports_the_workers_it_was_started_with(glue: Any, sized_job: str
     assert (run["Id"], run["WorkerType"], run["NumberOfWorkers"]) == (run_id, "G.2X", 10)
 
 
-def test_a_job_created_without_a_glue_version_runs_glue_0_9(glue: Any) -> None:
+def test_a_job_created_without_a_glue_version_gets_the_apis_default_6_0(glue: Any) -> None:
     run_id = glue.start_job_run(JobName=JOB)["JobRunId"]
 
-    assert job_run(glue, run_id)["GlueVersion"] == "0.9"
+    assert glue.get_job(JobName=JOB)["Job"]["GlueVersion"] == "6.0"
+    assert job_run(glue, run_id)["GlueVersion"] == "6.0"
 
 
 def test_a_run_is_started_and_completed_once_its_execution_time_in_whole_seconds(glue: Any) -> None:
@@ -217,7 +218,7 @@ def test_an_executed_run_is_completed_when_its_executor_returns() -> None:
         release.wait(5)
         return JobRunResult("SUCCEEDED")
 
-    run = EmulatedJobRun(JobRunPlan(starting_seconds=0), REQUEST, executor, "5.0")
+    run = EmulatedJobRun(JobRunPlan(starting_seconds=0), REQUEST, executor)
     assert run.completed_on(run.status) is None
     time.sleep(0.3)
     release.set()

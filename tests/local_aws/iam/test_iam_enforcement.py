@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from local_aws.clients import client
 from local_aws.control import advance_time
-from tests.roles import create_service_role
+from tests.roles import clients_as, create_crawler, create_service_role
 from tests.session import TEST_REGION
 
 ACCOUNT = "123456789012"
@@ -26,14 +26,7 @@ STATEMENTS = [
 def as_role(clean_emulator: str) -> Any:
     """A client factory signing with the credentials of a role holding STATEMENTS."""
     client("s3").create_bucket(Bucket=BUCKET)
-    role_arn = create_service_role("probe", "glue.amazonaws.com", STATEMENTS)
-    credentials = client("sts").assume_role(RoleArn=role_arn, RoleSessionName="probe-session")["Credentials"]
-    keys = {
-        "aws_access_key_id": credentials["AccessKeyId"],
-        "aws_secret_access_key": credentials["SecretAccessKey"],
-        "aws_session_token": credentials["SessionToken"],
-    }
-    return lambda service: client(service, credentials=keys, retries={"total_max_attempts": 1})
+    return clients_as(create_service_role("probe", "glue.amazonaws.com", STATEMENTS), "probe-session")
 
 
 def refusal(call: Any) -> tuple[int, str, str]:
@@ -126,12 +119,7 @@ def test_the_administrator_is_not_judged(clean_emulator: str) -> None:
 def test_a_crawler_whose_role_glue_may_not_assume_fails_with_glues_words(clean_emulator: str) -> None:
     glue = client("glue")
     glue.create_database(DatabaseInput={"Name": "lake"})
-    glue.create_crawler(
-        Name="raw",
-        Role=create_service_role("lambda-only", "lambda.amazonaws.com", []),
-        DatabaseName="lake",
-        Targets={"S3Targets": [{"Path": f"s3://{BUCKET}/raw/"}]},
-    )
+    create_crawler("raw", create_service_role("lambda-only", "lambda.amazonaws.com", []), "lake", f"s3://{BUCKET}/raw/")
     glue.start_crawler(Name="raw")
     advance_time(60)
 

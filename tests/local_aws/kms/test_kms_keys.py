@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local_aws.clients import client
-from tests.roles import create_service_role
+from tests.roles import clients_as, create_service_role
 from tests.session import TEST_REGION
 
 ACCOUNT = "123456789012"
@@ -34,14 +34,7 @@ def create_key(*statements: dict[str, Any]) -> str:
 
 def as_probe(statements: list[dict[str, Any]]) -> Any:
     """A client factory signing as role `probe`, holding `statements`."""
-    role_arn = create_service_role("probe", "lambda.amazonaws.com", statements)
-    credentials = client("sts").assume_role(RoleArn=role_arn, RoleSessionName="probe-session")["Credentials"]
-    keys = {
-        "aws_access_key_id": credentials["AccessKeyId"],
-        "aws_secret_access_key": credentials["SecretAccessKey"],
-        "aws_session_token": credentials["SessionToken"],
-    }
-    return lambda service: client(service, credentials=keys, retries={"total_max_attempts": 1})
+    return clients_as(create_service_role("probe", "lambda.amazonaws.com", statements), "probe-session")
 
 
 def grant(*statements: dict[str, Any], policy_name: str = "key") -> None:

@@ -46,6 +46,7 @@ module "etl" {
   } : null
   tables = { for name, table in var.tables : name => merge({ source_table = var.jdbc_source_enabled ? name : "source_${name}" }, table) }
 
+  glue_version            = var.glue_version
   worker_type             = var.worker_type
   number_of_workers       = var.number_of_workers
   flex_execution          = var.flex_execution

@@ -27,6 +27,12 @@ variable "source_s3_arns" {
   default     = []
 }
 
+variable "glue_version" {
+  description = "Passed through to the module; null: the module's default."
+  type        = string
+  default     = null
+}
+
 variable "worker_type" {
   description = "Passed through to the module."
   type        = string
