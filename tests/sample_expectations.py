@@ -4,6 +4,20 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+# cleansed_customers' columns in the catalog, typed by examples/complete's column_types (Hive's type
+# names), before the partition columns, which the crawler and Iceberg type differently.
+CLEANSED_CUSTOMER_COLUMNS = [
+    ("customer_id", "int"),
+    ("first_name", "string"),
+    ("last_name", "string"),
+    ("email", "string"),
+    ("signup_date", "date"),
+    ("updated_at", "timestamp"),
+    ("balance", "decimal(12,2)"),
+    ("is_active", "boolean"),
+    ("country", "string"),
+    ("notes", "string"),
+]
 EXPECTED_CLEANSED = [
     (1, "Ada", "Lovelace", "ada@example.com", date(2024, 1, 5), datetime(2024, 3, 1, 9), Decimal("120.00"), True, "UK", None),
     (2, "Alan", "Turing", "alan@example.com", date(2024, 1, 6), datetime(2024, 2, 1, 10), Decimal("50.00"), False, "UK", None),

@@ -20,7 +20,7 @@ from local_aws.clients import client
 from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
 from local_aws.executions import ExecutionRecord
 from tests.roles import statement_removed
-from tests.sample_expectations import EXPECTED_CLEANSED, EXPECTED_QUARANTINE
+from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 from tests.stacks import subscribe_to_notifications
 from tests.state_sequences import HAPPY_PATH_ICEBERG_POLL
 
@@ -198,20 +198,7 @@ def test_the_three_catalog_tables_have_the_right_columns_and_locations(pipeline:
     assert raw.columns == [*[(column, "string") for column in SAMPLE_COLUMNS], ("run_id", "string")]
     # Registered by the cleanse job as Iceberg's GlueCatalog registers a table, in Hive's type names.
     assert cleansed_table.location == f"s3://{bucket}/cleansed/{pipeline.name_prefix}/customers"
-    assert cleansed_table.columns == [
-        ("customer_id", "int"),
-        ("first_name", "string"),
-        ("last_name", "string"),
-        ("email", "string"),
-        ("signup_date", "date"),
-        ("updated_at", "timestamp"),
-        ("balance", "decimal(12,2)"),
-        ("is_active", "boolean"),
-        ("country", "string"),
-        ("notes", "string"),
-        ("ingestion_date", "date"),
-        ("run_id", "string"),
-    ]
+    assert cleansed_table.columns == [*CLEANSED_CUSTOMER_COLUMNS, ("ingestion_date", "date"), ("run_id", "string")]
     parameters = pipeline.client("glue").get_table(DatabaseName=pipeline.outputs["database_name"], Name="cleansed_customers")["Table"]
     assert parameters["Parameters"]["table_type"] == "ICEBERG"
     assert parameters["Parameters"]["metadata_location"].startswith(f"s3://{bucket}/cleansed/{pipeline.name_prefix}/customers/metadata/")
