@@ -144,6 +144,16 @@ def test_empty_input_succeeds_and_writes_nothing(tmp_path: Path, customer_rules_
     assert '"event": "cleansing_skipped", "reason": "no input rows"' in capsys.readouterr().out
 
 
+def test_a_header_the_rules_fit_over_no_rows_succeeds_and_writes_nothing(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
+) -> None:
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text(dirty_customers_csv.read_text().splitlines()[0] + "\n")  # an empty source table's extract
+    assert run_cleanse(header_only, tmp_path, customer_rules_json) == 0
+    assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()
+    assert '"event": "cleansing_skipped", "reason": "no input rows"' in capsys.readouterr().out
+
+
 def test_missing_input_folder_succeeds_and_writes_nothing(tmp_path: Path, customer_rules_json: str, capsys: Any) -> None:
     assert run_cleanse(tmp_path / "raw" / "run_id=never", tmp_path, customer_rules_json) == 0
     assert not (tmp_path / "cleansed").exists()
