@@ -275,8 +275,14 @@ def test_the_jobs_get_the_tables_own_arguments_under_the_runs(mode: str, monkeyp
         "--report_path": f"{reports}run_id=r1/cleanse_job.json",
         "--run_covers_all_tables": "true",
     }
-    # A table whose maps are empty runs with the run's arguments alone.
-    assert set(orders["extract_job"]["Arguments"]) == {"--run_id", "--source_table", "--output_path", "--report_path"}
+    # A table left as rendered runs with its own bookmark option (every table has one) and the run's arguments.
+    assert orders["extract_job"]["Arguments"] == {
+        "--job-bookmark-option": "job-bookmark-disable",
+        "--run_id": "r1",
+        "--source_table": orders["table"]["source_table"],
+        "--output_path": f"{orders['table']['raw_path']}run_id=r1/",
+        "--report_path": f"{orders['table']['reports_path']}run_id=r1/extract_job.json",
+    }
     assert "--deletes" not in orders["cleanse_job"]["Arguments"]
 
 
