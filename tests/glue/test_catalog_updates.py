@@ -96,11 +96,12 @@ def lake(clean_emulator: str) -> Iterator[Any]:
     yield glue
 
 
-def extract(run_id: str, landing: bytes, job: str = "extract") -> dict[str, Any]:
+def extract(run_id: str, landing: bytes, job: str = "extract", bookmarks: str = "job-bookmark-disable") -> dict[str, Any]:
     client("s3").put_object(Bucket=BUCKET, Key=f"landing/{run_id}.csv", Body=landing)
     return run_job(
         job,
         {
+            "--job-bookmark-option": bookmarks,
             "--source_database": "landing",
             "--source_table": "customers",
             "--source_path": f"s3://{BUCKET}/landing/{run_id}.csv",
@@ -262,6 +263,19 @@ def test_a_refused_catalog_call_fails_the_job_with_glues_message_and_its_files_s
     assert [row["customer_id"] for row in csv_rows("raw/sales/customers/run_id=r1/")] == ["1", "2"]
     with pytest.raises(lake.exceptions.EntityNotFoundException):
         lake.get_table(DatabaseName=DATABASE, Name="raw_customers")
+
+
+def test_a_rerun_that_keeps_the_extract_of_a_run_refused_by_the_catalog_registers_it(lake: Any) -> None:
+    role = job_role("no-create-table", [action for action in SCRIPT_CATALOG_ACTIONS if action != "glue:CreateTable"])
+    create_script_job("extract-refused", "extract_job.py", role)
+    assert extract("r1", LANDING, job="extract-refused", bookmarks="job-bookmark-enable")["JobRunState"] == "FAILED"
+
+    # With bookmarks on, the rerun keeps the extract the refused run wrote (its rows are past the bookmark).
+    run = extract("r1", LANDING_WITH_SEGMENT, bookmarks="job-bookmark-enable")
+
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    rows = rows_through_catalog(lake, DATABASE, "raw_customers")
+    assert [(row["customer_id"], row["run_id"]) for row in rows] == [("1", "r1"), ("2", "r1")]
 
 
 def test_a_skipped_cleanse_registers_nothing(lake: Any) -> None:
