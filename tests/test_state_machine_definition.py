@@ -1,7 +1,8 @@
-"""The state machine as deployed in each mode (crawler_wait x cleansed_format, and catalog_updates = "jobs" x cleansed_format): the renderings of
-state_machine.asl.json committed in docs/state_machine/, which tests/state_machine_docs.tftest.hcl keeps
-equal to what the template renders. Their graph is checked here, and their pictures against them; the
-template itself is checked to be JSON whose every state some mode deploys."""
+"""The state machine as deployed in each mode (crawler_wait x cleansed_format, and catalog_updates =
+"jobs" x cleansed_format): the renderings of state_machine.asl.json committed in docs/state_machine/,
+which tests/state_machine_docs.tftest.hcl keeps equal to what the template renders. Their graph is
+checked here, and their pictures against them; the template itself is checked to be JSON whose every
+state some mode deploys."""
 
 import json
 import subprocess
