@@ -27,7 +27,7 @@ NAME_PREFIX = "wf-jobs"
 LANDING_BUCKET = "wf-jobs-landing"
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
 SAMPLES = {"customers": SAMPLE_DATA / "customers_dirty.csv", "orders": SAMPLE_DATA / "orders_dirty.csv"}
-TABLES = {
+TABLES: dict[str, dict[str, Any]] = {
     "customers": {"key_columns": ["customer_id"], "email_columns": ["email"]},
     "orders": {"key_columns": ["order_id"], "order_by_column": "updated_at"},
 }
@@ -141,7 +141,7 @@ def test_the_rows_read_through_the_catalog_are_the_runs(deployed: DeployedPipeli
         assert cleansed["StorageDescriptor"]["Location"] == deployed.outputs["tables"][table]["cleansed_path"]
         assert [key["Name"] for key in cleansed["PartitionKeys"]] == ["ingestion_date", "run_id"]
         cleansed_rows = of_run(rows_through_catalog(deployed, "cleansed", table), RUN_ID)
-        key = TABLES[table]["key_columns"][0]
+        key = str(TABLES[table]["key_columns"][0])
         # The latest valid row of each key (tests/end_to_end/test_glue_workflow_pipeline.py, EXPECTED_CLEANSED).
         assert sorted(row[key] for row in cleansed_rows) == EXPECTED_KEYS[table], table
 
