@@ -591,7 +591,7 @@ variable "orchestration" {
 }
 
 variable "crawler_wait" {
-  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes."
+  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes. With catalog_updates = \"jobs\" there is no crawl: neither applies."
   type        = string
   default     = "poll"
 
