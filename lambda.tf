@@ -7,8 +7,10 @@ locals {
   # (actions_when) or a key use (key_services) with a "when" applies only when that condition holds.
   lambda_catalog = jsondecode(file("${path.module}/lambdas/functions.json"))
   lambda_conditions = {
-    always             = true
-    crawler_wait_event = var.crawler_wait == "event"
+    always = true
+    # The crawler Lambdas exist only with lake crawlers to start and check (catalog_updates = "crawlers").
+    lake_crawls        = local.lake_crawls
+    crawler_wait_event = local.lake_crawls && var.crawler_wait == "event"
     notify_on_success  = var.notify_on_success
   }
   # What each function's environment names, besides LOG_LEVEL; resources, so not in functions.json.
@@ -27,7 +29,7 @@ locals {
       environment = tomap(local.lambda_environments[key])
     } if local.lambda_conditions[try(function.when, "always")]
   }
-  crawl_waits_environment = var.crawler_wait == "event" ? {
+  crawl_waits_environment = local.wait_for_crawl_events ? {
     CRAWL_WAITS_TABLE = try(aws_dynamodb_table.crawl_waits[0].name, "")
   } : {}
   # What crawl_finished takes an event for, the rule's pattern bypassed (a direct invocation): this

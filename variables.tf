@@ -497,6 +497,23 @@ variable "cleansed_format" {
   }
 }
 
+variable "catalog_updates" {
+  description = <<-EOT
+    What keeps the lake's catalog tables (raw_<table>, cleansed_<table>) current after each run:
+    - "crawlers": the raw crawler after the extract jobs and, with cleansed_format = "parquet", the cleansed crawler after the cleanse jobs, one crawl of each a run (AWS bills a crawl at least 10 minutes of a DPU: https://aws.amazon.com/glue/pricing/).
+    - "jobs": each job catalogs what it wrote, through the Glue API under its own role (https://docs.aws.amazon.com/glue/latest/dg/update-from-job.html): the extract job creates or updates raw_<table> and its run's partition, the cleanse job cleansed_<table> and the partitions its run wrote (Parquet; an Iceberg table is the cleanse job's in either mode). No raw or cleansed crawler, and no crawl in a run: crawler_wait and the crawler_* settings then change nothing.
+    The source crawler of a jdbc_source stays in both modes: it reads the source's schema.
+  EOT
+  type        = string
+  default     = "crawlers"
+  nullable    = false
+
+  validation {
+    condition     = contains(["crawlers", "jobs"], var.catalog_updates)
+    error_message = "catalog_updates must be \"crawlers\" (the raw and cleansed crawlers catalog each run's output) or \"jobs\" (each job catalogs what it wrote; no lake crawler)."
+  }
+}
+
 variable "max_quarantine_ratio" {
   description = "Quality gate: when the cleanse job quarantines more than this share of a run's input (0 to 1, e.g. 0.05), it publishes nothing (no cleansed partition, no MERGE commit), still writes the quarantine, and the run fails with QualityGateFailed naming the ratio and the top reasons. null turns the gate off."
   type        = number
@@ -561,19 +578,20 @@ variable "orchestration" {
     error_message = "With orchestration = \"glue_workflow\", schedule_expression must be cron(...): a Glue scheduled trigger takes no rate()."
   }
 
-  # Two jobs a table, the crawlers, a trigger a stage and one for each batch of max_concurrency jobs
-  # after a stage's first: Glue supports at most 100 jobs, crawlers and triggers in one workflow
+  # Two jobs a table, the lake crawlers (none with catalog_updates = "jobs") and a trigger a stage
+  # (each crawl a stage), and one for each batch of max_concurrency jobs after a stage's first: Glue
+  # supports at most 100 jobs, crawlers and triggers in one workflow
   # (https://docs.aws.amazon.com/glue/latest/dg/blueprint_workflow_restrictions.html).
   validation {
     condition = var.orchestration != "glue_workflow" || (
-      2 * length(var.tables) + (var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1) <= 100
+      2 * length(var.tables) + (var.catalog_updates == "jobs" ? 2 : var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1) <= 100
     )
-    error_message = "A Glue workflow of ${length(var.tables)} tables, ${max(var.max_concurrency, 1)} at a time, holds ${2 * length(var.tables) + (var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1)} jobs, crawlers and triggers (two jobs a table, a trigger a stage and one for each further batch of max_concurrency jobs); Glue supports at most 100 in a workflow. Raise max_concurrency, split the tables across module instances, or use orchestration = \"step_functions\"."
+    error_message = "A Glue workflow of ${length(var.tables)} tables, ${max(var.max_concurrency, 1)} at a time, holds ${2 * length(var.tables) + (var.catalog_updates == "jobs" ? 2 : var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1)} jobs, crawlers and triggers (two jobs a table, a trigger a stage and one for each further batch of max_concurrency jobs); Glue supports at most 100 in a workflow. Raise max_concurrency, split the tables across module instances, or use orchestration = \"step_functions\"."
   }
 }
 
 variable "crawler_wait" {
-  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes."
+  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes. With catalog_updates = \"jobs\" there is no crawl: neither applies."
   type        = string
   default     = "poll"
 

@@ -832,8 +832,8 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
       length(aws_glue_trigger.start[0].actions) == 2,
       length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 2 && aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].logical == "AND",
       aws_glue_trigger.crawl_after_jobs["raw"].actions[0].crawler_name == "plan-test-raw-crawler",
-      aws_glue_trigger.after_raw_crawl[0].predicate[0].conditions[0].crawl_state == "SUCCEEDED",
-      length(aws_glue_trigger.after_raw_crawl[0].actions) == 2,
+      aws_glue_trigger.start_cleanse[0].predicate[0].conditions[0].crawl_state == "SUCCEEDED",
+      length(aws_glue_trigger.start_cleanse[0].actions) == 2,
       aws_glue_trigger.crawl_after_jobs["cleansed"].actions[0].crawler_name == "plan-test-cleansed-crawler",
     ])
     error_message = "start -> each extract job -> (all SUCCEEDED) the raw crawler -> each cleanse job -> (all SUCCEEDED) the cleansed crawler; the start trigger is not fired at apply."
@@ -868,7 +868,7 @@ run "glue_workflow_runs_each_stage_max_concurrency_jobs_at_a_time" {
       [for action in aws_glue_trigger.start[0].actions : action.job_name] == ["plan-test-extract-countries", "plan-test-extract-customers"],
       [for action in aws_glue_trigger.batch_after_batch["raw_job_1"].actions : action.job_name] == ["plan-test-extract-orders"],
       [for condition in aws_glue_trigger.batch_after_batch["raw_job_1"].predicate[0].conditions : [condition.job_name, condition.state]] == [["plan-test-extract-countries", "SUCCEEDED"], ["plan-test-extract-customers", "SUCCEEDED"]],
-      [for action in aws_glue_trigger.after_raw_crawl[0].actions : action.job_name] == ["plan-test-cleanse-countries", "plan-test-cleanse-customers"],
+      [for action in aws_glue_trigger.start_cleanse[0].actions : action.job_name] == ["plan-test-cleanse-countries", "plan-test-cleanse-customers"],
       [for action in aws_glue_trigger.batch_after_batch["cleanse_job_1"].actions : action.job_name] == ["plan-test-cleanse-orders"],
       length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 3,
     ])
