@@ -115,11 +115,11 @@ locals {
     "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
   ]
   # catalog_updates = "jobs": the calls a job makes to catalog what it wrote (glue_scripts/
-  # catalog_tables.py), and nothing else: read, create or update its table, read, create or update a
+  # catalog_tables.py), and nothing else: read, create or update its table, create or update a
   # partition. Glue judges table and partition calls on the catalog, the database and the table
   # (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html); each job's own
   # tables by the lake crawler's name pattern, one ARN whatever the number of tables.
-  job_catalog_actions = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:CreatePartition", "glue:UpdatePartition"]
+  job_catalog_actions = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"]
   job_catalog_arns = {
     for job, prefix in { extract_job = local.raw_table_prefix, cleanse_job = local.cleansed_table_prefix } : job => [
       "${local.glue_arn_prefix}:catalog",

@@ -363,7 +363,7 @@ run "extract_job_role_may_catalog_its_raw_tables_only_with_exactly_the_calls_it_
     condition = length([
       for statement in jsondecode(data.aws_iam_policy_document.extract_job.json).Statement : statement
       if statement.Sid == "CatalogRawTables"
-      && toset(flatten([statement.Action])) == toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:CreatePartition", "glue:UpdatePartition"])
+      && toset(flatten([statement.Action])) == toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"])
       && toset(flatten([statement.Resource])) == toset([
         "arn:aws:glue:eu-west-1:123456789012:catalog",
         "arn:aws:glue:eu-west-1:123456789012:database/plan_test",
@@ -386,7 +386,7 @@ run "extract_job_role_may_catalog_its_raw_tables_only_with_exactly_the_calls_it_
     condition = length([
       for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement : statement
       if statement.Sid == "CatalogCleansedTables"
-      && toset(flatten([statement.Action])) == toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:CreatePartition", "glue:UpdatePartition"])
+      && toset(flatten([statement.Action])) == toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"])
       && toset(flatten([statement.Resource])) == toset([
         "arn:aws:glue:eu-west-1:123456789012:catalog",
         "arn:aws:glue:eu-west-1:123456789012:database/plan_test",

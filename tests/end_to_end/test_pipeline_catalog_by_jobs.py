@@ -133,7 +133,6 @@ CATALOG_ACTIONS = {
     "glue:GetTable",
     "glue:CreateTable",
     "glue:UpdateTable",
-    "glue:GetPartition",
     "glue:CreatePartition",
     "glue:UpdatePartition",
 }
