@@ -59,8 +59,8 @@ class Prices:
 
 
 def usd(amount: float) -> float:
-    """Dollars to a millionth: a run's smallest items (a transition, a request) are fractions of a cent."""
-    return round(amount, 6)
+    """Dollars to 10^-8: a run's smallest items (a request, $0.0000002) are fractions of a cent."""
+    return round(amount, 8)
 
 
 def job_run_dpus(job_run: Mapping[str, Any]) -> float | None:

@@ -22,7 +22,7 @@ def test_a_standard_run_shorter_than_a_minute_is_billed_a_minute_of_its_workers(
     cost = job_run_cost(job_run(ExecutionTime=20), PRICES)
 
     assert cost["dpu_seconds"] == 60 * 2
-    assert cost["usd"] == round(120 / 3600 * 0.44, 6)
+    assert cost["usd"] == round(120 / 3600 * 0.44, 8)
 
 
 def test_a_longer_run_is_billed_its_execution_time_times_its_workers_dpus() -> None:
@@ -41,7 +41,7 @@ def test_glues_dpu_seconds_are_preferred_and_a_flex_run_is_priced_at_flex() -> N
     cost = job_run_cost(job_run(ExecutionTime=600, DPUSeconds=700.0, ExecutionClass="FLEX"), PRICES)
 
     assert (cost["dpu_seconds"], cost["basis"], cost["execution_class"]) == (700.0, "DPUSeconds", "FLEX")
-    assert cost["usd"] == round(700 / 3600 * 0.29, 6)
+    assert cost["usd"] == round(700 / 3600 * 0.29, 8)
 
 
 def test_dpu_seconds_of_a_run_shorter_than_a_minute_are_scaled_to_the_minute() -> None:
@@ -64,7 +64,7 @@ def test_a_crawl_shorter_than_ten_minutes_is_billed_ten_minutes_of_its_dpus() ->
     cost = crawl_cost("raw", crawl(90, 0.05), PRICES)
 
     assert cost["dpu_hours"] == pytest.approx(2 * 600 / 3600)
-    assert cost["usd"] == round(cost["dpu_hours"] * 0.44, 6)
+    assert cost["usd"] == round(2 * 600 / 3600 * 0.44, 8)
 
 
 def test_a_crawl_longer_than_ten_minutes_is_billed_its_dpu_hours() -> None:
@@ -124,9 +124,9 @@ def test_the_runs_cost_is_the_sum_of_its_items_and_names_what_it_could_not_price
     assert cost["glue_job_dpu_seconds"] == 90 * 2 + 60 * 2
     assert cost["state_transitions"] == 42  # and the two after the report: DidEveryTableSucceed, RunSucceeded
     assert (cost["lambda_requests"], cost["lambda_gb_seconds"]) == (6, 2.5 * 128 / 1024)
-    assert cost["usd_by_item"]["glue_jobs"] == pytest.approx(300 / 3600 * 0.44, abs=1e-6)
+    assert cost["usd_by_item"]["glue_jobs"] == pytest.approx(300 / 3600 * 0.44, abs=1e-8)
     assert cost["usd_by_item"]["crawls"] == crawls[0]["usd"]
-    assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-6)
+    assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-8)
     assert cost["not_included"] == ["orders extract_job: GetJobRun of x run jr_1 failed: AccessDeniedException"]
 
 
