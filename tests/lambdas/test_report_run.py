@@ -357,6 +357,9 @@ def test_the_report_of_fifty_iceberg_tables_that_skipped_deletes_fits_a_state_an
     report = lambda_handler(event, None)
 
     assert all(len(table["deletes_skipped"]) == SKIPPED_CHARACTERS for table in report["tables"].values())
+    # Each table's cost (here null, each with its reason: the longest form) is in the report too.
+    assert all(set(table["cost"]) == {"extract_job", "cleanse_job"} for table in report["tables"].values())
+    assert len(report["cost"]["not_included"]) == 100
     # Step Functions: 256 KiB a state (the report is ReportRun's result and the execution's output);
     # SNS: 262,144 bytes a message (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
     assert len(json.dumps(report).encode()) <= 256 * 1024
