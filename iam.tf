@@ -497,7 +497,8 @@ locals {
     EndCrawlWaits        = ["*"]
     ReadRunFigures       = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
     FindRunFigures       = [local.bucket_arn]
-    ReadFailedJobRuns    = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
+    ReadJobRuns          = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
+    ReadLakeCrawls       = values(local.crawler_arns)
     ReadExecutionHistory = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
     PublishRunMetrics    = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
     NotifySuccess        = aws_sns_topic.notifications[*].arn

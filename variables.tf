@@ -462,6 +462,25 @@ variable "flex_execution" {
   }
 }
 
+variable "prices" {
+  description = "USD prices the run report estimates each run's cost with (its `cost` and the EstimatedCost metric); prices differ by region and these defaults are AWS's published us-east-1 list prices: a DPU-hour of a standard and of a Flex job run and of a crawler (https://aws.amazon.com/glue/pricing/; with R.* workers, the M-DPU-hour), a standard workflow's state transition (https://aws.amazon.com/step-functions/pricing/), a GB-second of an Arm function and a request (https://aws.amazon.com/lambda/pricing/). Free tiers and discounts are not applied."
+  type = object({
+    glue_dpu_hour      = optional(number, 0.44)
+    glue_flex_dpu_hour = optional(number, 0.29)
+    crawler_dpu_hour   = optional(number, 0.44)
+    state_transition   = optional(number, 0.000025)
+    lambda_gb_second   = optional(number, 0.0000133334)
+    lambda_request     = optional(number, 0.0000002)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for price in values(var.prices) : price >= 0])
+    error_message = "prices must not be negative."
+  }
+}
+
 variable "job_extra_arguments" {
   description = "Extra default arguments for both jobs, e.g. { \"--enable-auto-scaling\" = \"true\" }. Keys start with `--`."
   type        = map(string)

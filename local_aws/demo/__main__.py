@@ -97,11 +97,26 @@ def print_report(record: executions.ExecutionRecord, tables: list[CatalogTable])
         for reason, count in report["tables"][name].get("quarantined_by_reason", {}).items():
             print(f"  quarantined from {name}: {reason}: {count}")
     print("  stage seconds: " + ", ".join(f"{stage} {seconds}" for stage, seconds in report["durations_seconds"].items()))
+    print_cost(report["cost"], names, report["tables"])
     if tables:
         print("Catalog tables:")
     for table in tables:
         columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
         print(f"  {table.name}  ({table.location})\n      {columns}")
+
+
+def print_cost(cost: dict[str, Any], names: list[str], tables: dict[str, Any]) -> None:
+    """The run's estimated cost on AWS at the module's prices (the emulator's durations): in all, by
+    item, and each table's job runs."""
+    items = ", ".join(f"{item} ${value:.6f}" for item, value in cost["usd_by_item"].items())
+    print(f"  estimated cost on AWS: ${cost['estimated_usd']:.4f} ({items})")
+    crawls = ", ".join(f"{crawl['crawler']} {crawl['dpu_hours']} DPU-h" for crawl in cost["crawls"]) or "none"
+    print(f"    {cost['glue_job_dpu_seconds']:g} job DPU-seconds; crawls: {crawls}; {cost['state_transitions']} state transitions")
+    for name in names:
+        jobs = tables[name].get("cost", {})
+        print(f"    {name}: " + ", ".join(f"{job} {entry['dpu_seconds']} DPU-s ${entry['usd']}" for job, entry in jobs.items()))
+    for item in cost["not_included"]:
+        print(f"    not included: {item}")
 
 
 def readable_cause(cause: str) -> str:

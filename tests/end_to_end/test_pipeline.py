@@ -19,6 +19,7 @@ from local_aws import emulator
 from local_aws.clients import client
 from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
 from local_aws.executions import ExecutionRecord
+from run_cost import DPUS_PER_WORKER
 from tests.roles import statement_removed
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 from tests.stacks import subscribe_to_notifications
@@ -162,6 +163,25 @@ def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline
         metric["MetricName"] for metric in metrics
     }
     assert tables_measured == set(SAMPLES)
+
+
+def test_the_run_report_prices_each_job_run_and_crawl_consistently_with_glues_figures(pipeline: LocalPipeline, first_run: Any) -> None:
+    cost, glue = first_run.output["cost"], pipeline.client("glue")
+    job_names = {"extract_job": pipeline.outputs["extract_job_name"], "cleanse_job": pipeline.outputs["cleanse_job_name"]}
+
+    for name, table in first_run.output["tables"].items():
+        for job, run_id in table["job_run_ids"].items():
+            job_run = glue.get_job_run(JobName=job_names[job], RunId=run_id)["JobRun"]
+            dpus = DPUS_PER_WORKER[job_run["WorkerType"]] * job_run["NumberOfWorkers"]
+            billed = table["cost"][job]["dpu_seconds"]
+            assert billed >= job_run["ExecutionTime"] * dpus and billed >= 60 * dpus, (name, job, billed, job_run)
+    job_costs = [job for table in first_run.output["tables"].values() for job in table["cost"].values()]
+    assert cost["glue_job_dpu_seconds"] == pytest.approx(sum(job["dpu_seconds"] for job in job_costs))
+    (crawl,) = cost["crawls"]  # Iceberg: the raw crawl only
+    assert crawl["crawler"] == pipeline.outputs["raw_crawler_name"] and crawl["dpu_hours"] >= 600 / 3600 * 0.999
+    assert cost["state_transitions"] >= len(first_run.states_entered)
+    assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-8)
+    assert cost["not_included"] == []
 
 
 def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
