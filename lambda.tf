@@ -12,7 +12,6 @@ locals {
     lake_crawls        = local.lake_crawls
     crawler_wait_event = local.lake_crawls && var.crawler_wait == "event"
     notify_on_success  = var.notify_on_success
-    lake_crawlers      = length(local.lake_crawler_keys) > 0
   }
   # Every function's memory; the report prices the functions' GB-seconds with it.
   lambda_memory_mb = 128
