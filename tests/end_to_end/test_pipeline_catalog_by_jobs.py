@@ -79,6 +79,9 @@ def test_no_lake_crawler_exists_and_the_run_crawls_nothing(pipeline: LocalPipeli
     assert [name for name in first_run.states_entered if "Crawl" in name] == []
     crawlers = [crawler["Name"] for crawler in pipeline.client("glue").get_crawlers()["Crawlers"]]
     assert crawlers == [pipeline.outputs["source_crawler_name"]]
+    cost = (first_run.output or {})["cost"]
+    assert (cost["crawls"], cost["not_included"]) == ([], [])  # nothing crawled, nothing left unpriced
+    assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()))
 
 
 def test_raw_rows_read_through_the_catalog_are_the_runs_extract(pipeline: LocalPipeline, first_run: ExecutionRecord) -> None:
