@@ -129,7 +129,7 @@ bench-jobs: $(VENV)/.installed ## the cleanse job's cleansing on 100k and 1M syn
 	$(PY) benchmarks/bench_cleansing.py --rows 100000 1000000
 
 bench-cost: $(VENV)/.installed ## the billed and latency floors of one run of 1, 10 and 50 tables in each mode, priced by lambdas/run_cost.py
-	$(PY) benchmarks/run_cost.py --tables 1 10 50
+	$(PY) benchmarks/bench_cost.py --tables 1 10 50
 
 clean: ## remove the venvs and local state
 	rm -rf $(VENV) $(SPARK4_VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,7 @@ Step Functions state transition and Lambda invocation, from what AWS reports of 
 ListCrawls, the execution's history), priced with the pipeline's `prices` (per region: the module's
 defaults are AWS's published us-east-1 list prices). Free tiers, Data Catalog requests and storage,
 S3, CloudWatch and data transfer are not counted. The report Lambda (report_run.py) calls these;
-the benchmark (benchmarks/run_cost.py) prices a run's floors with them."""
+the benchmark (benchmarks/bench_cost.py) prices a run's floors with them."""
 
 import json
 import math

@@ -9,7 +9,7 @@ Latency floors are ASSUMED, not measured (the emulator's clock says nothing of A
 60 s from start to end and a crawl 60 s ("a minute or more even on a few files", issue #29), job
 rounds of max_concurrency (4) runs, start and trigger delays left out.
 
-    python benchmarks/run_cost.py [--tables 1 10 50]
+    python benchmarks/bench_cost.py [--tables 1 10 50]
 """
 
 import argparse
