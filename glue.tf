@@ -175,22 +175,27 @@ locals {
   run_id_placeholder = "{run_id}"
   table_job_arguments = {
     for name, table in local.tables : name => {
-      extract_job = {
+      extract_job = merge({
         "--source_table" = table.source_catalog_table
         "--output_path"  = "${table.raw_path}run_id=${local.run_id_placeholder}/"
-      }
+      }, table.extract_job_arguments)
       cleanse_job = merge({
         "--input_path"      = "${table.raw_path}run_id=${local.run_id_placeholder}/"
         "--run_id"          = local.run_id_placeholder
         "--output_path"     = table.cleansed_path
         "--quarantine_path" = table.quarantine_path
         "--cleansing_rules" = jsonencode(table.cleansing_rules)
-      }, local.iceberg_enabled ? { "--cleansed_table" = "${local.database_name}.${table.cleansed_table}" } : {})
+      }, local.iceberg_enabled ? { "--cleansed_table" = "${local.database_name}.${table.cleansed_table}" } : {}, table.cleanse_job_arguments)
     }
   }
+  # A run started by hand runs one table: its deletes = "mirror" deletes nothing (the cleanse job
+  # cannot tell that the other tables' extracts are whole).
   manual_run_arguments = {
     for name, jobs in local.table_job_arguments : name => {
-      for job, arguments in jobs : job => { for key, value in arguments : key => replace(value, local.run_id_placeholder, "manual") }
+      for job, arguments in jobs : job => merge(
+        { for key, value in arguments : key => replace(value, local.run_id_placeholder, "manual") },
+        job == "cleanse_job" ? { "--run_covers_all_tables" = "false" } : {},
+      )
     }
   }
 
@@ -252,7 +257,7 @@ locals {
       arguments         = { "--source_database" = local.source_database_name }
       role              = "extract_job"
       # Concurrent runs of one job would commit to one bookmark.
-      max_concurrent_runs = var.job_bookmarks_enabled ? 1 : var.max_concurrency
+      max_concurrent_runs = anytrue([for table in values(local.tables) : table.job_bookmarks]) ? 1 : var.max_concurrency
     }
     cleanse_job = {
       name                = local.names.cleanse_job
@@ -292,6 +297,8 @@ locals {
         arguments = merge(local.shared_glue_jobs.cleanse_job.arguments, local.table_job_arguments[name].cleanse_job, {
           "--cleansed_table" = "${local.database_name}.${table.cleansed_table}"
           "--report_path"    = "${table.reports_path}run_id=${local.run_id_placeholder}/cleanse_job.json"
+          # A workflow run runs every table.
+          "--run_covers_all_tables" = "true"
           # No run report in a workflow: the cleanse job puts its table's metrics as report_run does.
           "--extract_report_path" = "${table.reports_path}run_id=${local.run_id_placeholder}/extract_job.json"
           "--metrics_namespace"   = local.metrics_namespace

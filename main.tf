@@ -54,6 +54,19 @@ locals {
         } : rule => value if value != null
       }
       number_of_workers = coalesce(table.number_of_workers, var.number_of_workers)
+      job_bookmarks     = coalesce(table.job_bookmarks, var.job_bookmarks_enabled)
+      # The table's own job arguments, only those that apply (Step Functions cannot pass a null): the
+      # state machine merges them into each run's (LoadTables' Result), a Glue workflow's table jobs
+      # take them as defaults, manual_run_arguments gives them. A run argument overrides the job's
+      # default, so each run says whether it reads past the bookmark.
+      extract_job_arguments = merge(
+        { "--job-bookmark-option" = coalesce(table.job_bookmarks, var.job_bookmarks_enabled) ? "job-bookmark-enable" : "job-bookmark-disable" },
+        table.bookmark_keys == null ? {} : { "--bookmark_keys" = jsonencode({ jobBookmarkKeys = table.bookmark_keys, jobBookmarkKeysSortOrder = table.bookmark_keys_sort_order }) },
+      )
+      cleanse_job_arguments = merge(
+        table.deletes == "mirror" ? { "--deletes" = "mirror", "--max_deleted_ratio" = tostring(var.max_deleted_ratio) } : {},
+        table.deleted_flag_column == null ? {} : { "--deleted_flag_column" = table.deleted_flag_column },
+      )
     }
   }
 

@@ -37,6 +37,10 @@ locals {
       raw_table         = "${local.database_name}.${table.raw_table}"
       cleansed_table    = "${local.database_name}.${table.cleansed_table}"
       cleansing_rules   = jsonencode(table.cleansing_rules)
+      # Only the arguments that apply to the table (main.tf): RunExtractJob and RunCleanseJob merge
+      # them into each run's Arguments.
+      extract_job_arguments = table.extract_job_arguments
+      cleanse_job_arguments = table.cleanse_job_arguments
     }
   ]
 

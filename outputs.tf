@@ -29,7 +29,7 @@ output "tables" {
 }
 
 output "manual_run_arguments" {
-  description = "Per table, the arguments of a run of each job started by hand, by job: extract_job and cleanse_job (`aws glue start-job-run --job-name <extract_job_name> --arguments '<extract_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own."
+  description = "Per table, the arguments of a run of each job started by hand, by job: extract_job and cleanse_job (`aws glue start-job-run --job-name <extract_job_name> --arguments '<extract_job>'`), writing to the run id \"manual\"; the state machine passes the same with each run's own. A run by hand runs one table, so its cleanse_job says `--run_covers_all_tables false`: a table's deletes = \"mirror\" deletes nothing then."
   value       = var.enabled ? local.manual_run_arguments : {}
 }
 

@@ -36,6 +36,11 @@ variable "tables" {
     - email_columns: columns lower-cased and checked to be e-mail addresses
     - partition_column: column of the output partitions; null partitions by ingestion date
     - number_of_workers: Glue workers of this table's job runs; default `number_of_workers`
+    - deletes: "keep" (default) or "mirror". With mirror (needs `cleansed_format = "iceberg"` and the table's bookmarks off), a run that extracted the whole table removes from the current state the keys the source no longer holds; a run that would delete more than `max_deleted_ratio` of the current rows publishes nothing and fails. Each run then reads the whole source table.
+    - deleted_flag_column: a column of `column_types` typed boolean or timestamp that the source sets on a soft-deleted row; a row whose flag is true (or set) leaves the current state (needs `cleansed_format = "iceberg"`). Default: none.
+    - job_bookmarks: extract only the rows past this table's job bookmark; default `job_bookmarks_enabled`. Cheaper runs, but without `bookmark_keys` updated rows are not seen, and deleted rows never are.
+    - bookmark_keys: columns Glue's JDBC bookmark compares (`jobBookmarkKeys`) instead of the primary key, e.g. an update timestamp, so that an incremental extract carries updated rows too; each must only grow (or, with `bookmark_keys_sort_order = "desc"`, only shrink), or rows are missed. Needs `jdbc_source` and the table's bookmarks on; changing them starts the bookmark over (one full read).
+    - bookmark_keys_sort_order: "asc" (default) or "desc" (`jobBookmarkKeysSortOrder`), with `bookmark_keys`
     Columns are named as the Glue catalog names them: in lower case.
   EOT
   type = map(object({
@@ -47,6 +52,12 @@ variable "tables" {
     email_columns     = optional(list(string), [])
     partition_column  = optional(string)
     number_of_workers = optional(number)
+    # Issue 28: deletes and updates reaching the current state.
+    deletes                  = optional(string, "keep")
+    deleted_flag_column      = optional(string)
+    job_bookmarks            = optional(bool)
+    bookmark_keys            = optional(list(string))
+    bookmark_keys_sort_order = optional(string, "asc")
   }))
 
   validation {
@@ -106,6 +117,59 @@ variable "tables" {
   validation {
     condition     = alltrue([for table in values(var.tables) : table.number_of_workers == null || try(table.number_of_workers >= 2 && table.number_of_workers <= 299 && floor(table.number_of_workers) == table.number_of_workers, false)])
     error_message = "A table's number_of_workers must be a whole number from 2 to 299 (Glue needs at least 2 workers). Not so for: ${join(", ", [for name, table in var.tables : name if table.number_of_workers != null && !try(table.number_of_workers >= 2 && table.number_of_workers <= 299 && floor(table.number_of_workers) == table.number_of_workers, false)])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : alltrue([for column in concat(compact([table.deleted_flag_column]), coalesce(table.bookmark_keys, [])) : can(regex("^[a-z_][a-z0-9_]*$", column))])])
+    error_message = "deleted_flag_column and bookmark_keys must name columns as the Glue catalog does, in lower case (letters, digits, underscores). Not so in: ${join(", ", [for name, table in var.tables : name if !alltrue([for column in concat(compact([table.deleted_flag_column]), coalesce(table.bookmark_keys, [])) : can(regex("^[a-z_][a-z0-9_]*$", column))])])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : contains(["keep", "mirror"], table.deletes)])
+    error_message = "A table's deletes must be \"keep\" (rows deleted at the source stay) or \"mirror\" (they leave the current state). Not so for: ${join(", ", [for name, table in var.tables : name if !contains(["keep", "mirror"], table.deletes)])}."
+  }
+
+  # Only a MERGE into the current state can delete a row; the Parquet history keeps every run's rows as they came.
+  validation {
+    condition     = var.cleansed_format == "iceberg" || alltrue([for table in values(var.tables) : table.deletes == "keep" && table.deleted_flag_column == null])
+    error_message = "deletes = \"mirror\" and deleted_flag_column remove rows from the current state, which only cleansed_format = \"iceberg\" keeps (the Parquet history keeps every row as it came): set cleansed_format = \"iceberg\", or remove them from: ${join(", ", [for name, table in var.tables : name if table.deletes != "keep" || table.deleted_flag_column != null])}."
+  }
+
+  # A bookmarked extract holds only the rows past the bookmark: every other key would look deleted.
+  validation {
+    condition     = alltrue([for table in values(var.tables) : !(table.deletes == "mirror" && coalesce(table.job_bookmarks, var.job_bookmarks_enabled))])
+    error_message = "deletes = \"mirror\" needs the whole source table in each extract, and a bookmarked extract holds only the rows past the bookmark (every other key would be deleted): set job_bookmarks = false on, or remove deletes = \"mirror\" from: ${join(", ", [for name, table in var.tables : name if table.deletes == "mirror" && coalesce(table.job_bookmarks, var.job_bookmarks_enabled)])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.deleted_flag_column == null || contains(["boolean", "timestamp"], lookup(table.column_types, coalesce(table.deleted_flag_column, "-"), "-"))])
+    error_message = "A table's deleted_flag_column must be one of its column_types, typed boolean (true: deleted) or timestamp (set: deleted), e.g. column_types = { is_deleted = \"boolean\" }. Not so for: ${join(", ", [for name, table in var.tables : name if table.deleted_flag_column != null && !contains(["boolean", "timestamp"], lookup(table.column_types, coalesce(table.deleted_flag_column, "-"), "-"))])}."
+  }
+
+  # Every row has an order_by_column, and every key its key_columns: as the flag, they would delete every row.
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.deleted_flag_column == null || !contains(concat(table.key_columns, compact([table.order_by_column])), coalesce(table.deleted_flag_column, "-"))])
+    error_message = "A table's deleted_flag_column must be a column of its own, not one of its key_columns or its order_by_column (set on every row, it would delete every row). Not so for: ${join(", ", [for name, table in var.tables : name if table.deleted_flag_column != null && contains(concat(table.key_columns, compact([table.order_by_column])), coalesce(table.deleted_flag_column, "-"))])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : contains(["asc", "desc"], table.bookmark_keys_sort_order)])
+    error_message = "A table's bookmark_keys_sort_order must be \"asc\" (the keys only grow) or \"desc\" (they only shrink). Not so for: ${join(", ", [for name, table in var.tables : name if !contains(["asc", "desc"], table.bookmark_keys_sort_order)])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.bookmark_keys == null || try(length(table.bookmark_keys) > 0 && length(distinct(table.bookmark_keys)) == length(table.bookmark_keys), false)])
+    error_message = "A table's bookmark_keys names at least one column, each once (or is left out: Glue then compares the primary key). Not so for: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys != null && !try(length(table.bookmark_keys) > 0 && length(distinct(table.bookmark_keys)) == length(table.bookmark_keys), false)])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.bookmark_keys != null || table.bookmark_keys_sort_order == "asc"])
+    error_message = "bookmark_keys_sort_order orders a table's bookmark_keys: set bookmark_keys too, or remove bookmark_keys_sort_order from: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys == null && table.bookmark_keys_sort_order != "asc"])}."
+  }
+
+  validation {
+    condition     = alltrue([for table in values(var.tables) : table.bookmark_keys == null || coalesce(table.job_bookmarks, var.job_bookmarks_enabled)])
+    error_message = "bookmark_keys choose what a table's job bookmark compares, so they need its bookmarks on: set job_bookmarks = true (or job_bookmarks_enabled), or remove bookmark_keys from: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys != null && !coalesce(table.job_bookmarks, var.job_bookmarks_enabled)])}."
   }
 }
 
@@ -252,6 +316,14 @@ variable "jdbc_source" {
     condition     = var.jdbc_source == null || can(regex("^[^/%]+(/[^/%]+)?$", var.jdbc_source.schema_path))
     error_message = "jdbc_source.schema_path must be <database>/<schema>, e.g. sales/public, or <database> for a database without schemas; the tables are named in tables.<name>.source_table."
   }
+
+  # jobBookmarkKeys are options of a JDBC read; an S3 source's bookmark follows its files
+  # (https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html). Checked
+  # here rather than on tables, so that the tables' own checks need no other variable but plain ones.
+  validation {
+    condition     = var.jdbc_source != null || alltrue([for table in values(var.tables) : table.bookmark_keys == null])
+    error_message = "bookmark_keys are options of a JDBC source's bookmark (an S3 source's bookmark follows its files): set jdbc_source, or remove bookmark_keys from: ${join(", ", [for name, table in var.tables : name if table.bookmark_keys != null])}."
+  }
 }
 
 variable "source_database_name" {
@@ -371,7 +443,7 @@ variable "job_max_retries" {
 }
 
 variable "job_bookmarks_enabled" {
-  description = "Enable Glue job bookmarks, so that the extract job reads only the source rows added since its last successful run: for a JDBC source, rows whose primary key is greater than the last one read, so the key must only grow, and updated or deleted rows are not seen. A rerun of a run id whose extract exists keeps that extract."
+  description = "Enable Glue job bookmarks (the default of each table's `job_bookmarks`), so that the extract job reads only the source rows added since its last successful run: for a JDBC source, rows whose primary key is greater than the last one read, so the key must only grow, and updated or deleted rows are not seen (a table's `bookmark_keys` on an update timestamp catch updates). A rerun of a run id whose extract exists keeps that extract."
   type        = bool
   default     = false
 }
@@ -433,6 +505,18 @@ variable "max_quarantine_ratio" {
   validation {
     condition     = var.max_quarantine_ratio == null || try(var.max_quarantine_ratio >= 0 && var.max_quarantine_ratio < 1, false)
     error_message = "max_quarantine_ratio must be null (no gate) or a share from 0 (no row may be quarantined) to below 1, e.g. 0.05."
+  }
+}
+
+variable "max_deleted_ratio" {
+  description = "Quality gate of the tables with deletes = \"mirror\": a run that would delete more than this share of a table's current rows (0 to 1) publishes nothing (no MERGE commit) and fails with QualityGateFailed, so that an unreachable or truncated source never empties the table. 1 turns the check off; a real mass delete above the share then needs one run with a higher value."
+  type        = number
+  default     = 0.1
+  nullable    = false
+
+  validation {
+    condition     = var.max_deleted_ratio >= 0 && var.max_deleted_ratio <= 1
+    error_message = "max_deleted_ratio must be a share from 0 (no current row may be deleted by a mirror run) to 1 (no limit), e.g. 0.1."
   }
 }
 
@@ -544,7 +628,7 @@ variable "crawler_timeout_minutes" {
 }
 
 variable "max_concurrency" {
-  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs; a Glue workflow starts a stage's jobs in batches of this many). With job_bookmarks_enabled and Step Functions, the extract job still runs one table at a time: concurrent runs of one job would share its bookmark."
+  description = "How many tables a run extracts, or cleanses, at once (the state machine's Map states, and each job's concurrent runs; a Glue workflow starts a stage's jobs in batches of this many). With Step Functions and any table's bookmarks on, the extract job still runs one table at a time: concurrent runs of one job would share its bookmark."
   type        = number
   default     = 4
 

@@ -124,6 +124,15 @@ def latest_per_key(frame: DataFrame, rules: CleansingRules) -> DataFrame:
     return frame.withColumn("_rank", F.row_number().over(window)).where(F.col("_rank") == 1).drop("_rank")
 
 
+def input_keys(cleansing: Cleansing, rules: CleansingRules) -> DataFrame:
+    """The key of every input row, cleansed or quarantined, typed as the cleansed rows are: what an
+    extract holds, so that a row quarantined this run still keeps its key's current row. A key that
+    does not fit its type is null, and matches no row."""
+    return cleansing.judged.select(
+        *[(_typed(key, rules.column_types[key]) if key in rules.column_types else column(key)).alias(key) for key in rules.key_columns]
+    )
+
+
 def cleanse(raw: DataFrame, rules: CleansingRules, partition_value: Column) -> Cleansing:
     """Split `raw` into cleansed rows (typed, de-duplicated, with the partition column) and
     quarantined rows (the raw values and `_reject_reason`). Nothing is dropped silently:

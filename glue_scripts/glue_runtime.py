@@ -83,7 +83,9 @@ def running_as_job_run(argv: list[str]) -> bool:
 class JobRuntime(Protocol):
     spark: SparkSession
 
-    def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame: ...
+    def read_catalog_table(
+        self, database: str, table: str, transformation_ctx: str, additional_options: dict[str, Any] | None = None
+    ) -> DataFrame: ...
 
     def commit(self) -> None: ...
 
@@ -100,9 +102,11 @@ class GlueJobRuntime:
         job_arguments = getResolvedOptions(argv, ["JOB_NAME"])
         self.job.init(job_arguments["JOB_NAME"], job_arguments)
 
-    def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame:
+    def read_catalog_table(
+        self, database: str, table: str, transformation_ctx: str, additional_options: dict[str, Any] | None = None
+    ) -> DataFrame:
         dynamic_frame = self.glue_context.create_dynamic_frame.from_catalog(
-            database=database, table_name=table, transformation_ctx=transformation_ctx
+            database=database, table_name=table, transformation_ctx=transformation_ctx, additional_options=additional_options or {}
         )
         return dynamic_frame.toDF()
 
@@ -118,7 +122,9 @@ class LocalJobRuntime:
     def __init__(self, app_name: str) -> None:
         self.spark = local_spark_session(app_name)
 
-    def read_catalog_table(self, database: str, table: str, transformation_ctx: str) -> DataFrame:
+    def read_catalog_table(
+        self, database: str, table: str, transformation_ctx: str, additional_options: dict[str, Any] | None = None
+    ) -> DataFrame:
         raise LocalSourceUnavailable(
             f"Run by hand, outside a job run, catalog table {database}.{table} cannot be read: pass --source_path <file> "
             "(CSV with a header, Parquet or JSON) to read the source from a file instead, or start the job as a job run "

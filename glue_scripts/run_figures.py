@@ -14,6 +14,7 @@ ROW_METRICS = {
     "inserted": "RowsInserted",
     "updated": "RowsUpdated",
     "unchanged": "RowsUnchanged",
+    "deleted": "RowsDeleted",
     "duplicates_removed": "DuplicatesRemoved",
     "quarantined": "QuarantinedRows",
 }
@@ -28,6 +29,7 @@ def rows_of(extract_job: Mapping[str, Any], cleanse_job: Mapping[str, Any]) -> d
         "inserted": cleanse_job.get("inserted"),
         "updated": cleanse_job.get("updated"),
         "unchanged": cleanse_job.get("unchanged"),
+        "deleted": cleanse_job.get("deleted"),
         "duplicates_removed": cleanse_job.get("duplicates_removed"),
         "quarantined": cleanse_job.get("quarantined_rows"),
     }

@@ -1,6 +1,7 @@
 """The run report, the state machine's last step: for each table of the pipeline, how its run went
 (succeeded, failed with its step and error, or skipped: not in the run's tables) with the figures
-the extract and cleanse jobs wrote for it (S3 JSON files), its catalog tables and locations; and the time each
+the extract and cleanse jobs wrote for it (S3 JSON files), its catalog tables and locations, and with
+Iceberg the snapshot the run made, the one before it and why deletes were skipped; and the time each
 stage took (the execution's history). It returns the report, puts its figures to CloudWatch metrics
 (one namespace; dimensions Pipeline and Table, and FailedTables by Pipeline) and, with
 SUCCESS_TOPIC_ARN set and every table of the run succeeded, sends it to that topic. The state
@@ -45,6 +46,23 @@ STEP_STATES = {
 CAUSE_CHARACTERS = 1000
 SUMMARY_CHARACTERS = 30000
 NAMING_CHARACTERS = 150
+# Why a table's mirror deletes were skipped: a sentence of the cleanse job's, cut to this.
+SKIPPED_CHARACTERS = 500
+
+
+def current_state_of(cleanse_job: Mapping[str, Any]) -> dict[str, Any]:
+    """From an Iceberg table's figures: the snapshot the run made and the one before it, which still
+    holds the rows the run deleted (`VERSION AS OF <previous_snapshot_id>`), and why mirror deletes
+    were skipped when they were. Snapshot ids are 64-bit: given as strings, which every JSON reader
+    keeps digit for digit (RFC 8259, section 6: beyond 2^53 a number may be rounded)."""
+    state: dict[str, Any] = {
+        key: None if cleanse_job[key] is None else str(cleanse_job[key])
+        for key in ("snapshot_id", "previous_snapshot_id")
+        if key in cleanse_job
+    }
+    if "deletes_skipped" in cleanse_job:
+        state["deletes_skipped"] = shortened(str(cleanse_job["deletes_skipped"]), SKIPPED_CHARACTERS)
+    return state
 
 
 class RunFiguresUnreadable(LookupError):
@@ -124,6 +142,7 @@ def table_report(run_id: str, table_run: Mapping[str, Any]) -> dict[str, Any]:
     report["job_run_ids"] = {job: table_run[job]["job_run_id"] for job in ("extract_job", "cleanse_job") if job in table_run}
     report["rows"] = rows_of(extract_job, cleanse_job)
     report["quarantined_by_reason"] = cleanse_job.get("quarantined_by_reason", {})
+    report.update(current_state_of(cleanse_job))
     if status == "failed":
         failure = failure_of(table_run)
         if "job_run_id" in failure:
@@ -178,6 +197,10 @@ def readable(report: Mapping[str, Any]) -> str:
         lines.append(f"{name}: {table['status']}")
         lines += [f"  {row:<20} {value}" for row, value in table.get("rows", {}).items() if value is not None]
         lines += [f"  quarantined: {reason:<29} {count}" for reason, count in table.get("quarantined_by_reason", {}).items()]
+        if table.get("snapshot_id"):
+            lines.append(f"  {'snapshot':<20} {table['snapshot_id']} (before the run: {table.get('previous_snapshot_id') or 'none'})")
+        if "deletes_skipped" in table:
+            lines.append(f"  deletes skipped: {table['deletes_skipped']}")
     lines += ["", "Stages:"] + [f"  {stage:<20} {seconds} s" for stage, seconds in report["durations_seconds"].items()]
     return "\n".join(lines) + f"\n\n{json.dumps(report, indent=2)}"
 

@@ -1,6 +1,7 @@
 """The state machine's first step: the run's id and tables from the execution input, each checked
-before any job starts. A bad input raises InvalidExecutionInput naming what is wrong, which the
-state machine ends the run with; nothing has run or been written by then."""
+before any job starts, and whether the run covers every table of the pipeline. A bad input raises
+InvalidExecutionInput naming what is wrong, which the state machine ends the run with; nothing has
+run or been written by then."""
 
 import json
 import logging
@@ -47,6 +48,11 @@ def lambda_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
             "The execution input's run_id" if "run_id" in execution_input else "The execution name (the run id when the input has none)"
         )
         raise InvalidExecutionInput(f"{source} cannot be used: {problem}.")
-    tables = selected_tables(execution_input, list(event["table_names"]))
-    logger.info(json.dumps({"event": "run_resolved", "run_id": run_id, "tables": tables}))
-    return {"run": {"run_id": run_id}, "selection": {"tables": tables}}
+    table_names = list(event["table_names"])
+    tables = selected_tables(execution_input, table_names)
+    # Only a run of every table may delete the keys its extracts no longer hold (deletes = "mirror"):
+    # the cleanse job receives this as --run_covers_all_tables. The tables are checked distinct names
+    # of the pipeline's, so as many as the pipeline has are all of them.
+    all_tables = len(tables) == len(table_names)
+    logger.info(json.dumps({"event": "run_resolved", "run_id": run_id, "tables": tables, "all_tables": all_tables}))
+    return {"run": {"run_id": run_id}, "selection": {"tables": tables, "all_tables": all_tables}}

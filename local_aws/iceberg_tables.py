@@ -26,7 +26,7 @@ def load_table(database: str, table: str, region: str, port: int | None = None) 
     return glue_catalog(region, port).load_table(f"{database}.{table}")
 
 
-def table_rows(database: str, table: str, region: str, port: int | None = None) -> list[dict[str, Any]]:
-    """The rows of the table's current snapshot."""
-    rows: list[dict[str, Any]] = load_table(database, table, region, port).scan().to_arrow().to_pylist()
+def table_rows(database: str, table: str, region: str, port: int | None = None, snapshot_id: int | None = None) -> list[dict[str, Any]]:
+    """The rows of the table's current snapshot, or of `snapshot_id` (time travel)."""
+    rows: list[dict[str, Any]] = load_table(database, table, region, port).scan(snapshot_id=snapshot_id).to_arrow().to_pylist()
     return rows

@@ -1166,6 +1166,268 @@ run "bookmarks_extract_one_table_at_a_time" {
   }
 }
 
+# Issue 28: deletes, soft deletes and bookmark keys, per table.
+run "deletes_and_bookmark_settings_reach_each_tables_job_runs" {
+  # apply (against the mocked provider) so that the rendered definition is known.
+  command = apply
+
+  variables {
+    cleansed_format      = "iceberg"
+    max_deleted_ratio    = 0.25
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+    tables = {
+      countries = { key_columns = ["country_code"] }
+      customers = { key_columns = ["id"], order_by_column = "updated_at", column_types = { updated_at = "timestamp", is_deleted = "boolean" }, deletes = "mirror", deleted_flag_column = "is_deleted" }
+      orders    = { key_columns = ["order_id"], column_types = { deleted_at = "timestamp" }, deleted_flag_column = "deleted_at", job_bookmarks = true, bookmark_keys = ["updated_at", "order_id"], bookmark_keys_sort_order = "desc" }
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      [for table in jsondecode(output.state_machine_definition).States.LoadTables.Result : table.extract_job_arguments] == [
+        { "--job-bookmark-option" = "job-bookmark-disable" },
+        { "--job-bookmark-option" = "job-bookmark-disable" },
+        { "--job-bookmark-option" = "job-bookmark-enable", "--bookmark_keys" = "{\"jobBookmarkKeys\":[\"updated_at\",\"order_id\"],\"jobBookmarkKeysSortOrder\":\"desc\"}" },
+      ],
+      [for table in jsondecode(output.state_machine_definition).States.LoadTables.Result : table.cleanse_job_arguments] == [
+        {},
+        { "--deletes" = "mirror", "--max_deleted_ratio" = "0.25", "--deleted_flag_column" = "is_deleted" },
+        { "--deleted_flag_column" = "deleted_at" },
+      ],
+    ])
+    error_message = "Each table's settings carry only the job arguments that apply to it: its bookmark option always, its bookmark keys, deletes mode, ratio and flag when set."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["extract_job"].execution_property[0].max_concurrent_runs == 1 && aws_glue_job.this["extract_job"].default_arguments["--job-bookmark-option"] == "job-bookmark-disable"
+    error_message = "One table with bookmarks makes the extract job run one table at a time; the job's default option stays job_bookmarks_enabled's, each run passing its table's."
+  }
+
+  assert {
+    condition = alltrue([
+      output.manual_run_arguments.customers.cleanse_job["--deletes"] == "mirror",
+      output.manual_run_arguments.customers.cleanse_job["--run_covers_all_tables"] == "false",
+      output.manual_run_arguments.orders.extract_job["--bookmark_keys"] == "{\"jobBookmarkKeys\":[\"updated_at\",\"order_id\"],\"jobBookmarkKeysSortOrder\":\"desc\"}",
+      output.manual_run_arguments.orders.extract_job["--job-bookmark-option"] == "job-bookmark-enable",
+      !contains(keys(output.manual_run_arguments.countries.cleanse_job), "--deletes"),
+      !contains(keys(output.manual_run_arguments.orders.extract_job), "--run_covers_all_tables"),
+    ])
+    error_message = "A run started by hand passes the table's own arguments and says that it runs one table (no mirror deletes)."
+  }
+}
+
+run "a_glue_workflow_runs_every_table_so_its_mirror_deletes_apply" {
+  command = plan
+
+  variables {
+    orchestration   = "glue_workflow"
+    cleansed_format = "iceberg"
+    tables = {
+      customers = { key_columns = ["id"], source_table = "source_customers", deletes = "mirror" }
+      orders    = { key_columns = ["order_id"], source_table = "source_orders", job_bookmarks = true }
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_job.this["cleanse_job_customers"].default_arguments["--deletes"] == "mirror",
+      aws_glue_job.this["cleanse_job_customers"].default_arguments["--max_deleted_ratio"] == "0.1",
+      aws_glue_job.this["cleanse_job_customers"].default_arguments["--run_covers_all_tables"] == "true",
+      !contains(keys(aws_glue_job.this["cleanse_job_orders"].default_arguments), "--deletes"),
+      aws_glue_job.this["raw_job_customers"].default_arguments["--job-bookmark-option"] == "job-bookmark-disable",
+      aws_glue_job.this["raw_job_orders"].default_arguments["--job-bookmark-option"] == "job-bookmark-enable",
+    ])
+    error_message = "A workflow's table jobs take their table's arguments as defaults; a workflow run runs every table, so mirror deletes apply."
+  }
+}
+
+run "a_table_may_turn_the_pipelines_bookmarks_off" {
+  command = apply
+
+  variables {
+    job_bookmarks_enabled = true
+    tables = {
+      customers = { key_columns = ["customer_id"], source_table = "source_customers", job_bookmarks = false }
+      orders    = { key_columns = ["order_id"], source_table = "source_orders", job_bookmarks = false }
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_job.this["extract_job"].execution_property[0].max_concurrent_runs == 4,
+      aws_glue_job.this["extract_job"].default_arguments["--job-bookmark-option"] == "job-bookmark-enable",
+      [for table in jsondecode(output.state_machine_definition).States.LoadTables.Result : table.extract_job_arguments["--job-bookmark-option"]] == ["job-bookmark-disable", "job-bookmark-disable"],
+    ])
+    error_message = "With every table's bookmarks off, each run disables them and the extract job runs max_concurrency tables at once."
+  }
+}
+
+run "rejects_an_unknown_deletes_mode" {
+  command = plan
+
+  variables {
+    cleansed_format = "iceberg"
+    tables          = { customers = { key_columns = ["id"], deletes = "purge" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_mirror_deletes_of_a_parquet_history" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = ["id"], deletes = "mirror" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_deleted_flag_on_a_parquet_history" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = ["id"], column_types = { is_deleted = "boolean" }, deleted_flag_column = "is_deleted" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_mirror_deletes_of_a_bookmarked_extract" {
+  command = plan
+
+  variables {
+    cleansed_format       = "iceberg"
+    job_bookmarks_enabled = true
+    tables                = { customers = { key_columns = ["id"], deletes = "mirror" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_deleted_flag_column_typed_neither_boolean_nor_timestamp" {
+  command = plan
+
+  variables {
+    cleansed_format = "iceberg"
+    tables          = { customers = { key_columns = ["id"], column_types = { status = "string" }, deleted_flag_column = "status" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_the_order_column_as_the_deleted_flag" {
+  command = plan
+
+  variables {
+    cleansed_format = "iceberg"
+    tables          = { customers = { key_columns = ["id"], order_by_column = "updated_at", column_types = { updated_at = "timestamp" }, deleted_flag_column = "updated_at" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_bookmark_keys_without_bookmarks" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+    tables = { customers = { key_columns = ["id"], bookmark_keys = ["updated_at"] } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_bookmark_keys_without_a_jdbc_source" {
+  command = plan
+
+  variables {
+    tables = { customers = { key_columns = ["id"], job_bookmarks = true, bookmark_keys = ["updated_at"] } }
+  }
+
+  expect_failures = [var.jdbc_source]
+}
+
+run "rejects_an_unknown_bookmark_keys_sort_order" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+    tables = { customers = { key_columns = ["id"], job_bookmarks = true, bookmark_keys = ["updated_at"], bookmark_keys_sort_order = "ascending" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_sort_order_without_bookmark_keys" {
+  command = plan
+
+  variables {
+    job_bookmarks_enabled = true
+    tables                = { customers = { key_columns = ["id"], bookmark_keys_sort_order = "desc" } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_empty_bookmark_keys" {
+  command = plan
+
+  variables {
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+    tables = { customers = { key_columns = ["id"], job_bookmarks = true, bookmark_keys = [] } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_bookmark_keys_and_a_deleted_flag_named_as_glue_never_does" {
+  command = plan
+
+  variables {
+    cleansed_format      = "iceberg"
+    source_database_name = null
+    jdbc_source = {
+      connection_url = "jdbc:postgresql://db.internal:5432/sales"
+      secret_arn     = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sales-reader-AbCdEf"
+      schema_path    = "sales/public"
+    }
+    tables = { customers = { key_columns = ["id"], job_bookmarks = true, bookmark_keys = ["UpdatedAt"] } }
+  }
+
+  expect_failures = [var.tables]
+}
+
+run "rejects_a_deleted_ratio_that_is_not_a_share" {
+  command = plan
+
+  variables {
+    max_deleted_ratio = 1.5
+  }
+
+  expect_failures = [var.max_deleted_ratio]
+}
+
 run "rejects_no_table" {
   command = plan
 

@@ -6,10 +6,13 @@ template itself is checked to be JSON whose every state some mode deploys."""
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from local_aws import PROJECT_ROOT
 from tools.asl_graph import to_dot
@@ -184,3 +187,109 @@ def test_docs_definitions_are_what_the_template_renders() -> None:
         [sys.executable, "-m", "tools.state_machine_docs", "--check"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The table settings a module renders with per-table job arguments (28-module's extract_job_arguments
+# and cleanse_job_arguments), one of them clashing with a run argument, which must win it.
+TABLE_JOB_ARGUMENTS = {
+    "extract_job_arguments": {"--job-bookmark-option": "job-bookmark-enable", "--run_id": "not-this-run"},
+    "cleanse_job_arguments": {"--deletes": "mirror", "--max_deleted_ratio": "0.1"},
+}
+
+
+def jobs_as_pass_states(mode: str) -> dict[str, Any]:
+    """The rendering's ExtractTables and CleanseTables with each job task a Pass state of the same
+    Parameters: its job's arguments end in the table's run (extract_job / cleanse_job) as the
+    interpreter evaluated them."""
+    states = json.loads(rendering(mode).read_text())["States"]
+    stages = {"ExtractTables": states["ExtractTables"], "CleanseTables": states["CleanseTables"]}
+    for task in ("RunExtractJob", "RunCleanseJob"):
+        stage = stages["ExtractTables" if task == "RunExtractJob" else "CleanseTables"]["ItemProcessor"]["States"]
+        job = stage[task]
+        stage[task] = {
+            "Type": "Pass",
+            "Parameters": {"Arguments.$": job["Parameters"]["Arguments.$"]},
+            "ResultPath": job["ResultPath"],
+            "Next": job["Next"],
+        }
+    stages["ExtractTables"]["Next"] = "CleanseTables"
+    stages["CleanseTables"].pop("Next")
+    stages["CleanseTables"]["End"] = True
+    return {"StartAt": "ExtractTables", "States": stages}
+
+
+def job_arguments_of_a_run(mode: str, tables: list[str], table_job_arguments: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each table's run through the rendering's two stages on moto's interpreter, the run of `tables`,
+    the tables' settings those LoadTables renders with `table_job_arguments` by table name."""
+    rendered = json.loads(rendering(mode).read_text())["States"]
+    settings = [{**table, **table_job_arguments.get(table["name"], {})} for table in rendered["LoadTables"]["Result"]]
+    names = [table["name"] for table in settings]
+    execution_input = {
+        "run": {"run_id": "r1"},
+        "selection": {"tables": tables, "all_tables": len(tables) == len(names)},
+        "settings": {"tables": settings, "job_task_timeout_seconds": 600, "extract_concurrency": 1, "cleanse_concurrency": 1},
+    }
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        machine = sfn.create_state_machine(
+            name="stages", definition=json.dumps(jobs_as_pass_states(mode)), roleArn="arn:aws:iam::123456789012:role/states"
+        )["stateMachineArn"]
+        execution = sfn.start_execution(stateMachineArn=machine, name="r1", input=json.dumps(execution_input))["executionArn"]
+        deadline = time.monotonic() + 30
+        while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the execution never ended"
+            time.sleep(0.1)
+    assert described["status"] == "SUCCEEDED", described.get("cause")
+    return {table_run["table"]["name"]: table_run for table_run in json.loads(described["output"])["table_runs"]}
+
+
+def test_every_table_is_rendered_with_both_job_argument_maps(asl: dict[str, Any]) -> None:
+    # RunExtractJob and RunCleanseJob merge them: a table without one would fail its run.
+    for table in asl["States"]["LoadTables"]["Result"]:
+        assert isinstance(table["extract_job_arguments"], dict) and isinstance(table["cleanse_job_arguments"], dict), table["name"]
+
+
+@pytest.mark.parametrize("mode", ["poll-parquet", "event-iceberg"])
+def test_the_jobs_get_the_tables_own_arguments_under_the_runs(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    table_runs = job_arguments_of_a_run(mode, ["customers", "orders"], {"customers": TABLE_JOB_ARGUMENTS})
+
+    customers, orders = table_runs["customers"], table_runs["orders"]
+    raw, reports = customers["table"]["raw_path"], customers["table"]["reports_path"]
+    assert customers["extract_job"]["Arguments"] == {
+        "--job-bookmark-option": "job-bookmark-enable",
+        "--run_id": "r1",
+        "--source_table": "source_customers",
+        "--output_path": f"{raw}run_id=r1/",
+        "--report_path": f"{reports}run_id=r1/extract_job.json",
+    }
+    assert customers["cleanse_job"]["Arguments"] == {
+        "--deletes": "mirror",
+        "--max_deleted_ratio": "0.1",
+        "--run_id": "r1",
+        "--input_path": f"{raw}run_id=r1/",
+        "--output_path": customers["table"]["cleansed_path"],
+        "--quarantine_path": customers["table"]["quarantine_path"],
+        "--cleansing_rules": customers["table"]["cleansing_rules"],
+        "--cleansed_table": customers["table"]["cleansed_table"],
+        "--report_path": f"{reports}run_id=r1/cleanse_job.json",
+        "--run_covers_all_tables": "true",
+    }
+    # A table left as rendered runs with its own bookmark option (every table has one) and the run's arguments.
+    assert orders["extract_job"]["Arguments"] == {
+        "--job-bookmark-option": "job-bookmark-disable",
+        "--run_id": "r1",
+        "--source_table": orders["table"]["source_table"],
+        "--output_path": f"{orders['table']['raw_path']}run_id=r1/",
+        "--report_path": f"{orders['table']['reports_path']}run_id=r1/extract_job.json",
+    }
+    assert "--deletes" not in orders["cleanse_job"]["Arguments"]
+
+
+def test_a_run_of_some_tables_tells_the_cleanse_job_it_does_not_cover_them_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    table_runs = job_arguments_of_a_run("poll-iceberg", ["customers"], {"customers": TABLE_JOB_ARGUMENTS})
+
+    assert table_runs["customers"]["cleanse_job"]["Arguments"]["--run_covers_all_tables"] == "false"
+    assert table_runs["customers"]["cleanse_job"]["Arguments"]["--deletes"] == "mirror"
+    assert table_runs["orders"]["status"] == "skipped" and "cleanse_job" not in table_runs["orders"]

@@ -140,6 +140,66 @@ DEPENDENT_BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
     ),
 ]
 
+# A table's deletes and bookmark settings: every refusal names the tables it refuses and the fix
+# (tables of one plan each break one rule; a bookmarked mirror needs bookmarks on, so a plan of its own).
+# bookmark_keys without jdbc_source is refused by jdbc_source's validation, which this offline plan
+# never reaches (the test root's jdbc_source refers to a resource): the plan suite proves that one.
+TABLE_SETTING_BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
+    (
+        {
+            "name_prefix": "etl-static",
+            "tables": {
+                "odd_deletes": {"key_columns": ["id"], "deletes": "purge"},
+                "flag_parquet": {"key_columns": ["id"], "column_types": {"is_deleted": "boolean"}, "deleted_flag_column": "is_deleted"},
+                "flag_untyped": {"key_columns": ["id"], "column_types": {"status": "string"}, "deleted_flag_column": "status"},
+                "flag_is_order": {
+                    "key_columns": ["id"],
+                    "order_by_column": "updated_at",
+                    "column_types": {"updated_at": "timestamp"},
+                    "deleted_flag_column": "updated_at",
+                },
+                "upper_flag": {"key_columns": ["id"], "column_types": {"deleted": "boolean"}, "deleted_flag_column": "Deleted"},
+                "keys_no_bookmarks": {"key_columns": ["id"], "bookmark_keys": ["updated_at"]},
+                "desc_without_keys": {"key_columns": ["id"], "bookmark_keys_sort_order": "desc"},
+                "bad_order": {
+                    "key_columns": ["id"],
+                    "job_bookmarks": True,
+                    "bookmark_keys": ["updated_at"],
+                    "bookmark_keys_sort_order": "up",
+                },
+                "empty_keys": {"key_columns": ["id"], "job_bookmarks": True, "bookmark_keys": []},
+            },
+        },
+        [
+            "deleted_flag_column and bookmark_keys must name columns as the Glue catalog does, in lower case",
+            "(letters, digits, underscores). Not so in: upper_flag.",
+            'A table\'s deletes must be "keep" (rows deleted at the source stay) or "mirror"',
+            "(they leave the current state). Not so for: odd_deletes.",
+            'set cleansed_format = "iceberg", or remove them from: flag_is_order, flag_parquet, flag_untyped, odd_deletes, upper_flag.',
+            "A table's deleted_flag_column must be one of its column_types, typed boolean (true: deleted) or timestamp (set: deleted)",
+            'e.g. column_types = { is_deleted = "boolean" }. Not so for: flag_untyped, upper_flag.',
+            "not one of its key_columns or its order_by_column (set on every row, it would delete every row). Not so for: flag_is_order.",
+            'A table\'s bookmark_keys_sort_order must be "asc" (the keys only grow) or "desc" (they only shrink). Not so for: bad_order.',
+            "A table's bookmark_keys names at least one column, each once",
+            "(or is left out: Glue then compares the primary key). Not so for: empty_keys.",
+            "set bookmark_keys too, or remove bookmark_keys_sort_order from: desc_without_keys.",
+            "set job_bookmarks = true (or job_bookmarks_enabled), or remove bookmark_keys from: keys_no_bookmarks.",
+        ],
+    ),
+    (
+        {
+            "name_prefix": "etl-static",
+            "cleansed_format": "iceberg",
+            "job_bookmarks_enabled": True,
+            "tables": {"mirrored": {"key_columns": ["id"], "deletes": "mirror"}, "bookmarked": {"key_columns": ["id"]}},
+        },
+        [
+            'deletes = "mirror" needs the whole source table in each extract, and a bookmarked extract holds only the rows past',
+            'the bookmark (every other key would be deleted): set job_bookmarks = false on, or remove deletes = "mirror" from: mirrored.',
+        ],
+    ),
+]
+
 
 @pytest.mark.terraform
 def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
@@ -147,7 +207,7 @@ def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
     # account ID) fails beside the validations and nothing reaches AWS or an emulator.
     workspace = TerraformWorkspace(TEST_ROOT, tmp_path, emulator_endpoint=endpoint_url(free_port()))
     workspace.init()
-    for bad_values, messages in [(BAD_VALUES, VALIDATION_MESSAGES), *DEPENDENT_BAD_VALUES]:
+    for bad_values, messages in [(BAD_VALUES, VALIDATION_MESSAGES), *DEPENDENT_BAD_VALUES, *TABLE_SETTING_BAD_VALUES]:
         result = workspace.plan(bad_values, check=False)
         assert result.returncode == 1, result.stdout
         said = " ".join((result.stdout + result.stderr).split())

@@ -52,6 +52,10 @@ module "etl" {
       }
       required_columns = ["customer_id", "email"]
       email_columns    = ["email"]
+      # Read whole every run, so that customers deleted at the source leave the current state too
+      # (a current state only: the Parquet history keeps every run's rows).
+      job_bookmarks = false
+      deletes       = var.cleansed_format == "iceberg" ? "mirror" : "keep"
     }
     orders = {
       key_columns     = ["order_id"]
@@ -64,6 +68,8 @@ module "etl" {
         updated_at  = "timestamp"
       }
       required_columns = ["order_id", "customer_id", "amount"]
+      # Each run reads the orders written or updated since the last one (updated_at only grows).
+      bookmark_keys = ["updated_at"]
     }
     countries = {
       key_columns      = ["country_code"]
@@ -74,6 +80,8 @@ module "etl" {
   cleansed_format = var.cleansed_format
   # A run that rejects more than half its rows publishes nothing (the quarantine is still written).
   max_quarantine_ratio = 0.5
+  # A run that would delete more than half a mirrored table publishes nothing: the source may be truncated.
+  max_deleted_ratio = 0.5
 
   worker_type           = "G.1X"
   number_of_workers     = 2

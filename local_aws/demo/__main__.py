@@ -5,12 +5,13 @@
 Starts PostgreSQL with three tables (customers, orders of those customers, and a small countries
 reference table; dirty rows included) and the emulator, applies `examples/complete` to it, catalogs
 the source, runs the state machine showing each state as it is entered, prints the run report of
-each table; then (the cleansed table being an Iceberg current state) changes some
-customers in PostgreSQL, adds others, runs again and shows what the second run changed in
-`cleansed_customers`, read without Spark; copies the outputs to `demo-output/`, then stops everything it
-started — also on Ctrl-C or when a step fails, in which case the failing step and its error are the
-last lines printed. `--kill-source-during-extract` stops PostgreSQL while the extract job reads it, to show the
-failure path.
+each table; then (the cleansed tables being Iceberg current states) changes, adds and deletes
+customers and updates orders in PostgreSQL, runs again and shows what the second run changed in
+`cleansed_customers` (the deleted customers gone, still held by the snapshot before the run) and
+`cleansed_orders` (the updated orders, which the incremental extract carried), read without Spark;
+copies the outputs to `demo-output/`, then stops everything it started — also on Ctrl-C or when a
+step fails, in which case the failing step and its error are the last lines printed.
+`--kill-source-during-extract` stops PostgreSQL while the extract job reads it, to show the failure path.
 """
 
 import argparse
@@ -22,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -70,6 +72,7 @@ ROW_LABELS = {
     "inserted": "  inserted",
     "updated": "  updated",
     "unchanged": "  unchanged",
+    "deleted": "  deleted",
     "duplicates_removed": "duplicates removed",
     "quarantined": "quarantined rows",
 }
@@ -133,8 +136,18 @@ def copy_outputs(pipeline: LocalPipeline, run_ids: list[str]) -> Path:
     return target
 
 
-def change_source(pipeline: LocalPipeline, rows: int) -> tuple[int, int]:
-    """Give every 20th customer a newer balance and add 20 customers; return (changed, added)."""
+@dataclass(frozen=True)
+class SourceChanges:
+    changed: int
+    added: int
+    deleted: int
+    orders_updated: int
+
+
+def change_source(pipeline: LocalPipeline, rows: int) -> SourceChanges:
+    """Give every 20th customer a newer balance, add 20 customers, delete every 400th (customers
+    mirror their source: `deletes = "mirror"`), and mark every 50th order delivered with a later
+    updated_at (orders are extracted past their bookmark on updated_at: `bookmark_keys`)."""
     pipeline.update_source("UPDATE customers SET balance = '1.00', updated_at = '2024-12-31 00:00:00' WHERE customer_id % 20 = 0")
     added = new_customers(rows + 1, 20)
     for row in added:
@@ -142,19 +155,39 @@ def change_source(pipeline: LocalPipeline, rows: int) -> tuple[int, int]:
             f"INSERT INTO customers VALUES ({', '.join(f':c{index}' for index in range(len(row)))})",
             **{f"c{index}": int(value) if index == 0 else value for index, value in enumerate(row)},
         )
-    return rows // 20, len(added)
+    before = pipeline.source_rows("customers")
+    pipeline.update_source("DELETE FROM customers WHERE customer_id % 400 = 7")
+    deleted = before - pipeline.source_rows("customers")
+    pipeline.update_source("UPDATE orders SET status = 'delivered', updated_at = '2024-05-01 00:00:00' WHERE order_id % 50 = 0")
+    return SourceChanges(rows // 20, len(added), deleted, pipeline.source_count("orders", "order_id % 50 = 0"))
 
 
-def print_current_state_change(before: dict[int, dict[str, Any]], after_rows: list[dict[str, Any]], run_id: str, table: str) -> None:
-    """What the run changed in the current-state table, as a consumer of the table sees it."""
+def print_current_state_change(pipeline: LocalPipeline, before: dict[int, dict[str, Any]], report: dict[str, Any], run_id: str) -> None:
+    """What the run changed in the customers' current state, as a consumer of the table sees it, and
+    the deleted customers still in the snapshot before the run (time travel)."""
+    table = pipeline.outputs["tables"]["customers"]["cleansed_table"]
+    after_rows = pipeline.current_state_rows()
     after = {int(row["customer_id"]): row for row in after_rows}
     written = {key for key, row in after.items() if row["run_id"] == run_id}
-    inserted, updated = len(written - set(before)), len(written & set(before))
+    inserted, updated, deleted = len(written - set(before)), len(written & set(before)), set(before) - set(after)
     keys = "one row per customer" if len(after) == len(after_rows) else f"{len(after_rows) - len(after)} customers twice"
     print(
-        f"{table} (Iceberg, the current state), read without Spark: {len(after_rows)} rows, {keys}; "
-        f"run {run_id} inserted {inserted}, updated {updated}, left {len(after) - inserted - updated} as they were"
+        f"{table} (Iceberg, the current state), read without Spark: {len(after_rows)} rows, {keys}; run {run_id} inserted "
+        f"{inserted}, updated {updated}, deleted {len(deleted)}, left {len(after) - inserted - updated} as they were"
     )
+    figures = report["tables"]["customers"]
+    previous = figures.get("previous_snapshot_id")
+    if deleted and previous is not None:
+        # The report gives snapshot ids as strings (64-bit integers, beyond what some JSON readers keep exact).
+        held = {int(row["customer_id"]) for row in pipeline.current_state_rows(snapshot_id=int(previous))} & deleted
+        print(
+            f"  snapshot {previous}, current before the run, still holds {len(held)} of the {len(deleted)} deleted customers "
+            f"(time travel: SELECT ... VERSION AS OF {previous}); the run made snapshot {figures.get('snapshot_id')}"
+        )
+    orders = {int(row["order_id"]): row for row in pipeline.current_state_rows("orders")}
+    delivered_by_run = sum(1 for row in orders.values() if row["run_id"] == run_id)
+    orders_table = pipeline.outputs["tables"]["orders"]["cleansed_table"]
+    print(f"{orders_table}: run {run_id} updated {delivered_by_run} orders, from an incremental extract")
 
 
 def run_or_fail(
@@ -209,16 +242,16 @@ def run_demo(rows: int, run_id: str, kill_source_during_extract: bool) -> int:
             run_ids = [run_id]
             if pipeline.outputs["cleansed_format"] == "iceberg":
                 second_run_id = f"{run_id}-2"
-                changed, added = change_source(pipeline, rows)
-                announcement = f"{changed} customers changed and {added} added in PostgreSQL: running again as {second_run_id}"
+                changes = change_source(pipeline, rows)
+                announcement = (
+                    f"{changes.changed} customers changed, {changes.added} added and {changes.deleted} deleted, "
+                    f"{changes.orders_updated} orders updated in PostgreSQL: running again as {second_run_id}"
+                )
                 with clock.phase("second run", announcement):
                     before = {int(row["customer_id"]): row for row in pipeline.current_state_rows()}
                     record = run_or_fail(pipeline, second_run_id, show_state)
                     print_report(record, [])
-                    table = pipeline.outputs["tables"]["customers"]["cleansed_table"]
-                    print_current_state_change(before, pipeline.current_state_rows(), second_run_id, table)
-                    snapshots = len(pipeline.current_state_table().snapshots())
-                    print(f"  {snapshots} snapshots: the state before this run stays readable (time travel)")
+                    print_current_state_change(pipeline, before, record.output or {}, second_run_id)
                 run_ids.append(second_run_id)
             output = copy_outputs(pipeline, run_ids)
             print(f"\nOutputs copied to {output.relative_to(PROJECT_ROOT)}/ (raw CSV, the cleansed table, quarantine Parquet)")

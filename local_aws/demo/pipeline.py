@@ -217,9 +217,12 @@ class LocalPipeline:
         cleansed_table = self.outputs["tables"][table]["cleansed_table"]
         return load_table(self.outputs["database_name"], cleansed_table, region_of(self.outputs["state_machine_arn"]))
 
-    def current_state_rows(self, table: str = "customers") -> list[dict[str, Any]]:
+    def current_state_rows(self, table: str = "customers", snapshot_id: int | None = None) -> list[dict[str, Any]]:
+        """The rows of cleansed_<table>: its current snapshot, or `snapshot_id` (time travel)."""
         cleansed_table = self.outputs["tables"][table]["cleansed_table"]
-        return table_rows(self.outputs["database_name"], cleansed_table, region_of(self.outputs["state_machine_arn"]))
+        return table_rows(
+            self.outputs["database_name"], cleansed_table, region_of(self.outputs["state_machine_arn"]), snapshot_id=snapshot_id
+        )
 
     def update_source(self, statement: str, **parameters: Any) -> None:
         """Run a SQL statement on the source database (e.g. to change rows between two runs)."""
@@ -231,9 +234,13 @@ class LocalPipeline:
             connection.close()
 
     def source_rows(self, table: str = "customers") -> int:
+        return self.source_count(table, "true")
+
+    def source_count(self, table: str, condition: str) -> int:
+        """The rows of the source `table` that meet the SQL `condition`."""
         assert self.postgres is not None and table in SOURCE_TABLES
         connection = self.postgres.connect()
         try:
-            return int(connection.run(f"SELECT count(*) FROM {table}")[0][0])
+            return int(connection.run(f"SELECT count(*) FROM {table} WHERE {condition}")[0][0])
         finally:
             connection.close()

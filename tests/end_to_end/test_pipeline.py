@@ -147,6 +147,7 @@ def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline
         "inserted": 3,
         "updated": 0,
         "unchanged": 0,
+        "deleted": 0,
         "duplicates_removed": 2,
         "quarantined": 5,
     }
@@ -243,6 +244,56 @@ def test_a_second_run_updates_changed_customers_adds_new_ones_and_keeps_the_rest
     assert sorted(tuple(without_time_zone(row[column]) for column in SAMPLE_COLUMNS) for row in first_state) == EXPECTED_CLEANSED
 
 
+def customer_ids(rows: list[dict[str, Any]]) -> set[int]:
+    return {row["customer_id"] for row in rows}
+
+
+def test_a_full_run_removes_the_customers_deleted_at_the_source_and_reads_only_the_updated_orders(
+    pipeline: LocalPipeline, first_run: Any
+) -> None:
+    """examples/complete: customers mirror their source (deletes = "mirror"), orders are extracted past
+    a bookmark on updated_at (bookmark_keys)."""
+    pipeline.update_source("DELETE FROM customers WHERE customer_id = 7")
+    pipeline.update_source("UPDATE orders SET status = 'delivered', updated_at = '2024-06-01 00:00:00' WHERE order_id = 102")
+    snapshot_before = pipeline.current_state_table().current_snapshot()
+    assert snapshot_before is not None
+
+    record = pipeline.run("e2e-deletes")
+
+    assert (record.status, record.error) == ("SUCCEEDED", None), record.cause
+    customers, orders = (record.output or {})["tables"]["customers"], (record.output or {})["tables"]["orders"]
+    assert (customers["rows"]["deleted"], customers["previous_snapshot_id"]) == (1, str(snapshot_before.snapshot_id))
+    assert 7 not in customer_ids(pipeline.current_state_rows())
+    assert 7 in customer_ids(pipeline.current_state_rows(snapshot_id=snapshot_before.snapshot_id))  # time travel
+    # The source holds order 102 twice: both rows are past the bookmark, one key is updated.
+    assert (orders["rows"]["source_read"], orders["rows"]["updated"]) == (pipeline.source_count("orders", "order_id = 102"), 1)
+    statuses = {row["order_id"]: row["status"] for row in pipeline.current_state_rows("orders")}
+    assert statuses == {**{order[0]: order[4] for order in EXPECTED_ORDERS}, 102: "delivered"}
+
+
+def test_a_run_whose_extract_lost_most_customers_deletes_none_and_fails(pipeline: LocalPipeline, first_run: Any) -> None:
+    """A truncated source (or one read during an outage) must never empty the current state:
+    examples/complete's max_deleted_ratio is 0.5."""
+    rows_before, snapshots_before = cleansed(pipeline), len(pipeline.current_state_table().snapshots())
+    kept = len(customer_ids(pipeline.current_state_rows())) - 1
+    pipeline.update_source("CREATE TABLE customers_kept AS SELECT * FROM customers")
+    pipeline.update_source("DELETE FROM customers WHERE customer_id <> 8")
+    try:
+        record = pipeline.run("e2e-truncated")
+    finally:
+        pipeline.update_source("DELETE FROM customers")
+        pipeline.update_source("INSERT INTO customers SELECT * FROM customers_kept")
+        pipeline.update_source("DROP TABLE customers_kept")
+
+    assert (record.status, record.error) == ("FAILED", "TablesFailed")
+    step, error, cause = table_failure(record, "customers")
+    assert (step, error) == ("RunCleanseJob", "QualityGateFailed")
+    assert f"would delete {kept} of the {kept + 1} rows" in cause
+    assert "the source may be truncated or unreachable" in cause
+    assert cleansed(pipeline) == rows_before
+    assert len(pipeline.current_state_table().snapshots()) == snapshots_before
+
+
 def test_a_cleanse_job_that_may_not_commit_fails_and_leaves_the_current_state_as_it_was(pipeline: LocalPipeline, first_run: Any) -> None:
     pipeline.update_source("UPDATE customers SET balance = '55.00', updated_at = '2024-06-01 10:00:00' WHERE customer_id = 2")
     before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
@@ -260,10 +311,11 @@ def test_a_cleanse_job_that_may_not_commit_fails_and_leaves_the_current_state_as
 
 def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline: LocalPipeline, first_run: Any) -> None:
     before = (cleansed(pipeline), pipeline.current_state_table().metadata_location)
-    # 20 rows without an e-mail address: 25 of 31 rows quarantined, over examples/complete's 0.5.
+    # 20 rows without an e-mail address beside the sample's dirty ones: over examples/complete's 0.5.
     for customer_id in range(100, 120):
         pipeline.update_source(f"INSERT INTO customers (customer_id, updated_at) VALUES ({customer_id}, '2024-07-01')")
     try:
+        input_rows = pipeline.source_rows("customers")
         record = pipeline.run("gated", tables=["customers"])
     finally:
         pipeline.update_source("DELETE FROM customers WHERE customer_id >= 100")
@@ -271,7 +323,7 @@ def test_a_run_quarantining_more_than_the_gate_allows_publishes_nothing(pipeline
     assert (record.status, record.error) == ("FAILED", "TablesFailed")
     step, error, cause = table_failure(record, "customers")
     assert (step, error) == ("RunCleanseJob", "QualityGateFailed")
-    assert "quarantined 25 of 31 input rows (80.6%), more than max_quarantine_ratio 50.0%" in cause
+    assert f"quarantined 25 of {input_rows} input rows ({25 / input_rows:.1%}), more than max_quarantine_ratio 50.0%" in cause
     assert "required column email is missing (21 rows)" in cause
     assert "customers at RunCleanseJob with QualityGateFailed" in (record.cause or "")
     assert (cleansed(pipeline), pipeline.current_state_table().metadata_location) == before
@@ -283,6 +335,9 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
 ) -> None:
     alerts = subscribe_to_notifications(pipeline.outputs, "e2e-alerts")
     countries_snapshots = len(pipeline.current_state_table("countries").snapshots())
+    # Orders are read past their bookmark on updated_at (examples/complete): one order changes.
+    pipeline.update_source("UPDATE orders SET status = 'refunded', updated_at = '2024-08-01 00:00:00' WHERE order_id = 103")
+    orders_before = cleansed_orders(pipeline)
     pipeline.update_source("ALTER TABLE orders RENAME TO orders_elsewhere")
     try:
         failed = pipeline.run("one-fails")
@@ -316,8 +371,9 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
     statuses = {name: table["status"] for name, table in (rerun.output or {})["tables"].items()}
     assert statuses == {"countries": "skipped", "customers": "skipped", "orders": "succeeded"}
     assert rerun.states_entered.count("RunExtractJob") == rerun.states_entered.count("RunCleanseJob") == 1
-    assert len(pipeline.raw_rows("one-fails", "orders")) == pipeline.source_rows("orders") == 9
-    assert cleansed_orders(pipeline) == EXPECTED_ORDERS
+    # The failed run moved no bookmark: the rerun reads the order changed since the last run that succeeded.
+    assert [row["order_id"] for row in pipeline.raw_rows("one-fails", "orders")] == ["103"]
+    assert cleansed_orders(pipeline) == [(*order[:4], "refunded") if order[0] == 103 else order for order in orders_before]
 
 
 def test_a_run_naming_a_table_the_pipeline_does_not_have_is_refused(pipeline: LocalPipeline) -> None:

@@ -144,6 +144,16 @@ def test_empty_input_succeeds_and_writes_nothing(tmp_path: Path, customer_rules_
     assert '"event": "cleansing_skipped", "reason": "no input rows"' in capsys.readouterr().out
 
 
+def test_a_header_the_rules_fit_over_no_rows_succeeds_and_writes_nothing(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any
+) -> None:
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text(dirty_customers_csv.read_text().splitlines()[0] + "\n")  # an empty source table's extract
+    assert run_cleanse(header_only, tmp_path, customer_rules_json) == 0
+    assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()
+    assert '"event": "cleansing_skipped", "reason": "no input rows"' in capsys.readouterr().out
+
+
 def test_missing_input_folder_succeeds_and_writes_nothing(tmp_path: Path, customer_rules_json: str, capsys: Any) -> None:
     assert run_cleanse(tmp_path / "raw" / "run_id=never", tmp_path, customer_rules_json) == 0
     assert not (tmp_path / "cleansed").exists()
@@ -197,6 +207,29 @@ def test_the_extract_job_run_by_hand_without_a_source_path_says_what_to_pass(tmp
 
     with pytest.raises(LocalSourceUnavailable, match="pass --source_path <file>"):
         extract_job.main(["extract_job.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path)])
+
+
+@pytest.mark.parametrize(
+    ("bookmark_keys", "problem"),
+    [
+        ("updated_at", "--bookmark_keys must be JSON"),
+        ('{"jobBookmarkKeys": []}', "--bookmark_keys: jobBookmarkKeys must name one or more columns, each once, not []"),
+        (
+            '{"jobBookmarkKeys": ["updated_at"], "jobBookmarkKeysSortOrder": "up"}',
+            'jobBookmarkKeysSortOrder must be "asc" or "desc", not "up"',
+        ),
+        ('{"jobBookmarkKey": ["updated_at"]}', "--bookmark_keys must be an object of jobBookmarkKeys and jobBookmarkKeysSortOrder"),
+    ],
+)
+def test_bookmark_keys_glue_cannot_use_are_refused_by_name_before_anything_is_read(
+    tmp_path: Path, bookmark_keys: str, problem: str, capsys: Any
+) -> None:
+    arguments = ["extract_job.py", "--source_database", "sales", "--source_table", "customers", "--output_path", str(tmp_path / "raw")]
+    with pytest.raises(SystemExit) as refused:
+        extract_job.main([*arguments, "--bookmark_keys", bookmark_keys])
+    assert refused.value.code == 2
+    assert problem in capsys.readouterr().err
+    assert not (tmp_path / "raw").exists()
 
 
 @pytest.mark.iceberg
@@ -260,3 +293,150 @@ def test_a_gate_that_is_not_a_ratio_is_refused_by_name(
 ) -> None:
     assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, extra=("--max_quarantine_ratio", "5%")) == 2
     assert "--max_quarantine_ratio '5%' must be a number from 0 to 1" in capsys.readouterr().err
+
+
+CUSTOMERS_HEADER = "customer_id,first_name,last_name,email,signup_date,updated_at,balance,is_active,country,notes\n"
+ADA = "1,Ada,Lovelace,ada@example.com,2024-01-05,2024-03-01 09:00:00,120.00,true,UK,\n"  # as the sample's run left her
+
+
+def fresh_iceberg_table(spark: Any, name: str) -> str:
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS glue_catalog.jobs")  # on Glue, the module's catalog database
+    spark.sql(f"DROP TABLE IF EXISTS glue_catalog.jobs.{name}")
+    return f"jobs.{name}"
+
+
+def run_iceberg(path: Path, out: Path, rules: str, run_id: str, table: str, *extra: str) -> int:
+    arguments = ("--cleansed_format", "iceberg", "--cleansed_table", table, "--report_path", str(out / f"{run_id}.json"), *extra)
+    return run_cleanse(path, out, rules, run_id, arguments)
+
+
+def customer_ids(spark: Any, table: str, snapshot_id: int | None = None) -> list[int]:
+    version = f" VERSION AS OF {snapshot_id}" if snapshot_id else ""
+    return sorted(row.customer_id for row in spark.sql(f"SELECT customer_id FROM glue_catalog.{table}{version}").collect())
+
+
+MIRROR_OF_EVERY_TABLE = ("--deletes", "mirror", "--run_covers_all_tables", "true", "--max_deleted_ratio", "0.5")
+
+
+@pytest.mark.iceberg
+def test_a_mirror_run_of_every_table_deletes_the_keys_its_extract_no_longer_holds(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    table = fresh_iceberg_table(spark, "mirrored")
+    source = tmp_path / "source.csv"
+    # Customer 7 left the source; customer 2's row is quarantined this run, and the source still holds it.
+    source.write_text(CUSTOMERS_HEADER + ADA + "2,Alan,Turing,not-an-email,2024-01-06,2024-02-01 10:00:00,50,false,UK,\n")
+    assert run_iceberg(dirty_customers_csv, tmp_path, customer_rules_json, "run-1", table, *MIRROR_OF_EVERY_TABLE) == 0
+    assert run_iceberg(source, tmp_path, customer_rules_json, "run-2", table, *MIRROR_OF_EVERY_TABLE) == 0
+
+    first, second = (json.loads((tmp_path / f"{run}.json").read_text()) for run in ("run-1", "run-2"))
+    assert customer_ids(spark, table) == [1, 2]
+    assert {name: second[name] for name in ("inserted", "updated", "unchanged", "deleted", "deletes")} == {
+        "inserted": 0, "updated": 0, "unchanged": 1, "deleted": 1, "deletes": "mirror"
+    }  # fmt: skip
+    assert "deletes_skipped" not in second
+    assert first["previous_snapshot_id"] is None and second["previous_snapshot_id"] == first["snapshot_id"] != second["snapshot_id"]
+    assert customer_ids(spark, table, second["previous_snapshot_id"]) == [1, 2, 7]
+
+
+@pytest.mark.iceberg
+def test_a_mirror_run_deleting_more_than_max_deleted_ratio_publishes_nothing_and_fails_the_gate(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    table = fresh_iceberg_table(spark, "truncated")
+    truncated = tmp_path / "truncated.csv"
+    truncated.write_text(CUSTOMERS_HEADER + ADA)
+    assert run_iceberg(dirty_customers_csv, tmp_path, customer_rules_json, "run-1", table, *MIRROR_OF_EVERY_TABLE) == 0
+    snapshot = json.loads((tmp_path / "run-1.json").read_text())["snapshot_id"]
+
+    with pytest.raises(cleanse_job.QualityGateFailed) as failed:
+        run_iceberg(truncated, tmp_path, customer_rules_json, "run-2", table, *MIRROR_OF_EVERY_TABLE)
+
+    assert str(failed.value) == (
+        "run run-2 would delete 2 of the 3 rows of jobs.truncated (66.7%), more than max_deleted_ratio 50.0%: its extract lacks "
+        "their keys, so the source may be truncated or unreachable. Nothing was published (the quarantine was written)."
+    )
+    assert customer_ids(spark, table) == [1, 2, 7]
+    assert [row.snapshot_id for row in spark.sql(f"SELECT snapshot_id FROM glue_catalog.{table}.snapshots").collect()] == [snapshot]
+    assert not (tmp_path / "run-2.json").exists()
+    assert (tmp_path / "quarantine" / "run_id=run-2").is_dir()
+
+
+@pytest.mark.iceberg
+def test_a_run_naming_only_some_tables_deletes_nothing_and_says_why(
+    spark: Any, tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str
+) -> None:
+    table = fresh_iceberg_table(spark, "partial")
+    source = tmp_path / "source.csv"
+    source.write_text(CUSTOMERS_HEADER + ADA)
+    assert run_iceberg(dirty_customers_csv, tmp_path, customer_rules_json, "run-1", table) == 0
+    assert (
+        run_iceberg(source, tmp_path, customer_rules_json, "run-2", table, "--deletes", "mirror", "--run_covers_all_tables", "false") == 0
+    )
+
+    report = json.loads((tmp_path / "run-2.json").read_text())
+    assert customer_ids(spark, table) == [1, 2, 7]
+    assert (report["deleted"], report["deletes"]) == (0, "mirror")
+    assert report["deletes_skipped"].startswith("the run named only some tables (--run_covers_all_tables false), so it deleted nothing")
+
+
+@pytest.mark.iceberg
+def test_an_empty_extract_deletes_nothing_and_says_why(spark: Any, tmp_path: Path, customer_rules_json: str) -> None:
+    """`spark` first: the job would otherwise make the session, without the tests' Iceberg."""
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text("customer_id,email\n")
+    assert run_iceberg(header_only, tmp_path, customer_rules_json, "run-1", "jobs.empty", *MIRROR_OF_EVERY_TABLE) == 0
+
+    report = json.loads((tmp_path / "run-1.json").read_text())
+    assert (report["skipped"], report["deletes"]) == ("no input rows", "mirror")
+    assert report["deletes_skipped"] == "the extract was empty (no input rows), so it deleted nothing"
+
+
+@pytest.mark.iceberg
+def test_rows_the_source_flags_deleted_leave_the_current_state(spark: Any, tmp_path: Path) -> None:
+    table = fresh_iceberg_table(spark, "flagged")
+    rules = json.dumps(
+        {
+            "key_columns": ["id"],
+            "order_by_column": "updated_at",
+            "column_types": {"id": "int", "updated_at": "timestamp", "deleted_at": "timestamp"},
+        }
+    )
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("id,name,updated_at,deleted_at\n1,ada,2026-11-01 09:00:00,\n2,bob,2026-11-01 09:00:00,\n")
+    second.write_text(
+        "id,name,updated_at,deleted_at\n1,ada,2026-11-02 09:00:00,2026-11-02 09:00:00\n3,cy,2026-11-02 09:00:00,2026-11-02 09:00:00\n"
+    )
+    flag = ("--deleted_flag_column", "deleted_at")
+    assert run_iceberg(first, tmp_path, rules, "run-1", table, *flag) == 0
+    assert run_iceberg(second, tmp_path, rules, "run-2", table, *flag) == 0
+
+    report = json.loads((tmp_path / "run-2.json").read_text())
+    assert [row.id for row in spark.table(f"glue_catalog.{table}").collect()] == [2]
+    assert (report["inserted"], report["updated"], report["unchanged"], report["deleted"], report["deletes"]) == (0, 0, 1, 1, "keep")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--deletes", "all", *ICEBERG_ARGUMENTS), "--deletes 'all' must be one of keep, mirror."),
+        (("--deletes", "mirror"), "--deletes mirror needs --cleansed_format iceberg: the Parquet history keeps every row as it came"),
+        (("--deleted_flag_column", "is_active"), "--deleted_flag_column needs --cleansed_format iceberg"),
+        (
+            ("--deleted_flag_column", "country", *ICEBERG_ARGUMENTS),
+            "--deleted_flag_column 'country' must be a column that the cleansing rules' column_types type boolean (true: deleted) "
+            'or timestamp (set: deleted); it is not in column_types: give it one of them, e.g. "country": "timestamp".',
+        ),
+        (("--deleted_flag_column", "balance", *ICEBERG_ARGUMENTS), "it is typed decimal(12,2): give it one of them"),
+        (("--max_deleted_ratio", "10%", *ICEBERG_ARGUMENTS), "--max_deleted_ratio '10%' must be a number from 0 to 1, e.g. 0.1."),
+        (("--run_covers_all_tables", "yes", *ICEBERG_ARGUMENTS), "--run_covers_all_tables 'yes' must be true or false."),
+    ],
+    ids=["deletes-unknown", "mirror-parquet", "flag-parquet", "flag-untyped", "flag-decimal", "ratio-percent", "covers-yes"],
+)
+def test_delete_arguments_that_cannot_be_used_are_refused_by_name_before_anything_is_written(
+    tmp_path: Path, dirty_customers_csv: Path, customer_rules_json: str, capsys: Any, arguments: tuple[str, ...], message: str
+) -> None:
+    assert run_cleanse(dirty_customers_csv, tmp_path, customer_rules_json, extra=arguments) == 2
+
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "cleansed").exists() and not (tmp_path / "quarantine").exists()

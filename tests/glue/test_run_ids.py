@@ -110,7 +110,7 @@ def test_a_bad_execution_input_is_refused_naming_the_problem(execution_input: ob
 def test_the_run_id_defaults_to_the_execution_name_checked_alike() -> None:
     assert lambda_handler({"input": {}, "execution_name": "nightly-1", "table_names": TABLE_NAMES}, None) == {
         "run": {"run_id": "nightly-1"},
-        "selection": {"tables": TABLE_NAMES},
+        "selection": {"tables": TABLE_NAMES, "all_tables": True},
     }
     with pytest.raises(InvalidExecutionInput, match=r"The execution name .* cannot be used"):
         lambda_handler({"input": {}, "execution_name": "2026:11:24", "table_names": TABLE_NAMES}, None)

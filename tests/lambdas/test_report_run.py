@@ -34,6 +34,16 @@ STEPS_MACHINE = {
         "CleanseTables": {"Type": "Pass", "End": True},
     },
 }
+# An Iceberg table's figures from a run that mirrored deletes (cleanse_job.json): Iceberg snapshot ids are 64-bit.
+MIRRORED_FIGURES = {
+    **CLEANSE_FIGURES,
+    "deleted": 3,
+    "deletes": "mirror",
+    "snapshot_id": 8744736658442914487,
+    "previous_snapshot_id": 5937117119577207079,
+}
+# The sentence the cleanse job writes when a run of some tables skips mirror deletes.
+DELETES_SKIPPED = "the run named only some of the pipeline's tables: mirror deletes need a run of every table"
 JOB2_FAILURE = {"step": "RunCleanseJob", "error": "JobFailed", "cause": "Job sales-cleanse ended with States.TaskFailed: boom"}
 
 
@@ -104,6 +114,7 @@ def test_the_report_gives_each_tables_outcome_figures_and_locations(event: dict[
         "inserted": 20,
         "updated": 88,
         "unchanged": 1769,
+        "deleted": None,
         "duplicates_removed": 36,
         "quarantined": 87,
     }
@@ -246,3 +257,100 @@ def test_the_failure_summary_of_fifty_failed_tables_fits_a_fail_states_cause(eve
     assert report["failure_summary"].startswith("50 of 50 tables failed")
     assert all(name in report["failure_summary"] for name in names)
     assert len(json.dumps(report)) < 128 * 1024
+
+
+def with_cleanse_figures(event: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any]:
+    """`only_customers(event)`, its cleanse job having written `figures`."""
+    client("s3").put_object(Bucket=BUCKET, Key="reports/customers/run_id=r1/cleanse_job.json", Body=json.dumps(figures).encode())
+    return only_customers(event)
+
+
+def test_an_iceberg_tables_report_gives_the_rows_deleted_and_the_snapshot_before_them(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    customers = lambda_handler(with_cleanse_figures(event, MIRRORED_FIGURES), None)["tables"]["customers"]
+
+    assert customers["rows"]["deleted"] == 3
+    # As strings: a JSON reader may round a number beyond 2^53, and the ids are read back into SQL.
+    assert (customers["snapshot_id"], customers["previous_snapshot_id"]) == ("8744736658442914487", "5937117119577207079")
+    assert "deletes_skipped" not in customers
+
+
+def test_a_table_whose_mirror_deletes_were_skipped_says_why(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    figures = {**MIRRORED_FIGURES, "deleted": 0, "previous_snapshot_id": None, "deletes_skipped": DELETES_SKIPPED}
+
+    customers = lambda_handler(with_cleanse_figures(event, figures), None)["tables"]["customers"]
+
+    assert (customers["rows"]["deleted"], customers["deletes_skipped"]) == (0, DELETES_SKIPPED)
+    assert (customers["snapshot_id"], customers["previous_snapshot_id"]) == ("8744736658442914487", None)
+
+
+def test_a_parquet_tables_report_has_no_deletes_or_snapshots(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    customers = lambda_handler(only_customers(event), None)["tables"]["customers"]
+
+    assert customers["rows"]["deleted"] is None
+    assert {"snapshot_id", "previous_snapshot_id", "deletes_skipped"}.isdisjoint(customers)
+
+
+def test_the_rows_deleted_go_to_cloudwatch_as_rows_deleted(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    lambda_handler(with_cleanse_figures(event, MIRRORED_FIGURES), None)
+
+    deleted = client("cloudwatch").get_metric_statistics(
+        Namespace="GlueEtlPipeline",
+        MetricName="RowsDeleted",
+        Dimensions=[{"Name": "Pipeline", "Value": "sales"}, {"Name": "Table", "Value": "customers"}],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=3600,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    assert [point["Sum"] for point in deleted] == [3.0]
+
+
+def test_a_glue_workflows_cleanse_job_puts_rows_deleted_as_the_report_does() -> None:
+    # cleanse_job.publish_table_metrics, which has no run report, puts what these give.
+    from run_figures import rows_of, table_metric_data
+
+    data = table_metric_data("sales", "customers", rows_of(RAW_FIGURES, MIRRORED_FIGURES))
+
+    assert {"MetricName": "RowsDeleted", "Dimensions": data[0]["Dimensions"], "Value": 3, "Unit": "Count"} in data
+    assert "RowsDeleted" not in {
+        metric["MetricName"] for metric in table_metric_data("sales", "customers", rows_of(RAW_FIGURES, CLEANSE_FIGURES))
+    }
+
+
+def test_the_report_of_fifty_iceberg_tables_that_skipped_deletes_fits_a_state_and_a_message(
+    event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from report_run import SKIPPED_CHARACTERS, lambda_handler
+
+    queue = subscribed_queue(monkeypatch)
+    names = [f"t{index:02d}_{'x' * 51}" for index in range(50)]  # the module's maximums: 50 tables of 55 characters
+    figures = {**MIRRORED_FIGURES, "deletes_skipped": DELETES_SKIPPED + "; " + "y" * 5000}
+    for name in names:
+        for job, written in (("extract_job", RAW_FIGURES), ("cleanse_job", figures)):
+            client("s3").put_object(Bucket=BUCKET, Key=f"reports/{name}/run_id=r1/{job}.json", Body=json.dumps(written).encode())
+    event["table_runs"] = [
+        {
+            "table": table_settings(name),
+            "status": "succeeded",
+            "extract_job": {"job_run_id": "jr_1", "state": "SUCCEEDED"},
+            "cleanse_job": {"job_run_id": "jr_2", "state": "SUCCEEDED"},
+        }
+        for name in names
+    ]
+
+    report = lambda_handler(event, None)
+
+    assert all(len(table["deletes_skipped"]) == SKIPPED_CHARACTERS for table in report["tables"].values())
+    # Step Functions: 256 KiB a state (the report is ReportRun's result and the execution's output);
+    # SNS: 262,144 bytes a message (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+    assert len(json.dumps(report).encode()) <= 256 * 1024
+    (message,) = client("sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
+    assert len(json.loads(message["Body"])["Message"].encode()) <= 256 * 1024

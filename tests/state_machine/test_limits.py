@@ -1,5 +1,6 @@
 """The module at its own validation maximums — 50 tables of 55-character names (47 in a Glue
-workflow), a 32-character name_prefix, a customer-managed key — in each way of running: it applies
+workflow), a 32-character name_prefix, a customer-managed key; with Iceberg, every table's deletes
+and bookmark settings set, so that each carries its largest job arguments — in each way of running: it applies
 under AWS's quotas (which the local stack enforces), runs every table to success, and, with every
 table failing with a multi-KB error message, fails as TablesFailed with one alert naming them (a
 workflow: one alert a failed job), every state within Step Functions' 256 KiB. One class per stack
@@ -20,6 +21,23 @@ from tests.state_machine.pipeline_support import PLANNED_RUN_FIGURES, QUICK_CRAW
 pytestmark = pytest.mark.terraform
 
 TABLES = {f"t{index:02d}_{'x' * 51}": {"key_columns": ["id"]} for index in range(50)}
+# Every table with the job arguments of its deletes and bookmark settings (local.tables), each
+# naming 55-character columns: mirror deletes with a deleted flag, or (mirror needs the whole
+# extract) bookmarks on two keys with a deleted flag.
+LONG_COLUMN, OTHER_LONG_COLUMN, FLAG_COLUMN = "u" * 55, "v" * 55, "d" * 55
+TABLES_WITH_DELETES_AND_BOOKMARK_KEYS = {
+    name: {
+        **table,
+        "column_types": {FLAG_COLUMN: "timestamp"},
+        "deleted_flag_column": FLAG_COLUMN,
+        **(
+            {"deletes": "mirror"}
+            if index % 2
+            else {"job_bookmarks": True, "bookmark_keys": [LONG_COLUMN, OTHER_LONG_COLUMN], "bookmark_keys_sort_order": "desc"}
+        ),
+    }
+    for index, (name, table) in enumerate(TABLES.items())
+}
 # Step Functions' limit on each state's input and output, and on the execution input
 # (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
 STATE_BYTES = 256 * 1024
@@ -85,7 +103,8 @@ class StepFunctionsAtLimits:
         plan_job_runs(outputs["extract_job_name"], [extract] * len(TABLES))
         plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB] * len(TABLES))
         plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
-        plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+        if outputs["cleansed_crawler_name"]:
+            plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
         put_every_tables_figures(deployed, run_id)
         return executions.run(deployed.state_machine_arn, {"run_id": run_id}, run_id, timeout_seconds=600)
 
@@ -119,6 +138,12 @@ class TestPollingAtLimits(StepFunctionsAtLimits):
 
 class TestEventWaitsAtLimits(StepFunctionsAtLimits):
     STACK: ClassVar[dict[str, Any]] = limit_stack("lim-event-" + "e" * 22, crawler_wait="event", notify_on_success=True)
+
+
+class TestIcebergDeletesAndBookmarkKeysAtLimits(StepFunctionsAtLimits):
+    STACK: ClassVar[dict[str, Any]] = limit_stack(
+        "lim-deletes-" + "d" * 20, TABLES_WITH_DELETES_AND_BOOKMARK_KEYS, cleansed_format="iceberg", jdbc_source_enabled=True
+    )
 
 
 class TestGlueWorkflowAtLimits:

@@ -85,6 +85,7 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
         "inserted": None,
         "updated": None,
         "unchanged": None,
+        "deleted": None,
         "duplicates_removed": 0,
         "quarantined": 0,
     }
@@ -94,6 +95,8 @@ def test_happy_path_runs_both_jobs_and_waits_for_both_crawls(deployed: DeployedP
     assert json.loads(cleanse_run["Arguments"]["--cleansing_rules"])["key_columns"] == ["id"]
     assert (raw_run["WorkerType"], raw_run["NumberOfWorkers"]) == ("G.1X", 2)
     assert (cleanse_run["Arguments"]["--input_path"], cleanse_run["Arguments"]["--run_id"]) == (run_raw_path, "happy")
+    # An input without tables runs every table: the cleanse job may mirror deletes.
+    assert cleanse_run["Arguments"]["--run_covers_all_tables"] == "true"
     glue = client("glue")
     assert glue.get_table(DatabaseName=outputs["database_name"], Name="raw_customers")["Table"]["PartitionKeys"] == [
         {"Name": "run_id", "Type": "string"}

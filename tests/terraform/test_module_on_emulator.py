@@ -154,7 +154,10 @@ class TestDefaultStack:
         assert manual["extract_job"] == {
             "--source_table": "source_customers",
             "--output_path": f"s3://{bucket}/raw/etl-default/customers/run_id=manual/",
+            "--job-bookmark-option": "job-bookmark-disable",
         }
+        # One table's run: a table's deletes = "mirror" would delete nothing (none here).
+        assert manual["cleanse_job"]["--run_covers_all_tables"] == "false"
         assert manual["cleanse_job"]["--input_path"] == f"s3://{bucket}/raw/etl-default/customers/run_id=manual/"
         assert manual["cleanse_job"]["--run_id"] == "manual"
         assert manual["cleanse_job"]["--output_path"] == f"s3://{bucket}/cleansed/etl-default/customers/"

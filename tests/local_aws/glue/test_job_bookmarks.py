@@ -1,10 +1,11 @@
 """Job bookmarks as Glue keeps them, through local job runs of real scripts on a real PostgreSQL:
 with bookmarks enabled a run reads only the rows added since the last successful run; a failed run
 commits nothing; disable reads everything and leaves the bookmark alone; pause reads from the
-bookmark without moving it; a reset reads everything again. The bookmark is read and reset with
-the Glue API."""
+bookmark without moving it; a reset reads everything again; the extract job's --bookmark_keys on an
+update timestamp carry updated rows too. The bookmark is read and reset with the Glue API."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -57,11 +58,13 @@ def extracted_customer_ids(run: dict[str, Any], output: str) -> list[int]:
     return sorted(int(row["customer_id"]) for row in csv_rows(output))
 
 
-def run_extract_job(job: str, output: str, bookmark_option: str | None = None) -> list[int]:
+def run_extract_job(job: str, output: str, bookmark_option: str | None = None, bookmark_keys: str | None = None) -> list[int]:
     """A run of the extract job writing to `output`; the customer ids it extracted."""
     arguments = {"--output_path": f"s3://{BUCKET}/{output}/"}
     if bookmark_option:
         arguments["--job-bookmark-option"] = bookmark_option
+    if bookmark_keys:
+        arguments["--bookmark_keys"] = bookmark_keys
     return extracted_customer_ids(run_job(job, arguments), output)
 
 
@@ -150,3 +153,20 @@ def test_a_table_without_a_primary_key_or_bookmark_keys_is_read_whole_on_every_r
 
     insert_rows(postgres, source, [(4, "d@example.com")])
     assert run_extract_job("extract", "raw/run-2") == [1, 2, 3, 4]
+
+
+def test_bookmark_keys_on_an_update_timestamp_carry_an_updated_row_to_the_next_extract(source: str, postgres: PostgresServer) -> None:
+    columns = "customer_id integer PRIMARY KEY, email text, updated_at timestamp"
+    rows = [(1, "a@example.com", datetime(2026, 1, 1, 8)), (2, "b@example.com", datetime(2026, 1, 1, 9))]
+    create_extract_job("extract", create_source_table(postgres, source, columns, rows))
+    # As the module renders a table's bookmark_keys (local.tables, extract_job_arguments).
+    keys = '{"jobBookmarkKeys":["updated_at"],"jobBookmarkKeysSortOrder":"asc"}'
+    assert run_extract_job("extract", "raw/run-1", bookmark_keys=keys) == [1, 2]
+
+    connection = postgres.connect()
+    connection.run(f"UPDATE {source} SET email = 'a.new@example.com', updated_at = '2026-01-02 08:00' WHERE customer_id = 1")
+    connection.close()
+
+    assert run_extract_job("extract", "raw/run-2", bookmark_keys=keys) == [1]
+    assert [row["email"] for row in csv_rows("raw/run-2")] == ["a.new@example.com"]
+    assert run_extract_job("extract", "raw/run-3", bookmark_keys=keys) == []
