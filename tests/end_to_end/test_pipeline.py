@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from local_aws import emulator
 from local_aws.clients import client
-from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
+from local_aws.demo.pipeline import LocalPipeline
 from local_aws.executions import ExecutionRecord
 from run_cost import DPUS_PER_WORKER
+from tests.complete_example import SAMPLE_COLUMNS, SAMPLES, applied_complete_example
 from tests.roles import statement_removed
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 from tests.stacks import subscribe_to_notifications
@@ -27,13 +27,7 @@ from tests.state_sequences import HAPPY_PATH_ICEBERG_POLL
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
-SAMPLES = {
-    "customers": SAMPLE_DATA / "customers_dirty.csv",
-    "orders": SAMPLE_DATA / "orders_dirty.csv",
-    "countries": SAMPLE_DATA / "countries.csv",
-}
 RUN_ID = "e2e-1"
-SAMPLE_COLUMNS = SAMPLES["customers"].read_text().splitlines()[0].split(",")
 # What the orders' and the countries' rules (examples/complete) make of their samples.
 EXPECTED_ORDERS = [
     (101, 1, date(2024, 3, 2), Decimal("19.99"), "delivered"),
@@ -51,13 +45,8 @@ EXPECTED_COUNTRIES = [("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands")
 
 @pytest.fixture(scope="module")
 def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
-    with LocalPipeline(
-        SAMPLES, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e", emulator_endpoint=emulator_endpoint
-    ) as local_pipeline:
-        local_pipeline.apply()
-        local_pipeline.catalog_source()
+    with applied_complete_example(emulator_endpoint, tmp_path_factory.mktemp("end-to-end"), "e2e") as local_pipeline:
         yield local_pipeline
-    emulator.reset()
 
 
 @pytest.fixture(scope="module")

@@ -12,37 +12,24 @@ from typing import Any
 
 import pytest
 
-from local_aws import emulator
-from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
+from local_aws.demo.pipeline import LocalPipeline
 from local_aws.executions import ExecutionRecord
 from tests.catalog_reads import catalog_rows, partition_values
+from tests.complete_example import SAMPLES, applied_complete_example
 from tests.roles import statement_removed
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
-SAMPLES = {
-    "customers": SAMPLE_DATA / "customers_dirty.csv",
-    "orders": SAMPLE_DATA / "orders_dirty.csv",
-    "countries": SAMPLE_DATA / "countries.csv",
-}
 RUN_ID, SECOND_RUN_ID = "e2e-jobs-1", "e2e-jobs-2"
 SAMPLE_COLUMNS = [name for name, _ in CLEANSED_CUSTOMER_COLUMNS]
 
 
 @pytest.fixture(scope="module")
 def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
-    with LocalPipeline(
-        SAMPLES,
-        tmp_path_factory.mktemp("end-to-end-catalog-by-jobs"),
-        name_prefix="e2ej",
-        emulator_endpoint=emulator_endpoint,
-        example_variables={"catalog_updates": "jobs", "cleansed_format": "parquet"},
-    ) as local_pipeline:
-        local_pipeline.apply()
-        local_pipeline.catalog_source()
+    folder = tmp_path_factory.mktemp("end-to-end-catalog-by-jobs")
+    with applied_complete_example(emulator_endpoint, folder, "e2ej", catalog_updates="jobs", cleansed_format="parquet") as local_pipeline:
         yield local_pipeline
-    emulator.reset()
 
 
 @pytest.fixture(scope="module")
