@@ -1,74 +1,14 @@
 # catalog_updates = "jobs" (issue #29) at plan level, offline: each job catalogs what it wrote, so no
 # lake crawler, crawl state, crawl trigger or crawler Lambda exists, and each job role gets exactly
 # the catalog calls its script makes. Run by `terraform test` (and by tests/test_static.py in
-# `make test`); the provider setup is tests/module_plan.tftest.hcl's. Most runs use the mocked provider. A mocked provider would
-# mock aws_iam_policy_document too, so the runs that read the rendered IAM documents use the real
-# one, aws.offline, which renders those documents locally: it is configured to call nothing (dummy
-# credentials, no validation), and the one data source that would call AWS is overridden.
+# `make test`), with module_plan's provider setup (the mocks in tests/mocks). Most runs use the
+# mocked provider. A mocked provider would mock aws_iam_policy_document too, so the runs that read
+# the rendered IAM documents use the real one, aws.offline, which renders those documents locally:
+# it is configured to call nothing (dummy credentials, no validation), and the one data source that
+# would call AWS is overridden.
 
 mock_provider "aws" {
   source = "./tests/mocks"
-
-  mock_data "aws_region" {
-    defaults = {
-      name = "eu-west-1"
-    }
-  }
-  mock_data "aws_subnet" {
-    defaults = {
-      availability_zone = "eu-west-1b"
-    }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mocked"
-    }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = {
-      arn = "arn:aws:sns:eu-west-1:123456789012:mocked"
-    }
-  }
-  mock_resource "aws_sfn_state_machine" {
-    defaults = {
-      arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mocked"
-    }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = {
-      arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked"
-    }
-  }
-  mock_resource "aws_glue_workflow" {
-    defaults = {
-      arn = "arn:aws:glue:eu-west-1:123456789012:workflow/mocked"
-    }
-  }
-  mock_resource "aws_dynamodb_table" {
-    defaults = {
-      arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mocked"
-    }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/mocked"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked"
-    }
-  }
-  mock_resource "aws_glue_job" {
-    defaults = {
-      arn = "arn:aws:glue:eu-west-1:123456789012:job/mocked"
-    }
-  }
-  mock_resource "aws_glue_crawler" {
-    defaults = {
-      arn = "arn:aws:glue:eu-west-1:123456789012:crawler/mocked"
-    }
-  }
 }
 
 provider "aws" {
