@@ -5,11 +5,14 @@ Floors: every job run is billed its minimum, a minute (60 s of its 2 G.1X worker
 defaults), every crawl its billed 10 minutes of one DPU (AWS publishes no crawler DPU count: one is
 assumed), one status check per polled crawl, every Lambda invocation 1 ms. State transitions are
 counted from state_machine.asl.json's happy path (the states each table, crawl and mode enters).
-Latency floors are ASSUMED, not measured (the emulator's clock says nothing of AWS's): a job run
-60 s from start to end and a crawl 60 s ("a minute or more even on a few files", issue #29), job
-rounds of max_concurrency (4) runs, start and trigger delays left out.
+Latency floor: the run's sequential job rounds (max_concurrency 4 runs at a time, extract then
+cleanse) times a job run's seconds, plus per crawl its seconds and how late the run sees its end:
+by polling, the wait in progress (the module's 5 s, doubling, at most 30 s); by event, the 1.4 s
+`make bench-poll` measured at worst; in a Glue workflow, its trigger's own delay, left out. How
+long a job run and a crawl take on AWS depends on the data and is not published: 60 s each unless
+given (--job-seconds, --crawl-seconds: your own runs' figures); start delays are left out.
 
-    python benchmarks/bench_cost.py [--tables 1 10 50]
+    python benchmarks/bench_cost.py [--tables 1 10 50] [--job-seconds 60] [--crawl-seconds 60]
 """
 
 import argparse
@@ -25,8 +28,9 @@ from run_cost import CRAWL_MINIMUM_SECONDS, JOB_MINIMUM_SECONDS, Prices
 JOB_DPUS = 2 * 1.0  # number_of_workers 2 x G.1X
 CRAWL_DPUS = 1.0
 CONCURRENCY = 4  # max_concurrency's default
-ASSUMED_JOB_SECONDS = 60.0
-ASSUMED_CRAWL_SECONDS = 60.0
+# crawler_poll_interval_seconds, crawler_poll_backoff_rate, crawler_poll_max_interval_seconds defaults
+POLL_FIRST_SECONDS, POLL_BACKOFF, POLL_MAX_SECONDS = 5.0, 2.0, 30.0
+EVENT_LAG_SECONDS = 1.4  # the worst crawl-end event lag `make bench-poll` measured (benchmarks/README.md)
 LAMBDA_MB = 128
 # Happy-path states entered (state_machine.asl.json): ResolveRun, LoadSettings, LoadTables,
 # ExtractTables, FindExtractedTables, CountExtractedTables, IsAnyTableExtracted, CleanseTables,
@@ -42,11 +46,27 @@ class Floor:
     usd: float
     dpu_hours: float
     crawls: int
+    job_rounds: int
     latency_seconds: float
 
 
-def run_floor(tables: int, catalog: str, wait: str, cleansed: str, prices: Prices, instances: int = 1) -> Floor:
-    """One run of `tables` tables over `instances` module instances (each of tables/instances tables)."""
+def detection_lag(wait: str, crawl_seconds: float) -> float:
+    """How long after a crawl ends the run sees it: by polling, up to the check after the end."""
+    if wait == "event":
+        return EVENT_LAG_SECONDS
+    if wait == "workflow":
+        return 0.0
+    waited, interval = 0.0, POLL_FIRST_SECONDS
+    while waited < crawl_seconds:
+        waited, interval = waited + interval, min(interval * POLL_BACKOFF, POLL_MAX_SECONDS)
+    return waited - crawl_seconds
+
+
+def run_floor(
+    tables: int, catalog: str, wait: str, cleansed: str, prices: Prices, durations: tuple[float, float], instances: int = 1
+) -> Floor:
+    """One run of `tables` tables over `instances` module instances (each of tables/instances tables),
+    its job runs and crawls taking `durations` (seconds)."""
     per_instance = tables // instances
     crawls_each = 0 if catalog == "jobs" else (1 if cleansed == "iceberg" else 2)
     crawls = crawls_each * instances
@@ -60,19 +80,24 @@ def run_floor(tables: int, catalog: str, wait: str, cleansed: str, prices: Price
         usd += instances * (
             states * prices.state_transition + requests * (prices.lambda_request + 0.001 * LAMBDA_MB / 1024 * prices.lambda_gb_second)
         )
+    job_seconds, crawl_seconds = durations
     rounds = 2 * math.ceil(per_instance / CONCURRENCY)
-    latency = rounds * ASSUMED_JOB_SECONDS + crawls_each * ASSUMED_CRAWL_SECONDS
-    return Floor(usd, job_dpu_hours + crawl_dpu_hours, crawls, latency)
+    latency = rounds * job_seconds + crawls_each * (crawl_seconds + detection_lag(wait, crawl_seconds))
+    return Floor(usd, job_dpu_hours + crawl_dpu_hours, crawls, rounds, latency)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--job-seconds", type=float, default=60.0, help="a job run's seconds from start to end")
+    parser.add_argument("--crawl-seconds", type=float, default=60.0, help="a crawl's seconds from start to end")
     arguments = parser.parse_args()
+    durations = (arguments.job_seconds, arguments.crawl_seconds)
     prices = Prices()
     print(__doc__.split("\n\n")[1].replace("\n", " "))
-    print(f"\nPrices (us-east-1 list): {prices.as_dict()}\n")
-    print(f"{'tables':>6}  {'layout':<34} {'crawls':>6} {'DPU-hours':>9} {'USD':>9} {'latency s':>9}")
+    print(f"\nPrices (us-east-1 list): {prices.as_dict()}")
+    print(f"A job run {arguments.job_seconds:g} s, a crawl {arguments.crawl_seconds:g} s\n")
+    print(f"{'tables':>6}  {'layout':<34} {'crawls':>6} {'DPU-hours':>9} {'USD':>9} {'job rounds':>10} {'latency s':>9}")
     layouts = [
         (catalog, wait, cleansed, 1)
         for catalog in ("crawlers", "jobs")
@@ -82,9 +107,10 @@ def main() -> None:
     for tables in arguments.tables:
         per_table_instances = [("crawlers", "poll", "parquet", tables)] if tables > 1 else []
         for catalog, wait, cleansed, instances in [*layouts, *per_table_instances]:
-            floor = run_floor(tables, catalog, wait, cleansed, prices, instances)
+            floor = run_floor(tables, catalog, wait, cleansed, prices, durations, instances)
             layout = f"{catalog}/{wait}/{cleansed}" + (f" x{instances} instances" if instances > 1 else "")
-            print(f"{tables:>6}  {layout:<34} {floor.crawls:>6} {floor.dpu_hours:>9.3f} {floor.usd:>9.4f} {floor.latency_seconds:>9.0f}")
+            figures = f"{floor.crawls:>6} {floor.dpu_hours:>9.3f} {floor.usd:>9.4f} {floor.job_rounds:>10} {floor.latency_seconds:>9.0f}"
+            print(f"{tables:>6}  {layout:<34} {figures}")
         print()
 
 
