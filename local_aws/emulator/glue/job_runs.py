@@ -110,7 +110,8 @@ class EmulatedJobRun:
         self._executing = executor is not None
         self._request = request
         if executor is not None:
-            threading.Thread(target=self._execute, args=(executor, request), daemon=True, name=f"job-run-{request.run_id}").start()
+            # At work until it ends: the clock does not jump past real work (`core.timers`).
+            TIMERS.in_background(lambda: self._execute(executor, request))
         else:
             TIMERS.at(self._planned_end, self._announce_end)
 
