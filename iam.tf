@@ -120,6 +120,9 @@ locals {
   # (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html); each job's own
   # tables by the lake crawler's name pattern, one ARN whatever the number of tables.
   job_catalog_actions = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"]
+  # The cleanse job's Parquet history also drops the partitions of a rerun's earlier files, as the
+  # cleansed crawler's DELETE_FROM_DATABASE does (catalog_tables.forget_unwritten_partitions).
+  cleansed_catalog_actions = concat(local.job_catalog_actions, ["glue:GetPartitions", "glue:BatchDeletePartition"])
   job_catalog_arns = {
     for job, prefix in { extract_job = local.raw_table_prefix, cleanse_job = local.cleansed_table_prefix } : job => [
       "${local.glue_arn_prefix}:catalog",
@@ -375,7 +378,7 @@ data "aws_iam_policy_document" "cleanse_job" {
     for_each = local.catalog_by_jobs && !local.iceberg_enabled ? [1] : []
     content {
       sid       = "CatalogCleansedTables"
-      actions   = local.job_catalog_actions
+      actions   = local.cleansed_catalog_actions
       resources = local.job_catalog_arns.cleanse_job
     }
   }

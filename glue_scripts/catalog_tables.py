@@ -5,7 +5,9 @@ update the catalog itself instead of a crawl (https://docs.aws.amazon.com/glue/l
 here through the Glue API, so that each entry is the one the module's crawler writes for the same
 files: raw_<table> as the raw crawler's CSV classifier has it (header, OpenCSVSerDe, every column
 a string), cleansed_<table> as a crawler reads Parquet. The calls, and the only ones: glue:GetTable,
-glue:CreateTable, glue:UpdateTable, glue:CreatePartition, glue:UpdatePartition.
+glue:CreateTable, glue:UpdateTable, glue:CreatePartition, glue:UpdatePartition; and for the cleansed
+history, whose rerun may write other partitions than the run's first attempt, glue:GetPartitions
+and glue:BatchDeletePartition, to drop the partitions of the earlier attempt's files.
 
 The data is written first and the catalog after it, so that a partition never names files that are
 not there yet; a refused call fails the run with Glue's message, the written files stay, and a
@@ -47,6 +49,9 @@ PARQUET_STORAGE = {
 PARQUET_PARAMETERS = {"classification": "parquet"}
 # A crawler types the partition keys it reads from `key=value` folders as strings.
 PARTITION_KEY_TYPE = "string"
+# A BatchDeletePartition call deletes 25 partitions at most
+# (https://docs.aws.amazon.com/glue/latest/webapi/API_BatchDeletePartition.html).
+DELETE_BATCH = 25
 
 
 class CatalogUpdateRefused(RuntimeError):
@@ -253,3 +258,42 @@ def _put_partition(glue: Any, table: CatalogTable, values: list[str], descriptor
         glue.create_partition(DatabaseName=table.database, TableName=table.name, PartitionInput=partition)
     except glue.exceptions.AlreadyExistsException:
         glue.update_partition(DatabaseName=table.database, TableName=table.name, PartitionValueList=values, PartitionInput=partition)
+
+
+def forget_unwritten_partitions(
+    glue: Any, table: CatalogTable, location: str, run_id: str, written_folders: Sequence[str]
+) -> list[list[str]]:
+    """Delete the partitions of run `run_id` that its rerun did not write again (a rerun deletes the
+    run's earlier files first, so those partitions name folders that are gone), as the cleansed
+    crawler's DeleteBehavior DELETE_FROM_DATABASE drops them; the deleted partitions' values."""
+    from botocore.exceptions import ClientError
+
+    written = {tuple(value for _, value in Folder.of(f"{location}{relative}").partition) for relative in written_folders}
+    try:
+        registered = [
+            partition["Values"]
+            for page in glue.get_paginator("get_partitions").paginate(
+                DatabaseName=table.database, TableName=table.name, Expression=f"run_id = '{run_id}'"
+            )
+            for partition in page["Partitions"]
+        ]
+        stale = [values for values in registered if tuple(values) not in written]
+        for start in range(0, len(stale), DELETE_BATCH):
+            batch = [{"Values": values} for values in stale[start : start + DELETE_BATCH]]
+            deleted = glue.batch_delete_partition(DatabaseName=table.database, TableName=table.name, PartitionsToDelete=batch)
+            errors = deleted.get("Errors", [])
+            if errors:
+                detail = errors[0]["ErrorDetail"]
+                raise CatalogUpdateRefused(
+                    f"catalog table {table}: Glue did not delete the partition {errors[0]['PartitionValues']} of the run's earlier "
+                    f"files ({detail.get('ErrorCode')}: {detail.get('ErrorMessage')}); a rerun of the run deletes it."
+                )
+    except glue.exceptions.EntityNotFoundException:
+        return []  # no table yet: nothing registered
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise CatalogUpdateRefused(
+            f"catalog table {table}: Glue refused {error.operation_name} ({details.get('Code')}: {details.get('Message')}). "
+            "The run's files are written and registered; a rerun of the run deletes the partitions of its earlier files."
+        ) from error
+    return stale

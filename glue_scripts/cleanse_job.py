@@ -24,7 +24,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from catalog_tables import CatalogTable, catalog_table_problem, parsed_catalog_table, register_parquet
+from catalog_tables import CatalogTable, catalog_table_problem, forget_unwritten_partitions, parsed_catalog_table, register_parquet
 from cleansing import Cleansing, cleanse, input_keys
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from current_state import CurrentStateTableMismatch, Deletes, DeletesOverLimit, merge_into_current_state
@@ -329,14 +329,16 @@ def write_parquet_history(spark: SparkSession, rows: DataFrame, partition_by: st
 
 
 def register_history(spark: SparkSession, table: CatalogTable, rows: DataFrame, output_path: str, run_id: str) -> None:
-    """The run's partitions, as its files lie (<partition column>=<value>/run_id=<id>/), in the catalog."""
+    """The run's partitions, as its files lie (<partition column>=<value>/run_id=<id>/), in the catalog,
+    and no partition of an earlier attempt of the run whose files the rerun deleted."""
     import boto3
 
+    glue = boto3.client("glue")
     written = ["/".join(path.rstrip("/").split("/")[-2:]) for path in matching_paths(spark, f"{output_path}*/run_id={run_id}")]
-    if not written:  # every row quarantined: no files, no partition
-        return
-    register_parquet(boto3.client("glue"), table, output_path, rows.schema, written)
-    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=written)
+    if written:  # none when every row was quarantined
+        register_parquet(glue, table, output_path, rows.schema, written)
+    forgotten = forget_unwritten_partitions(glue, table, output_path, run_id, written)
+    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=written, partitions_deleted=forgotten)
 
 
 if __name__ == "__main__":

@@ -326,14 +326,14 @@ run "extract_job_role_may_catalog_its_raw_tables_only_with_exactly_the_calls_it_
     condition = length([
       for statement in jsondecode(data.aws_iam_policy_document.cleanse_job.json).Statement : statement
       if statement.Sid == "CatalogCleansedTables"
-      && toset(flatten([statement.Action])) == toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"])
+      && toset(flatten([statement.Action])) == toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition", "glue:GetPartitions", "glue:BatchDeletePartition"])
       && toset(flatten([statement.Resource])) == toset([
         "arn:aws:glue:eu-west-1:123456789012:catalog",
         "arn:aws:glue:eu-west-1:123456789012:database/plan_test",
         "arn:aws:glue:eu-west-1:123456789012:table/plan_test/cleansed_*",
       ])
     ]) == 1
-    error_message = "The cleanse job may get, create and update cleansed_<table> tables and their partitions: nothing else."
+    error_message = "The cleanse job may get, create and update cleansed_<table> tables and their partitions, and list and delete the partitions of a rerun's earlier files: nothing else."
   }
 
   assert {

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.spark
 DATABASE = "lake"  # what the jobs register
 CRAWLED = "crawled"  # what the crawlers write for the same files
 ACCOUNT_GLUE = "arn:aws:glue:*:123456789012"
-# The only Glue calls the scripts make (catalog_tables.py), on the table name patterns the module grants.
-SCRIPT_CATALOG_ACTIONS = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"]
+# The only Glue calls each script makes (catalog_tables.py), on the table name patterns the module grants (iam.tf).
+EXTRACT_CATALOG_ACTIONS = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"]
+CLEANSE_CATALOG_ACTIONS = [*EXTRACT_CATALOG_ACTIONS, "glue:GetPartitions", "glue:BatchDeletePartition"]
 RAW = f"s3://{BUCKET}/raw/sales/customers/"
 CLEANSED = f"s3://{BUCKET}/cleansed/sales/customers/"
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
@@ -61,14 +62,13 @@ def create_script_job(name: str, script: str, role: str) -> None:
 @pytest.fixture
 def lake(clean_emulator: str) -> Iterator[Any]:
     """The bucket, the jobs' database and the crawlers' one, the extract and cleanse jobs allowed
-    only SCRIPT_CATALOG_ACTIONS, and the raw and cleansed crawlers as the module configures them."""
+    only their catalog actions, and the raw and cleansed crawlers as the module configures them."""
     s3, glue = client("s3"), client("glue")
     s3.create_bucket(Bucket=BUCKET)
     for database in (DATABASE, CRAWLED):
         glue.create_database(DatabaseInput={"Name": database})
-    role = job_role("catalog-job", SCRIPT_CATALOG_ACTIONS)
-    create_script_job("extract", "extract_job.py", role)
-    create_script_job("cleanse", "cleanse_job.py", role)
+    create_script_job("extract", "extract_job.py", job_role("extract-job", EXTRACT_CATALOG_ACTIONS))
+    create_script_job("cleanse", "cleanse_job.py", job_role("cleanse-job", CLEANSE_CATALOG_ACTIONS))
     create_service_role(
         "crawler",
         "glue.amazonaws.com",
@@ -111,7 +111,7 @@ def extract(run_id: str, landing: bytes, job: str = "extract", bookmarks: str = 
     )
 
 
-def cleanse(run_id: str, raw_csv: bytes) -> dict[str, Any]:
+def cleanse(run_id: str, raw_csv: bytes, ingestion_date: str = "2026-11-24") -> dict[str, Any]:
     client("s3").put_object(Bucket=BUCKET, Key=f"raw/sales/customers/run_id={run_id}/part-00000.csv", Body=raw_csv)
     return run_job(
         "cleanse",
@@ -121,7 +121,7 @@ def cleanse(run_id: str, raw_csv: bytes) -> dict[str, Any]:
             "--quarantine_path": f"s3://{BUCKET}/quarantine/sales/customers/",
             "--cleansing_rules": (SAMPLE_DATA / "customer_rules.json").read_text(),
             "--run_id": run_id,
-            "--ingestion_date": "2026-11-24",
+            "--ingestion_date": ingestion_date,
             "--catalog_table": f"{DATABASE}.cleansed_customers",
         },
     )
@@ -251,8 +251,22 @@ def test_a_rerun_of_a_run_id_replaces_its_partition(lake: Any) -> None:
     ]
 
 
+def test_a_rerun_on_another_day_keeps_only_its_new_partition_as_the_crawler_does(lake: Any) -> None:
+    assert cleanse("r1", (SAMPLE_DATA / "customers_dirty.csv").read_bytes())["JobRunState"] == "SUCCEEDED"
+
+    run = cleanse("r1", (SAMPLE_DATA / "customers_dirty.csv").read_bytes(), ingestion_date="2026-11-25")
+
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    registered = catalog_entries(lake, DATABASE, "cleansed_customers")
+    assert list(registered["Partitions"]) == [("2026-11-25", "r1")]
+    crawl(lake, "cleansed")
+    assert registered == catalog_entries(lake, CRAWLED, "cleansed_customers")
+    rows = rows_through_catalog(lake, DATABASE, "cleansed_customers")
+    assert rows and {row["ingestion_date"] for row in rows} == {"2026-11-25"}
+
+
 def test_a_refused_catalog_call_fails_the_job_with_glues_message_and_its_files_stay(lake: Any) -> None:
-    role = job_role("no-create-table", [action for action in SCRIPT_CATALOG_ACTIONS if action != "glue:CreateTable"])
+    role = job_role("no-create-table", [action for action in EXTRACT_CATALOG_ACTIONS if action != "glue:CreateTable"])
     create_script_job("extract-refused", "extract_job.py", role)
 
     run = extract("r1", LANDING, job="extract-refused")
@@ -266,7 +280,7 @@ def test_a_refused_catalog_call_fails_the_job_with_glues_message_and_its_files_s
 
 
 def test_a_rerun_that_keeps_the_extract_of_a_run_refused_by_the_catalog_registers_it(lake: Any) -> None:
-    role = job_role("no-create-table", [action for action in SCRIPT_CATALOG_ACTIONS if action != "glue:CreateTable"])
+    role = job_role("no-create-table", [action for action in EXTRACT_CATALOG_ACTIONS if action != "glue:CreateTable"])
     create_script_job("extract-refused", "extract_job.py", role)
     assert extract("r1", LANDING, job="extract-refused", bookmarks="job-bookmark-enable")["JobRunState"] == "FAILED"
 
