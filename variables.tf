@@ -463,7 +463,7 @@ variable "flex_execution" {
 }
 
 variable "prices" {
-  description = "USD prices the run report estimates each run's cost with (its `cost` and the EstimatedCost metric); prices differ by region and these defaults are AWS's published us-east-1 list prices: a DPU-hour of a standard and of a Flex job run and of a crawler (https://aws.amazon.com/glue/pricing/; with R.* workers, the M-DPU-hour), a standard workflow's state transition (https://aws.amazon.com/step-functions/pricing/), a GB-second of an Arm function and a request (https://aws.amazon.com/lambda/pricing/). Free tiers and discounts are not applied."
+  description = "USD prices the run report estimates each run's cost with (its `cost` and the EstimatedCost metric; Step Functions runs only, as a Glue workflow run has no report); prices differ by region and these defaults are AWS's published us-east-1 list prices: a DPU-hour of a standard and of a Flex job run and of a crawler (https://aws.amazon.com/glue/pricing/; with R.* workers, the M-DPU-hour), a standard workflow's state transition (https://aws.amazon.com/step-functions/pricing/), a GB-second of an Arm function and a request (https://aws.amazon.com/lambda/pricing/). Free tiers and discounts are not applied."
   type = object({
     glue_dpu_hour      = optional(number, 0.44)
     glue_flex_dpu_hour = optional(number, 0.29)
