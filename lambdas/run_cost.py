@@ -72,6 +72,10 @@ def job_run_dpus(job_run: Mapping[str, Any]) -> float | None:
     return float(capacity) if capacity else None
 
 
+# A job run's states once it has ended (https://docs.aws.amazon.com/glue/latest/dg/job-run-statuses.html).
+ENDED_JOB_RUN_STATES = {"SUCCEEDED", "FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED"}
+
+
 def job_run_cost(job_run: Mapping[str, Any], prices: Prices) -> dict[str, Any]:
     """A job run's billed DPU-seconds and price, from GetJobRun's JobRun.
 
@@ -83,6 +87,9 @@ def job_run_cost(job_run: Mapping[str, Any], prices: Prices) -> dict[str, Any]:
     execution_seconds = int(job_run.get("ExecutionTime") or 0)
     flex = job_run.get("ExecutionClass") == "FLEX"
     cost: dict[str, Any] = {"execution_seconds": execution_seconds, "execution_class": "FLEX" if flex else "STANDARD"}
+    state = job_run.get("JobRunState")
+    if state is not None and state not in ENDED_JOB_RUN_STATES:
+        return {**cost, "dpu_seconds": None, "usd": None, "reason": f"the job run is {state}: its bill is not known until it ends"}
     if job_run.get("DPUSeconds") is not None:
         dpu_seconds = float(job_run["DPUSeconds"])
         if 0 < execution_seconds < JOB_MINIMUM_SECONDS:
@@ -128,6 +135,8 @@ class ExecutionUsage:
     # Lambda invocations whose length the history does not give (a task that waits for a token
     # lasts until the token comes back, not as long as the function ran).
     lambda_unmeasured: int
+    # Lambda invocations started and not yet ended (the report's own, while it reads the history).
+    lambda_in_progress: int = 0
 
 
 def execution_usage(events: Iterable[Mapping[str, Any]]) -> ExecutionUsage:
@@ -159,9 +168,9 @@ def execution_usage(events: Iterable[Mapping[str, Any]]) -> ExecutionUsage:
                 unmeasured += 1
             else:
                 seconds += math.ceil((event["timestamp"] - begun).total_seconds() * 1000) / 1000
-    unmeasured += sum(1 for _, resource in started.values() if resource.endswith("waitForTaskToken"))
+    waiting = sum(1 for _, resource in started.values() if resource.endswith("waitForTaskToken"))
     retries = max(task_attempts - task_states_entered, 0)
-    return ExecutionUsage(transitions + retries, requests, round(seconds, 3), unmeasured)
+    return ExecutionUsage(transitions + retries, requests, round(seconds, 3), unmeasured + waiting, len(started) - waiting)
 
 
 def run_cost(
@@ -192,9 +201,11 @@ def run_cost(
             not_included.append(f"crawls of {crawl['crawler']}: {crawl.get('reason')}")
             continue
         crawl_usd += crawl["usd"]
-    # The report's own invocation is in progress: counted, with its length so far.
+    # The report's own invocation is in progress, with its length so far. Step Functions records its
+    # TaskStarted when the invocation starts, so the history already counts its request; a history
+    # without it (the report run by hand) gets it here.
     transitions = usage.state_transitions + TRANSITIONS_AFTER_REPORT[status]
-    requests = usage.lambda_requests + 1
+    requests = usage.lambda_requests + (0 if usage.lambda_in_progress else 1)
     gb_seconds = (usage.lambda_seconds + math.ceil(report_seconds * 1000) / 1000) * lambda_memory_mb / 1024
     if usage.lambda_unmeasured:
         not_included.append(

@@ -108,6 +108,28 @@ def test_the_history_gives_transitions_with_retries_and_lambda_seconds() -> None
     assert usage == ExecutionUsage(state_transitions=4, lambda_requests=3, lambda_seconds=0.351, lambda_unmeasured=1)
 
 
+def test_a_job_run_still_running_is_not_priced() -> None:
+    cost = job_run_cost(job_run(ExecutionTime=0, JobRunState="RUNNING"), PRICES)
+
+    assert (cost["dpu_seconds"], cost["usd"]) == (None, None)
+    assert cost["reason"] == "the job run is RUNNING: its bill is not known until it ends"
+
+
+def test_the_reports_own_invocation_is_counted_once() -> None:
+    events = [
+        event(1, "ExecutionStarted", 0),
+        event(2, "TaskStateEntered", 0),
+        event(3, "TaskScheduled", 0),
+        lambda_started(4, 0.1),  # ReportRun's, still running as it reads the history
+    ]
+    usage = execution_usage(events)
+
+    cost = run_cost({}, [], usage, report_seconds=0.5, status="succeeded", lambda_memory_mb=128, prices=PRICES)
+
+    assert (usage.lambda_in_progress, cost["lambda_requests"]) == (1, 1)
+    assert cost["lambda_gb_seconds"] == 0.5 * 128 / 1024
+
+
 def test_the_runs_cost_is_the_sum_of_its_items_and_names_what_it_could_not_price() -> None:
     tables = {
         "customers": {
