@@ -520,7 +520,7 @@ variable "catalog_updates" {
   description = <<-EOT
     What keeps the lake's catalog tables (raw_<table>, cleansed_<table>) current after each run:
     - "crawlers": the raw crawler after the extract jobs and, with cleansed_format = "parquet", the cleansed crawler after the cleanse jobs, one crawl of each a run (AWS bills a crawl at least 10 minutes of a DPU: https://aws.amazon.com/glue/pricing/).
-    - "jobs": each job catalogs what it wrote, through the Glue API under its own role (https://docs.aws.amazon.com/glue/latest/dg/update-from-job.html): the extract job creates or updates raw_<table> and its run's partition, the cleanse job cleansed_<table> and the partitions its run wrote (Parquet; an Iceberg table is the cleanse job's in either mode). No raw or cleansed crawler, and no crawl in a run: crawler_wait and the crawler_* settings then change nothing.
+    - "jobs": each job catalogs what it wrote, through the Glue API under its own role (https://docs.aws.amazon.com/glue/latest/dg/update-from-job.html): the extract job creates or updates raw_<table> and its run's partition, the cleanse job cleansed_<table> and the partitions its run wrote (Parquet; an Iceberg table is the cleanse job's in either mode). No raw or cleansed crawler, and no crawl in a run: crawler_wait and the crawler_* settings then change nothing. Unlike the raw crawler with raw_retention_days, nothing drops the partitions of raw files that have expired: they stay in raw_<table> and read as empty.
     The source crawler of a jdbc_source stays in both modes: it reads the source's schema.
   EOT
   type        = string

@@ -194,6 +194,8 @@ def _put_table(
     UPDATE_IN_DATABASE adds it, and the table keeps the columns only earlier runs have (their
     partitions keep describing their own files; CSV tables may only gain columns at their end:
     https://docs.aws.amazon.com/athena/latest/ug/updates-and-partitions.html)."""
+    # In lower case, as Glue keeps every column name (a partition folder may be OrderDate=...).
+    partition_keys = [key.lower() for key in partition_keys]
     keys = [{"Name": key, "Type": PARTITION_KEY_TYPE} for key in partition_keys]
     existing = _table_or_none(glue, table)
     if existing is None:
@@ -202,7 +204,7 @@ def _put_table(
             return
         except glue.exceptions.AlreadyExistsException:  # created by a run of the same table meanwhile
             existing = glue.get_table(DatabaseName=table.database, Name=table.name)["Table"]
-    if [key["Name"] for key in existing.get("PartitionKeys", [])] != partition_keys:
+    if [key["Name"].lower() for key in existing.get("PartitionKeys", [])] != partition_keys:
         raise CatalogTableMismatch(
             f"catalog table {table} has the partition keys {[key['Name'] for key in existing.get('PartitionKeys', [])]}, "
             f"but the run wrote partitions by {partition_keys}: delete the table (its files stay) and rerun, or name another table"
@@ -281,7 +283,8 @@ def forget_unwritten_partitions(
         for start in range(0, len(stale), DELETE_BATCH):
             batch = [{"Values": values} for values in stale[start : start + DELETE_BATCH]]
             deleted = glue.batch_delete_partition(DatabaseName=table.database, TableName=table.name, PartitionsToDelete=batch)
-            errors = deleted.get("Errors", [])
+            # A partition already gone (a concurrent rerun deleted it) is what was wanted.
+            errors = [error for error in deleted.get("Errors", []) if error["ErrorDetail"].get("ErrorCode") != "EntityNotFoundException"]
             if errors:
                 detail = errors[0]["ErrorDetail"]
                 raise CatalogUpdateRefused(
