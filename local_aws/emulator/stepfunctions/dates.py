@@ -4,8 +4,9 @@ moto's interpreter stamps an execution's start and stop dates and its history ev
 wall clock, while Glue's crawls and job runs here follow the emulated clock, which runs ahead of
 the wall clock after every emulated wait. On AWS every service reads one clock, so a report
 comparing an execution's start with a crawl's StartTime (ListCrawls' START_TIME filter) counted
-crawls of earlier executions as its own. Here every date Step Functions returns comes from the
-emulated clock.
+crawls of earlier executions as its own. Here an execution's start and stop dates and its history
+events come from the emulated clock. Still on the wall clock, and unused by the module:
+`$$.State.EnteredTime`, a Wait state's `Timestamp`, Map runs' dates.
 """
 
 from datetime import datetime

@@ -2,8 +2,9 @@
 Wait states, Retry intervals, the `.sync` polling of a job run and a `.waitForTaskToken` task's
 wait for its token (HeartbeatSeconds, TimeoutSeconds), so emulated minutes do not cost real minutes.
 A task waiting for its token lets the clock jump to the next timer due (a crawl's end,
-`local_aws.emulator.core.timers`) or to its deadline, never while a timer's action (an event
-delivered to a Lambda) is at work.
+`local_aws.emulator.core.timers`) or to its deadline, and `.sync` polling lets it jump, never
+while real work is at work (a timer's action, such as an event delivered to a Lambda, or a job
+run executing for real).
 """
 
 import threading
