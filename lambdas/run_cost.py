@@ -90,12 +90,12 @@ def job_run_cost(job_run: Mapping[str, Any], prices: Prices) -> dict[str, Any]:
     state = job_run.get("JobRunState")
     if state is not None and state not in ENDED_JOB_RUN_STATES:
         return {**cost, "dpu_seconds": None, "usd": None, "reason": f"the job run is {state}: its bill is not known until it ends"}
-    if job_run.get("DPUSeconds") is not None:
+    if job_run.get("DPUSeconds") is not None and execution_seconds > 0:
         dpu_seconds = float(job_run["DPUSeconds"])
-        if 0 < execution_seconds < JOB_MINIMUM_SECONDS:
+        if execution_seconds < JOB_MINIMUM_SECONDS:
             dpu_seconds = dpu_seconds * JOB_MINIMUM_SECONDS / execution_seconds
         cost["basis"] = "DPUSeconds"
-    else:
+    else:  # also a run that ended within its first second, whose DPUSeconds say nothing of its minute
         dpus = job_run_dpus(job_run)
         if dpus is None:
             return {**cost, "dpu_seconds": None, "usd": None, "reason": "GetJobRun gives neither DPUSeconds, workers nor MaxCapacity"}

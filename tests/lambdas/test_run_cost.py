@@ -48,6 +48,13 @@ def test_dpu_seconds_of_a_run_shorter_than_a_minute_are_scaled_to_the_minute() -
     assert job_run_cost(job_run(ExecutionTime=30, DPUSeconds=45.0), PRICES)["dpu_seconds"] == 90.0
 
 
+def test_a_flex_run_that_ended_within_a_second_is_billed_a_minute_of_its_workers() -> None:
+    cost = job_run_cost(job_run(ExecutionTime=0, DPUSeconds=0.0, ExecutionClass="FLEX"), PRICES)
+
+    assert cost["dpu_seconds"] == 60 * 2
+    assert cost["usd"] == round(120 / 3600 * 0.29, 8)
+
+
 def test_a_run_whose_capacity_glue_does_not_give_is_null_with_a_reason() -> None:
     cost = job_run_cost({"ExecutionTime": 100}, PRICES)
 
