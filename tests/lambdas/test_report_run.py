@@ -108,6 +108,20 @@ def only_customers(event: dict[str, Any]) -> dict[str, Any]:
     return {**event, "table_runs": event["table_runs"][:1]}
 
 
+def pipeline_datapoints(metric: str) -> list[dict[str, Any]]:
+    """The hour's Maximum of the pipeline-level `metric` the report put."""
+    datapoints: list[dict[str, Any]] = client("cloudwatch").get_metric_statistics(
+        Namespace="GlueEtlPipeline",
+        MetricName=metric,
+        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=3600,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    return datapoints
+
+
 def test_the_report_gives_each_tables_outcome_figures_and_locations(event: dict[str, Any]) -> None:
     from report_run import lambda_handler
 
@@ -162,15 +176,7 @@ def test_the_figures_go_to_cloudwatch_under_the_pipeline_and_each_table(event: d
     assert by_dimensions[frozenset({("Pipeline", "sales"), ("Table", "orders")})] == {"SourceRowsRead"}
     assert {"FailedTables", "ExtractTablesSeconds"} <= by_dimensions[frozenset({("Pipeline", "sales")})]
     assert frozenset({("Pipeline", "sales"), ("Table", "countries")}) not in by_dimensions
-    failed_tables = client("cloudwatch").get_metric_statistics(
-        Namespace="GlueEtlPipeline",
-        MetricName="FailedTables",
-        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
-        StartTime=datetime.now(UTC) - timedelta(hours=1),
-        EndTime=datetime.now(UTC) + timedelta(hours=1),
-        Period=3600,
-        Statistics=["Maximum"],
-    )["Datapoints"]
+    failed_tables = pipeline_datapoints("FailedTables")
     assert [point["Maximum"] for point in failed_tables] == [1.0]
 
 
@@ -463,13 +469,5 @@ def test_the_estimated_cost_goes_to_cloudwatch_under_the_pipeline(event: dict[st
 
     report = lambda_handler(event, None)
 
-    points = client("cloudwatch").get_metric_statistics(
-        Namespace="GlueEtlPipeline",
-        MetricName="EstimatedCost",
-        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
-        StartTime=datetime.now(UTC) - timedelta(hours=1),
-        EndTime=datetime.now(UTC) + timedelta(hours=1),
-        Period=3600,
-        Statistics=["Maximum"],
-    )["Datapoints"]
+    points = pipeline_datapoints("EstimatedCost")
     assert [(point["Maximum"], point["Unit"]) for point in points] == [(report["cost"]["estimated_usd"], "None")]
