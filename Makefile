@@ -20,7 +20,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1) || \
 	{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(1); }
 
-.PHONY: help test test-fast fast-tests lint validate unit demo emulator-up emulator-down example-data lambdas docs fmt bench bench-polling bench-jobs clean
+.PHONY: help test test-fast fast-tests lint validate unit demo emulator-up emulator-down example-data lambdas docs fmt bench bench-polling bench-jobs bench-cost clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -119,7 +119,7 @@ fmt: $(VENV)/.installed ## format Terraform and Python
 	$(VENV)/bin/ruff check --fix .
 	$(PYTHON) tools/build_lambda_packages.py
 
-bench: bench-polling bench-jobs ## every benchmark: figures printed, never pass/fail
+bench: bench-polling bench-jobs bench-cost ## every benchmark: figures printed, never pass/fail
 
 bench-polling: $(VENV)/.installed ## waiting for a crawl: polling, events, a Glue workflow and a fixed 5 s loop (T = 60, 300, 900 s)
 	$(PY) benchmarks/bench_polling.py --crawl-seconds 60 300 900
@@ -127,6 +127,9 @@ bench-polling: $(VENV)/.installed ## waiting for a crawl: polling, events, a Glu
 
 bench-jobs: $(VENV)/.installed ## the cleanse job's cleansing on 100k and 1M synthetic rows, Spark beside DuckDB
 	$(PY) benchmarks/bench_cleansing.py --rows 100000 1000000
+
+bench-cost: $(VENV)/.installed ## the billed and latency floors of one run of 1, 10 and 50 tables in each mode, priced by lambdas/run_cost.py
+	$(PY) benchmarks/bench_cost.py --tables 1 10 50
 
 clean: ## remove the venvs and local state
 	rm -rf $(VENV) $(SPARK4_VENV) $(CHECKOV_VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,8 @@
 ################################################################################
 
 locals {
-  wait_for_crawl_events = local.step_functions && var.crawler_wait == "event"
+  # Without lake crawlers (catalog_updates = "jobs") there is no crawl to wait for.
+  wait_for_crawl_events = local.step_functions && local.lake_crawls && var.crawler_wait == "event"
   # The crawlers whose end events this pipeline's waits take, from this account and region only:
   # events from other accounts and regions reach a bus too, with their own `account` and `region`
   # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html, eb-cross-region.html).

@@ -81,7 +81,7 @@ resource "aws_glue_crawler" "source" {
 # asks for OpenCSVSerDe, under which every raw column is a string (the cleanse job types them).
 # https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html (Built-in CSV classifier)
 resource "aws_glue_classifier" "raw_csv" {
-  count = var.enabled ? 1 : 0
+  count = var.enabled && contains(local.lake_crawler_keys, "raw_crawler") ? 1 : 0
 
   name = "${var.name_prefix}-raw-csv"
 
@@ -94,8 +94,10 @@ resource "aws_glue_classifier" "raw_csv" {
 }
 
 locals {
-  # An Iceberg table is registered and evolved by the cleanse job itself: no crawler over it.
-  lake_crawler_keys = local.iceberg_enabled ? ["raw_crawler"] : ["raw_crawler", "cleansed_crawler"]
+  # An Iceberg table is registered and evolved by the cleanse job itself: no crawler over it; with
+  # catalog_updates = "jobs" every lake table is its job's: no lake crawler at all.
+  lake_crawler_keys = local.catalog_by_jobs ? [] : local.iceberg_enabled ? ["raw_crawler"] : ["raw_crawler", "cleansed_crawler"]
+  lake_crawls       = length(local.lake_crawler_keys) > 0
   all_lake_crawlers = {
     raw_crawler = {
       paths        = [for table in values(local.tables) : table.raw_path]

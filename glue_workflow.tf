@@ -2,7 +2,8 @@
 # orchestration = "glue_workflow": a Glue workflow of triggers instead of the state machine.
 # start (on demand or on schedule_expression) -> each table's extract job -> (all SUCCEEDED) the raw
 # crawler -> (SUCCEEDED) each table's cleanse job -> (all SUCCEEDED) the cleansed crawler (Parquet
-# only). Each stage's jobs run max_concurrency at a time: a batch starts once every job of the one
+# only). With catalog_updates = "jobs" the jobs catalog what they write: no crawl, the cleanse jobs
+# start once every extract job SUCCEEDED. Each stage's jobs run max_concurrency at a time: a batch starts once every job of the one
 # before SUCCEEDED. A trigger's AND never fires when a watched job fails: the run then ends COMPLETED
 # with what follows not run, and the failure alerts through EventBridge (https://docs.aws.amazon.com/glue/latest/dg/workflows_overview.html).
 ################################################################################
@@ -23,13 +24,16 @@ locals {
       for index in range(1, length(batches)) : "${local.workflow_job_key_prefixes[stage]}_${index}" => { stage = stage, index = index, after = batches[index - 1], jobs = batches[index] }
     }
   ]...)
-  # No crawl of cleansed with Iceberg: the cleanse job registers its tables itself.
+  # The stages followed by a crawl: the lake crawlers' (glue.tf), none with catalog_updates = "jobs",
+  # no crawl of cleansed with Iceberg (the cleanse job registers its tables itself).
   workflow_crawl_stages = {
     for stage, crawl in {
       raw      = { jobs = local.workflow_job_keys.extract_job, crawler = "raw_crawler" }
       cleansed = { jobs = local.workflow_job_keys.cleanse_job, crawler = "cleansed_crawler" }
-    } : stage => crawl if local.glue_workflow && (stage == "raw" || !local.iceberg_enabled)
+    } : stage => crawl if local.glue_workflow && contains(local.lake_crawler_keys, crawl.crawler)
   }
+  # What fails a workflow's step and alerts: a job run, and a crawl when there are crawls.
+  workflow_failure_kinds = local.lake_crawls ? ["job", "crawl"] : ["job"]
   # The workflow's jobs by the prefixes of their names, not each name: EventBridge caps an event
   # pattern at 2,048 characters (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html),
   # which two jobs a table of long names passed from about ten tables.
@@ -45,7 +49,7 @@ resource "aws_glue_workflow" "pipeline" {
   count = local.glue_workflow ? 1 : 0
 
   name        = local.names.workflow
-  description = "The extract job for each table, one crawl of raw, the cleanse job for each table, ${local.iceberg_enabled ? "its Iceberg table registered by the cleanse job" : "one crawl of cleansed"}. Start with a run property run_id=<id> to name the run's folders (default: the workflow run's id)."
+  description = "${local.lake_crawls ? "The extract job for each table, one crawl of raw, the cleanse job for each table, ${local.iceberg_enabled ? "its Iceberg table registered by the cleanse job" : "one crawl of cleansed"}." : "The extract job for each table, then the cleanse job for each table, each job cataloging what it wrote."} Start with a run property run_id=<id> to name the run's folders (default: the workflow run's id)."
   # Overlapping runs would write the same tables at once.
   max_concurrent_runs = 1
   tags                = local.tags
@@ -126,7 +130,9 @@ resource "aws_glue_trigger" "crawl_after_jobs" {
   tags = local.tags
 }
 
-resource "aws_glue_trigger" "after_raw_crawl" {
+# The cleanse stage starts after the raw crawl or, with catalog_updates = "jobs", once every extract
+# job SUCCEEDED.
+resource "aws_glue_trigger" "start_cleanse" {
   count = local.glue_workflow ? 1 : 0
 
   name          = "${var.name_prefix}-cleanse"
@@ -134,9 +140,20 @@ resource "aws_glue_trigger" "after_raw_crawl" {
   type          = "CONDITIONAL"
 
   predicate {
-    conditions {
-      crawler_name = aws_glue_crawler.lake["raw_crawler"].name
-      crawl_state  = "SUCCEEDED"
+    logical = "AND"
+    dynamic "conditions" {
+      for_each = local.raw_crawl ? ["raw_crawler"] : []
+      content {
+        crawler_name = aws_glue_crawler.lake[conditions.value].name
+        crawl_state  = "SUCCEEDED"
+      }
+    }
+    dynamic "conditions" {
+      for_each = local.raw_crawl ? [] : local.workflow_job_keys.extract_job
+      content {
+        job_name = aws_glue_job.this[conditions.value].name
+        state    = "SUCCEEDED"
+      }
     }
   }
 
@@ -154,7 +171,7 @@ resource "aws_glue_trigger" "after_raw_crawl" {
 # State Change" (Failed) for the runs a workflow starts
 # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/events/EventTypes.html#glue-event-types).
 resource "aws_cloudwatch_event_rule" "workflow_step_failed" {
-  for_each = local.glue_workflow ? toset(["job", "crawl"]) : toset([])
+  for_each = local.glue_workflow ? toset(local.workflow_failure_kinds) : toset([])
 
   name        = "${var.name_prefix}-workflow-${each.key}-failed"
   description = "A ${each.key} of the ${var.name_prefix} workflow failed: one message to the notification topic."

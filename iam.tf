@@ -114,6 +114,22 @@ locals {
     # The crawlers delete from the catalog what their data no longer holds (DELETE_FROM_DATABASE).
     "glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable",
   ]
+  # catalog_updates = "jobs": the calls a job makes to catalog what it wrote (glue_scripts/
+  # catalog_tables.py), and nothing else: read, create or update its table, create or update a
+  # partition. Glue judges table and partition calls on the catalog, the database and the table
+  # (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html); each job's own
+  # tables by the lake crawler's name pattern, one ARN whatever the number of tables.
+  job_catalog_actions = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:UpdatePartition"]
+  # The cleanse job's Parquet history also drops the partitions of a rerun's earlier files, as the
+  # cleansed crawler's DELETE_FROM_DATABASE does (catalog_tables.forget_unwritten_partitions).
+  cleansed_catalog_actions = concat(local.job_catalog_actions, ["glue:GetPartitions", "glue:BatchDeletePartition"])
+  job_catalog_arns = {
+    for job, prefix in { extract_job = local.raw_table_prefix, cleanse_job = local.cleansed_table_prefix } : job => [
+      "${local.glue_arn_prefix}:catalog",
+      "${local.glue_arn_prefix}:database/${local.database_name}",
+      "${local.glue_arn_prefix}:table/${local.database_name}/${prefix}*",
+    ]
+  }
   # Each crawler's tables by their prefix: a lake crawler cannot touch a source table, nor the
   # source crawler a lake table.
   crawler_table_arns = {
@@ -257,6 +273,16 @@ data "aws_iam_policy_document" "extract_job" {
   }
 
   dynamic "statement" {
+    for_each = local.catalog_by_jobs ? [1] : []
+    content {
+      sid     = "CatalogRawTables"
+      actions = local.job_catalog_actions
+      # The raw crawler's table name pattern: the job may touch no source or cleansed table.
+      resources = local.job_catalog_arns.extract_job
+    }
+  }
+
+  dynamic "statement" {
     for_each = length(local.source_bucket_arns) > 0 ? [1] : []
     content {
       sid       = "ListSourceBuckets"
@@ -347,6 +373,16 @@ data "aws_iam_policy_document" "cleanse_job" {
     }
   }
 
+  dynamic "statement" {
+    # An Iceberg table is cataloged by its commits (CommitCurrentStateTable).
+    for_each = local.catalog_by_jobs && !local.iceberg_enabled ? [1] : []
+    content {
+      sid       = "CatalogCleansedTables"
+      actions   = local.cleansed_catalog_actions
+      resources = local.job_catalog_arns.cleanse_job
+    }
+  }
+
   statement {
     sid       = "WriteJobLogs"
     actions   = local.log_actions
@@ -420,10 +456,12 @@ locals {
   # <prefix>-source-crawler, is 47 of IAM's 64.
   glue_roles = merge(
     {
-      extract_job  = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job: reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
-      cleanse_job  = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job: reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
-      lake_crawler = { name = "${var.name_prefix}-lake-crawler", description = "Runs the ${var.name_prefix} crawlers of the raw and cleansed data; no access to the source.", policy = data.aws_iam_policy_document.lake_crawler.json }
+      extract_job = { name = "${var.name_prefix}-extract-job", description = "Runs the ${var.name_prefix} extract job: reads the source, writes raw CSV.", policy = data.aws_iam_policy_document.extract_job.json }
+      cleanse_job = { name = "${var.name_prefix}-cleanse-job", description = "Runs the ${var.name_prefix} cleanse job: reads raw, writes cleansed, quarantine and reports; no access to the source.", policy = data.aws_iam_policy_document.cleanse_job.json }
     },
+    local.lake_crawls ? {
+      lake_crawler = { name = "${var.name_prefix}-lake-crawler", description = "Runs the ${var.name_prefix} crawlers of the raw and cleansed data; no access to the source.", policy = data.aws_iam_policy_document.lake_crawler.json }
+    } : {},
     local.jdbc_enabled ? {
       source_crawler = { name = "${var.name_prefix}-source-crawler", description = "Runs the ${var.name_prefix} crawler of the source database, through its connection.", policy = data.aws_iam_policy_document.source_crawler[0].json }
     } : {},
@@ -462,7 +500,8 @@ locals {
     EndCrawlWaits        = ["*"]
     ReadRunFigures       = ["${local.bucket_arn}/${local.lake_prefixes.reports}*"]
     FindRunFigures       = [local.bucket_arn]
-    ReadFailedJobRuns    = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
+    ReadJobRuns          = [for job in local.shared_glue_jobs : "${local.glue_arn_prefix}:job/${job.name}"]
+    ReadLakeCrawls       = values(local.crawler_arns)
     ReadExecutionHistory = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${local.names.state_machine}:*"]
     PublishRunMetrics    = ["*"] # PutMetricData has no resource-level permissions; limited to the pipeline's namespace.
     NotifySuccess        = aws_sns_topic.notifications[*].arn

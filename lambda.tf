@@ -7,17 +7,30 @@ locals {
   # (actions_when) or a key use (key_services) with a "when" applies only when that condition holds.
   lambda_catalog = jsondecode(file("${path.module}/lambdas/functions.json"))
   lambda_conditions = {
-    always             = true
-    crawler_wait_event = var.crawler_wait == "event"
+    always = true
+    # The crawler Lambdas exist only with lake crawlers to start and check (catalog_updates = "crawlers").
+    lake_crawls        = local.lake_crawls
+    crawler_wait_event = local.lake_crawls && var.crawler_wait == "event"
     notify_on_success  = var.notify_on_success
   }
+  # Every function's memory; the report prices the functions' GB-seconds with it.
+  lambda_memory_mb = 128
   # What each function's environment names, besides LOG_LEVEL; resources, so not in functions.json.
   lambda_environments = {
     resolve_run        = {}
     start_crawler      = local.crawl_waits_environment
     get_crawler_status = local.crawl_waits_environment
     crawl_finished     = merge(local.crawl_waits_environment, local.crawl_events_environment)
-    report_run         = merge({ METRICS_NAMESPACE = local.metrics_namespace }, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.notifications[0].arn, "") } : {})
+    report_run         = merge(local.report_run_environment, var.notify_on_success ? { SUCCESS_TOPIC_ARN = try(aws_sns_topic.notifications[0].arn, "") } : {})
+  }
+  # What the report prices the run with (lambdas/run_cost.py): the prices, the jobs whose runs it reads,
+  # the lake crawlers whose crawls it lists (none without crawlers) and the functions' memory.
+  report_run_environment = {
+    METRICS_NAMESPACE = local.metrics_namespace
+    PRICES            = jsonencode(var.prices)
+    GLUE_JOBS         = jsonencode({ for key, job in local.shared_glue_jobs : key => job.name })
+    LAKE_CRAWLERS     = join(",", [for key in local.lake_crawler_keys : local.names[key]])
+    LAMBDA_MEMORY_MB  = tostring(local.lambda_memory_mb)
   }
   # A Glue workflow runs no Lambda.
   lambda_functions = local.workflow_mode ? {} : {
@@ -27,7 +40,7 @@ locals {
       environment = tomap(local.lambda_environments[key])
     } if local.lambda_conditions[try(function.when, "always")]
   }
-  crawl_waits_environment = var.crawler_wait == "event" ? {
+  crawl_waits_environment = local.wait_for_crawl_events ? {
     CRAWL_WAITS_TABLE = try(aws_dynamodb_table.crawl_waits[0].name, "")
   } : {}
   # What crawl_finished takes an event for, the rule's pattern bypassed (a direct invocation): this
@@ -63,7 +76,7 @@ resource "aws_lambda_function" "this" {
   filename         = "${path.module}/lambdas/dist/${each.key}.zip"
   source_code_hash = filebase64sha256("${path.module}/lambdas/dist/${each.key}.zip")
   timeout          = var.lambda_timeout_seconds
-  memory_size      = 128
+  memory_size      = local.lambda_memory_mb
 
   environment {
     variables = merge({ LOG_LEVEL = "INFO" }, each.value.environment)
@@ -81,5 +94,5 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_115:Concurrency is bounded by the state machine's executions; reserving it would take from the account pool.
   #checkov:skip=CKV_AWS_50:X-Ray tracing of a few AWS API calls adds cost without insight.
   #checkov:skip=CKV_AWS_272:Code signing needs a signing profile the caller owns; the package is built reproducibly from this repository.
-  #checkov:skip=CKV_AWS_173:The environment holds LOG_LEVEL, the metrics namespace, the topic ARN, the wait table and crawler names, the account and region, none secret.
+  #checkov:skip=CKV_AWS_173:The environment holds LOG_LEVEL, the metrics namespace, the topic ARN, the wait table, job and crawler names, the account and region, prices and memory, none secret.
 }

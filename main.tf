@@ -7,6 +7,8 @@ data "aws_partition" "current" {}
 
 locals {
   iceberg_enabled = var.cleansed_format == "iceberg"
+  # catalog_updates = "jobs": the jobs catalog what they write; no lake crawler (glue.tf).
+  catalog_by_jobs = var.catalog_updates == "jobs"
   account_id      = data.aws_caller_identity.current.account_id
   region          = data.aws_region.current.name
   partition       = data.aws_partition.current.partition
@@ -59,13 +61,18 @@ locals {
       # state machine merges them into each run's (LoadTables' Result), a Glue workflow's table jobs
       # take them as defaults, manual_run_arguments gives them. A run argument overrides the job's
       # default, so each run says whether it reads past the bookmark.
+      # With catalog_updates = "jobs", --catalog_table names the catalog table a job registers what it
+      # wrote in (the name the lake crawler would give it); an Iceberg table is registered by its
+      # commit already.
       extract_job_arguments = merge(
         { "--job-bookmark-option" = coalesce(table.job_bookmarks, var.job_bookmarks_enabled) ? "job-bookmark-enable" : "job-bookmark-disable" },
         table.bookmark_keys == null ? {} : { "--bookmark_keys" = jsonencode({ jobBookmarkKeys = table.bookmark_keys, jobBookmarkKeysSortOrder = table.bookmark_keys_sort_order }) },
+        local.catalog_by_jobs ? { "--catalog_table" = "${local.database_name}.${local.raw_table_prefix}${name}" } : {},
       )
       cleanse_job_arguments = merge(
         table.deletes == "mirror" ? { "--deletes" = "mirror", "--max_deleted_ratio" = tostring(var.max_deleted_ratio) } : {},
         table.deleted_flag_column == null ? {} : { "--deleted_flag_column" = table.deleted_flag_column },
+        local.catalog_by_jobs && !local.iceberg_enabled ? { "--catalog_table" = "${local.database_name}.${local.cleansed_table_prefix}${name}" } : {},
       )
     }
   }

@@ -54,3 +54,10 @@ moved {
   from = aws_sns_topic_subscription.failure_emails
   to   = aws_sns_topic_subscription.notification_emails
 }
+
+# #29: the cleanse stage's trigger follows the raw crawl or, with catalog_updates = "jobs", the
+# extract jobs; same AWS name.
+moved {
+  from = aws_glue_trigger.after_raw_crawl
+  to   = aws_glue_trigger.start_cleanse
+}

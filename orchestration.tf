@@ -21,8 +21,9 @@ locals {
   extract_concurrency = local.shared_glue_jobs.extract_job.max_concurrent_runs
   cleanse_concurrency = local.shared_glue_jobs.cleanse_job.max_concurrent_runs
   job_rounds          = ceil(length(local.tables) / local.extract_concurrency) + ceil(length(local.tables) / local.cleanse_concurrency)
-  # The jobs' rounds, two crawls (each possibly after a crawl already running), and slack for retries.
-  execution_timeout_seconds = local.job_rounds * local.job_task_timeout_seconds + 4 * local.crawler_timeout_seconds + 3600
+  # The jobs' rounds, each crawl (possibly after a crawl already running; none with catalog_updates =
+  # "jobs"), and slack for retries.
+  execution_timeout_seconds = local.job_rounds * local.job_task_timeout_seconds + 2 * length(local.lake_crawler_keys) * local.crawler_timeout_seconds + 3600
 
   # What the state machine knows of each table (LoadTables), in the names its states read.
   state_machine_tables = [
@@ -49,10 +50,14 @@ locals {
   # the groups it chooses to States, whole: no state is edited or dropped by name. Placeholders are
   # inside strings only; the two values that are not strings, TimeoutSeconds and LoadTables' Result,
   # are set below. Each mode's rendering is committed in docs/state_machine/ (make docs).
-  cleansed_crawl = !local.iceberg_enabled # Iceberg tables need no crawl of cleansed
+  # The lake crawls of the mode (glue.tf): none with catalog_updates = "jobs", whose jobs catalog
+  # what they write; no cleansed crawl with Iceberg, whose tables are the cleanse job's.
+  raw_crawl      = contains(local.lake_crawler_keys, "raw_crawler")
+  cleansed_crawl = contains(local.lake_crawler_keys, "cleansed_crawler")
   state_machine_mode_states = {
-    raw_crawl_by_polling      = var.crawler_wait == "poll"
-    raw_crawl_on_event        = var.crawler_wait == "event"
+    raw_crawl                 = local.raw_crawl
+    raw_crawl_by_polling      = local.raw_crawl && var.crawler_wait == "poll"
+    raw_crawl_on_event        = local.raw_crawl && var.crawler_wait == "event"
     cleansed_crawl            = local.cleansed_crawl
     cleansed_crawl_by_polling = local.cleansed_crawl && var.crawler_wait == "poll"
     cleansed_crawl_on_event   = local.cleansed_crawl && var.crawler_wait == "event"
@@ -81,7 +86,7 @@ locals {
     extract_concurrency             = tostring(local.extract_concurrency)
     cleanse_concurrency             = tostring(local.cleanse_concurrency)
     # The transitions into the groups chosen above.
-    raw_crawl_first_state      = var.crawler_wait == "poll" ? "StartRawCrawler" : "AwaitRawCrawl"
+    raw_crawl_first_state      = !local.raw_crawl ? "CleanseTables" : var.crawler_wait == "poll" ? "StartRawCrawler" : "AwaitRawCrawl"
     cleansed_crawl_first_state = var.crawler_wait == "poll" ? "StartCleansedCrawler" : "AwaitCleansedCrawl"
     after_cleanse_state        = local.cleansed_crawl ? "FindCleansedTables" : "ReportRun"
   }
@@ -139,7 +144,7 @@ resource "aws_sfn_state_machine" "pipeline" {
 
   lifecycle {
     precondition {
-      condition     = sum(local.crawler_poll_waits) >= local.crawler_timeout_seconds
+      condition     = !local.lake_crawls || sum(local.crawler_poll_waits) >= local.crawler_timeout_seconds
       error_message = "Waiting ${var.crawler_timeout_minutes} minutes for a crawler with checks every ${var.crawler_poll_interval_seconds} to ${var.crawler_poll_max_interval_seconds} seconds needs more than ${local.max_crawler_polls} status checks per crawl: raise crawler_poll_max_interval_seconds or lower crawler_timeout_minutes."
     }
   }

@@ -53,18 +53,23 @@ output "source_crawler_name" {
   value       = try(aws_glue_crawler.source[0].name, null)
 }
 
+output "catalog_updates" {
+  description = "What catalogs the lake's tables after each run: \"crawlers\" (the raw and cleansed crawlers) or \"jobs\" (each job what it wrote; no lake crawler); null when disabled."
+  value       = var.enabled ? var.catalog_updates : null
+}
+
 output "raw_crawler_name" {
-  description = "The raw crawler, over the raw prefix."
+  description = "The raw crawler, over the raw prefix (null with catalog_updates = \"jobs\", whose extract job catalogs raw_<table> itself)."
   value       = try(aws_glue_crawler.lake["raw_crawler"].name, null)
 }
 
 output "cleansed_crawler_name" {
-  description = "The cleansed crawler, over the cleansed prefix (null with cleansed_format = \"iceberg\", whose table needs no crawler)."
+  description = "The cleansed crawler, over the cleansed prefix (null with cleansed_format = \"iceberg\", whose table needs no crawler, and with catalog_updates = \"jobs\", whose cleanse job catalogs cleansed_<table> itself)."
   value       = try(aws_glue_crawler.lake["cleansed_crawler"].name, null)
 }
 
 output "crawler_arns" {
-  description = "ARNs of the crawlers, by role: source (when configured), raw, cleansed (with cleansed_format = \"parquet\")."
+  description = "ARNs of the crawlers, by role: source (when configured), raw (with catalog_updates = \"crawlers\"), cleansed (with catalog_updates = \"crawlers\" and cleansed_format = \"parquet\")."
   value = merge(
     { for key, crawler in aws_glue_crawler.lake : trimsuffix(key, "_crawler") => crawler.arn },
     { for crawler in aws_glue_crawler.source : "source" => crawler.arn },
@@ -101,12 +106,12 @@ output "workflow_job_names" {
 }
 
 output "lambda_function_names" {
-  description = "Names of the Lambdas by role: resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
+  description = "Names of the Lambdas by role: resolve_run, report_run, start_crawler and get_crawler_status (with catalog_updates = \"crawlers\"), and crawl_finished with crawler_wait = \"event\" (with catalog_updates = \"crawlers\"); none with orchestration = \"glue_workflow\"."
   value       = { for key, function in aws_lambda_function.this : key => function.function_name }
 }
 
 output "lambda_function_arns" {
-  description = "ARNs of the Lambdas by role: resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\" (none with orchestration = \"glue_workflow\")."
+  description = "ARNs of the Lambdas by role: resolve_run, report_run, start_crawler and get_crawler_status (with catalog_updates = \"crawlers\"), and crawl_finished with crawler_wait = \"event\" (with catalog_updates = \"crawlers\"); none with orchestration = \"glue_workflow\"."
   value       = { for key, function in aws_lambda_function.this : key => function.arn }
 }
 
@@ -136,7 +141,7 @@ output "notification_topic_arn" {
 }
 
 output "role_arns" {
-  description = "IAM roles by principal: extract_job (the extract job: the source, through the connection and its secret, and raw), cleanse_job (the cleanse job: raw, cleansed, quarantine and reports; no secret), lake_crawler (the raw and cleansed crawlers), source_crawler (with jdbc_source: the source, through the connection and its secret), state_machine, one per Lambda (resolve_run, start_crawler, get_crawler_status, report_run, and crawl_finished with crawler_wait = \"event\"), and scheduler when a schedule is set."
+  description = "IAM roles by principal: extract_job (the extract job: the source, through the connection and its secret, and raw), cleanse_job (the cleanse job: raw, cleansed, quarantine and reports; no secret), lake_crawler (the raw and cleansed crawlers; none with catalog_updates = \"jobs\"), source_crawler (with jdbc_source: the source, through the connection and its secret), state_machine, one per Lambda (as lambda_function_names), and scheduler when a schedule is set."
   value = var.enabled ? merge(
     { for key, role in aws_iam_role.glue : key => role.arn },
     { for role in aws_iam_role.state_machine : "state_machine" => role.arn },

@@ -462,6 +462,25 @@ variable "flex_execution" {
   }
 }
 
+variable "prices" {
+  description = "USD prices the run report estimates each run's cost with (its `cost` and the EstimatedCost metric; Step Functions runs only, as a Glue workflow run has no report); prices differ by region and these defaults are AWS's published us-east-1 list prices: a DPU-hour of a standard and of a Flex job run and of a crawler (https://aws.amazon.com/glue/pricing/; with R.* workers, the M-DPU-hour), a standard workflow's state transition (https://aws.amazon.com/step-functions/pricing/), a GB-second of an Arm function and a request (https://aws.amazon.com/lambda/pricing/). Free tiers and discounts are not applied."
+  type = object({
+    glue_dpu_hour      = optional(number, 0.44)
+    glue_flex_dpu_hour = optional(number, 0.29)
+    crawler_dpu_hour   = optional(number, 0.44)
+    state_transition   = optional(number, 0.000025)
+    lambda_gb_second   = optional(number, 0.0000133334)
+    lambda_request     = optional(number, 0.0000002)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for price in values(var.prices) : price >= 0])
+    error_message = "prices must not be negative."
+  }
+}
+
 variable "job_extra_arguments" {
   description = "Extra default arguments for both jobs, e.g. { \"--enable-auto-scaling\" = \"true\" }. Keys start with `--`."
   type        = map(string)
@@ -494,6 +513,23 @@ variable "cleansed_format" {
   validation {
     condition     = var.cleansed_format != "iceberg" || length(setintersection(keys(var.job_extra_arguments), ["--conf", "--datalake-formats"])) == 0
     error_message = "With cleansed_format = \"iceberg\" the module sets the cleanse job's --conf and --datalake-formats for Iceberg: remove them from job_extra_arguments."
+  }
+}
+
+variable "catalog_updates" {
+  description = <<-EOT
+    What keeps the lake's catalog tables (raw_<table>, cleansed_<table>) current after each run:
+    - "crawlers": the raw crawler after the extract jobs and, with cleansed_format = "parquet", the cleansed crawler after the cleanse jobs, one crawl of each a run (AWS bills a crawl at least 10 minutes of a DPU: https://aws.amazon.com/glue/pricing/).
+    - "jobs": each job catalogs what it wrote, through the Glue API under its own role (https://docs.aws.amazon.com/glue/latest/dg/update-from-job.html): the extract job creates or updates raw_<table> and its run's partition, the cleanse job cleansed_<table> and the partitions its run wrote (Parquet; an Iceberg table is the cleanse job's in either mode). No raw or cleansed crawler, and no crawl in a run: crawler_wait and the crawler_* settings then change nothing. Unlike the raw crawler with raw_retention_days, nothing drops the partitions of raw files that have expired: they stay in raw_<table> and read as empty.
+    The source crawler of a jdbc_source stays in both modes: it reads the source's schema.
+  EOT
+  type        = string
+  default     = "crawlers"
+  nullable    = false
+
+  validation {
+    condition     = contains(["crawlers", "jobs"], var.catalog_updates)
+    error_message = "catalog_updates must be \"crawlers\" (the raw and cleansed crawlers catalog each run's output) or \"jobs\" (each job catalogs what it wrote; no lake crawler)."
   }
 }
 
@@ -561,19 +597,20 @@ variable "orchestration" {
     error_message = "With orchestration = \"glue_workflow\", schedule_expression must be cron(...): a Glue scheduled trigger takes no rate()."
   }
 
-  # Two jobs a table, the crawlers, a trigger a stage and one for each batch of max_concurrency jobs
-  # after a stage's first: Glue supports at most 100 jobs, crawlers and triggers in one workflow
+  # Two jobs a table, the lake crawlers (none with catalog_updates = "jobs") and a trigger a stage
+  # (each crawl a stage), and one for each batch of max_concurrency jobs after a stage's first: Glue
+  # supports at most 100 jobs, crawlers and triggers in one workflow
   # (https://docs.aws.amazon.com/glue/latest/dg/blueprint_workflow_restrictions.html).
   validation {
     condition = var.orchestration != "glue_workflow" || (
-      2 * length(var.tables) + (var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1) <= 100
+      2 * length(var.tables) + (var.catalog_updates == "jobs" ? 2 : var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1) <= 100
     )
-    error_message = "A Glue workflow of ${length(var.tables)} tables, ${max(var.max_concurrency, 1)} at a time, holds ${2 * length(var.tables) + (var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1)} jobs, crawlers and triggers (two jobs a table, a trigger a stage and one for each further batch of max_concurrency jobs); Glue supports at most 100 in a workflow. Raise max_concurrency, split the tables across module instances, or use orchestration = \"step_functions\"."
+    error_message = "A Glue workflow of ${length(var.tables)} tables, ${max(var.max_concurrency, 1)} at a time, holds ${2 * length(var.tables) + (var.catalog_updates == "jobs" ? 2 : var.cleansed_format == "iceberg" ? 4 : 6) + 2 * (ceil(length(var.tables) / max(var.max_concurrency, 1)) - 1)} jobs, crawlers and triggers (two jobs a table, a trigger a stage and one for each further batch of max_concurrency jobs); Glue supports at most 100 in a workflow. Raise max_concurrency, split the tables across module instances, or use orchestration = \"step_functions\"."
   }
 }
 
 variable "crawler_wait" {
-  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes."
+  description = "How the state machine waits for a crawl to end: \"poll\" checks the crawler's status (crawler_poll_* settings), \"event\" waits with no polling for Glue's crawl-end event (an EventBridge rule, a Lambda and a DynamoDB table of waiting tasks). Both bound each crawl by crawler_timeout_minutes. With catalog_updates = \"jobs\" there is no crawl: neither applies."
   type        = string
   default     = "poll"
 

@@ -24,6 +24,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from catalog_tables import CatalogTable, catalog_table_problem, forget_unwritten_partitions, parsed_catalog_table, register_parquet
 from cleansing import Cleansing, cleanse, input_keys
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from current_state import CurrentStateTableMismatch, Deletes, DeletesOverLimit, merge_into_current_state
@@ -32,6 +33,7 @@ from glue_runtime import (
     delete_matching,
     holds_data_files,
     log_event,
+    matching_paths,
     read_file,
     read_json,
     resolve_arguments,
@@ -78,6 +80,7 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules, 
             "deleted_flag_column",
             "max_deleted_ratio",
             "run_covers_all_tables",
+            "catalog_table",
         ),
     )
     metrics = [name for name in ("metrics_namespace", "metrics_pipeline", "metrics_table", "report_path") if name in arguments]
@@ -102,6 +105,13 @@ def checked_arguments(argv: list[str]) -> tuple[dict[str, str], CleansingRules, 
             f"--cleansed_format iceberg needs --cleansed_table <database>.<table> in lower case letters, digits and '_' "
             f"(given: {arguments.get('cleansed_table')!r})."
         )
+    if "catalog_table" in arguments:
+        if problem := catalog_table_problem(arguments["catalog_table"]):
+            raise InvalidJobArgument(problem + ".")
+        if cleansed_format != "parquet":
+            raise InvalidJobArgument(
+                "--catalog_table is for --cleansed_format parquet: the Iceberg table --cleansed_table is in the catalog already."
+            )
     # The Parquet history keeps every row as it came, a flagged one too: only the current state has rows to delete.
     if cleansed_format == "parquet" and (arguments["deletes"] == "mirror" or "deleted_flag_column" in arguments):
         asked = "--deletes mirror" if arguments["deletes"] == "mirror" else "--deleted_flag_column"
@@ -273,6 +283,8 @@ def main(argv: list[str]) -> int:
     else:
         max_records = int(arguments.get("max_records_per_file", DEFAULT_MAX_RECORDS_PER_FILE))
         write_parquet_history(spark, rows, rules.partition_by, output_path, run_id, max_records)
+        if "catalog_table" in arguments:
+            register_history(spark, parsed_catalog_table(arguments["catalog_table"]), rows, output_path, run_id)
     counts = cleansing.counts()
     figures = {
         "input_rows": counts.input_rows,
@@ -314,6 +326,19 @@ def write_parquet_history(spark: SparkSession, rows: DataFrame, partition_by: st
         .partitionBy(partition_by, "run_id")
         .parquet(output_path)
     )
+
+
+def register_history(spark: SparkSession, table: CatalogTable, rows: DataFrame, output_path: str, run_id: str) -> None:
+    """The run's partitions, as its files lie (<partition column>=<value>/run_id=<id>/), in the catalog,
+    and no partition of an earlier attempt of the run whose files the rerun deleted."""
+    import boto3
+
+    glue = boto3.client("glue")
+    written = ["/".join(path.rstrip("/").split("/")[-2:]) for path in matching_paths(spark, f"{output_path}*/run_id={run_id}")]
+    if written:  # none when every row was quarantined
+        register_parquet(glue, table, output_path, rows.schema, written)
+    forgotten = forget_unwritten_partitions(glue, table, output_path, run_id, written)
+    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=written, partitions_deleted=forgotten)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,10 @@ class Cleansing:
     cleansed_count: Observation
 
     def judge(self) -> int:
+        """Only over an input that holds a row: over an empty one Spark may optimise the observing
+        step away, never filling the Observation this waits for (SPARK-54620), so the caller checks
+        first, as cleanse_job does, on the input before it is observed (an action on `judged`
+        itself would fill the Observation with that action's rows only)."""
         self.judged.write.format("noop").mode("overwrite").save()
         return int(self.judged_counts.get["input"])
 

@@ -227,6 +227,12 @@ def write_json(spark: SparkSession, path: str, document: dict[str, Any]) -> None
         stream.close()
 
 
+def matching_paths(spark: SparkSession, pattern: str) -> list[str]:
+    """The files or folders matching the glob `pattern`, in order."""
+    jvm_path, file_system = _hadoop_path(spark, pattern)
+    return sorted(str(match.getPath().toString()) for match in file_system.globStatus(jvm_path) or [])
+
+
 def delete_matching(spark: SparkSession, pattern: str) -> int:
     """Delete every file or folder matching the glob `pattern`; return how many."""
     jvm_path, file_system = _hadoop_path(spark, pattern)

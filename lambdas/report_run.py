@@ -1,15 +1,18 @@
 """The run report, the state machine's last step: for each table of the pipeline, how its run went
 (succeeded, failed with its step and error, or skipped: not in the run's tables) with the figures
 the extract and cleanse jobs wrote for it (S3 JSON files), its catalog tables and locations, and with
-Iceberg the snapshot the run made, the one before it and why deletes were skipped; and the time each
-stage took (the execution's history). It returns the report, puts its figures to CloudWatch metrics
-(one namespace; dimensions Pipeline and Table, and FailedTables by Pipeline) and, with
+Iceberg the snapshot the run made, the one before it and why deletes were skipped; the time each
+stage took (the execution's history); and what the run cost (run_cost.py: each job run's billed
+DPU-seconds from GetJobRun, each crawl's DPU-hours from ListCrawls, the state transitions and Lambda
+use from the history). It returns the report, puts its figures to CloudWatch metrics (one namespace;
+dimensions Pipeline and Table; FailedTables and EstimatedCost by Pipeline) and, with
 SUCCESS_TOPIC_ARN set and every table of the run succeeded, sends it to that topic. The state
 machine fails the run when `failed_tables` is not empty, with `failure_summary` as its cause."""
 
 import json
 import logging
 import os
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -17,6 +20,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from run_cost import Prices, crawl_cost, execution_usage, job_run_cost, run_cost
 from run_figures import rows_of, table_metric_data
 
 logger = logging.getLogger()
@@ -83,20 +87,26 @@ def read_figures(job: str, path: str) -> dict[str, Any]:
     return figures
 
 
-def step_durations(execution_arn: str) -> dict[str, float]:
+def execution_history(execution_arn: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for page in stepfunctions.get_paginator("get_execution_history").paginate(executionArn=execution_arn, includeExecutionData=False):
+        events += page["events"]
+    return events
+
+
+def step_durations(events: list[dict[str, Any]]) -> dict[str, float]:
     """Seconds from a step's first state entered to its last state exited, from the execution's history."""
     entered: dict[str, datetime] = {}
     exited: dict[str, datetime] = {}
-    for page in stepfunctions.get_paginator("get_execution_history").paginate(executionArn=execution_arn, includeExecutionData=False):
-        for event in page["events"]:
-            details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails")
-            step = next((step for step, marker in STEP_STATES.items() if details and marker in details["name"]), None)
-            if step is None:
-                continue
-            if "stateEnteredEventDetails" in event:
-                entered.setdefault(step, event["timestamp"])
-            else:
-                exited[step] = event["timestamp"]
+    for event in events:
+        details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails")
+        step = next((step for step, marker in STEP_STATES.items() if details and marker in details["name"]), None)
+        if step is None:
+            continue
+        if "stateEnteredEventDetails" in event:
+            entered.setdefault(step, event["timestamp"])
+        else:
+            exited[step] = event["timestamp"]
     return {step: round((exited[step] - entered[step]).total_seconds(), 1) for step in STEP_STATES if step in entered and step in exited}
 
 
@@ -178,9 +188,73 @@ def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[
     }
 
 
+def job_cost(job: str, run_id: str, prices: Prices) -> dict[str, Any]:
+    """A job run's cost, or null with the reason it cannot be known (GetJobRun refused)."""
+    name = json.loads(os.environ["GLUE_JOBS"])[job]
+    try:
+        job_run = glue.get_job_run(JobName=name, RunId=run_id, PredecessorsIncluded=False)["JobRun"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "Unknown")
+        return {"dpu_seconds": None, "usd": None, "reason": f"GetJobRun of {name} run {run_id} failed: {code}"}
+    return job_run_cost(job_run, prices)
+
+
+def table_cost(table: Mapping[str, Any], prices: Prices) -> dict[str, Any]:
+    """Each job run of the table's: priced, or null with a reason when the state machine has no run id
+    (the start failed, or the task timed out before the run ended)."""
+    cost = {job: job_cost(job, run_id, prices) for job, run_id in table.get("job_run_ids", {}).items()}
+    job = {"RunExtractJob": "extract_job", "RunCleanseJob": "cleanse_job"}.get(table.get("step", ""))
+    if job is not None and job not in cost:
+        reason = f"no job run id: the {job.replace('_', ' ')} task ended with {table['error']}"
+        cost[job] = {"dpu_seconds": None, "usd": None, "reason": reason}
+    return cost
+
+
+def lake_crawls(since: datetime, prices: Prices) -> list[dict[str, Any]]:
+    """The crawls of the pipeline's lake crawlers (LAKE_CRAWLERS: none when the jobs catalog their
+    output) that started during this run, each priced."""
+    crawlers = [name for name in os.environ.get("LAKE_CRAWLERS", "").split(",") if name]
+    started_since = [{"FieldName": "START_TIME", "FilterOperator": "GE", "FieldValue": str(int(since.timestamp() * 1000))}]
+    crawls: list[dict[str, Any]] = []
+    for crawler in crawlers:
+        listed: dict[str, Any] = {"NextToken": None}
+        while "NextToken" in listed:
+            token = {"NextToken": listed["NextToken"]} if listed["NextToken"] else {}
+            try:
+                listed = glue.list_crawls(CrawlerName=crawler, Filters=started_since, **token)
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "Unknown")
+                crawls.append({"crawler": crawler, "dpu_hours": None, "usd": None, "reason": f"ListCrawls of {crawler} failed: {code}"})
+                break
+            crawls += [crawl_cost(crawler, crawl, prices) for crawl in listed.get("Crawls", [])]
+    return crawls
+
+
+def add_cost(report: dict[str, Any], events: list[dict[str, Any]], invoked_at: float) -> None:
+    """The run's cost, per table (its job runs) and in all."""
+    prices = Prices.from_json(os.environ["PRICES"])
+    table_costs = {}
+    for name, table in report["tables"].items():
+        if table["status"] != "skipped":
+            table["cost"] = table_costs[name] = table_cost(table, prices)
+    report["cost"] = run_cost(
+        table_costs,
+        lake_crawls(events[0]["timestamp"], prices),
+        execution_usage(events),
+        time.monotonic() - invoked_at,
+        report["status"],
+        int(os.environ["LAMBDA_MEMORY_MB"]),
+        prices,
+    )
+
+
 def put_metrics(report: Mapping[str, Any], namespace: str) -> None:
     pipeline = {"Name": "Pipeline", "Value": report["pipeline"]}
-    data = [{"MetricName": "FailedTables", "Dimensions": [pipeline], "Value": len(report["failed_tables"]), "Unit": "Count"}]
+    data = [
+        {"MetricName": "FailedTables", "Dimensions": [pipeline], "Value": len(report["failed_tables"]), "Unit": "Count"},
+        # CloudWatch has no currency unit: USD, as None.
+        {"MetricName": "EstimatedCost", "Dimensions": [pipeline], "Value": report["cost"]["estimated_usd"], "Unit": "None"},
+    ]
     data += [
         {"MetricName": f"{stage}Seconds", "Dimensions": [pipeline], "Value": seconds, "Unit": "Seconds"}
         for stage, seconds in report["durations_seconds"].items()
@@ -202,11 +276,22 @@ def readable(report: Mapping[str, Any]) -> str:
         if "deletes_skipped" in table:
             lines.append(f"  deletes skipped: {table['deletes_skipped']}")
     lines += ["", "Stages:"] + [f"  {stage:<20} {seconds} s" for stage, seconds in report["durations_seconds"].items()]
+    lines += ["", readable_cost(report["cost"])]
     return "\n".join(lines) + f"\n\n{json.dumps(report, indent=2)}"
 
 
+def readable_cost(cost: Mapping[str, Any]) -> str:
+    items = ", ".join(f"{item} ${value:.6f}" for item, value in cost["usd_by_item"].items())
+    lines = [f"Estimated cost: ${cost['estimated_usd']:.6f} ({items})"]
+    lines += [f"  not included: {item}" for item in cost["not_included"]]
+    return "\n".join(lines)
+
+
 def lambda_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-    report = build_report(event, step_durations(event["execution_arn"]))
+    invoked_at = time.monotonic()
+    events = execution_history(event["execution_arn"])
+    report = build_report(event, step_durations(events))
+    add_cost(report, events, invoked_at)
     put_metrics(report, os.environ["METRICS_NAMESPACE"])
     if os.environ.get("SUCCESS_TOPIC_ARN") and report["status"] == "succeeded":
         sns.publish(

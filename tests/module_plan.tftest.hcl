@@ -6,67 +6,6 @@
 
 mock_provider "aws" {
   source = "./tests/mocks"
-
-  mock_data "aws_region" {
-    defaults = {
-      name = "eu-west-1"
-    }
-  }
-  mock_data "aws_subnet" {
-    defaults = {
-      availability_zone = "eu-west-1b"
-    }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mocked"
-    }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = {
-      arn = "arn:aws:sns:eu-west-1:123456789012:mocked"
-    }
-  }
-  mock_resource "aws_sfn_state_machine" {
-    defaults = {
-      arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mocked"
-    }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = {
-      arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked"
-    }
-  }
-  mock_resource "aws_glue_workflow" {
-    defaults = {
-      arn = "arn:aws:glue:eu-west-1:123456789012:workflow/mocked"
-    }
-  }
-  mock_resource "aws_dynamodb_table" {
-    defaults = {
-      arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mocked"
-    }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/mocked"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked"
-    }
-  }
-  mock_resource "aws_glue_job" {
-    defaults = {
-      arn = "arn:aws:glue:eu-west-1:123456789012:job/mocked"
-    }
-  }
-  mock_resource "aws_glue_crawler" {
-    defaults = {
-      arn = "arn:aws:glue:eu-west-1:123456789012:crawler/mocked"
-    }
-  }
 }
 
 provider "aws" {
@@ -832,8 +771,8 @@ run "glue_workflow_chains_each_tables_jobs_and_one_crawl_per_stage_with_no_lambd
       length(aws_glue_trigger.start[0].actions) == 2,
       length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 2 && aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].logical == "AND",
       aws_glue_trigger.crawl_after_jobs["raw"].actions[0].crawler_name == "plan-test-raw-crawler",
-      aws_glue_trigger.after_raw_crawl[0].predicate[0].conditions[0].crawl_state == "SUCCEEDED",
-      length(aws_glue_trigger.after_raw_crawl[0].actions) == 2,
+      aws_glue_trigger.start_cleanse[0].predicate[0].conditions[0].crawl_state == "SUCCEEDED",
+      length(aws_glue_trigger.start_cleanse[0].actions) == 2,
       aws_glue_trigger.crawl_after_jobs["cleansed"].actions[0].crawler_name == "plan-test-cleansed-crawler",
     ])
     error_message = "start -> each extract job -> (all SUCCEEDED) the raw crawler -> each cleanse job -> (all SUCCEEDED) the cleansed crawler; the start trigger is not fired at apply."
@@ -868,7 +807,7 @@ run "glue_workflow_runs_each_stage_max_concurrency_jobs_at_a_time" {
       [for action in aws_glue_trigger.start[0].actions : action.job_name] == ["plan-test-extract-countries", "plan-test-extract-customers"],
       [for action in aws_glue_trigger.batch_after_batch["raw_job_1"].actions : action.job_name] == ["plan-test-extract-orders"],
       [for condition in aws_glue_trigger.batch_after_batch["raw_job_1"].predicate[0].conditions : [condition.job_name, condition.state]] == [["plan-test-extract-countries", "SUCCEEDED"], ["plan-test-extract-customers", "SUCCEEDED"]],
-      [for action in aws_glue_trigger.after_raw_crawl[0].actions : action.job_name] == ["plan-test-cleanse-countries", "plan-test-cleanse-customers"],
+      [for action in aws_glue_trigger.start_cleanse[0].actions : action.job_name] == ["plan-test-cleanse-countries", "plan-test-cleanse-customers"],
       [for action in aws_glue_trigger.batch_after_batch["cleanse_job_1"].actions : action.job_name] == ["plan-test-cleanse-orders"],
       length(aws_glue_trigger.crawl_after_jobs["raw"].predicate[0].conditions) == 3,
     ])

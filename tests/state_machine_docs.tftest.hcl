@@ -107,3 +107,31 @@ run "docs_event_iceberg" {
     error_message = "docs/state_machine/event-iceberg.asl.json differs from what state_machine.asl.json renders: run `make docs` and commit docs/."
   }
 }
+
+run "docs_jobs_parquet" {
+  command = plan
+
+  variables {
+    catalog_updates = "jobs"
+    cleansed_format = "parquet"
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definition) == try(jsondecode(file("docs/state_machine/jobs-parquet.asl.json")), null)
+    error_message = "docs/state_machine/jobs-parquet.asl.json differs from what state_machine.asl.json renders: run `make docs` and commit docs/."
+  }
+}
+
+run "docs_jobs_iceberg" {
+  command = plan
+
+  variables {
+    catalog_updates = "jobs"
+    cleansed_format = "iceberg"
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definition) == try(jsondecode(file("docs/state_machine/jobs-iceberg.asl.json")), null)
+    error_message = "docs/state_machine/jobs-iceberg.asl.json differs from what state_machine.asl.json renders: run `make docs` and commit docs/."
+  }
+}

@@ -1,7 +1,8 @@
-"""The state machine as deployed in each mode (crawler_wait x cleansed_format): the renderings of
-state_machine.asl.json committed in docs/state_machine/, which tests/state_machine_docs.tftest.hcl keeps
-equal to what the template renders. Their graph is checked here, and their pictures against them; the
-template itself is checked to be JSON whose every state some mode deploys."""
+"""The state machine as deployed in each mode (crawler_wait x cleansed_format, and catalog_updates =
+"jobs" x cleansed_format): the renderings of state_machine.asl.json committed in docs/state_machine/,
+which tests/state_machine_docs.tftest.hcl keeps equal to what the template renders. Their graph is
+checked here, and their pictures against them; the template itself is checked to be JSON whose every
+state some mode deploys."""
 
 import json
 import subprocess
@@ -93,6 +94,12 @@ def test_docs_hold_a_rendering_of_every_mode() -> None:
 def test_each_mode_holds_the_crawl_waits_of_its_crawler_wait_and_no_others(mode: str, asl: dict[str, Any]) -> None:
     crawler_wait, cleansed_format = mode.split("-")
     names = set(all_states(asl))
+    if crawler_wait == "jobs":
+        # catalog_updates = "jobs": the jobs catalog what they write, no state crawls or waits for a crawl.
+        assert {name for name in names if "Crawl" in name} == set()
+        assert asl["States"]["IsAnyTableExtracted"]["Choices"][0]["Next"] == "CleanseTables"
+        assert asl["States"]["CleanseTables"]["Next"] == "ReportRun"
+        return
     other_wait = "event" if crawler_wait == "poll" else "poll"
     raw_first, raw_last, cleansed_first, cleansed_last = CRAWL_WAIT_STATES[crawler_wait]
     assert {raw_first, raw_last} <= names
@@ -150,7 +157,7 @@ def test_states_all_stands_alone_and_last(asl: dict[str, Any]) -> None:
 
 def test_lambda_tasks_retry_transient_lambda_errors(mode: str, asl: dict[str, Any]) -> None:
     lambda_tasks = {name: state for name, state in all_states(asl).items() if ":states:::lambda:invoke" in state.get("Resource", "")}
-    crawls = 1 if mode.endswith("iceberg") else 2
+    crawls = 0 if mode.startswith("jobs") else 1 if mode.endswith("iceberg") else 2
     assert len(lambda_tasks) == 2 + 2 * crawls  # resolve_run, report_run, and two for each crawl
     for name, state in lambda_tasks.items():
         retried = {error for rule in state["Retry"] for error in rule["ErrorEquals"]}
@@ -293,3 +300,12 @@ def test_a_run_of_some_tables_tells_the_cleanse_job_it_does_not_cover_them_all(m
     assert table_runs["customers"]["cleanse_job"]["Arguments"]["--run_covers_all_tables"] == "false"
     assert table_runs["customers"]["cleanse_job"]["Arguments"]["--deletes"] == "mirror"
     assert table_runs["orders"]["status"] == "skipped" and "cleanse_job" not in table_runs["orders"]
+
+
+def test_in_jobs_mode_each_job_run_is_told_its_catalog_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    table_runs = job_arguments_of_a_run("jobs-parquet", ["customers", "orders"], {})
+
+    for name, table_run in table_runs.items():
+        assert table_run["extract_job"]["Arguments"]["--catalog_table"] == f"docs.raw_{name}"
+        assert table_run["cleanse_job"]["Arguments"]["--catalog_table"] == f"docs.cleansed_{name}"

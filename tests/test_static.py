@@ -50,6 +50,13 @@ def test_module_plan_suite_passes(module_workspace: TerraformWorkspace) -> None:
 
 
 @pytest.mark.terraform
+def test_catalog_updates_plan_suite_passes(module_workspace: TerraformWorkspace) -> None:
+    result = module_workspace.run("test", "-no-color", "-filter=tests/catalog_updates.tftest.hcl", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 failed" in result.stdout and "passed" in result.stdout, result.stdout
+
+
+@pytest.mark.terraform
 def test_state_machine_is_created_after_its_role_policy(module_workspace: TerraformWorkspace) -> None:
     # `terraform graph` draws an edge from each resource to what it waits for, transitively reduced.
     edges = re.findall(r'^\s*"([^"]+)" -> "([^"]+)"', module_workspace.run("graph").stdout, re.MULTILINE)
@@ -107,7 +114,7 @@ def test_the_emulator_override_reaches_every_service_the_module_uses() -> None:
     assert {type_name: endpoint for type_name, endpoint in needed.items() if endpoint not in endpoints} == {}
 
 
-# Six bad values in one plan: Terraform reports every failed validation of a plan at once. That each
+# Seven bad values in one plan: Terraform reports every failed validation of a plan at once. That each
 # is refused is proven by the plan suite (tests/module_plan.tftest.hcl); `terraform test` does not
 # show a refusal's message, so the wording is checked here.
 BAD_VALUES: dict[str, Any] = {
@@ -116,6 +123,7 @@ BAD_VALUES: dict[str, Any] = {
     "schedule_expression": "every day at 3",
     "flex_execution": True,
     "worker_type": "G.4X",
+    "catalog_updates": "job",
     "tables": {"customers": {"key_columns": ["id"], "required_columns": ["Email"]}, "orders": {"key_columns": []}},
 }
 VALIDATION_MESSAGES = [
@@ -123,6 +131,7 @@ VALIDATION_MESSAGES = [
     "number_of_workers must be a whole number from 2 to 299",
     "schedule_expression must be rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(<six fields>)",
     "flex_execution needs worker_type G.1X or G.2X",
+    'catalog_updates must be "crawlers" (the raw and cleansed crawlers catalog each run\'s output) or "jobs"',
     "Every table needs key_columns: at least one column, each named once. Not so for: orders.",
     "Cleansing rules must name columns as the Glue catalog does, in lower case (letters, digits, underscores). Not so in: customers.",
 ]

@@ -22,12 +22,15 @@ from tools.terraform_test_plans import ROOT, TerraformTestError, plans_of_runs
 TEST_FILE = "tests/state_machine_docs.tftest.hcl"
 DOCS = ROOT / "docs" / "state_machine"
 DATA_DIR = ROOT / ".local" / "docs" / ".terraform"
-# Each run of TEST_FILE and the mode it renders: crawler_wait, then cleansed_format.
+# Each run of TEST_FILE and the mode it renders: crawler_wait (or "jobs", catalog_updates = "jobs",
+# which has no crawl to wait for), then cleansed_format.
 MODES = {
     "docs_poll_parquet": "poll-parquet",
     "docs_event_parquet": "event-parquet",
     "docs_poll_iceberg": "poll-iceberg",
     "docs_event_iceberg": "event-iceberg",
+    "docs_jobs_parquet": "jobs-parquet",
+    "docs_jobs_iceberg": "jobs-iceberg",
 }
 
 

@@ -78,6 +78,7 @@ module "etl" {
   }
   glue_version    = var.glue_version
   cleansed_format = var.cleansed_format
+  catalog_updates = var.catalog_updates
   # A run that rejects more than half its rows publishes nothing (the quarantine is still written).
   max_quarantine_ratio = 0.5
   # A run that would delete more than half a mirrored table publishes nothing: the source may be truncated.

@@ -65,3 +65,9 @@ variable "cleansed_format" {
   type        = string
   default     = "iceberg"
 }
+
+variable "catalog_updates" {
+  description = "What catalogs raw_<table> and cleansed_<table> after each run: \"crawlers\" (one crawl of raw, and of cleansed with Parquet) or \"jobs\" (each job what it wrote; no lake crawler, no crawl)."
+  type        = string
+  default     = "crawlers"
+}

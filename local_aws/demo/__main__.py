@@ -97,11 +97,26 @@ def print_report(record: executions.ExecutionRecord, tables: list[CatalogTable])
         for reason, count in report["tables"][name].get("quarantined_by_reason", {}).items():
             print(f"  quarantined from {name}: {reason}: {count}")
     print("  stage seconds: " + ", ".join(f"{stage} {seconds}" for stage, seconds in report["durations_seconds"].items()))
+    print_cost(report["cost"], names, report["tables"])
     if tables:
         print("Catalog tables:")
     for table in tables:
         columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
         print(f"  {table.name}  ({table.location})\n      {columns}")
+
+
+def print_cost(cost: dict[str, Any], names: list[str], tables: dict[str, Any]) -> None:
+    """The run's estimated cost on AWS at the module's prices (the emulator's durations): in all, by
+    item, and each table's job runs."""
+    items = ", ".join(f"{item} ${value:.6f}" for item, value in cost["usd_by_item"].items())
+    print(f"  estimated cost on AWS: ${cost['estimated_usd']:.4f} ({items})")
+    crawls = ", ".join(f"{crawl['crawler']} {crawl['dpu_hours']} DPU-h" for crawl in cost["crawls"]) or "none"
+    print(f"    {cost['glue_job_dpu_seconds']:g} job DPU-seconds; crawls: {crawls}; {cost['state_transitions']} state transitions")
+    for name in names:
+        jobs = tables[name].get("cost", {})
+        print(f"    {name}: " + ", ".join(f"{job} {entry['dpu_seconds']} DPU-s ${entry['usd']}" for job, entry in jobs.items()))
+    for item in cost["not_included"]:
+        print(f"    not included: {item}")
 
 
 def readable_cause(cause: str) -> str:
@@ -205,7 +220,7 @@ def run_or_fail(
     raise PipelineStepFailed(failed_step or "StateMachine", f"{record.error}: {readable_cause(record.cause or '')}")
 
 
-def run_demo(rows: int, run_id: str, kill_source_during_extract: bool) -> int:
+def run_demo(rows: int, run_id: str, kill_source_during_extract: bool, catalog_updates: str) -> int:
     clock = PhaseClock()
     failure: PipelineStepFailed | None = None
     with tempfile.TemporaryDirectory(prefix="glue-etl-demo-") as scratch:
@@ -213,14 +228,15 @@ def run_demo(rows: int, run_id: str, kill_source_during_extract: bool) -> int:
         sources["countries"] = SAMPLE_DATA / "countries.csv"
         write_customers(sources["customers"], rows)
         orders = write_orders(sources["orders"], customers=rows)
-        pipeline = LocalPipeline(sources, Path(scratch))
+        pipeline = LocalPipeline(sources, Path(scratch), example_variables={"catalog_updates": catalog_updates})
         try:
             announcement = f"Starting PostgreSQL ({rows} customers, {orders} orders, countries; dirty rows included) and the AWS emulator"
             with clock.phase("start-up", announcement):
                 pipeline.__enter__()
                 assert pipeline.postgres is not None
                 print(f"  PostgreSQL on 127.0.0.1:{pipeline.postgres.port}, emulator on {pipeline.endpoint}")
-            with clock.phase("apply", "terraform apply of examples/complete (JDBC source on, password in Secrets Manager)"):
+            applying = f"terraform apply of examples/complete (JDBC source, password in Secrets Manager, catalog_updates {catalog_updates})"
+            with clock.phase("apply", applying):
                 pipeline.apply()
                 print(f"  state machine {pipeline.outputs['state_machine_arn']}")
             with clock.phase("pipeline", "Running the pipeline"):
@@ -278,6 +294,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=2000, help="customers in the source table (default 2000)")
     parser.add_argument("--run-id", default="demo", help="the run id; a second demo with the same one replaces its output")
     parser.add_argument("--kill-source-during-extract", action="store_true", help="stop PostgreSQL while the extract job reads it")
+    parser.add_argument(
+        "--catalog-updates",
+        choices=["crawlers", "jobs"],
+        default="crawlers",
+        help="who catalogs raw and cleansed: the crawlers (default) or the jobs themselves (examples/complete's catalog_updates)",
+    )
     arguments = parser.parse_args()
     if arguments.rows < 1:
         parser.error(f"--rows must be at least 1, got {arguments.rows}")
@@ -287,7 +309,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        return run_demo(arguments.rows, arguments.run_id, arguments.kill_source_during_extract)
+        return run_demo(arguments.rows, arguments.run_id, arguments.kill_source_during_extract, arguments.catalog_updates)
     except KeyboardInterrupt:
         print("\nInterrupted: everything the demo started has been stopped.", file=sys.stderr)
         return 130

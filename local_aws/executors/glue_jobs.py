@@ -15,7 +15,9 @@ path there, the script runs on a warm Spark driver of the Spark line of the job'
 with the job role's credentials, so a catalog read resolves there; JDBC driver jars on Spark's
 classpath), and once it ends the whole copy is mirrored back (`ScratchCopyOfS3`): new and changed
 files uploaded wherever the run wrote them, files the job deleted removed — after a failed run too,
-as on Glue what a run wrote before it failed stays.
+as on Glue what a run wrote before it failed stays. A location in the copy that the script gives
+the Glue catalog (a table's or partition's) reaches Glue as its S3 URI (`spark_worker`), as a
+script on Glue, whose paths are S3 URIs, gives it.
 Locations in the warehouse of an Iceberg GlueCatalog are not mirrored: Iceberg's S3FileIO reaches
 the emulator's S3 itself (`spark_configuration`).
 """
@@ -59,6 +61,9 @@ SPARK_SETTINGS = {
     "spark.python.worker.reuse": "false",
 }
 RUN_TIMEOUT_SECONDS = 1800
+# Tells the warm driver where the run's scratch copy of S3 is (spark_worker.py reads the same name):
+# a location there that the script gives the Glue catalog is given as its S3 URI.
+S3_COPY_ROOT_VARIABLE = "LOCAL_AWS_S3_COPY_ROOT"
 ERROR_LINE = re.compile(r"^\S.*(Error|Exception)\b.*")
 # A part of an argument's path its script fills in at run time, such as `{run_id}`.
 PLACEHOLDER = re.compile(r"\{[^/{}]*\}")
@@ -252,7 +257,11 @@ class LocalGlueExecutor:
             job_run = SparkJobRun(
                 script=script,
                 argv=argv,
-                environment={**emulator_environment(credentials.region, own_port()), **credentials.environment()},
+                environment={
+                    **emulator_environment(credentials.region, own_port()),
+                    **credentials.environment(),
+                    S3_COPY_ROOT_VARIABLE: str(copy.root),
+                },
                 session_settings=spark.with_emulator_endpoints(endpoint_url(own_port()), credentials.region),
                 jvm_properties=credentials.java_system_properties(),
                 cwd=scratch,

@@ -16,6 +16,9 @@ What a run gets of its own, as on Glue where each run is a new process:
 - the JVM's system properties the run is given (its role's credentials, which the AWS SDK for Java
   reads first, for Iceberg's catalog and file IO) are removed after it;
 - Spark's Python workers: not reused across tasks, so each imports the run's own modules;
+- the S3 locations it names in the Glue catalog: a location in the run's scratch copy of S3 (named by
+  LOCAL_AWS_S3_COPY_ROOT, see local_aws.executors.glue_jobs) is given to Glue as the S3 URI it is
+  mirrored back to, as a script on Glue, whose paths are S3 URIs, gives it;
 - process state: its environment (role credentials, region), argv, working folder, the AWS SDK's
   default session and the root logger's handlers are put back as they were.
 Shared, as between Glue runs: nothing but S3 and the catalog, reached through the emulator.
@@ -43,6 +46,8 @@ import pyspark.sql.types  # noqa: E402
 import pyspark.sql.window  # noqa: E402,F401
 from pyspark.sql import SparkSession  # noqa: E402
 
+# Where local_aws.executors.glue_jobs puts the run's scratch copy of S3 (<root>/<bucket>/<key>).
+S3_COPY_ROOT_VARIABLE = "LOCAL_AWS_S3_COPY_ROOT"
 INSTALLATION = tuple({str(Path(sys.prefix).resolve()), str(Path(sys.base_prefix).resolve())})
 
 
@@ -107,6 +112,29 @@ def jvm_system_properties(base: SparkSession, properties: dict[str, str]) -> Ite
                 system.clearProperty(name)
 
 
+def as_s3_uris(value: Any, copy_root: str) -> Any:
+    """`value` (a Glue request's parameters) with every `Location` in the scratch copy of S3 as its S3 URI."""
+    if isinstance(value, list):
+        return [as_s3_uris(item, copy_root) for item in value]
+    if not isinstance(value, dict):
+        return value
+    translated = {name: as_s3_uris(item, copy_root) for name, item in value.items()}
+    location = translated.get("Location")
+    if isinstance(location, str) and location.removeprefix("file:").startswith(f"{copy_root}/"):
+        translated["Location"] = "s3://" + location.removeprefix("file:").removeprefix(f"{copy_root}/")
+    return translated
+
+
+def name_catalog_locations_in_s3(copy_root: str) -> None:
+    """The AWS SDK's default session, from the run's environment, giving Glue S3 URIs for scratch copy locations."""
+
+    def translate(params: dict[str, Any], **_: Any) -> None:
+        params.update(as_s3_uris(params, copy_root))
+
+    boto3.setup_default_session()
+    boto3.DEFAULT_SESSION.events.register("provide-client-params.glue", translate)
+
+
 def run(base: SparkSession, request: dict[str, Any]) -> int:
     environment, argv, cwd, path = dict(os.environ), list(sys.argv), os.getcwd(), list(sys.path)
     modules, root_handlers, root_level = set(sys.modules), list(logging.root.handlers), logging.root.level
@@ -118,6 +146,8 @@ def run(base: SparkSession, request: dict[str, Any]) -> int:
         importlib.invalidate_caches()  # the scripts folder is a link that now names another folder
         os.chdir(request["cwd"])
         boto3.DEFAULT_SESSION = None  # the previous run's credentials must not be reused
+        if copy_root := os.environ.get(S3_COPY_ROOT_VARIABLE):
+            name_catalog_locations_in_s3(copy_root.rstrip("/"))
         with (
             open(request["log"], "w") as log,
             contextlib.redirect_stdout(log),

@@ -11,14 +11,16 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from local_aws import emulator
 from local_aws.clients import client
-from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
+from local_aws.demo.pipeline import LocalPipeline
 from local_aws.executions import ExecutionRecord
+from run_cost import DPUS_PER_WORKER
+from tests.complete_example import SAMPLE_COLUMNS, SAMPLES, applied_complete_example
 from tests.roles import statement_removed
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 from tests.stacks import subscribe_to_notifications
@@ -26,13 +28,7 @@ from tests.state_sequences import HAPPY_PATH_ICEBERG_POLL
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
-SAMPLES = {
-    "customers": SAMPLE_DATA / "customers_dirty.csv",
-    "orders": SAMPLE_DATA / "orders_dirty.csv",
-    "countries": SAMPLE_DATA / "countries.csv",
-}
 RUN_ID = "e2e-1"
-SAMPLE_COLUMNS = SAMPLES["customers"].read_text().splitlines()[0].split(",")
 # What the orders' and the countries' rules (examples/complete) make of their samples.
 EXPECTED_ORDERS = [
     (101, 1, date(2024, 3, 2), Decimal("19.99"), "delivered"),
@@ -50,13 +46,8 @@ EXPECTED_COUNTRIES = [("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands")
 
 @pytest.fixture(scope="module")
 def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
-    with LocalPipeline(
-        SAMPLES, tmp_path_factory.mktemp("end-to-end"), name_prefix="e2e", emulator_endpoint=emulator_endpoint
-    ) as local_pipeline:
-        local_pipeline.apply()
-        local_pipeline.catalog_source()
+    with applied_complete_example(emulator_endpoint, tmp_path_factory.mktemp("end-to-end"), "e2e") as local_pipeline:
         yield local_pipeline
-    emulator.reset()
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +153,29 @@ def test_the_run_report_is_the_executions_output_and_goes_to_cloudwatch(pipeline
         metric["MetricName"] for metric in metrics
     }
     assert tables_measured == set(SAMPLES)
+
+
+def test_the_run_report_prices_each_job_run_and_crawl_consistently_with_glues_figures(pipeline: LocalPipeline, first_run: Any) -> None:
+    cost, glue = first_run.output["cost"], pipeline.client("glue")
+    # The deployed jobs by their scripts, and the lake crawler: every crawler but the source's (Iceberg: the raw one).
+    job_names = {Path(job["Command"]["ScriptLocation"]).stem: job["Name"] for job in glue.get_jobs()["Jobs"]}
+    (raw_crawler,) = [
+        crawler["Name"] for crawler in glue.get_crawlers()["Crawlers"] if crawler["Name"] != pipeline.outputs["source_crawler_name"]
+    ]
+
+    for name, table in first_run.output["tables"].items():
+        for job, run_id in table["job_run_ids"].items():
+            job_run = glue.get_job_run(JobName=job_names[job], RunId=run_id)["JobRun"]
+            dpus = DPUS_PER_WORKER[job_run["WorkerType"]] * job_run["NumberOfWorkers"]
+            billed = table["cost"][job]["dpu_seconds"]
+            assert billed >= job_run["ExecutionTime"] * dpus and billed >= 60 * dpus, (name, job, billed, job_run)
+    job_costs = [job for table in first_run.output["tables"].values() for job in table["cost"].values()]
+    assert cost["glue_job_dpu_seconds"] == pytest.approx(sum(job["dpu_seconds"] for job in job_costs))
+    (crawl,) = cost["crawls"]  # Iceberg: the raw crawl only
+    assert crawl["crawler"] == raw_crawler and crawl["dpu_hours"] >= 600 / 3600 * 0.999
+    assert cost["state_transitions"] >= len(first_run.states_entered)
+    assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-8)
+    assert cost["not_included"] == []
 
 
 def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:

@@ -10,38 +10,26 @@ from collections.abc import Iterator
 import pyarrow.parquet as pq
 import pytest
 
-from local_aws import emulator
-from local_aws.demo.pipeline import SAMPLE_DATA, LocalPipeline
+from local_aws.demo.pipeline import LocalPipeline
 from local_aws.executions import ExecutionRecord
+from tests.complete_example import SAMPLE_COLUMNS, SAMPLES, applied_complete_example
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
 
-SAMPLES = {
-    "customers": SAMPLE_DATA / "customers_dirty.csv",
-    "orders": SAMPLE_DATA / "orders_dirty.csv",
-    "countries": SAMPLE_DATA / "countries.csv",
-}
 GLUE_VERSION = "6.1"
 RUN_ID = "e2e-glue6-1"
-SAMPLE_COLUMNS = SAMPLES["customers"].read_text().splitlines()[0].split(",")
 # The key Spark writes into the footer of every Parquet file it writes: its own version.
 SPARK_VERSION_KEY = b"org.apache.spark.version"
 
 
 @pytest.fixture(scope="module")
 def pipeline(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPipeline]:
-    with LocalPipeline(
-        SAMPLES,
-        tmp_path_factory.mktemp("end-to-end-glue6"),
-        name_prefix="e2e6",
-        emulator_endpoint=emulator_endpoint,
-        example_variables={"glue_version": GLUE_VERSION, "cleansed_format": "parquet"},
+    folder = tmp_path_factory.mktemp("end-to-end-glue6")
+    with applied_complete_example(
+        emulator_endpoint, folder, "e2e6", glue_version=GLUE_VERSION, cleansed_format="parquet"
     ) as local_pipeline:
-        local_pipeline.apply()
-        local_pipeline.catalog_source()
         yield local_pipeline
-    emulator.reset()
 
 
 @pytest.fixture(scope="module")

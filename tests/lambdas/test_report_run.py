@@ -9,8 +9,11 @@ import pytest
 
 from local_aws import executions
 from local_aws.clients import client
-from local_aws.control import advance_time, plan_job_runs
+from local_aws.control import advance_time, plan_crawls, plan_job_runs
+from local_aws.emulator.glue.crawlers import CrawlPlan
 from local_aws.emulator.glue.job_runs import JobRunPlan
+from run_cost import Prices
+from tests.roles import CRAWLER_CATALOG_ACTIONS, catalog_statement, create_service_role
 
 BUCKET = "report-test-lake"
 RAW_FIGURES = {"rows_read": 2000, "rows_written": 2000}
@@ -44,6 +47,7 @@ MIRRORED_FIGURES = {
 }
 # The sentence the cleanse job writes when a run of some tables skips mirror deletes.
 DELETES_SKIPPED = "the run named only some of the pipeline's tables: mirror deletes need a run of every table"
+JOBS = {"extract_job": "sales-extract", "cleanse_job": "sales-cleanse"}
 JOB2_FAILURE = {"step": "RunCleanseJob", "error": "JobFailed", "cause": "Job sales-cleanse ended with States.TaskFailed: boom"}
 
 
@@ -73,6 +77,10 @@ def event(clean_emulator: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
     )["stateMachineArn"]
     record = executions.run(machine, {}, "r1", timeout_seconds=30)
     monkeypatch.setenv("METRICS_NAMESPACE", "GlueEtlPipeline")
+    monkeypatch.setenv("PRICES", json.dumps(Prices().as_dict()))
+    monkeypatch.setenv("GLUE_JOBS", json.dumps(JOBS))
+    monkeypatch.setenv("LAKE_CRAWLERS", "")
+    monkeypatch.setenv("LAMBDA_MEMORY_MB", "128")
     return {
         "execution_arn": record.execution_arn,
         "run_id": "r1",
@@ -98,6 +106,20 @@ def event(clean_emulator: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
 
 def only_customers(event: dict[str, Any]) -> dict[str, Any]:
     return {**event, "table_runs": event["table_runs"][:1]}
+
+
+def pipeline_datapoints(metric: str) -> list[dict[str, Any]]:
+    """The hour's Maximum of the pipeline-level `metric` the report put."""
+    datapoints: list[dict[str, Any]] = client("cloudwatch").get_metric_statistics(
+        Namespace="GlueEtlPipeline",
+        MetricName=metric,
+        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=3600,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    return datapoints
 
 
 def test_the_report_gives_each_tables_outcome_figures_and_locations(event: dict[str, Any]) -> None:
@@ -154,15 +176,7 @@ def test_the_figures_go_to_cloudwatch_under_the_pipeline_and_each_table(event: d
     assert by_dimensions[frozenset({("Pipeline", "sales"), ("Table", "orders")})] == {"SourceRowsRead"}
     assert {"FailedTables", "ExtractTablesSeconds"} <= by_dimensions[frozenset({("Pipeline", "sales")})]
     assert frozenset({("Pipeline", "sales"), ("Table", "countries")}) not in by_dimensions
-    failed_tables = client("cloudwatch").get_metric_statistics(
-        Namespace="GlueEtlPipeline",
-        MetricName="FailedTables",
-        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
-        StartTime=datetime.now(UTC) - timedelta(hours=1),
-        EndTime=datetime.now(UTC) + timedelta(hours=1),
-        Period=3600,
-        Statistics=["Maximum"],
-    )["Datapoints"]
+    failed_tables = pipeline_datapoints("FailedTables")
     assert [point["Maximum"] for point in failed_tables] == [1.0]
 
 
@@ -349,8 +363,111 @@ def test_the_report_of_fifty_iceberg_tables_that_skipped_deletes_fits_a_state_an
     report = lambda_handler(event, None)
 
     assert all(len(table["deletes_skipped"]) == SKIPPED_CHARACTERS for table in report["tables"].values())
+    # Each table's cost (here null, each with its reason: the longest form) is in the report too.
+    assert all(set(table["cost"]) == {"extract_job", "cleanse_job"} for table in report["tables"].values())
+    assert len(report["cost"]["not_included"]) == 100
     # Step Functions: 256 KiB a state (the report is ReportRun's result and the execution's output);
     # SNS: 262,144 bytes a message (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
     assert len(json.dumps(report).encode()) <= 256 * 1024
     (message,) = client("sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
     assert len(json.loads(message["Body"])["Message"].encode()) <= 256 * 1024
+
+
+def ended_job_run(job: str, running_seconds: float, **job_settings: Any) -> str:
+    """A run of a G.1X job of 2 workers (created if need be) that RUNs `running_seconds`: its id."""
+    glue = client("glue")
+    if job not in glue.list_jobs()["JobNames"]:
+        glue.create_job(
+            Name=job,
+            Role="arn:aws:iam::123456789012:role/glue",
+            Command={"Name": "glueetl", "ScriptLocation": "s3://x/job.py"},
+            GlueVersion="5.0",
+            WorkerType="G.1X",
+            NumberOfWorkers=2,
+            **job_settings,
+        )
+    plan_job_runs(job, [JobRunPlan(starting_seconds=1, running_seconds=running_seconds)])
+    run_id: str = glue.start_job_run(JobName=job)["JobRunId"]
+    advance_time(running_seconds + 2)
+    return run_id
+
+
+def test_each_job_run_is_priced_from_what_glue_reports_of_it(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    customers = event["table_runs"][0]
+    customers["extract_job"]["job_run_id"] = ended_job_run("sales-extract", 90)
+    customers["cleanse_job"]["job_run_id"] = ended_job_run("sales-cleanse", 20)
+
+    report = lambda_handler(only_customers(event), None)
+
+    extract, cleanse = (report["tables"]["customers"]["cost"][job] for job in ("extract_job", "cleanse_job"))
+    assert (extract["dpu_seconds"], extract["execution_seconds"]) == (90 * 2, 90)
+    assert (cleanse["dpu_seconds"], cleanse["execution_seconds"]) == (60 * 2, 20)  # the 1-minute minimum
+    cost = report["cost"]
+    assert cost["glue_job_dpu_seconds"] == 300
+    assert cost["usd_by_item"]["glue_jobs"] == pytest.approx(300 / 3600 * 0.44, abs=1e-8)
+    assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-8)
+    assert cost["state_transitions"] >= 4 + 2 and cost["lambda_requests"] == 1
+    assert cost["crawls"] == [] and cost["not_included"] == []
+
+
+def test_a_flex_run_is_priced_from_its_dpu_seconds_at_the_flex_price(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    event["table_runs"][0]["extract_job"]["job_run_id"] = ended_job_run("sales-extract", 120, ExecutionClass="FLEX")
+    event["table_runs"][0]["cleanse_job"]["job_run_id"] = ended_job_run("sales-cleanse", 120)
+
+    extract = lambda_handler(only_customers(event), None)["tables"]["customers"]["cost"]["extract_job"]
+
+    assert (extract["basis"], extract["execution_class"], extract["dpu_seconds"]) == ("DPUSeconds", "FLEX", 240)
+    assert extract["usd"] == round(240 / 3600 * 0.29, 8)
+
+
+def test_a_job_run_glue_does_not_give_is_priced_null_with_its_reason(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    report = lambda_handler(event, None)
+
+    orders = report["tables"]["orders"]["cost"]
+    assert orders["extract_job"] == {
+        "dpu_seconds": None,
+        "usd": None,
+        "reason": "GetJobRun of sales-extract run jr_3 failed: EntityNotFoundException",
+    }
+    assert (
+        orders["cleanse_job"]["usd"] is None
+        and orders["cleanse_job"]["reason"] == "no job run id: the cleanse job task ended with JobFailed"
+    )
+    assert "cost" not in report["tables"]["countries"]
+    assert "orders extract_job: GetJobRun of sales-extract run jr_3 failed: EntityNotFoundException" in report["cost"]["not_included"]
+    assert report["cost"]["usd_by_item"]["glue_jobs"] == 0
+
+
+def test_the_crawls_the_run_started_are_priced_from_list_crawls(event: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from report_run import lambda_handler
+
+    create_service_role("crawler", "glue.amazonaws.com", [catalog_statement(CRAWLER_CATALOG_ACTIONS, "lake")])
+    glue = client("glue")
+    glue.create_database(DatabaseInput={"Name": "lake"})
+    glue.create_crawler(Name="sales-raw-crawler", Role="crawler", DatabaseName="lake", Targets={"S3Targets": []})
+    plan_crawls("sales-raw-crawler", [CrawlPlan(running_seconds=85, stopping_seconds=5)])
+    glue.start_crawler(Name="sales-raw-crawler")
+    advance_time(91)
+    monkeypatch.setenv("LAKE_CRAWLERS", "sales-raw-crawler")
+
+    cost = lambda_handler(only_customers(event), None)["cost"]
+
+    (crawl,) = cost["crawls"]
+    assert (crawl["crawler"], crawl["state"], crawl["seconds"]) == ("sales-raw-crawler", "COMPLETED", 90)
+    assert crawl["dpu_hours"] == pytest.approx(600 / 3600, abs=1e-6)  # 90 s of a DPU, billed for 10 minutes
+    assert cost["usd_by_item"]["crawls"] == crawl["usd"] == round(600 / 3600 * 0.44, 8)
+
+
+def test_the_estimated_cost_goes_to_cloudwatch_under_the_pipeline(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    report = lambda_handler(event, None)
+
+    points = pipeline_datapoints("EstimatedCost")
+    assert [(point["Maximum"], point["Unit"]) for point in points] == [(report["cost"]["estimated_usd"], "None")]

@@ -3,7 +3,8 @@ workflow), a 32-character name_prefix, a customer-managed key; with Iceberg, eve
 and bookmark settings set, so that each carries its largest job arguments — in each way of running: it applies
 under AWS's quotas (which the local stack enforces), runs every table to success, and, with every
 table failing with a multi-KB error message, fails as TablesFailed with one alert naming them (a
-workflow: one alert a failed job), every state within Step Functions' 256 KiB. One class per stack
+workflow: one alert a failed job), every state within Step Functions' 256 KiB; with
+catalog_updates = "jobs" too (no lake crawler, each job's catalog statement and argument). One class per stack
 (its STACK, deployed by tests/state_machine/conftest.py; make test's --dist loadscope builds each once)."""
 
 import json
@@ -91,7 +92,9 @@ def inline_policy_characters(role_name: str) -> int:
 def assert_every_role_fits(deployed: DeployedPipeline) -> None:
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
     sizes = {role: inline_policy_characters(deployed.role_name(role)) for role in deployed.outputs["role_arns"]}
-    assert {"extract_job", "cleanse_job", "lake_crawler"} <= sizes.keys(), sizes
+    # No lake crawler with catalog_updates = "jobs": the jobs' roles catalog their tables.
+    crawls = deployed.outputs["catalog_updates"] == "crawlers"
+    assert {"extract_job", "cleanse_job", *(["lake_crawler"] if crawls else [])} <= sizes.keys(), sizes
     assert max(sizes.values()) <= 10240, sizes
 
 
@@ -102,9 +105,9 @@ class StepFunctionsAtLimits:
         outputs = deployed.outputs
         plan_job_runs(outputs["extract_job_name"], [extract] * len(TABLES))
         plan_job_runs(outputs["cleanse_job_name"], [QUICK_JOB] * len(TABLES))
-        plan_crawls(outputs["raw_crawler_name"], [QUICK_CRAWL])
-        if outputs["cleansed_crawler_name"]:
-            plan_crawls(outputs["cleansed_crawler_name"], [QUICK_CRAWL])
+        for crawler in (outputs["raw_crawler_name"], outputs["cleansed_crawler_name"]):
+            if crawler:
+                plan_crawls(crawler, [QUICK_CRAWL])
         put_every_tables_figures(deployed, run_id)
         return executions.run(deployed.state_machine_arn, {"run_id": run_id}, run_id, timeout_seconds=600)
 
@@ -144,6 +147,27 @@ class TestIcebergDeletesAndBookmarkKeysAtLimits(StepFunctionsAtLimits):
     STACK: ClassVar[dict[str, Any]] = limit_stack(
         "lim-deletes-" + "d" * 20, TABLES_WITH_DELETES_AND_BOOKMARK_KEYS, cleansed_format="iceberg", jdbc_source_enabled=True
     )
+
+
+class TestJobsCatalogingAtLimits(StepFunctionsAtLimits):
+    """catalog_updates = "jobs": each job's run carries --catalog_table and its role the catalog
+    statement of its tables, no crawl state runs."""
+
+    STACK: ClassVar[dict[str, Any]] = limit_stack("lim-jobs-" + "j" * 23, catalog_updates="jobs")
+
+    def test_no_run_crawls_and_every_job_run_names_its_catalog_table(self, deployed: DeployedPipeline) -> None:
+        record = self.run_every_table(deployed, "jobs-catalog", QUICK_JOB)
+
+        assert record.status == "SUCCEEDED", (record.error, (record.cause or "")[:2000])
+        assert [name for name in record.states_entered if "Crawl" in name] == []
+        glue, database = client("glue"), deployed.outputs["database_name"]
+        for job, prefix in (("extract_job", "raw_"), ("cleanse_job", "cleansed_")):
+            pages = glue.get_paginator("get_job_runs").paginate(JobName=deployed.outputs[f"{job}_name"])
+            job_runs = [job_run for page in pages for job_run in page["JobRuns"]]
+            named = sorted(
+                job_run["Arguments"]["--catalog_table"] for job_run in job_runs if job_run["Arguments"].get("--run_id") == "jobs-catalog"
+            )
+            assert named == sorted(f"{database}.{prefix}{name}" for name in TABLES), job
 
 
 class TestGlueWorkflowAtLimits:

@@ -85,7 +85,7 @@ def test_every_statement_of_these_roles_is_exercised_or_said_not_to_be(deployed:
             sid for (owner, sid) in NOT_EXERCISED_LOCALLY if owner == role
         }
         covered |= {"NotifyFailures"} if role == "state_machine" else set()
-        covered |= {"ReadFailedJobRuns", "FindRunFigures"} if role == "report_run" else set()
+        covered |= {"ReadJobRuns", "FindRunFigures", "ReadLakeCrawls"} if role == "report_run" else set()
         covered |= EXERCISED_BY_JOB_RUNS.get(role, set())
         assert sids == covered, f"{role}: statements without a removal test: {sorted(sids - covered)}"
 
@@ -126,19 +126,31 @@ def test_without_the_publish_statement_the_run_still_fails_with_its_own_error_an
     assert notifications(deployed) == []
 
 
-def test_a_failed_tables_error_message_is_read_from_its_job_run_with_read_failed_job_runs(deployed: DeployedPipeline) -> None:
+def test_a_failed_tables_error_message_is_read_from_its_job_run_with_read_job_runs(deployed: DeployedPipeline) -> None:
     outputs = deployed.outputs
     plan_quick_run(deployed)
     plan_job_runs(outputs["extract_job_name"], [JobRunPlan(running_seconds=30, outcome="FAILED", error_message="Connection refused")])
     role = deployed.role_name("report_run")
 
-    with statement_removed(role, "ReadFailedJobRuns"):
+    with statement_removed(role, "ReadJobRuns"):
         record = executions.run(deployed.state_machine_arn, {"run_id": "no-job-runs"}, "report-run-no-job-runs")
 
     assert (record.status, record.error) == ("FAILED", "ReportFailed")
     assert f"assumed-role/{role}/" in (record.cause or "") and "not authorized to perform: glue:GetJobRun" in (record.cause or "")
     (notification,) = notifications(deployed)
     assert notification["MessageAttributes"]["error"]["Value"] == "ReportFailed"
+
+
+def test_without_read_lake_crawls_the_run_succeeds_and_its_cost_names_the_crawls_it_could_not_price(deployed: DeployedPipeline) -> None:
+    plan_quick_run(deployed)
+    put_job_outputs(deployed, "no-crawls")
+
+    with statement_removed(deployed.role_name("report_run"), "ReadLakeCrawls"):
+        record = executions.run(deployed.state_machine_arn, {"run_id": "no-crawls"}, "report-run-no-crawls")
+
+    assert record.status == "SUCCEEDED", record.cause
+    crawler = deployed.outputs["raw_crawler_name"]
+    assert f"crawls of {crawler}: ListCrawls of {crawler} failed: AccessDeniedException" in record.output["cost"]["not_included"]
 
 
 def test_figures_a_job_did_not_write_are_reported_as_not_written_with_find_run_figures(deployed: DeployedPipeline) -> None:

@@ -133,6 +133,7 @@ class TestDefaultStack:
             assert job["ExecutionClass"] == "STANDARD"
             assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
             libraries = (
+                "catalog_tables.py",
                 "cleansing.py",
                 "cleansing_rules.py",
                 "current_state.py",

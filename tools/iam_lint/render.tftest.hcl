@@ -141,6 +141,18 @@ run "complete_with_customer_managed_key" {
   }
 }
 
+# catalog_updates = "jobs": the job roles' catalog statements (CatalogRawTables, CatalogCleansedTables).
+run "complete_cataloged_by_jobs" {
+  command = plan
+  module {
+    source = "./examples/complete"
+  }
+  variables {
+    catalog_updates = "jobs"
+    cleansed_format = "parquet"
+  }
+}
+
 run "event_driven" {
   command = plan
   module {

@@ -1,9 +1,10 @@
 """Actions due at a time of the emulated clock, such as a crawl's end that Glue announces as an
 event, and whether anything so started is still at work.
 
-A task waiting for a callback (`stepfunctions.waits`) is idle: it lets the clock jump to the next
-timer due, as a Wait state does, but not while a timer's action (an event delivered to a Lambda) is
-at work, since real work counts at its real length.
+A task waiting for a callback, or polling a job run (`stepfunctions.waits`), is idle: it lets the
+clock jump to the next timer due, as a Wait state does, but not while real work is at work (a
+timer's action, such as an event delivered to a Lambda, or a job run executing for real), since
+real work counts at its real length.
 """
 
 import heapq

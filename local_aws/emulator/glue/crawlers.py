@@ -14,7 +14,9 @@ Each crawl sends Glue's Started event to EventBridge (`state_change_events`), an
 
 import contextlib
 import threading
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -32,6 +34,13 @@ from local_aws.emulator.glue.state_change_events import put_crawl_started
 from local_aws.emulator.iam.service_roles import RoleNotAssumable, assume_role_as_service, role_arn_of
 
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
+# A crawl in ListCrawls' CrawlerHistory has a State of its own words (RUNNING | COMPLETED | FAILED |
+# STOPPED: https://docs.aws.amazon.com/glue/latest/webapi/API_CrawlerHistory.html), where LastCrawl
+# says SUCCEEDED, FAILED or CANCELLED.
+HISTORY_STATES = {"RUNNING": "RUNNING", "STOPPING": "RUNNING", "SUCCEEDED": "COMPLETED", "FAILED": "FAILED", "CANCELLED": "STOPPED"}
+# AWS publishes no number of DPUs a crawl runs with; the emulator reports one for the crawl's length,
+# which DPUHour (CrawlerHistory) then gives on the emulated clock.
+CRAWL_DPUS = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class EmulatedCrawl:
     def __init__(self, crawler: FakeCrawler, plan: CrawlPlan) -> None:
         self.crawler = crawler
         self.plan = plan
+        self.crawl_id = str(uuid.uuid4())
         self.start_time = CLOCK.utcnow()
         started = CLOCK.now()
         self._running_until = started + plan.running_seconds
@@ -97,6 +107,31 @@ class EmulatedCrawl:
                 self.error_message = message if outcome == "FAILED" else None
                 self._outcome = outcome
             return self._outcome
+
+    @property
+    def end_time(self) -> datetime | None:
+        """When the crawl ended (READY again), once it has."""
+        if self.status not in FINISHED:
+            return None
+        return self.start_time + timedelta(seconds=self.plan.running_seconds + self.plan.stopping_seconds)
+
+    def history(self) -> dict[str, Any]:
+        """The crawl as ListCrawls gives it (CrawlerHistory)."""
+        end_time = self.end_time
+        entry: dict[str, Any] = {
+            "CrawlId": self.crawl_id,
+            "State": HISTORY_STATES[self.status],
+            "StartTime": self.start_time,
+            "LogGroup": self.log_group,
+            "LogStream": self.log_stream,
+            "MessagePrefix": self.message_prefix,
+        }
+        if end_time is not None:
+            entry["EndTime"] = end_time
+            entry["DPUHour"] = CRAWL_DPUS * (end_time - self.start_time).total_seconds() / 3600
+        if self.error_message:
+            entry["ErrorMessage"] = self.error_message
+        return entry
 
     def announce(self) -> None:
         """Send the crawl's Started event now, and announce its end once the clock reaches it."""
@@ -145,12 +180,12 @@ class EmulatedCrawl:
 _crawls: "WeakKeyDictionary[FakeCrawler, list[EmulatedCrawl]]" = WeakKeyDictionary()
 
 
-def _emulated_crawls(crawler: FakeCrawler) -> list[EmulatedCrawl]:
+def emulated_crawls(crawler: FakeCrawler) -> list[EmulatedCrawl]:
     return _crawls.get(crawler, [])
 
 
 def _start_crawler(self: FakeCrawler) -> None:
-    crawls = _emulated_crawls(self)
+    crawls = emulated_crawls(self)
     if crawls and crawls[-1].status not in FINISHED:
         raise CrawlerRunningException(f"Crawler with name {self.name} has already started")
     crawl = EmulatedCrawl(self, _plans.next(self.name))
@@ -159,7 +194,7 @@ def _start_crawler(self: FakeCrawler) -> None:
 
 
 def _status(self: FakeCrawler) -> str:
-    crawls = _emulated_crawls(self)
+    crawls = emulated_crawls(self)
     if not crawls or crawls[-1].status in FINISHED:
         return "READY"
     return crawls[-1].status
@@ -171,7 +206,7 @@ _crawler_as_dict = FakeCrawler.as_dict
 def _as_dict(self: FakeCrawler) -> dict[str, Any]:
     described = _crawler_as_dict(self)
     described.pop("LastCrawl", None)
-    finished = [crawl for crawl in _emulated_crawls(self) if crawl.status in FINISHED]
+    finished = [crawl for crawl in emulated_crawls(self) if crawl.status in FINISHED]
     if finished:
         last = finished[-1]
         described["LastCrawl"] = {
@@ -182,7 +217,7 @@ def _as_dict(self: FakeCrawler) -> dict[str, Any]:
             "MessagePrefix": last.message_prefix,
             **({"ErrorMessage": last.error_message} if last.error_message else {}),
         }
-    running = _emulated_crawls(self)
+    running = emulated_crawls(self)
     if running and running[-1].status not in FINISHED:
         described["CrawlElapsedTime"] = int((CLOCK.utcnow() - running[-1].start_time).total_seconds() * 1000)
     return described

@@ -32,6 +32,12 @@ TERMINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 # ("This name can be /aws-glue/jobs/"; GetJobRun answers "/aws-glue/jobs", as the AWS CLI's get-job-run example shows).
 # A security configuration encrypting CloudWatch Logs names the role and the configuration instead; not emulated.
 JOB_RUN_LOG_GROUP = "/aws-glue/jobs"
+# DPUs a worker of each type maps to: https://docs.aws.amazon.com/glue/latest/dg/worker-types.html
+# (a Graviton form, G.1X.GRAVITON, as its x86 type).
+DPUS_PER_WORKER = {
+    **{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8, "G.12X": 12, "G.16X": 16},
+    **{"R.1X": 1, "R.2X": 2, "R.4X": 4, "R.8X": 8},
+}
 # "Jobs that are created without specifying a Glue version default to Glue 6.0" (Glue API reference,
 # CreateJob's GlueVersion, as botocore 1.44.5 ships it; https://docs.aws.amazon.com/glue/latest/webapi/API_CreateJob.html).
 DEFAULT_GLUE_VERSION = "6.0"
@@ -58,6 +64,7 @@ class JobRunRequest:
     role_arn: str
     region: str
     glue_version: str
+    execution_class: str = "STANDARD"
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class EmulatedJobRun:
     def __init__(self, plan: JobRunPlan, request: JobRunRequest, executor: JobExecutor | None) -> None:
         self.plan = plan
         self.glue_version = request.glue_version
+        self.execution_class = request.execution_class
         self._started_at = CLOCK.now()
         self.started_on = CLOCK.utcnow()
         self._running_from = self._started_at + plan.starting_seconds
@@ -102,7 +110,8 @@ class EmulatedJobRun:
         self._executing = executor is not None
         self._request = request
         if executor is not None:
-            threading.Thread(target=self._execute, args=(executor, request), daemon=True, name=f"job-run-{request.run_id}").start()
+            # At work until it ends: the clock does not jump past real work (`core.timers`).
+            TIMERS.in_background(lambda: self._execute(executor, request))
         else:
             TIMERS.at(self._planned_end, self._announce_end)
 
@@ -190,6 +199,7 @@ def _start_job_run(self: FakeJob, **kwargs: Any) -> str:
             role_arn_of(self.role, self.backend),
             self.backend.region_name,
             self.glue_version,
+            self.execution_class or "STANDARD",
         )
         _runs[job_run] = EmulatedJobRun(plan, request, _executor)
     return run_id
@@ -219,7 +229,26 @@ def _job_run_as_dict(self: FakeJobRun) -> dict[str, Any]:
         described.pop("CompletedOn", None)
     if run.error_message:
         described["ErrorMessage"] = run.error_message
+    # moto's runs have no ExecutionClass: a run takes its job's (the pipeline's runs do not set their own).
+    described["ExecutionClass"] = run.execution_class
+    dpu_seconds = _dpu_seconds(described, completed_on is not None)
+    if dpu_seconds is not None:
+        described["DPUSeconds"] = dpu_seconds
     return described
+
+
+def _dpu_seconds(described: dict[str, Any], ended: bool) -> float | None:
+    """DPUSeconds "can be set for either job runs with execution class FLEX or when Auto Scaling is
+    enabled": "the total time each executor ran ... multiplied by a DPU factor"
+    (https://docs.aws.amazon.com/glue/latest/webapi/API_JobRun.html). An emulated run keeps all its
+    workers for its whole ExecutionTime, so it reports ExecutionTime x its DPUs, once it has ended."""
+    auto_scaling = (described.get("Arguments") or {}).get("--enable-auto-scaling") == "true"
+    if not ended or not (described["ExecutionClass"] == "FLEX" or auto_scaling):
+        return None
+    per_worker = DPUS_PER_WORKER.get(str(described.get("WorkerType") or "").removesuffix(".GRAVITON"))
+    if per_worker is None or not described.get("NumberOfWorkers"):
+        return None
+    return float(described["ExecutionTime"] * per_worker * described["NumberOfWorkers"])
 
 
 JOB_RUN_BEHAVIOUR: list[tuple[type, str, Any]] = [

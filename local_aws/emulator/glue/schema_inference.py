@@ -162,6 +162,19 @@ def parquet_columns(content: bytes) -> list[dict[str, str]]:
     return [{"Name": field.name.lower(), "Type": glue_type(field.type)} for field in schema]
 
 
+def combined_schema(schemas: list[list[dict[str, str]]]) -> list[dict[str, str]]:
+    """One schema for files of compatible schemas, as a crawler with TableGroupingPolicy
+    CombineCompatibleSchemas (the module's) makes it: every column of every file, in the order
+    they first appear (https://docs.aws.amazon.com/glue/latest/dg/crawler-grouping-policy.html);
+    a column typed bigint in one file and double in another is a double, any other difference a string."""
+    merged: dict[str, str] = {}
+    for columns in schemas:
+        for column in columns:
+            known, given = merged.get(column["Name"]), column["Type"]
+            merged[column["Name"]] = given if known in (None, given) else "double" if {known, given} == {"bigint", "double"} else "string"
+    return [{"Name": name, "Type": kind} for name, kind in merged.items()]
+
+
 def table_input(
     s3: Any, s3_path: str, table_name: str, csv_classifier: CsvClassifier = BUILT_IN_CSV
 ) -> tuple[dict[str, Any], list[DataFile]]:
@@ -170,10 +183,18 @@ def table_input(
     files = data_files(s3, bucket, prefix)
     if not files:
         raise NoDataToCrawl(f"No data files under {s3_path}.")
+    # The first file of each partition, so that a column only later runs' files have is in the table.
+    samples: dict[tuple[tuple[str, str], ...], DataFile] = {}
+    for data_file in files:
+        samples.setdefault(data_file.partition, data_file)
     sample = files[0]
-    content = s3.get_object(Bucket=bucket, Key=sample.key)["Body"].read()
-    is_parquet = sample.key.endswith(".parquet") or content[:4] == b"PAR1"
-    columns, has_header = (parquet_columns(content), False) if is_parquet else csv_columns(content, csv_classifier)
+    contents = [s3.get_object(Bucket=bucket, Key=data_file.key)["Body"].read() for data_file in samples.values()]
+    is_parquet = sample.key.endswith(".parquet") or contents[0][:4] == b"PAR1"
+    if is_parquet:
+        columns, has_header = combined_schema([parquet_columns(content) for content in contents]), False
+    else:
+        read = [csv_columns(content, csv_classifier) for content in contents]
+        columns, has_header = combined_schema([columns for columns, _ in read]), read[0][1]
     partition_keys = [{"Name": name, "Type": "string"} for name, _ in sample.partition]
     classification = "parquet" if is_parquet else "csv"
     parameters = {"classification": classification, "UPDATED_BY_CRAWLER": "local-aws"}

@@ -19,6 +19,7 @@ from typing import Any
 
 from moto.events.models import events_backends
 
+from local_aws.emulator.core.clock import CLOCK
 from local_aws.emulator.glue.run_ends import CrawlEnded, JobRunEnded, RunEnded
 
 CRAWLER_DETAIL_TYPE = "Glue Crawler State Change"
@@ -34,8 +35,15 @@ def _timestamp(moment: datetime) -> str:
 
 
 def _put(account: str, region: str, detail_type: str, detail: dict[str, Any]) -> None:
-    # moto stamps the event's time itself (and its SQS delivery needs it numeric).
-    event = {"Source": "aws.glue", "DetailType": detail_type, "Detail": json.dumps(detail), "Resources": []}
+    # Dated on the emulated clock, as the crawl or job run it reports (epoch seconds: moto's SQS
+    # delivery needs the time numeric).
+    event = {
+        "Source": "aws.glue",
+        "DetailType": detail_type,
+        "Detail": json.dumps(detail),
+        "Resources": [],
+        "Time": CLOCK.utcnow().timestamp(),
+    }
     events_backends[account][region].put_events([event])
 
 

@@ -89,6 +89,7 @@ GLUE_RESOURCES: dict[str, Callable[[RequestFacts], tuple[str, ...]]] = {
     "GetCrawler": _named("crawler", "Name"),
     "StartCrawler": _named("crawler", "Name"),
     "StopCrawler": _named("crawler", "Name"),
+    "ListCrawls": _named("crawler", "CrawlerName"),
     **{operation: _named("workflow", "Name") for operation in WORKFLOW_OPERATIONS},
     "GetJob": _named("job", "JobName"),
     "StartJobRun": _named("job", "JobName"),

@@ -2,8 +2,9 @@
 Wait states, Retry intervals, the `.sync` polling of a job run and a `.waitForTaskToken` task's
 wait for its token (HeartbeatSeconds, TimeoutSeconds), so emulated minutes do not cost real minutes.
 A task waiting for its token lets the clock jump to the next timer due (a crawl's end,
-`local_aws.emulator.core.timers`) or to its deadline, never while a timer's action (an event
-delivered to a Lambda) is at work.
+`local_aws.emulator.core.timers`) or to its deadline, and `.sync` polling lets it jump, never
+while real work is at work (a timer's action, such as an event delivered to a Lambda, or a job
+run executing for real).
 """
 
 import threading
@@ -37,13 +38,19 @@ class _EmulatedRetryTime:
         CLOCK.sleep(seconds)
 
 
-class _EmulatedSyncPollTime:
+class SyncPollTime:
     """Stands in for the `time` module of `.sync` polling: each real poll interval counts as
-    that interval divided by the time scale, as if the interpreter had polled at real speed."""
+    that interval divided by the time scale, as if the interpreter had polled at real speed,
+    while nothing real is at work. While a job run executes for real, the poll waits its real
+    interval and the clock does not jump: real work counts at its real length (a 20 s Spark run
+    polled at scale 0.1 counted 200 s, in its ExecutionTime and so in its billed DPU-seconds)."""
 
     @staticmethod
     def sleep(seconds: float) -> None:
-        CLOCK.sleep(seconds / CLOCK.scale)
+        if TIMERS.idle:
+            CLOCK.sleep(seconds / CLOCK.scale)
+        else:
+            time.sleep(seconds)
 
 
 # How often, in real seconds, a task waiting for its token looks again while real work is in flight.
@@ -85,6 +92,6 @@ def _wait_for_task_token_heartbeat(
 def wait_on_emulated_clock() -> None:
     setattr(WaitFunction, "_wait_interval", _wait_on_emulated_clock)  # noqa: B010
     setattr(retrier_decl, "time", _EmulatedRetryTime)  # noqa: B010
-    setattr(state_task_service_callback, "time", _EmulatedSyncPollTime)  # noqa: B010
+    setattr(state_task_service_callback, "time", SyncPollTime)  # noqa: B010
     setattr(StateTaskServiceCallback, "_wait_for_task_token_timeout", _wait_for_task_token_timeout)  # noqa: B010
     setattr(StateTaskServiceCallback, "_wait_for_task_token_heartbeat", _wait_for_task_token_heartbeat)  # noqa: B010

@@ -232,3 +232,18 @@ def test_a_crawler_that_only_logs_deletions_keeps_the_partitions_whose_files_are
 
     partitions = glue.get_partitions(DatabaseName="lake", TableName="raw_customers")["Partitions"]
     assert sorted(partition["Values"] for partition in partitions) == [["r1"], ["r2"]]
+
+
+def test_a_column_only_a_later_partitions_files_have_is_in_the_table(glue: Any) -> None:
+    s3 = client("s3")
+    s3.put_object(Bucket=BUCKET, Key="raw/customers/run_id=r1/part-0.csv", Body=b"customer_id,balance\n1,2\n")
+    s3.put_object(Bucket=BUCKET, Key="raw/customers/run_id=r2/part-0.csv", Body=b"customer_id,balance,segment\n2,2.5,b2b\n")
+    create_crawler(glue, "raw", f"s3://{BUCKET}/raw/customers/", "raw_")
+
+    table = crawled_table(glue, "raw", "raw_customers")
+
+    assert table["StorageDescriptor"]["Columns"] == [
+        {"Name": "customer_id", "Type": "bigint"},
+        {"Name": "balance", "Type": "double"},
+        {"Name": "segment", "Type": "string"},
+    ]

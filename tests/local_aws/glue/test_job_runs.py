@@ -10,7 +10,9 @@ from botocore.exceptions import ClientError
 
 from local_aws.clients import client
 from local_aws.control import advance_time, plan_job_runs
+from local_aws.emulator.core.clock import CLOCK
 from local_aws.emulator.glue.job_runs import EmulatedJobRun, JobRunPlan, JobRunRequest, JobRunResult
+from local_aws.emulator.stepfunctions.waits import SyncPollTime
 
 JOB = "cleanse-customers"
 
@@ -229,3 +231,27 @@ def test_an_executed_run_is_completed_when_its_executor_returns() -> None:
     assert (status, run.glue_version) == ("SUCCEEDED", "5.0")
     assert completed is not None and run.completed_on(run.status) == completed
     assert (completed - run.started_on).total_seconds() >= 0.3
+
+
+def test_a_sync_task_polling_an_executed_run_does_not_stretch_it() -> None:
+    """A `.sync` task polls its job run every half second of real time; while the run executes for
+    real, those polls must not move the clock faster than real time, or the run's ExecutionTime (and
+    so its billed DPU-seconds) grows by 1/scale: 10 s here for 1 s of work."""
+    release = threading.Event()
+
+    def executor(request: JobRunRequest) -> JobRunResult:
+        release.wait(5)
+        return JobRunResult("SUCCEEDED")
+
+    CLOCK.set_scale(0.1)
+    try:
+        run = EmulatedJobRun(JobRunPlan(starting_seconds=0), REQUEST, executor)
+        for _ in range(10):
+            SyncPollTime.sleep(0.1)
+        release.set()
+        status = wait_for_end(run)
+    finally:
+        CLOCK.reset()
+
+    assert status == "SUCCEEDED"
+    assert run.execution_seconds(status) < 3

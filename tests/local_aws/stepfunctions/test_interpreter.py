@@ -123,6 +123,26 @@ def test_an_hour_long_wait_passes_in_emulated_time(clean_emulator: str) -> None:
     assert time.monotonic() - started < 15
 
 
+def test_an_execution_is_dated_on_the_clock_glue_runs_on(clean_emulator: str) -> None:
+    """Its dates and history count its hour-long wait, and a job run started after it ends starts
+    after it: a report comparing the two (ListCrawls' START_TIME) sees the same order as on AWS."""
+    create_service_role("states", "states.amazonaws.com", [])
+    set_time_scale(0.001)
+    definition = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
+    sfn, glue = client("stepfunctions"), client("glue")
+    machine = sfn.create_state_machine(name="wait", definition=definition, roleArn=ROLE)["stateMachineArn"]
+    record = executions.run(machine, {}, "hour", timeout_seconds=30)
+    create_job(glue, "after")
+    plan_job_runs("after", [JobRunPlan()])
+
+    run_id = glue.start_job_run(JobName="after")["JobRunId"]
+
+    execution = sfn.describe_execution(executionArn=record.execution_arn)
+    assert (execution["stopDate"] - execution["startDate"]).total_seconds() >= 3600
+    assert (record.events[-1]["timestamp"] - record.events[0]["timestamp"]).total_seconds() >= 3600
+    assert glue.get_job_run(JobName="after", RunId=run_id)["JobRun"]["StartedOn"] >= execution["stopDate"]
+
+
 def test_a_throttled_glue_call_is_named_glue_aws_glue_exception() -> None:
     assert glue_task_error_name("ThrottlingException") == "Glue.AWSGlueException"
 

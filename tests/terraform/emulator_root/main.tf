@@ -52,6 +52,7 @@ module "etl" {
   flex_execution          = var.flex_execution
   job_bookmarks_enabled   = var.job_bookmarks_enabled
   cleansed_format         = var.cleansed_format
+  catalog_updates         = var.catalog_updates
   schedule_expression     = var.schedule_expression
   log_retention_days      = var.log_retention_days
   crawler_timeout_minutes = var.crawler_timeout_minutes

@@ -110,3 +110,9 @@ variable "notify_on_success" {
   type        = bool
   default     = false
 }
+
+variable "catalog_updates" {
+  description = "Passed through to the module."
+  type        = string
+  default     = "crawlers"
+}
