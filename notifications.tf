@@ -28,6 +28,35 @@ data "aws_iam_policy_document" "notification_topic" {
       values   = concat(aws_cloudwatch_event_rule.run_ended_abnormally[*].arn, [for rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.arn])
     }
   }
+
+  # The topic's own policy replaces SNS's default (which lets the account's principals publish), so
+  # the alarms (alarms.tf) publish through this grant to the CloudWatch service principal
+  # (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
+  dynamic "statement" {
+    for_each = length(local.created_alarms) > 0 ? [local.created_alarms] : []
+    content {
+      sid       = "CloudWatchAlarmsPublishTheirStateChanges"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.notifications[0].arn]
+
+      principals {
+        type        = "Service"
+        identifiers = ["cloudwatch.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [for key in statement.value : local.alarm_arns[key]]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
 }
 
 resource "aws_sns_topic_policy" "notifications" {
