@@ -389,13 +389,15 @@ run "the_topic_lets_exactly_the_pipelines_alarms_publish" {
   state_key = "offline" # not the mocked runs' state, which the real provider would refresh
 
   override_resource {
-    target = aws_sns_topic.notifications
-    values = { arn = "arn:aws:sns:eu-west-1:123456789012:plan-test-pipeline-notifications" }
+    target          = aws_sns_topic.notifications
+    override_during = plan
+    values          = { arn = "arn:aws:sns:eu-west-1:123456789012:plan-test-pipeline-notifications" }
   }
 
   override_resource {
-    target = aws_cloudwatch_event_rule.run_ended_abnormally
-    values = { arn = "arn:aws:events:eu-west-1:123456789012:rule/plan-test-pipeline-timed-out-or-aborted" }
+    target          = aws_cloudwatch_event_rule.run_ended_abnormally
+    override_during = plan
+    values          = { arn = "arn:aws:events:eu-west-1:123456789012:rule/plan-test-pipeline-timed-out-or-aborted" }
   }
 
   assert {

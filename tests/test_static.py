@@ -93,6 +93,8 @@ def test_examples_are_valid_configurations(example: str, tmp_path: Path) -> None
 ENDPOINT_OF_RESOURCE_PREFIX = {
     "aws_cloudwatch_event_": "eventbridge",
     "aws_cloudwatch_log_": "cloudwatchlogs",
+    "aws_cloudwatch_dashboard": "cloudwatch",
+    "aws_cloudwatch_metric_alarm": "cloudwatch",
     "aws_dynamodb_": "dynamodb",
     "aws_glue_": "glue",
     "aws_iam_role": "iam",
