@@ -108,6 +108,7 @@ resource "aws_cloudwatch_metric_alarm" "pipeline" {
   evaluation_periods  = each.value.evaluation_periods
   datapoints_to_alarm = each.value.evaluation_periods
   treat_missing_data  = each.value.treat_missing_data
+  actions_enabled     = true
   alarm_actions       = [aws_sns_topic.notifications[0].arn]
   ok_actions          = [aws_sns_topic.notifications[0].arn]
   tags                = local.tags

@@ -163,11 +163,11 @@ run "with_jobs_cataloging_there_is_no_crawl_stage_or_crawl_failure_to_graph" {
   }
 
   assert {
-    condition = toset([
-      for metric in flatten([
-        for widget in jsondecode(aws_cloudwatch_dashboard.pipeline[0].dashboard_body).widgets : widget.properties.metrics if widget.type == "metric"
-      ]) : metric[1] if endswith(metric[1], "Seconds") && metric[1] != "RunSeconds"
-    ]) == toset(["ExtractTablesSeconds", "CleanseTablesSeconds"])
+    condition = toset(flatten([
+      for widget in jsondecode(aws_cloudwatch_dashboard.pipeline[0].dashboard_body).widgets : [
+        for metric in widget.properties.metrics : metric[1] if endswith(metric[1], "Seconds") && metric[1] != "RunSeconds"
+      ] if widget.type == "metric"
+    ])) == toset(["ExtractTablesSeconds", "CleanseTablesSeconds"])
     error_message = "The report times the stages the run has: no RawCrawler or CleansedCrawler without crawls."
   }
 }
@@ -181,11 +181,11 @@ run "a_glue_workflow_cataloging_by_jobs_graphs_its_failed_jobs_only" {
   }
 
   assert {
-    condition = [
-      for metric in flatten([
-        for widget in jsondecode(aws_cloudwatch_dashboard.pipeline[0].dashboard_body).widgets : widget.properties.metrics if widget.type == "metric"
-      ]) : metric[3] if metric[1] == "TriggeredRules"
-    ] == ["plan-test-workflow-job-failed"]
+    condition = flatten([
+      for widget in jsondecode(aws_cloudwatch_dashboard.pipeline[0].dashboard_body).widgets : [
+        for metric in widget.properties.metrics : metric[3] if metric[1] == "TriggeredRules"
+      ] if widget.type == "metric"
+    ]) == ["plan-test-workflow-job-failed"]
     error_message = "No crawl, no crawl-failure rule: only the failed-job rule's TriggeredRules."
   }
 }
@@ -217,7 +217,7 @@ run "step_functions_alarms_watch_the_reports_metrics_and_notify_the_topic" {
     condition = alltrue([
       for alarm in aws_cloudwatch_metric_alarm.pipeline :
       alarm.alarm_actions == toset([aws_sns_topic.notifications[0].arn]) && alarm.ok_actions == toset([aws_sns_topic.notifications[0].arn])
-      && alarm.actions_enabled && length(alarm.insufficient_data_actions) == 0
+      && alarm.actions_enabled && try(length(alarm.insufficient_data_actions), 0) == 0
     ])
     error_message = "Every alarm notifies the pipeline's topic when it goes to ALARM and when it is back to OK."
   }
@@ -226,9 +226,9 @@ run "step_functions_alarms_watch_the_reports_metrics_and_notify_the_topic" {
     # AlarmDescription: at most 1,024 characters (API_PutMetricAlarm).
     condition = alltrue([
       for alarm in aws_cloudwatch_metric_alarm.pipeline :
-      length(alarm.alarm_description) <= 1024 && strcontains(alarm.alarm_description, "aws stepfunctions start-execution")
-    ])
-    error_message = "Each description fits PutMetricAlarm's 1,024 characters and says how to start the run that follows the fix."
+      length(alarm.alarm_description) <= 1024
+    ]) && strcontains(aws_cloudwatch_metric_alarm.pipeline["failed_tables"].alarm_description, "then start a new run: aws stepfunctions start-execution")
+    error_message = "Each description fits PutMetricAlarm's 1,024 characters; the failed-table one says how to start the run that follows the fix."
   }
 
   assert {
@@ -294,9 +294,13 @@ run "glue_workflow_alarms_watch_the_failed_job_rule_and_freshness" {
     condition = alltrue([
       for alarm in aws_cloudwatch_metric_alarm.pipeline :
       alarm.alarm_actions == toset([aws_sns_topic.notifications[0].arn]) && alarm.ok_actions == toset([aws_sns_topic.notifications[0].arn])
-      && length(alarm.alarm_description) <= 1024 && strcontains(alarm.alarm_description, "aws glue start-workflow-run --name plan-test-pipeline")
+      && length(alarm.alarm_description) <= 1024
+      ]) && alltrue([
+      for key in ["failed_tables", "freshness"] :
+      strcontains(aws_cloudwatch_metric_alarm.pipeline[key].alarm_description, "start a new run: aws glue start-workflow-run --name plan-test-pipeline")
+      || strcontains(aws_cloudwatch_metric_alarm.pipeline[key].alarm_description, "then start a run: aws glue start-workflow-run --name plan-test-pipeline")
     ])
-    error_message = "Every workflow alarm notifies the topic and says how to start a workflow run."
+    error_message = "Every workflow alarm notifies the topic; the failed-job and freshness ones say how to start a workflow run."
   }
 }
 
@@ -388,22 +392,9 @@ run "the_topic_lets_exactly_the_pipelines_alarms_publish" {
   providers = { aws = aws.offline }
   state_key = "offline" # not the mocked runs' state, which the real provider would refresh
 
-  override_resource {
-    target          = aws_sns_topic.notifications
-    override_during = plan
-    values          = { arn = "arn:aws:sns:eu-west-1:123456789012:plan-test-pipeline-notifications" }
-  }
-
-  override_resource {
-    target          = aws_cloudwatch_event_rule.run_ended_abnormally
-    override_during = plan
-    values          = { arn = "arn:aws:events:eu-west-1:123456789012:rule/plan-test-pipeline-timed-out-or-aborted" }
-  }
-
   assert {
     condition = [
-      for statement in jsondecode(data.aws_iam_policy_document.notification_topic[0].json).Statement : statement
-      if try(statement.Principal.Service, "") == "cloudwatch.amazonaws.com"
+      for statement in jsondecode(data.aws_iam_policy_document.alarm_notifications[0].json).Statement : statement
       ] == [{
         Sid       = "CloudWatchAlarmsPublishTheirStateChanges"
         Effect    = "Allow"
@@ -421,7 +412,7 @@ run "the_topic_lets_exactly_the_pipelines_alarms_publish" {
           StringEquals = { "aws:SourceAccount" = "123456789012" }
         }
     }]
-    error_message = "The topic's policy replaces SNS's default, so it grants CloudWatch sns:Publish for the module's alarms only."
+    error_message = "The topic's policy (which takes in this document) replaces SNS's default, so it grants CloudWatch sns:Publish for the module's alarms only."
   }
 }
 
