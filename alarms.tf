@@ -22,8 +22,9 @@ locals {
   alarm_names                = { for key in keys(local.alarms_on) : key => "${var.name_prefix}-pipeline-${replace(key, "_", "-")}" }
   alarm_arns                 = { for key, name in local.alarm_names : key => "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${name}" }
   pipeline_dimensions        = tomap({ Pipeline = var.name_prefix })
-  failed_job_rule_name       = one([for kind, rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.name if kind == "job"])
-  run_command                = local.workflow_mode ? "aws glue start-workflow-run --name ${local.names.workflow}" : "aws stepfunctions start-execution --state-machine-arn <state_machine_arn output>"
+  # The rule's own name; the name it would have when the module is disabled (no rule, no alarm).
+  failed_job_rule_name = coalesce(one([for kind, rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.name if kind == "job"]), "${var.name_prefix}-workflow-job-failed")
+  run_command          = local.workflow_mode ? "aws glue start-workflow-run --name ${local.names.workflow}" : "aws stepfunctions start-execution --state-machine-arn <state_machine_arn output>"
 
   # Single-metric alarms, each evaluated over 5-minute periods but freshness (hours). A per-run
   # metric has one point per run: "ignore" keeps the state the last run set until the next run reports
