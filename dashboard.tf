@@ -119,6 +119,8 @@ locals {
       properties = {
         title  = "Alarms (each notifies ${local.names.notification_topic})"
         alarms = [for key in local.created_alarms : local.alarm_arns[key]]
+        # Those in ALARM first (an alarm status widget shows 1 to 100 alarms).
+        sortBy = "stateUpdatedTimestamp"
       }
     }],
   )
