@@ -40,7 +40,7 @@ from glue_runtime import (
     start_job,
     write_json,
 )
-from run_figures import rows_of, table_metric_data
+from run_figures import quarantine_ratio_data, rows_of, succeeded_tables_datum, table_metric_data
 
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
 CLEANSED_FORMATS = ("parquet", "iceberg")
@@ -214,6 +214,9 @@ def skip(runtime: JobRuntime, reason: str, arguments: dict[str, str]) -> int:
             # An outage can look like an empty source: it must never empty the table.
             report |= {"deletes": "mirror", "deletes_skipped": f"the extract was empty ({reason}), so it deleted nothing"}
         write_json(runtime.spark, arguments["report_path"], report)
+        if "metrics_namespace" in arguments:
+            # A run with nothing to cleanse succeeded all the same: the freshness alarm must count it.
+            publish_table_metrics(runtime.spark, arguments, report)
     runtime.commit()
     return 0
 
@@ -304,15 +307,17 @@ def main(argv: list[str]) -> int:
 
 def publish_table_metrics(spark: SparkSession, arguments: dict[str, str], report: Mapping[str, Any]) -> None:
     """In a Glue workflow, which has no run report: the table's metrics as the Step Functions report
-    puts them (run_figures.py), the extract job's figures read from --extract_report_path."""
+    puts them (run_figures.py), the extract job's figures read from --extract_report_path; with them
+    the table's QuarantineRatio and, the job having succeeded, SucceededTables 1 (a workflow run's
+    count is the sum of its cleanse jobs')."""
     import boto3
 
     extract = read_json(spark, arguments["extract_report_path"]) if "extract_report_path" in arguments else None
     rows = rows_of(extract or {}, report)
-    boto3.client("cloudwatch").put_metric_data(
-        Namespace=arguments["metrics_namespace"],
-        MetricData=table_metric_data(arguments["metrics_pipeline"], arguments["metrics_table"], rows),
-    )
+    pipeline = arguments["metrics_pipeline"]
+    data = table_metric_data(pipeline, arguments["metrics_table"], rows)
+    data += [*quarantine_ratio_data(pipeline, rows), succeeded_tables_datum(pipeline, 1)]
+    boto3.client("cloudwatch").put_metric_data(Namespace=arguments["metrics_namespace"], MetricData=data)
     log_event("table_metrics_published", namespace=arguments["metrics_namespace"], table=arguments["metrics_table"], rows=rows)
 
 
