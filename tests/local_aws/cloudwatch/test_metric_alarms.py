@@ -6,6 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local_aws.clients import client
+from tests.local_aws.moto_gaps import plain_moto, still_lacking
 
 
 def alarm(**overrides: Any) -> dict[str, Any]:
@@ -90,3 +91,10 @@ def test_an_unknown_statistic_is_refused(clean_emulator: str) -> None:
 
 def test_an_unknown_treatment_of_missing_data_is_refused(clean_emulator: str) -> None:
     assert refusal(TreatMissingData="notbreaching")[0] == "ValidationError"
+
+
+def test_moto_still_starts_a_new_alarm_in_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch) as moto_client:
+        cloudwatch = moto_client("cloudwatch")
+        cloudwatch.put_metric_alarm(**alarm())
+        still_lacking(cloudwatch.describe_alarms()["MetricAlarms"][0]["StateValue"] == "OK", "cloudwatch/alarms.py")

@@ -2,8 +2,11 @@
 
 import json
 
+import pytest
+
 from local_aws.clients import client
 from local_aws.control import advance_time
+from tests.local_aws.moto_gaps import plain_moto, still_lacking
 
 PATTERN = json.dumps({"source": ["pipeline.test"], "detail-type": ["Glue Job State Change"]})
 
@@ -44,3 +47,10 @@ def test_an_alarm_on_a_rules_triggered_rules_goes_to_alarm_when_the_rule_matches
     described = cloudwatch.describe_alarms(AlarmNames=["etl-failed-tables"])["MetricAlarms"][0]
     assert described["StateValue"] == "ALARM"
     assert "[2.0 (" in described["StateReason"]
+
+
+def test_moto_still_puts_no_triggered_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    with plain_moto(monkeypatch) as moto_client:
+        moto_client("events").put_rule(Name="job-failed", EventPattern=PATTERN)
+        moto_client("events").put_events(Entries=[{"Source": "pipeline.test", "DetailType": "Glue Job State Change", "Detail": "{}"}])
+        still_lacking(moto_client("cloudwatch").list_metrics(Namespace="AWS/Events")["Metrics"] == [], "events/rule_metrics.py")
