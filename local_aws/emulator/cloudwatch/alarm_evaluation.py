@@ -52,6 +52,7 @@ from weakref import WeakKeyDictionary
 from moto.cloudwatch.models import Alarm, CloudWatchBackend, MetricAggregatedDatum, MetricDatum, MetricDatumBase, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 
+from local_aws.emulator.cloudwatch.alarms import emulated_time, epoch
 from local_aws.emulator.core.clock import CLOCK
 
 logger = logging.getLogger(__name__)
@@ -136,11 +137,6 @@ def _statistic(datums: list[MetricDatumBase], statistic: str) -> tuple[float, fl
         "Average": sum(sums) / count,
     }[statistic]
     return value, count
-
-
-def epoch(moment: datetime) -> float:
-    """Seconds since the epoch of a moto time, naive in UTC, or of an aware one."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def windows_at(series: list[tuple[float, MetricDatumBase]], at: float, rules: Rules) -> list[Window]:
@@ -279,7 +275,7 @@ def _same_dimensions(datum: MetricDatumBase, alarm: Alarm) -> bool:
 def series_of(backend: CloudWatchBackend, alarm: Alarm) -> list[tuple[float, MetricDatumBase]]:
     """The datapoints of exactly the alarm's metric, by time."""
     series = [
-        (epoch(datum.timestamp), datum)
+        (emulated_time(datum), datum)
         for datum in backend.metric_data
         if datum.namespace == alarm.namespace
         and datum.name == alarm.metric_name

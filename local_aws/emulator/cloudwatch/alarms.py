@@ -23,18 +23,20 @@ When you update an existing alarm, its state is left unchanged": moto starts eve
 updated, in OK. Here a new alarm starts in INSUFFICIENT_DATA ("Unchecked: Initial alarm creation")
 and an updated one keeps its state; either is evaluated afresh (alarm_evaluation.py).
 
-A datapoint put without a Timestamp is stamped with the emulated clock's time
-(local_aws.emulator.core.clock), as are alarms' configuration and state times, so that alarms are
-evaluated on the clock the runs publish on; moto stamps them with the wall clock.
+Alarms are evaluated on the emulated clock (local_aws.emulator.core.clock), the clock the runs
+publish on: a datapoint counts for them at the emulated time it was put (or at its Timestamp, when
+it has one), and an alarm's configuration and state times are emulated times. The datapoint keeps
+moto's wall-clock Timestamp for GetMetricStatistics and GetMetricData, whose callers (the tests)
+ask for the hours around their own clock.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from botocore.session import get_session
-from moto.cloudwatch import models as cloudwatch_models
 from moto.cloudwatch.exceptions import ValidationError
-from moto.cloudwatch.models import Alarm, CloudWatchBackend
+from moto.cloudwatch.models import Alarm, CloudWatchBackend, MetricDatumBase
 
 from local_aws.emulator.core.clock import CLOCK
 
@@ -49,6 +51,8 @@ ACTION_MEMBERS = {"alarm_actions": "alarmActions", "ok_actions": "oKActions", "i
 TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
 
 _moto_put_metric_alarm = CloudWatchBackend.put_metric_alarm
+_moto_datum_init = MetricDatumBase.__init__
+_EMULATED_TIMES: WeakKeyDictionary[MetricDatumBase, float] = WeakKeyDictionary()
 
 
 def _enum(shape: str) -> list[str]:
@@ -64,6 +68,24 @@ UNITS = _enum("StandardUnit")
 def emulated_utcnow() -> datetime:
     """moto's naive UTC "now", on the emulated clock."""
     return CLOCK.utcnow().replace(tzinfo=None)
+
+
+def epoch(moment: datetime) -> float:
+    """Seconds since the epoch of a moto time, naive in UTC, or of an aware one."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def emulated_time(datum: MetricDatumBase) -> float:
+    """When `datum` counts for alarms: the emulated time it was put, or its own Timestamp."""
+    return _EMULATED_TIMES.get(datum, epoch(datum.timestamp))
+
+
+def _datum_init(
+    self: MetricDatumBase, namespace: str, name: str, dimensions: list[dict[str, str]], timestamp: datetime | None, unit: Any = None
+) -> None:
+    _moto_datum_init(self, namespace, name, dimensions, timestamp, unit)
+    if timestamp is None:
+        _EMULATED_TIMES[self] = CLOCK.utcnow().timestamp()
 
 
 def _not_in_enum(value: str, member: str, allowed: list[str]) -> ValidationError:
@@ -129,6 +151,7 @@ def _put_metric_alarm(self: CloudWatchBackend, **arguments: Any) -> Alarm:
         check_metric_alarm(arguments)
     previous = self.alarms.get(arguments["name"])
     alarm = _moto_put_metric_alarm(self, **arguments)
+    alarm.configuration_updated_timestamp = alarm.state_updated_timestamp = emulated_utcnow()
     if previous is not None:
         alarm.state_value, alarm.state_reason = previous.state_value, previous.state_reason
         alarm.state_reason_data, alarm.state_updated_timestamp = previous.state_reason_data, previous.state_updated_timestamp
@@ -141,4 +164,4 @@ def _put_metric_alarm(self: CloudWatchBackend, **arguments: Any) -> Alarm:
 def put_alarms_on_emulated_clock() -> None:
     """Install the checks and the emulated clock; once, in the emulator process."""
     setattr(CloudWatchBackend, "put_metric_alarm", _put_metric_alarm)  # noqa: B010
-    setattr(cloudwatch_models, "utcnow", emulated_utcnow)  # noqa: B010
+    setattr(MetricDatumBase, "__init__", _datum_init)  # noqa: B010
