@@ -12,10 +12,12 @@ refuses, as ValidationError:
   alarm's total current evaluation period can be no longer than seven days ... For alarms with a
   period of less than one hour (3,600 seconds), the total evaluation period can't be longer than one
   day"), in CloudWatch's words ("Metrics cannot be checked across more than a week (EvaluationPeriods
-  * Period must be <= 604800) for alarms using period >= 3600", as Terraform applies report it);
+  * Period must be <= 604800) for alarms using period >= 3600", as Terraform applies report it; the
+  day's refusal in the same words, unconfirmed);
 - DatapointsToAlarm over EvaluationPeriods ("DatapointsToAlarm must be less than or equal to
   EvaluationPeriods", as CloudWatch answers it);
-- a TreatMissingData other than breaching, notBreaching, ignore or missing ("Valid Values").
+- a TreatMissingData other than breaching, notBreaching, ignore or missing ("Valid Values"; the
+  wording of this refusal is the emulator's).
 moto takes all of them.
 
 "When this operation creates an alarm, the alarm state is immediately set to INSUFFICIENT_DATA ...
