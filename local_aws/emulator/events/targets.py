@@ -34,6 +34,7 @@ from moto.utilities.arns import parse_arn
 
 from local_aws.emulator.core.call_counts import CALL_COUNTS
 from local_aws.emulator.core.timers import TIMERS
+from local_aws.emulator.events.rule_metrics import count_triggered_rule
 from local_aws.emulator.kms.uses import service_publish_refusal
 from local_aws.executors.lambda_functions import run_handler
 
@@ -120,6 +121,7 @@ def _send_to_targets(self: Rule, original_event: EventMessageType, transform_inp
     # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html).
     if self.state == "DISABLED" or self.scheduled_expression or not self.event_pattern.matches_event(original_event):
         return
+    count_triggered_rule(self)
     lambda_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "lambda"]
     topic_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "sns"]
     event: dict[str, Any] = {key: value for key, value in original_event.items() if key != "ingestion-time"}
