@@ -69,7 +69,7 @@ class Change:
     table: str
     stage: str
     state: str
-    # The stage's seconds, once it succeeded or failed.
+    # Once it succeeded or failed, the seconds it ran since it started (a crawl: this crawl's).
     seconds: float | None = None
     # Which crawl (raw, cleansed) a crawl's change is.
     crawl: str = ""
@@ -190,8 +190,8 @@ class RunProgress:
             self._crawl = ""
         if name == REPORT_STATE:
             for table, stages in self.tables.items():
-                if stages["extract"].state in ("succeeded", "failed") and stages["report"].state == "waiting":
-                    self._set(table, "report", "running", at)
+                if stages["report"].state == "waiting":
+                    self._set(table, "report", "skipped" if stages["extract"].state == "skipped" else "running", at)
         elif name == REPORT_FAILURE_STATE:
             self._move_all("report", "running", "failed", at)
 
@@ -221,7 +221,7 @@ class RunProgress:
         elif state in ("succeeded", "failed"):
             progress.started, progress.ended = progress.started or at, at
         progress.state = state
-        seconds = progress.seconds() if state in ("succeeded", "failed") else None
+        seconds = (at - progress.started).total_seconds() if progress.started and state in ("succeeded", "failed") else None
         self.changes.append(Change(self.elapsed_seconds(at), table, stage, state, seconds, crawl))
 
 
