@@ -263,24 +263,26 @@ def _figure(figure: Figure | None, figure_id: str, absent: str = "") -> str:
     return f'<figure id="{figure_id}">{_svg(figure, figure_id)}</figure>'
 
 
+def _outcome(name: str, table: Mapping[str, Any], with_failure: bool) -> list[str]:
+    """A table's row of a run's outcomes; with the step, error and cause where a table failed."""
+    failed = table["status"] == "failed"
+    cells = [_cell(name), _cell(table["status"], "failed" if failed else "")]
+    if with_failure:
+        cells += [_cell(f"{table['step']}: {table['error']}" if failed else None), _cell(table.get("cause"))]
+    return cells
+
+
 def run_section(index: int, record: ExecutionRecord) -> str:
     report = record.report
     if report is None:
         return f"<section><h2>Execution {html.escape(record.execution_arn)}: {html.escape(record.status)}, no run report</h2></section>"
     tables = report["tables"]
-    outcomes = [
-        [
-            _cell(name),
-            _cell(table["status"], "failed" if table["status"] == "failed" else ""),
-            _cell(" ".join(str(table.get(key, "")) for key in ("step", "error")).strip()),
-            _cell(table.get("cause")),
-        ]
-        for name, table in tables.items()
-    ]
+    failed = bool(report["failed_tables"])
+    outcomes = [_outcome(name, table, failed) for name, table in tables.items()]
     not_included = "".join(f"<li>{html.escape(item)}</li>" for item in report["cost"]["not_included"])
     parts = [
         f'<section id="run-{index}"><h2>Run {html.escape(report["run_id"])}: {html.escape(report["status"])}</h2>',
-        _table(["table", "outcome", "failed at", "cause"], outcomes),
+        _table(["table", "outcome", *(["failed at", "cause"] if failed else [])], outcomes),
         _figure(timeline_figure(report, stage_spans(record.events)), f"run{index}-timeline"),
         _figure(funnel_figure(report), f"run{index}-funnel", "No table of this run has row counts."),
         _figure(quarantine_figure(report), f"run{index}-quarantine", "This run quarantined no row."),
