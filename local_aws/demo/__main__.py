@@ -9,8 +9,10 @@ each table; then (the cleansed tables being Iceberg current states) changes, add
 customers and updates orders in PostgreSQL, runs again and shows what the second run changed in
 `cleansed_customers` (the deleted customers gone, still held by the snapshot before the run) and
 `cleansed_orders` (the updated orders, which the incremental extract carried), read without Spark;
-copies the outputs to `demo-output/`, then stops everything it started — also on Ctrl-C or when a
-step fails, in which case the failing step and its error are the last lines printed.
+copies the outputs to `demo-output/` and writes `demo-output/report.html` there (report_page.py: the
+runs' timelines, rows by stage, quarantine reasons, snapshots and cost), then stops everything it
+started — also on Ctrl-C or when a step fails, in which case the failing step and its error are the
+last lines printed.
 `--kill-source-during-extract` stops PostgreSQL while the extract job reads it, to show the failure path.
 """
 
