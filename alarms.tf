@@ -1,5 +1,7 @@
 ################################################################################
-# Alarms on the pipeline's metrics (var.alarms), each to the notification topic on ALARM and on OK.
+# Alarms on the pipeline's metrics (var.alarms), each to the notification topic on ALARM, and on OK
+# with alarms.notify_ok: CloudWatch sends OK on any move to OK, the first one out of INSUFFICIENT_DATA
+# after a deployment included, so the recovery notices are opt-in.
 # Each watches one metric (no metric math). PutMetricAlarm's rules
 # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html): Period 10,
 # 20, 30 or a multiple of 60 seconds; Period x EvaluationPeriods at most 86,400 s when Period is under
@@ -111,7 +113,7 @@ resource "aws_cloudwatch_metric_alarm" "pipeline" {
   treat_missing_data  = each.value.treat_missing_data
   actions_enabled     = true
   alarm_actions       = [aws_sns_topic.notifications[0].arn]
-  ok_actions          = [aws_sns_topic.notifications[0].arn]
+  ok_actions          = var.alarms.notify_ok ? [aws_sns_topic.notifications[0].arn] : []
   tags                = local.tags
 
   lifecycle {

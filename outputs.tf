@@ -170,6 +170,6 @@ output "dashboard_name" {
 }
 
 output "alarm_names" {
-  description = "The CloudWatch alarms created, by alarm: failed_tables, quarantine_ratio, run_duration (Step Functions only) and freshness, as the alarms input switches them; each notifies the notification topic on ALARM and on OK."
+  description = "The CloudWatch alarms created, by alarm: failed_tables, quarantine_ratio, run_duration (Step Functions only) and freshness, as the alarms input switches them; each notifies the notification topic on ALARM (and on OK with alarms.notify_ok)."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.pipeline : key => alarm.alarm_name }
 }

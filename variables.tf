@@ -718,13 +718,14 @@ variable "dashboard_enabled" {
 
 variable "alarms" {
   description = <<-EOT
-    CloudWatch alarms on the pipeline's metrics (output alarm_names), each notifying the notification topic when it goes to ALARM and back to OK, each description saying what to do. Each alarm is switched with `enabled`:
+    CloudWatch alarms on the pipeline's metrics (output alarm_names), each notifying the notification topic when it goes to ALARM (and, with `notify_ok = true`, back to OK: CloudWatch then also sends OK when an alarm first leaves INSUFFICIENT_DATA, after each deployment), each description saying what to do. Each alarm is switched with `enabled`:
     - failed_tables: a run with a failed table (Step Functions: FailedTables > 0; Glue workflow: the failed-job EventBridge rule matched). Default on.
     - quarantine_ratio: a table quarantined more than `threshold` (a share, 0 to 1) of its input in a run. Default on; threshold default 0.2, or half of max_quarantine_ratio when that is lower (a table past max_quarantine_ratio fails and publishes no ratio: the alarm warns before the gate stops it).
     - run_duration: a run took more than `threshold_minutes` (default 120) from its start to its report. Step Functions only: on by default there; a Glue workflow run reports no duration.
     - freshness: no table succeeded in any run for `hours` (default 26, at most 168), missing data counted as no success, so it is in ALARM from deployment until the first successful run. On by default when schedule_expression is set (unscheduled pipelines run when someone starts them); set enabled = true for pipelines started from elsewhere.
   EOT
   type = object({
+    notify_ok = optional(bool, false)
     failed_tables = optional(object({
       enabled = optional(bool, true)
     }), {})

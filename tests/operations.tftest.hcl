@@ -216,10 +216,10 @@ run "step_functions_alarms_watch_the_reports_metrics_and_notify_the_topic" {
   assert {
     condition = alltrue([
       for alarm in aws_cloudwatch_metric_alarm.pipeline :
-      alarm.alarm_actions == toset([aws_sns_topic.notifications[0].arn]) && alarm.ok_actions == toset([aws_sns_topic.notifications[0].arn])
+      alarm.alarm_actions == toset([aws_sns_topic.notifications[0].arn]) && try(length(alarm.ok_actions), 0) == 0
       && alarm.actions_enabled && try(length(alarm.insufficient_data_actions), 0) == 0
     ])
-    error_message = "Every alarm notifies the pipeline's topic when it goes to ALARM and when it is back to OK."
+    error_message = "Every alarm notifies the pipeline's topic when it goes to ALARM, and by default not when it is back to OK."
   }
 
   assert {
@@ -259,6 +259,7 @@ run "glue_workflow_alarms_watch_the_failed_job_rule_and_freshness" {
   variables {
     orchestration       = "glue_workflow"
     schedule_expression = "cron(0 3 * * ? *)"
+    alarms              = { notify_ok = true }
   }
 
   assert {
