@@ -43,7 +43,7 @@ locals {
       period              = 300
       evaluation_periods  = 1
       treat_missing_data  = "notBreaching"
-      description         = "A Glue job run of the ${var.name_prefix} workflow failed, timed out or was stopped (EventBridge rule ${local.failed_job_rule_name} matched): the stages after it did not run for any table. The message on this topic names the job, its run and error. Fix the cause (aws glue get-job-run --job-name <job> --run-id <run>: its ErrorMessage, and the job's logs under /aws-glue/jobs/${var.name_prefix}/), then start a new run: ${local.run_command}. Back to OK 5 minutes after the last failure."
+      description         = "A Glue job run of the ${var.name_prefix} workflow failed, timed out or was stopped (EventBridge rule ${local.failed_job_rule_name} matched): the stages after it did not run for any table. The message on this topic names the job, its run and error. Fix the cause (aws glue get-job-run --job-name <job> --run-id <run>: its ErrorMessage, and the job's logs under /aws-glue/jobs/${var.name_prefix}/), then start a new run: ${local.run_command}. Back to OK when no job run has failed for a few 5-minute periods."
       } : {
       namespace           = local.metrics_namespace
       metric_name         = "FailedTables"
