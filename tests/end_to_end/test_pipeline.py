@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
-from local_aws.clients import client
+from local_aws.clients import client, region_of
 from local_aws.demo.pipeline import LocalPipeline
 from local_aws.executions import ExecutionRecord
 from run_cost import DPUS_PER_WORKER
 from tests.complete_example import SAMPLE_COLUMNS, SAMPLES, applied_complete_example
+from tests.operator_view import dashboard_metrics, published_metrics
 from tests.roles import statement_removed
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
 from tests.stacks import subscribe_to_notifications
@@ -176,6 +177,15 @@ def test_the_run_report_prices_each_job_run_and_crawl_consistently_with_glues_fi
     assert cost["state_transitions"] >= len(first_run.states_entered)
     assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-8)
     assert cost["not_included"] == []
+
+
+def test_every_metric_the_dashboard_shows_of_the_pipeline_is_one_the_run_published(pipeline: LocalPipeline, first_run: Any) -> None:
+    region, namespace = region_of(pipeline.outputs["state_machine_arn"]), "GlueEtlPipeline"
+    shown = {metric for metric in dashboard_metrics(pipeline.outputs["dashboard_name"], region) if metric[0] == namespace}
+
+    run_figures = {"SucceededTables", "FailedTables", "QuarantineRatio", "RunSeconds", "EstimatedCost", "CleansedRows"}
+    assert {name for _, name, _ in shown} >= run_figures
+    assert shown - published_metrics(namespace, region) == set()
 
 
 def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
