@@ -11,9 +11,11 @@ Namespace, StatisticType, Statistic in capitals, Unit, Dimensions as name/value,
 EvaluationPeriods, DatapointsToAlarm, ComparisonOperator, Threshold, TreatMissingData,
 EvaluateLowSampleCountPercentile), under the subject `ALARM: "<name>" in <Region>`, cut to SNS's
 100 characters. Published through the emulator's SNS, so subscriptions (an SQS queue) receive it,
-unless the topic's customer-managed key does not let cloudwatch.amazonaws.com use it (kms/uses.py);
-then, as a failed action on AWS, the topic gets nothing. Actions other than SNS topics (EC2, Auto
-Scaling, Lambda, Systems Manager) are not emulated and are logged.
+unless the topic's policy does not allow cloudwatch.amazonaws.com to publish for the alarm, or its
+customer-managed key does not let it (sns/service_publishes.py); then, as a failed action on AWS, the
+topic gets nothing and the failure is logged in the words of the alarm's history (the emulator has
+no DescribeAlarmHistory). Actions other than SNS topics (EC2, Auto Scaling, Lambda, Systems Manager)
+are not emulated and are logged.
 """
 
 import json
@@ -27,7 +29,7 @@ from moto.cloudwatch.models import Alarm, CloudWatchBackend
 from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
 
-from local_aws.emulator.kms.uses import service_publish_refusal
+from local_aws.emulator.sns.service_publishes import service_publish_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +97,9 @@ def notify_state_change(backend: CloudWatchBackend, alarm: Alarm, old_state: str
         if arn.service != "sns":
             logger.warning("alarm %s: no local action %s", alarm.name, action)
             continue
-        refusal = service_publish_refusal(CLOUDWATCH_PRINCIPAL, action)
+        refusal = service_publish_refusal(CLOUDWATCH_PRINCIPAL, action, alarm.alarm_arn)
         if refusal is not None:
-            logger.warning("alarm %s could not publish to %s: %s", alarm.name, action, refusal)
+            logger.warning('alarm %s: Failed to execute action %s. Received error: "%s"', alarm.name, action, refusal)
             continue
         message = json.dumps(alarm_message(backend, alarm, old_state, at))
         try:
