@@ -24,7 +24,14 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from catalog_tables import CatalogTable, catalog_table_problem, forget_unwritten_partitions, parsed_catalog_table, register_parquet
+from catalog_tables import (
+    CatalogTable,
+    Folder,
+    catalog_table_problem,
+    forget_unwritten_partitions,
+    parsed_catalog_table,
+    register_parquet,
+)
 from cleansing import Cleansing, cleanse, input_keys
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from current_state import CurrentStateTableMismatch, Deletes, DeletesOverLimit, merge_into_current_state
@@ -339,11 +346,13 @@ def register_history(spark: SparkSession, table: CatalogTable, rows: DataFrame, 
     import boto3
 
     glue = boto3.client("glue")
-    written = ["/".join(path.rstrip("/").split("/")[-2:]) for path in matching_paths(spark, f"{output_path}*/run_id={run_id}")]
+    # Located under output_path as the job was given it, however Hadoop spells the listed paths.
+    written = [Folder(output_path, Folder.of(path).partition) for path in matching_paths(spark, f"{output_path}*/run_id={run_id}")]
     if written:  # none when every row was quarantined
-        register_parquet(glue, table, output_path, rows.schema, written)
-    forgotten = forget_unwritten_partitions(glue, table, output_path, run_id, written)
-    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=written, partitions_deleted=forgotten)
+        register_parquet(glue, table, rows.schema, written)
+    forgotten = forget_unwritten_partitions(glue, table, run_id, written)
+    partitions = [folder.partition_location.removeprefix(output_path) for folder in written]
+    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=partitions, partitions_deleted=forgotten)
 
 
 if __name__ == "__main__":
