@@ -221,10 +221,17 @@ def skip(runtime: JobRuntime, reason: str, arguments: dict[str, str]) -> int:
             # An outage can look like an empty source: it must never empty the table.
             report |= {"deletes": "mirror", "deletes_skipped": f"the extract was empty ({reason}), so it deleted nothing"}
         write_json(runtime.spark, arguments["report_path"], report)
-        if "metrics_namespace" in arguments:
-            # A run with nothing to cleanse succeeded all the same: the freshness alarm must count it.
-            publish_table_metrics(runtime.spark, arguments, report)
+        # A run with nothing to cleanse succeeded all the same: the freshness alarm must count it.
+        return succeed(runtime, arguments, report)
+    return succeed(runtime, arguments, None)
+
+
+def succeed(runtime: JobRuntime, arguments: dict[str, str], report: Mapping[str, Any] | None) -> int:
+    """Commit the run (its bookmarks), then count it in the pipeline's metrics when it has a report:
+    a success counted before a commit that fails would hide the failure from the freshness alarm."""
     runtime.commit()
+    if report is not None and "metrics_namespace" in arguments:
+        publish_table_metrics(runtime.spark, arguments, report)
     return 0
 
 
@@ -306,10 +313,8 @@ def main(argv: list[str]) -> int:
     if "report_path" in arguments:
         report = {**figures, "quarantined_by_reason": cleansing.quarantined_by_reason(), **merge_figures}
         write_json(spark, arguments["report_path"], report)
-        if "metrics_namespace" in arguments:
-            publish_table_metrics(spark, arguments, report)
-    runtime.commit()
-    return 0
+        return succeed(runtime, arguments, report)
+    return succeed(runtime, arguments, None)
 
 
 def publish_table_metrics(spark: SparkSession, arguments: dict[str, str], report: Mapping[str, Any]) -> None:
