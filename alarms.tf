@@ -1,5 +1,5 @@
 ################################################################################
-# Alarms on the pipeline's metrics (var.alarms), each to the notification topic on ALARM, and on OK
+# Alarms on the pipeline's and AWS's metrics (var.alarms), each to the notification topic on ALARM, and on OK
 # with alarms.notify_ok: CloudWatch sends OK on any move to OK, the first one out of INSUFFICIENT_DATA
 # after a deployment included, so the recovery notices are opt-in.
 # Each watches one metric (no metric math). PutMetricAlarm's rules
@@ -10,13 +10,26 @@
 ################################################################################
 
 locals {
+  # The hours between two scheduled runs: a rate's, 24 for a cron expression that runs every day
+  # (any day of the month and of the week), null when unknown (a cron of some days only, or no
+  # schedule). Schedule expressions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+  schedule_rate  = try(regex("^rate\\((\\d+) (minute|hour|day)s?\\)$", var.schedule_expression), null)
+  schedule_cron  = try(split(" ", regex("^cron\\((.+)\\)$", var.schedule_expression)[0]), null)
+  schedule_daily = try(contains(["*", "?"], local.schedule_cron[2]) && contains(["*", "?"], local.schedule_cron[4]), false)
+  schedule_hours = local.schedule_rate != null ? tonumber(local.schedule_rate[0]) * { minute = 1 / 60, hour = 1, day = 24 }[local.schedule_rate[1]] : (local.schedule_daily ? 24 : null)
+  # Two hours past the schedule's interval, at least 26 (a daily run may start late).
+  freshness_hours = coalesce(var.alarms.freshness.hours, local.schedule_hours == null ? 26 : max(26, ceil(local.schedule_hours) + 2))
+
   # run_duration and freshness left unset follow the pipeline: a run duration only Step Functions
-  # reports, and freshness needs runs to come on their own (a schedule).
+  # reports, and freshness needs runs to come on their own, at least once a week (a schedule whose
+  # interval the alarm's 7 days at most can cover). A Glue workflow's failed crawls have a rule of
+  # their own, watched with its failed jobs.
   alarms_on = {
     failed_tables    = var.alarms.failed_tables.enabled
+    failed_crawls    = var.alarms.failed_tables.enabled && local.workflow_mode && local.lake_crawls
     quarantine_ratio = var.alarms.quarantine_ratio.enabled
     run_duration     = !local.workflow_mode && coalesce(var.alarms.run_duration.enabled, true)
-    freshness        = coalesce(var.alarms.freshness.enabled, var.schedule_expression != null)
+    freshness        = coalesce(var.alarms.freshness.enabled, local.schedule_hours != null && local.freshness_hours <= 168)
   }
   created_alarms = var.enabled ? sort([for key, on in local.alarms_on : key if on]) : []
   # Below max_quarantine_ratio: a table past that gate fails and publishes no ratio.
@@ -24,38 +37,43 @@ locals {
   alarm_names                = { for key in keys(local.alarms_on) : key => "${var.name_prefix}-pipeline-${replace(key, "_", "-")}" }
   alarm_arns                 = { for key, name in local.alarm_names : key => "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${name}" }
   pipeline_dimensions        = tomap({ Pipeline = var.name_prefix })
-  # The rule's own name; the name it would have when the module is disabled (no rule, no alarm).
-  failed_job_rule_name = coalesce(one([for kind, rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.name if kind == "job"]), "${var.name_prefix}-workflow-job-failed")
-  run_command          = local.workflow_mode ? "aws glue start-workflow-run --name ${local.names.workflow}" : "aws stepfunctions start-execution --state-machine-arn <state_machine_arn output>"
+  # Each failure rule's own name; the name it would have when the module is disabled (no rule, no alarm).
+  failure_rule_names = { for kind in ["job", "crawl"] : kind => coalesce(one([for key, rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.name if key == kind]), "${var.name_prefix}-workflow-${kind}-failed") }
+  state_machine_arn  = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.names.state_machine}"
+  run_command        = local.workflow_mode ? "aws glue start-workflow-run --name ${local.names.workflow}" : "aws stepfunctions start-execution --state-machine-arn <state_machine_arn output>"
 
-  # Single-metric alarms, each evaluated over 5-minute periods but freshness (hours). A per-run
-  # metric has one point per run: "ignore" keeps the state the last run set until the next run reports
-  # (a failed run stays in ALARM until a run has no failed table), while a workflow's failed jobs count
-  # only when they happen, so no point means no failure there.
+  # Single-metric alarms, each evaluated over 5-minute periods but freshness (hours). A failure
+  # counts when it happens: an ended run, a matched rule (no point means no failure, notBreaching),
+  # and is forgotten once out of CloudWatch's evaluation range, a few periods; a per-run figure
+  # ("ignore") keeps the state the last run set until the next run reports.
+  # AWS/States metrics (dimension StateMachineArn): https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
+  # AWS/Events TriggeredRules (dimension RuleName): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+  failure_alarm = {
+    statistic           = "Sum"
+    comparison_operator = "GreaterThanThreshold"
+    threshold           = 0
+    period              = 300
+    evaluation_periods  = 1
+    treat_missing_data  = "notBreaching"
+  }
   alarm_definitions = {
-    failed_tables = local.workflow_mode ? {
-      namespace           = "AWS/Events"
-      metric_name         = "TriggeredRules"
-      dimensions          = tomap({ RuleName = local.failed_job_rule_name })
-      statistic           = "Sum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 0
-      period              = 300
-      evaluation_periods  = 1
-      treat_missing_data  = "notBreaching"
-      description         = "A Glue job run of the ${var.name_prefix} workflow failed, timed out or was stopped (EventBridge rule ${local.failed_job_rule_name} matched): the stages after it did not run for any table. The message on this topic names the job, its run and error. Fix the cause (aws glue get-job-run --job-name <job> --run-id <run>: its ErrorMessage, and the job's logs under /aws-glue/jobs/${var.name_prefix}/), then start a new run: ${local.run_command}. Back to OK when no job run has failed for a few 5-minute periods."
+    failed_tables = merge(local.failure_alarm, local.workflow_mode ? {
+      namespace   = "AWS/Events"
+      metric_name = "TriggeredRules"
+      dimensions  = tomap({ RuleName = local.failure_rule_names.job })
+      description = "A Glue job run of the ${var.name_prefix} workflow failed, timed out or was stopped (EventBridge rule ${local.failure_rule_names.job} matched; with job_max_retries, also an attempt Glue then retried): the stages after it did not run for any table. The message on this topic names the job, its run and error. Fix the cause (aws glue get-job-run --job-name <job> --run-id <run>: its ErrorMessage, and the job's logs under /aws-glue/jobs/${var.name_prefix}/), then start a new run: ${local.run_command}. Back to OK when no job run has failed for a few 5-minute periods."
       } : {
-      namespace           = local.metrics_namespace
-      metric_name         = "FailedTables"
-      dimensions          = local.pipeline_dimensions
-      statistic           = "Maximum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 0
-      period              = 300
-      evaluation_periods  = 1
-      treat_missing_data  = "ignore"
-      description         = "A run of the ${var.name_prefix} pipeline ended with failed tables (FailedTables > 0); the tables that succeeded are published. The failure message on this topic, and the execution's output (aws stepfunctions describe-execution), name each failed table with its step and error. Fix the cause (the job run's ErrorMessage: aws glue get-job-run; the job's logs under /aws-glue/jobs/${var.name_prefix}/), then start a new run: ${local.run_command}. Stays in ALARM until a run reports no failed table."
-    }
+      namespace   = "AWS/States"
+      metric_name = "ExecutionsFailed"
+      dimensions  = tomap({ StateMachineArn = local.state_machine_arn })
+      description = "A run of the ${var.name_prefix} pipeline failed (ExecutionsFailed of the state machine ${local.names.state_machine}): a table failed (the others are published), or a crawl or the report failed. The failure message on this topic, and the execution's output (aws stepfunctions describe-execution), name the step, the error and each failed table. Fix the cause (the job run's ErrorMessage: aws glue get-job-run; the job's logs under /aws-glue/jobs/${var.name_prefix}/), then start a new run: ${local.run_command}. A run that times out alerts on this topic as TIMED_OUT. Back to OK when no run has failed for a few 5-minute periods."
+    })
+    failed_crawls = merge(local.failure_alarm, {
+      namespace   = "AWS/Events"
+      metric_name = "TriggeredRules"
+      dimensions  = tomap({ RuleName = local.failure_rule_names.crawl })
+      description = "A crawl of the ${var.name_prefix} workflow failed (EventBridge rule ${local.failure_rule_names.crawl} matched): the stages after it did not run for any table. The message on this topic names the crawler and its error. Fix the cause (aws glue get-crawler --name <crawler>: LastCrawl's ErrorMessage, and its logs under /aws-glue/crawlers), then start a new run: ${local.run_command}. Back to OK when no crawl has failed for a few 5-minute periods."
+    })
     quarantine_ratio = {
       namespace           = local.metrics_namespace
       metric_name         = "QuarantineRatio"
@@ -89,9 +107,9 @@ locals {
       threshold           = 1
       period              = 3600
       # ALARM when every hour of the window had no success; an hour without data counts as none.
-      evaluation_periods = var.alarms.freshness.hours
+      evaluation_periods = local.freshness_hours
       treat_missing_data = "breaching"
-      description        = "No table of the ${var.name_prefix} pipeline has succeeded in any run for ${var.alarms.freshness.hours} hours (SucceededTables, no data counted as no success): its cleansed tables are getting stale. Check that runs start (${local.workflow_mode ? "the workflow's start trigger ${var.name_prefix}-start" : "the schedule rule ${var.name_prefix}-pipeline-schedule"} is enabled, or whoever starts the runs) and whether they fail (the failed_tables alarm and the failure messages on this topic); then start a run: ${local.run_command}. In ALARM from deployment until the first successful run."
+      description        = "No table of the ${var.name_prefix} pipeline has succeeded in any run for at least ${local.freshness_hours} hours (SucceededTables, no data counted as no success): its cleansed tables are getting stale. Check that runs start (${local.workflow_mode ? "the workflow's start trigger ${var.name_prefix}-start" : "the schedule rule ${var.name_prefix}-pipeline-schedule"} is enabled, or whoever starts the runs) and whether they fail (the failed_tables alarm and the failure messages on this topic); then start a run: ${local.run_command}. In ALARM from deployment until the first successful run."
     }
   }
 }
@@ -122,6 +140,16 @@ resource "aws_cloudwatch_metric_alarm" "pipeline" {
     precondition {
       condition     = each.key != "run_duration" || var.alarms.run_duration.threshold_minutes * 60 < local.execution_timeout_seconds
       error_message = "alarms.run_duration.threshold_minutes (${var.alarms.run_duration.threshold_minutes}) must be under the state machine's timeout, ${floor(local.execution_timeout_seconds / 60)} minutes (its job and crawl timeouts): a run that long times out before its report, so this alarm could never fire. Lower the threshold."
+    }
+    # PutMetricAlarm: Period x EvaluationPeriods at most 604,800 s (7 days) for hour-long periods.
+    precondition {
+      condition     = each.key != "freshness" || local.freshness_hours <= 168
+      error_message = "alarms.freshness needs hours of at most 168 (CloudWatch evaluates an alarm over 7 days at most), and schedule_expression (${coalesce(var.schedule_expression, "none")}) runs less often: two hours past its interval is ${local.freshness_hours}. Set alarms.freshness.enabled = false, or hours to at most 168."
+    }
+    # A window no longer than the schedule's interval is without a success between two good runs.
+    precondition {
+      condition     = each.key != "freshness" || local.schedule_hours == null || local.freshness_hours > coalesce(local.schedule_hours, 0)
+      error_message = "alarms.freshness.hours (${local.freshness_hours}) must be more than the ${coalesce(local.schedule_hours, 0)} hours between two runs of schedule_expression (${coalesce(var.schedule_expression, "none")}): the alarm would fire between two good runs. Raise hours (at most 168), or leave it unset to follow the schedule."
     }
   }
 }

@@ -12,15 +12,18 @@ locals {
   # The stages whose seconds the report puts (lambdas/report_run.py STEP_STATES): the crawls only when
   # there are crawls.
   published_stages = concat(["ExtractTables"], local.raw_crawl ? ["RawCrawler"] : [], ["CleanseTables"], local.cleansed_crawl ? ["CleansedCrawler"] : [])
-  # A run's tables: SucceededTables from either publisher; the failures from the report, or in a
-  # workflow from EventBridge (namespace AWS/Events, TriggeredRules by RuleName:
+  # A run's tables: SucceededTables from either publisher; the failures from the report and the
+  # state machine's failed runs (AWS/States, as the failed_tables alarm), or in a workflow from EventBridge (namespace AWS/Events, TriggeredRules by RuleName:
   # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html) for each failure rule.
   run_outcome_metrics = concat(
     [[local.metrics_namespace, "SucceededTables", "Pipeline", var.name_prefix, { stat = "Sum", label = "tables succeeded" }]],
     local.workflow_mode ? [
       for kind, rule in aws_cloudwatch_event_rule.workflow_step_failed :
       ["AWS/Events", "TriggeredRules", "RuleName", rule.name, { stat = "Sum", label = "failed ${kind == "job" ? "job runs" : "crawls"}" }]
-    ] : [[local.metrics_namespace, "FailedTables", "Pipeline", var.name_prefix, { stat = "Maximum", label = "tables failed" }]],
+      ] : [
+      [local.metrics_namespace, "FailedTables", "Pipeline", var.name_prefix, { stat = "Maximum", label = "tables failed" }],
+      ["AWS/States", "ExecutionsFailed", "StateMachineArn", local.state_machine_arn, { stat = "Sum", label = "runs failed" }],
+    ],
   )
   # Each table's funnel: rows read from the source, landed raw, cleansed, quarantined, and the
   # duplicates removed between them (raw = cleansed + quarantined + duplicates removed).

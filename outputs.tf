@@ -165,11 +165,11 @@ output "lake_prefixes" {
 }
 
 output "dashboard_name" {
-  description = "The CloudWatch dashboard of the pipeline's runs, tables, quarantine ratio, durations and cost (null with dashboard_enabled = false or when disabled): open it at https://console.aws.amazon.com/cloudwatch/home#dashboards/dashboard/<name>."
+  description = "The CloudWatch dashboard of the pipeline's runs, tables, quarantine ratio, durations and cost (null with dashboard_enabled = false or when disabled): open it at https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>#dashboards/dashboard/<name>."
   value       = try(aws_cloudwatch_dashboard.pipeline[0].dashboard_name, null)
 }
 
 output "alarm_names" {
-  description = "The CloudWatch alarms created, by alarm: failed_tables, quarantine_ratio, run_duration (Step Functions only) and freshness, as the alarms input switches them; each notifies the notification topic on ALARM (and on OK with alarms.notify_ok)."
+  description = "The CloudWatch alarms created, by alarm: failed_tables, failed_crawls (a Glue workflow with crawlers), quarantine_ratio, run_duration (Step Functions only) and freshness, as the alarms input switches them; each notifies the notification topic on ALARM (and on OK with alarms.notify_ok)."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.pipeline : key => alarm.alarm_name }
 }

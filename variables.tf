@@ -719,10 +719,10 @@ variable "dashboard_enabled" {
 variable "alarms" {
   description = <<-EOT
     CloudWatch alarms on the pipeline's metrics (output alarm_names), each notifying the notification topic when it goes to ALARM (and, with `notify_ok = true`, back to OK: CloudWatch then also sends OK when an alarm first leaves INSUFFICIENT_DATA, after each deployment), each description saying what to do. Each alarm is switched with `enabled`:
-    - failed_tables: a run with a failed table (Step Functions: FailedTables > 0; Glue workflow: the failed-job EventBridge rule matched). Default on.
+    - failed_tables: a failed run (Step Functions: ExecutionsFailed of the state machine, a failed table, crawl or report; Glue workflow: the failed-job EventBridge rule matched, and its failed-crawl rule too, alarm failed_crawls). Default on.
     - quarantine_ratio: a table quarantined more than `threshold` (a share, 0 to 1) of its input in a run. Default on; threshold default 0.2, or half of max_quarantine_ratio when that is lower (a table past max_quarantine_ratio fails and publishes no ratio: the alarm warns before the gate stops it).
     - run_duration: a run took more than `threshold_minutes` (default 120) from its start to its report. Step Functions only: on by default there; a Glue workflow run reports no duration.
-    - freshness: no table succeeded in any run for `hours` (default 26, at most 168), missing data counted as no success, so it is in ALARM from deployment until the first successful run. On by default when schedule_expression is set (unscheduled pipelines run when someone starts them); set enabled = true for pipelines started from elsewhere.
+    - freshness: no table succeeded in any run for `hours` (at most 168; default two hours past schedule_expression's interval, at least 26), missing data counted as no success, so it is in ALARM from deployment until the first successful run. On by default when schedule_expression runs at least once a week (a rate, or a cron expression of every day); set enabled = true (and hours for a cron of some days only) for pipelines started from elsewhere.
   EOT
   type = object({
     notify_ok = optional(bool, false)
@@ -739,7 +739,7 @@ variable "alarms" {
     }), {})
     freshness = optional(object({
       enabled = optional(bool)
-      hours   = optional(number, 26)
+      hours   = optional(number)
     }), {})
   })
   default  = {}
@@ -769,7 +769,7 @@ variable "alarms" {
   # Each of the alarm's periods is an hour, and CloudWatch evaluates at most 7 days (Period x
   # EvaluationPeriods <= 604,800 s): https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
   validation {
-    condition     = var.alarms.freshness.hours >= 1 && var.alarms.freshness.hours <= 168 && floor(var.alarms.freshness.hours) == var.alarms.freshness.hours
+    condition     = var.alarms.freshness.hours == null || try(var.alarms.freshness.hours >= 1 && var.alarms.freshness.hours <= 168 && floor(var.alarms.freshness.hours) == var.alarms.freshness.hours, false)
     error_message = "alarms.freshness.hours must be a whole number of hours from 1 to 168: CloudWatch evaluates an alarm over at most 7 days. Set it above the time between two scheduled runs, e.g. 26 for a daily run."
   }
 }

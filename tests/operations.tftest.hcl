@@ -61,8 +61,9 @@ run "a_step_functions_dashboard_names_exactly_what_the_run_report_puts" {
           "GlueEtlPipeline ${metric} Pipeline plan-test Table ${table}"
         ]
       ]),
+      ["AWS/States ExecutionsFailed StateMachineArn arn:aws:states:eu-west-1:123456789012:stateMachine:plan-test-pipeline"],
     ))
-    error_message = "The report's metrics, each stage's seconds (both crawls with Parquet and crawlers) and each table's funnel; nothing the report does not put."
+    error_message = "The report's metrics, each stage's seconds (both crawls with Parquet and crawlers), each table's funnel and the state machine's failed runs; nothing the report does not put."
   }
 
   assert {
@@ -206,11 +207,11 @@ run "step_functions_alarms_watch_the_reports_metrics_and_notify_the_topic" {
         alarm.period, alarm.evaluation_periods, alarm.datapoints_to_alarm, alarm.treat_missing_data,
       ]
       } == {
-      failed_tables    = ["GlueEtlPipeline", "FailedTables", tomap({ Pipeline = "plan-test" }), "Maximum", "GreaterThanThreshold", 0, 300, 1, 1, "ignore"]
+      failed_tables    = ["AWS/States", "ExecutionsFailed", tomap({ StateMachineArn = "arn:aws:states:eu-west-1:123456789012:stateMachine:plan-test-pipeline" }), "Sum", "GreaterThanThreshold", 0, 300, 1, 1, "notBreaching"]
       quarantine_ratio = ["GlueEtlPipeline", "QuarantineRatio", tomap({ Pipeline = "plan-test" }), "Maximum", "GreaterThanThreshold", 0.2, 300, 1, 1, "ignore"]
       run_duration     = ["GlueEtlPipeline", "RunSeconds", tomap({ Pipeline = "plan-test" }), "Maximum", "GreaterThanThreshold", 7200, 300, 1, 1, "ignore"]
     }
-    error_message = "Each alarm's metric, statistic, threshold and periods: a failed table, a ratio above 0.2, a run over 120 minutes; the state a run set holds until the next run reports."
+    error_message = "Each alarm's metric, statistic, threshold and periods: a failed run of the state machine (no point, no failure), a ratio above 0.2, a run over 120 minutes (the state a run set holds until the next run reports)."
   }
 
   assert {
@@ -236,7 +237,7 @@ run "step_functions_alarms_watch_the_reports_metrics_and_notify_the_topic" {
       strcontains(aws_cloudwatch_metric_alarm.pipeline["quarantine_ratio"].alarm_description, "more than 20% of its input rows"),
       strcontains(aws_cloudwatch_metric_alarm.pipeline["quarantine_ratio"].alarm_description, "quarantine/plan-test/<table>/run_id=<run>/"),
       strcontains(aws_cloudwatch_metric_alarm.pipeline["run_duration"].alarm_description, "more than 120 minutes"),
-      strcontains(aws_cloudwatch_metric_alarm.pipeline["failed_tables"].alarm_description, "name each failed table with its step and error"),
+      strcontains(aws_cloudwatch_metric_alarm.pipeline["failed_tables"].alarm_description, "name the step, the error and each failed table"),
     ])
     error_message = "The descriptions name the threshold and where to look."
   }
@@ -263,8 +264,15 @@ run "glue_workflow_alarms_watch_the_failed_job_rule_and_freshness" {
   }
 
   assert {
-    condition     = toset(keys(output.alarm_names)) == toset(["failed_tables", "quarantine_ratio", "freshness"])
-    error_message = "No run_duration in a workflow (it reports none); freshness is on with a schedule."
+    condition     = toset(keys(output.alarm_names)) == toset(["failed_tables", "failed_crawls", "quarantine_ratio", "freshness"])
+    error_message = "No run_duration in a workflow (it reports none); its failed crawls have their own alarm; freshness is on with a daily schedule."
+  }
+
+  assert {
+    condition = [
+      for alarm in [aws_cloudwatch_metric_alarm.pipeline["failed_crawls"]] : [alarm.namespace, alarm.metric_name, alarm.dimensions, alarm.statistic, alarm.treat_missing_data]
+    ] == [["AWS/Events", "TriggeredRules", tomap({ RuleName = aws_cloudwatch_event_rule.workflow_step_failed["crawl"].name }), "Sum", "notBreaching"]]
+    error_message = "A failed crawl is a match of the failed-crawl rule."
   }
 
   assert {
@@ -322,7 +330,7 @@ run "the_thresholds_follow_the_alarms_input" {
       aws_cloudwatch_metric_alarm.pipeline["run_duration"].threshold == 2700,
       aws_cloudwatch_metric_alarm.pipeline["freshness"].evaluation_periods == 48,
       aws_cloudwatch_metric_alarm.pipeline["freshness"].datapoints_to_alarm == 48,
-      strcontains(aws_cloudwatch_metric_alarm.pipeline["freshness"].alarm_description, "for 48 hours"),
+      strcontains(aws_cloudwatch_metric_alarm.pipeline["freshness"].alarm_description, "for at least 48 hours"),
     ])
     error_message = "Thresholds: a ratio, minutes (in seconds for RunSeconds), hours (one period each); freshness on without a schedule when asked."
   }
@@ -505,6 +513,54 @@ run "rejects_a_run_duration_the_run_would_time_out_before" {
   variables {
     # Default timeouts: two rounds of jobs and two crawls, far under 100 hours.
     alarms = { run_duration = { threshold_minutes = 6000 } }
+  }
+
+  expect_failures = [aws_cloudwatch_metric_alarm.pipeline]
+}
+
+run "freshness_follows_a_schedule_of_days" {
+  command = apply
+
+  variables {
+    schedule_expression = "rate(2 days)"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.pipeline["freshness"].evaluation_periods == 50
+    error_message = "Two hours past a 48-hour schedule: a late run does not alarm, a missed one does."
+  }
+}
+
+run "freshness_is_off_by_default_for_a_weekly_or_weekday_schedule" {
+  command = plan
+
+  variables {
+    schedule_expression = "cron(0 3 ? * MON-FRI *)"
+  }
+
+  assert {
+    condition     = !contains(keys(output.alarm_names), "freshness")
+    error_message = "A cron of some days only has gaps longer than a day: no freshness alarm unless asked for with its hours."
+  }
+}
+
+run "rejects_a_freshness_window_the_schedule_outlasts" {
+  command = plan
+
+  variables {
+    schedule_expression = "rate(2 days)"
+    alarms              = { freshness = { enabled = true, hours = 30 } }
+  }
+
+  expect_failures = [aws_cloudwatch_metric_alarm.pipeline]
+}
+
+run "rejects_freshness_on_a_schedule_longer_than_a_week" {
+  command = plan
+
+  variables {
+    schedule_expression = "rate(7 days)"
+    alarms              = { freshness = { enabled = true } }
   }
 
   expect_failures = [aws_cloudwatch_metric_alarm.pipeline]

@@ -52,3 +52,17 @@ def published_metrics(namespace: str, region: str) -> set[Metric]:
         for page in pages
         for metric in page["Metrics"]
     }
+
+
+def alarm_metrics(alarm_names: dict[str, str], region: str) -> dict[str, Metric]:
+    """The metric each alarm watches, by the alarm's key (failed_tables, ...)."""
+    alarms = client("cloudwatch", region=region).describe_alarms(AlarmNames=list(alarm_names.values()))["MetricAlarms"]
+    by_name = {alarm["AlarmName"]: alarm for alarm in alarms}
+    return {
+        key: (
+            by_name[name]["Namespace"],
+            by_name[name]["MetricName"],
+            frozenset((dimension["Name"], dimension["Value"]) for dimension in by_name[name]["Dimensions"]),
+        )
+        for key, name in alarm_names.items()
+    }

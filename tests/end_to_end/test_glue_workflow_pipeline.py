@@ -20,7 +20,7 @@ from local_aws import emulator
 from local_aws.clients import client
 from local_aws.control import advance_time, run_jobs_locally, set_time_scale
 from local_aws.terraform import PROJECT_ROOT
-from tests.operator_view import alarm_changes, alarm_state, dashboard_metrics, published_metrics
+from tests.operator_view import alarm_changes, alarm_metrics, alarm_state, dashboard_metrics, published_metrics
 from tests.stacks import DeployedPipeline, deploy_example, notifications, subscribe_to_notifications
 from tests.state_machine.pipeline_support import await_workflow_run, workflow_job_runs
 
@@ -306,6 +306,11 @@ def test_a_table_whose_job_fails_stops_the_chain_and_alerts_once(deployed: Deplo
     assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"].get("LastCrawl") == raw_crawls_before
     assert {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES} == cleanse_job_runs_before
     (notification,) = notifications(deployed, wait_seconds=5)
+    # Each alarm but failed_crawls (no crawl failed here) watches a metric the runs put.
+    watched = alarm_metrics(deployed.outputs["alarm_names"], deployed.region)
+    published = published_metrics(deployed.outputs["metrics_namespace"], deployed.region) | published_metrics("AWS/Events", deployed.region)
+    assert set(watched) == {"failed_tables", "failed_crawls", "quarantine_ratio", "freshness"}
+    assert {key for key, metric in watched.items() if metric not in published} == {"failed_crawls"}
     job = deployed.outputs["workflow_job_names"]["orders"]["extract_job"]
     assert notification["Message"] == (
         f"Pipeline workflow-orders workflow run failed at step {job} with JobFailed: job run {failed['Id']} ended FAILED: "

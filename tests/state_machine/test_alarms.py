@@ -1,7 +1,8 @@
 """The module's CloudWatch alarms on the metrics the runs publish, evaluated by the emulator on its
-clock and notified on the pipeline's topic: a run with a failed table sets off failed_tables (in a
-Glue workflow, a failed job run), a clean run clears it without a message, and a day without a
-successful run sets off freshness. The jobs are planned; what the alarms watch is published for
+clock and notified on the pipeline's topic: a failed run sets off failed_tables (in a Glue workflow
+a failed job run, and a failed crawl failed_crawls), which clears without a message once the
+failure is out of CloudWatch's evaluation range, and a day without a successful run sets off
+freshness. The jobs are planned; what the alarms watch is published for
 real (the report Lambda, EventBridge). A Glue workflow's freshness needs its cleanse jobs' own
 metric: tests/end_to_end/test_glue_workflow_pipeline.py."""
 
@@ -10,11 +11,18 @@ from typing import Any, ClassVar
 import pytest
 
 from local_aws import executions
-from local_aws.control import advance_time, plan_job_runs
+from local_aws.control import advance_time, plan_crawls, plan_job_runs
+from local_aws.emulator.glue.crawlers import CrawlPlan
 from local_aws.emulator.glue.job_runs import JobRunPlan
 from tests.operator_view import alarm_changes, alarm_state
 from tests.stacks import DeployedPipeline, subscribe_to_notifications
-from tests.state_machine.pipeline_support import plan_quick_run, plan_quick_workflow_run, put_job_outputs, run_workflow_to_the_end
+from tests.state_machine.pipeline_support import (
+    plan_failed_crawl,
+    plan_quick_run,
+    plan_quick_workflow_run,
+    put_job_outputs,
+    run_workflow_to_the_end,
+)
 
 pytestmark = pytest.mark.terraform
 
@@ -37,9 +45,7 @@ def clean_run(deployed: DeployedPipeline, run_id: str) -> None:
     assert executions.run(deployed.state_machine_arn, {"run_id": run_id}, run_id).status == "SUCCEEDED"
 
 
-def test_a_run_with_a_failed_table_sets_off_the_failed_tables_alarm_and_a_clean_run_clears_it_quietly(
-    deployed: DeployedPipeline,
-) -> None:
+def test_a_run_with_a_failed_table_sets_off_the_failed_tables_alarm_which_clears_quietly(deployed: DeployedPipeline) -> None:
     alarm = deployed.outputs["alarm_names"]["failed_tables"]
     queue_url = alarm_queue(deployed, "failed")
     plan_quick_run(deployed)
@@ -51,14 +57,24 @@ def test_a_run_with_a_failed_table_sets_off_the_failed_tables_alarm_and_a_clean_
     assert (failed.status, failed.error) == ("FAILED", "TablesFailed")
     (change,) = alarm_changes(queue_url, deployed.region)
     assert (change["AlarmName"], change["NewStateValue"]) == (alarm, "ALARM")
-    assert change["AlarmDescription"].startswith("A run of the etl-alarms pipeline ended with failed tables (FailedTables > 0)")
+    assert change["AlarmDescription"].startswith("A run of the etl-alarms pipeline failed (ExecutionsFailed of the state machine")
+    assert (change["Trigger"]["Namespace"], change["Trigger"]["MetricName"]) == ("AWS/States", "ExecutionsFailed")
     assert "was greater than the threshold (0.0)" in change["NewStateReason"]
 
-    advance_time(HOUR)  # the next run, in a later period of the alarm
-    clean_run(deployed, "alarm-clean")
-
+    # Out of CloudWatch's evaluation range (a few periods) the failure no longer counts.
+    advance_time(HOUR)
     assert alarm_state(alarm, deployed.region) == "OK"
     assert changes(deployed, queue_url) == [], "back to OK notifies only with alarms.notify_ok"
+
+
+def test_a_failed_crawl_fails_every_table_and_sets_off_the_failed_tables_alarm(deployed: DeployedPipeline) -> None:
+    queue_url = alarm_queue(deployed, "crawl")
+    plan_failed_crawl(deployed, "Internal Service Exception")
+
+    failed = executions.run(deployed.state_machine_arn, {"run_id": "alarm-crawl-fails"}, "alarm-crawl-fails")
+
+    assert (failed.status, failed.error, failed.report) == ("FAILED", "CrawlerFailed", None), "no report: no FailedTables"
+    assert changes(deployed, queue_url) == [(deployed.outputs["alarm_names"]["failed_tables"], "OK", "ALARM")]
 
 
 def test_a_day_without_a_successful_run_sets_off_the_freshness_alarm(deployed: DeployedPipeline) -> None:
@@ -106,3 +122,16 @@ class TestGlueWorkflow:
         # Out of CloudWatch's evaluation range (a few periods, test_a_day_without_...) the failure no longer counts.
         advance_time(30 * 60)
         assert alarm_state(alarm, deployed.region) == "OK"
+
+    def test_a_failed_crawl_sets_off_the_failed_crawls_alarm(self, deployed: DeployedPipeline) -> None:
+        queue_url = alarm_queue(deployed, "crawl")
+        plan_quick_workflow_run(deployed)
+        plan_crawls(
+            deployed.outputs["raw_crawler_name"],
+            [CrawlPlan(running_seconds=30, outcome="FAILED", error_message="Internal Service Exception")],
+        )
+
+        run = run_workflow_to_the_end(deployed, "wf-alarm-crawl-fails")
+
+        assert run["Statistics"]["FailedActions"] == 1
+        assert changes(deployed, queue_url) == [(deployed.outputs["alarm_names"]["failed_crawls"], "OK", "ALARM")]
