@@ -4,24 +4,11 @@ notified to their topics (local_aws/emulator/cloudwatch/alarm_evaluation.py, ala
 import json
 from typing import Any
 
-import pytest
-
 from local_aws.clients import client
 from local_aws.control import advance_time
 
 MINUTE, HOUR = 60, 3600
 PIPELINE = [{"Name": "Pipeline", "Value": "etl"}]
-
-
-@pytest.fixture
-def topic_queue(clean_emulator: str) -> tuple[str, str]:
-    """A topic, and an SQS queue subscribed to it: (topic ARN, queue URL)."""
-    sns, sqs = client("sns"), client("sqs")
-    topic = sns.create_topic(Name="etl-notifications")["TopicArn"]
-    queue = sqs.create_queue(QueueName="on-call")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-    return topic, queue
 
 
 def notifications(queue: str) -> list[dict[str, Any]]:

@@ -16,17 +16,6 @@ from tests.topic_policies import allow_rule_to_publish, publish_statement, set_t
 ALARM = "etl-failed-tables"
 
 
-@pytest.fixture
-def topic_queue(clean_emulator: str) -> tuple[str, str]:
-    """A topic, and an SQS queue subscribed to it: (topic ARN, queue URL)."""
-    sns, sqs = client("sns"), client("sqs")
-    topic = sns.create_topic(Name="etl-notifications")["TopicArn"]
-    queue = sqs.create_queue(QueueName="on-call")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-    return topic, queue
-
-
 def received(queue: str, wait_seconds: int = 1) -> list[Any]:
     return list(client("sqs").receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds).get("Messages", []))
 
