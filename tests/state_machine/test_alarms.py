@@ -91,7 +91,7 @@ def test_a_day_without_a_successful_run_sets_off_the_freshness_alarm(deployed: D
     advance_time(5 * HOUR)
     (change,) = alarm_changes(queue_url, deployed.region)
     assert (change["AlarmName"], change["OldStateValue"], change["NewStateValue"]) == (alarm, "OK", "ALARM")
-    assert change["AlarmDescription"].startswith("No table of the etl-alarms pipeline has succeeded in any run for 26 hours")
+    assert change["AlarmDescription"].startswith("No table of the etl-alarms pipeline has succeeded in any run for at least 26 hours")
     assert change["NewStateReason"] == (
         "Threshold Crossed: no datapoints were received for 26 periods and 26 missing datapoints were treated as [Breaching]."
     )
