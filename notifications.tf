@@ -12,6 +12,8 @@ resource "aws_sns_topic" "notifications" {
 data "aws_iam_policy_document" "notification_topic" {
   count = var.enabled ? 1 : 0
 
+  source_policy_documents = data.aws_iam_policy_document.alarm_notifications[*].json
+
   statement {
     sid       = "EventBridgePublishesTimedOutAndAbortedRuns"
     actions   = ["sns:Publish"]
@@ -26,6 +28,37 @@ data "aws_iam_policy_document" "notification_topic" {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
       values   = concat(aws_cloudwatch_event_rule.run_ended_abnormally[*].arn, [for rule in aws_cloudwatch_event_rule.workflow_step_failed : rule.arn])
+    }
+  }
+}
+
+# The topic's own policy replaces SNS's default (which lets the account's principals publish), so the
+# alarms (alarms.tf) publish through this grant to the CloudWatch service principal
+# (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html). The ARNs are built
+# from the names, so that the grant is known at plan.
+data "aws_iam_policy_document" "alarm_notifications" {
+  count = length(local.created_alarms) > 0 ? 1 : 0
+
+  statement {
+    sid       = "CloudWatchAlarmsPublishTheirStateChanges"
+    actions   = ["sns:Publish"]
+    resources = ["arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.names.notification_topic}"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [for key in local.created_alarms : local.alarm_arns[key]]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
     }
   }
 }

@@ -131,7 +131,7 @@ output "state_machine_definition" {
 }
 
 output "metrics_namespace" {
-  description = "CloudWatch namespace of each successful run's figures (dimensions Pipeline = name_prefix, Table = the table's name; FailedTables with Pipeline alone, from the Step Functions run report; in a Glue workflow each cleanse job puts its table's); null when disabled."
+  description = "CloudWatch namespace of each run's figures: each table's rows (dimensions Pipeline = name_prefix, Table = the table's name) and, with Pipeline alone, SucceededTables and each table's QuarantineRatio (the Step Functions run report; in a Glue workflow each cleanse job its table's) and, from the Step Functions run report only, FailedTables, RunSeconds, each stage's <stage>Seconds and EstimatedCost; what dashboard_name shows and alarm_names watch. Null when disabled."
   value       = var.enabled ? local.metrics_namespace : null
 }
 
@@ -162,4 +162,14 @@ output "log_group_names" {
 output "lake_prefixes" {
   description = "This pipeline's key prefixes in the bucket, by stage: raw, cleansed, quarantine, reports (each holding one folder per table), scripts and temp. With create_bucket = false, add lifecycle rules for raw and quarantine to your bucket's own lifecycle configuration (the module sets none there): see raw_retention_days and quarantine_retention_days."
   value       = var.enabled ? merge(local.lake_prefixes, { scripts = local.scripts_prefix, temp = local.temp_prefix }) : {}
+}
+
+output "dashboard_name" {
+  description = "The CloudWatch dashboard of the pipeline's runs, tables, quarantine ratio, durations and cost (null with dashboard_enabled = false or when disabled): open it at https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>#dashboards/dashboard/<name>."
+  value       = try(aws_cloudwatch_dashboard.pipeline[0].dashboard_name, null)
+}
+
+output "alarm_names" {
+  description = "The CloudWatch alarms created, by alarm: failed_tables, failed_crawls (a Glue workflow with crawlers), quarantine_ratio, run_duration (Step Functions only) and freshness, as the alarms input switches them; each notifies the notification topic on ALARM (and on OK with alarms.notify_ok)."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.pipeline : key => alarm.alarm_name }
 }

@@ -212,7 +212,7 @@ variable "bucket_force_destroy" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the notification topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups) and EventBridge (`events.amazonaws.com`: `kms:Decrypt`, `kms:GenerateDataKey*`) use the key, and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in docs/security.md. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
+  description = "ARN of a customer-managed KMS key for the bucket, the Glue, Lambda and state machine logs, the job bookmarks and the notification topic. Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`, for the account's log groups), EventBridge (`events.amazonaws.com`) and, with alarms, CloudWatch (`cloudwatch.amazonaws.com`) use the key (`kms:Decrypt`, `kms:GenerateDataKey*`: both publish to the topic, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), and let the account's IAM policies grant it, as the module grants its roles through IAM; see \"Using a customer-managed KMS key\" in docs/security.md. When null, S3 uses SSE-S3 (AES256) and the logs and topic no KMS key."
   type        = string
   default     = null
 
@@ -702,5 +702,74 @@ variable "notification_emails" {
   validation {
     condition     = alltrue([for email in var.notification_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
     error_message = "Every entry of notification_emails must be an e-mail address."
+  }
+}
+
+################################################################################
+# Operations: dashboard and alarms
+################################################################################
+
+variable "dashboard_enabled" {
+  description = "Create the CloudWatch dashboard `<name_prefix>-pipeline` (output dashboard_name): tables succeeded and failed per run, each table's rows per stage (source, raw, cleansed, quarantined), the quarantine ratio, the run's and each stage's duration and its estimated cost. The same widgets in both orchestrations; a widget titled \"(Step Functions runs)\" shows what only a Step Functions run reports."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "alarms" {
+  description = <<-EOT
+    CloudWatch alarms on the pipeline's metrics (output alarm_names), each notifying the notification topic when it goes to ALARM (and, with `notify_ok = true`, back to OK: CloudWatch then also sends OK when an alarm first leaves INSUFFICIENT_DATA, after each deployment), each description saying what to do. Each alarm is switched with `enabled`:
+    - failed_tables: a failed run (Step Functions: ExecutionsFailed of the state machine, a failed table, crawl or report; Glue workflow: the failed-job EventBridge rule matched, and its failed-crawl rule too, alarm failed_crawls). Default on.
+    - quarantine_ratio: a table quarantined more than `threshold` (a share, 0 to 1) of its input in a run. Default on; threshold default 0.2, or half of max_quarantine_ratio when that is lower (a table past max_quarantine_ratio fails and publishes no ratio: the alarm warns before the gate stops it).
+    - run_duration: a run took more than `threshold_minutes` (default 120) from its start to its report. Step Functions only: on by default there; a Glue workflow run reports no duration.
+    - freshness: no table succeeded in any run for `hours` (at most 168; default two hours past schedule_expression's interval, at least 26), missing data counted as no success, so it is in ALARM from deployment until the first successful run. On by default when schedule_expression runs at least once a week (a rate, or a cron expression of every day); set enabled = true (and hours for a cron of some days only) for pipelines started from elsewhere.
+  EOT
+  type = object({
+    notify_ok = optional(bool, false)
+    failed_tables = optional(object({
+      enabled = optional(bool, true)
+    }), {})
+    quarantine_ratio = optional(object({
+      enabled   = optional(bool, true)
+      threshold = optional(number)
+    }), {})
+    run_duration = optional(object({
+      enabled           = optional(bool)
+      threshold_minutes = optional(number, 120)
+    }), {})
+    freshness = optional(object({
+      enabled = optional(bool)
+      hours   = optional(number)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarms.quarantine_ratio.threshold == null || try(var.alarms.quarantine_ratio.threshold >= 0 && var.alarms.quarantine_ratio.threshold < 1, false)
+    error_message = "alarms.quarantine_ratio.threshold is a share of a table's input rows: from 0 (any quarantined row alarms) to below 1, e.g. 0.2."
+  }
+
+  # A table that quarantines more than max_quarantine_ratio fails (the failed_tables alarm) and publishes no ratio.
+  validation {
+    condition     = !var.alarms.quarantine_ratio.enabled || var.max_quarantine_ratio == null || var.alarms.quarantine_ratio.threshold == null || coalesce(var.alarms.quarantine_ratio.threshold, 0) < coalesce(var.max_quarantine_ratio, 1)
+    error_message = "alarms.quarantine_ratio.threshold (${coalesce(var.alarms.quarantine_ratio.threshold, 0)}) must be below max_quarantine_ratio (${coalesce(var.max_quarantine_ratio, 1)}): a table that quarantines more than the gate fails and publishes no ratio, so this alarm could never fire. Lower the threshold (it then warns before the gate stops a table), or leave it unset."
+  }
+
+  validation {
+    condition     = var.alarms.run_duration.threshold_minutes >= 1 && floor(var.alarms.run_duration.threshold_minutes) == var.alarms.run_duration.threshold_minutes
+    error_message = "alarms.run_duration.threshold_minutes must be a whole number of minutes, at least 1, e.g. 120."
+  }
+
+  validation {
+    condition     = var.alarms.run_duration.enabled != true || var.orchestration != "glue_workflow"
+    error_message = "alarms.run_duration needs orchestration = \"step_functions\": a Glue workflow run has no report and publishes no RunSeconds. Remove alarms.run_duration.enabled; the freshness alarm watches a workflow that stops succeeding."
+  }
+
+  # Each of the alarm's periods is an hour, and CloudWatch evaluates at most 7 days (Period x
+  # EvaluationPeriods <= 604,800 s): https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+  validation {
+    condition     = var.alarms.freshness.hours == null || try(var.alarms.freshness.hours >= 1 && var.alarms.freshness.hours <= 168 && floor(var.alarms.freshness.hours) == var.alarms.freshness.hours, false)
+    error_message = "alarms.freshness.hours must be a whole number of hours from 1 to 168: CloudWatch evaluates an alarm over at most 7 days. Set it above the time between two scheduled runs, e.g. 26 for a daily run."
   }
 }

@@ -147,12 +147,10 @@ def register_raw_csv(glue: Any, table: CatalogTable, output_path: str, header: S
     )
 
 
-def register_parquet(glue: Any, table: CatalogTable, location: str, schema: StructType, partition_folders: Sequence[str]) -> None:
-    """Register the Parquet a run wrote under `location` (rows of `schema`) in `partition_folders`,
-    each its path below `location`, such as ingestion_date=2026-11-24/run_id=r1."""
-    folders = [Folder(location, Folder.of(f"{location}{relative}").partition) for relative in partition_folders]
+def register_parquet(glue: Any, table: CatalogTable, schema: StructType, folders: Sequence[Folder]) -> None:
+    """Register the Parquet (rows of `schema`) a run wrote in `folders`, at least one, all under one location."""
     keys = [key for key, _ in folders[0].partition]
-    _register(glue, table, location, keys, parquet_columns(schema, keys), PARQUET_STORAGE, PARQUET_PARAMETERS, folders)
+    _register(glue, table, folders[0].location, keys, parquet_columns(schema, keys), PARQUET_STORAGE, PARQUET_PARAMETERS, folders)
 
 
 def _register(
@@ -173,11 +171,15 @@ def _register(
             descriptor = {**storage, "Columns": columns, "Location": folder.partition_location}
             _put_partition(glue, table, [value for _, value in folder.partition], descriptor)
     except ClientError as error:
-        details = error.response.get("Error", {})
-        raise CatalogUpdateRefused(
-            f"catalog table {table}: Glue refused {error.operation_name} ({details.get('Code')}: {details.get('Message')}). "
-            f"The run's files stay under {location}; a rerun of the run registers them."
-        ) from error
+        raise _refused(table, error, f"The run's files stay under {location}; a rerun of the run registers them.") from error
+
+
+def _refused(table: CatalogTable, error: Any, afterwards: str) -> CatalogUpdateRefused:
+    """Glue's refusal of a call (a botocore ClientError) on `table`, and what becomes of the run's files."""
+    details = error.response.get("Error", {})
+    return CatalogUpdateRefused(
+        f"catalog table {table}: Glue refused {error.operation_name} ({details.get('Code')}: {details.get('Message')}). {afterwards}"
+    )
 
 
 def _put_table(
@@ -262,15 +264,13 @@ def _put_partition(glue: Any, table: CatalogTable, values: list[str], descriptor
         glue.update_partition(DatabaseName=table.database, TableName=table.name, PartitionValueList=values, PartitionInput=partition)
 
 
-def forget_unwritten_partitions(
-    glue: Any, table: CatalogTable, location: str, run_id: str, written_folders: Sequence[str]
-) -> list[list[str]]:
+def forget_unwritten_partitions(glue: Any, table: CatalogTable, run_id: str, written_folders: Sequence[Folder]) -> list[list[str]]:
     """Delete the partitions of run `run_id` that its rerun did not write again (a rerun deletes the
     run's earlier files first, so those partitions name folders that are gone), as the cleansed
     crawler's DeleteBehavior DELETE_FROM_DATABASE drops them; the deleted partitions' values."""
     from botocore.exceptions import ClientError
 
-    written = {tuple(value for _, value in Folder.of(f"{location}{relative}").partition) for relative in written_folders}
+    written = {tuple(value for _, value in folder.partition) for folder in written_folders}
     try:
         registered = [
             partition["Values"]
@@ -294,9 +294,6 @@ def forget_unwritten_partitions(
     except glue.exceptions.EntityNotFoundException:
         return []  # no table yet: nothing registered
     except ClientError as error:
-        details = error.response.get("Error", {})
-        raise CatalogUpdateRefused(
-            f"catalog table {table}: Glue refused {error.operation_name} ({details.get('Code')}: {details.get('Message')}). "
-            "The run's files are written and registered; a rerun of the run deletes the partitions of its earlier files."
-        ) from error
+        afterwards = "The run's files are written and registered; a rerun of the run deletes the partitions of its earlier files."
+        raise _refused(table, error, afterwards) from error
     return stale

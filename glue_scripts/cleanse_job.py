@@ -24,7 +24,14 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from catalog_tables import CatalogTable, catalog_table_problem, forget_unwritten_partitions, parsed_catalog_table, register_parquet
+from catalog_tables import (
+    CatalogTable,
+    Folder,
+    catalog_table_problem,
+    forget_unwritten_partitions,
+    parsed_catalog_table,
+    register_parquet,
+)
 from cleansing import Cleansing, cleanse, input_keys
 from cleansing_rules import CleansingRules, InvalidCleansingRules
 from current_state import CurrentStateTableMismatch, Deletes, DeletesOverLimit, merge_into_current_state
@@ -40,7 +47,7 @@ from glue_runtime import (
     start_job,
     write_json,
 )
-from run_figures import rows_of, table_metric_data
+from run_figures import quarantine_ratio_data, rows_of, succeeded_tables_datum, table_metric_data
 
 DEFAULT_MAX_RECORDS_PER_FILE = 1_000_000
 CLEANSED_FORMATS = ("parquet", "iceberg")
@@ -214,7 +221,17 @@ def skip(runtime: JobRuntime, reason: str, arguments: dict[str, str]) -> int:
             # An outage can look like an empty source: it must never empty the table.
             report |= {"deletes": "mirror", "deletes_skipped": f"the extract was empty ({reason}), so it deleted nothing"}
         write_json(runtime.spark, arguments["report_path"], report)
+        # A run with nothing to cleanse succeeded all the same: the freshness alarm must count it.
+        return succeed(runtime, arguments, report)
+    return succeed(runtime, arguments, None)
+
+
+def succeed(runtime: JobRuntime, arguments: dict[str, str], report: Mapping[str, Any] | None) -> int:
+    """Commit the run (its bookmarks), then count it in the pipeline's metrics when it has a report:
+    a success counted before a commit that fails would hide the failure from the freshness alarm."""
     runtime.commit()
+    if report is not None and "metrics_namespace" in arguments:
+        publish_table_metrics(runtime.spark, arguments, report)
     return 0
 
 
@@ -296,23 +313,23 @@ def main(argv: list[str]) -> int:
     if "report_path" in arguments:
         report = {**figures, "quarantined_by_reason": cleansing.quarantined_by_reason(), **merge_figures}
         write_json(spark, arguments["report_path"], report)
-        if "metrics_namespace" in arguments:
-            publish_table_metrics(spark, arguments, report)
-    runtime.commit()
-    return 0
+        return succeed(runtime, arguments, report)
+    return succeed(runtime, arguments, None)
 
 
 def publish_table_metrics(spark: SparkSession, arguments: dict[str, str], report: Mapping[str, Any]) -> None:
     """In a Glue workflow, which has no run report: the table's metrics as the Step Functions report
-    puts them (run_figures.py), the extract job's figures read from --extract_report_path."""
+    puts them (run_figures.py), the extract job's figures read from --extract_report_path; with them
+    the table's QuarantineRatio and, the job having succeeded, SucceededTables 1 (a workflow run's
+    count is the sum of its cleanse jobs')."""
     import boto3
 
     extract = read_json(spark, arguments["extract_report_path"]) if "extract_report_path" in arguments else None
     rows = rows_of(extract or {}, report)
-    boto3.client("cloudwatch").put_metric_data(
-        Namespace=arguments["metrics_namespace"],
-        MetricData=table_metric_data(arguments["metrics_pipeline"], arguments["metrics_table"], rows),
-    )
+    pipeline = arguments["metrics_pipeline"]
+    data = table_metric_data(pipeline, arguments["metrics_table"], rows)
+    data += [*quarantine_ratio_data(pipeline, rows), succeeded_tables_datum(pipeline, 1)]
+    boto3.client("cloudwatch").put_metric_data(Namespace=arguments["metrics_namespace"], MetricData=data)
     log_event("table_metrics_published", namespace=arguments["metrics_namespace"], table=arguments["metrics_table"], rows=rows)
 
 
@@ -334,11 +351,13 @@ def register_history(spark: SparkSession, table: CatalogTable, rows: DataFrame, 
     import boto3
 
     glue = boto3.client("glue")
-    written = ["/".join(path.rstrip("/").split("/")[-2:]) for path in matching_paths(spark, f"{output_path}*/run_id={run_id}")]
+    # Located under output_path as the job was given it, however Hadoop spells the listed paths.
+    written = [Folder(output_path, Folder.of(path).partition) for path in matching_paths(spark, f"{output_path}*/run_id={run_id}")]
     if written:  # none when every row was quarantined
-        register_parquet(glue, table, output_path, rows.schema, written)
-    forgotten = forget_unwritten_partitions(glue, table, output_path, run_id, written)
-    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=written, partitions_deleted=forgotten)
+        register_parquet(glue, table, rows.schema, written)
+    forgotten = forget_unwritten_partitions(glue, table, run_id, written)
+    partitions = [folder.partition_location.removeprefix(output_path) for folder in written]
+    log_event("history_cataloged", run_id=run_id, table=str(table), partitions=partitions, partitions_deleted=forgotten)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ Iceberg the snapshot the run made, the one before it and why deletes were skippe
 stage took (the execution's history); and what the run cost (run_cost.py: each job run's billed
 DPU-seconds from GetJobRun, each crawl's DPU-hours from ListCrawls, the state transitions and Lambda
 use from the history). It returns the report, puts its figures to CloudWatch metrics (one namespace;
-dimensions Pipeline and Table; FailedTables and EstimatedCost by Pipeline) and, with
+dimensions Pipeline and Table; by Pipeline alone FailedTables, SucceededTables, each table's
+QuarantineRatio, RunSeconds, each stage's seconds and EstimatedCost: what the module's dashboard shows
+and its alarms watch) and, with
 SUCCESS_TOPIC_ARN set and every table of the run succeeded, sends it to that topic. The state
 machine fails the run when `failed_tables` is not empty, with `failure_summary` as its cause."""
 
@@ -21,7 +23,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from run_cost import Prices, crawl_cost, execution_usage, job_run_cost, run_cost
-from run_figures import rows_of, table_metric_data
+from run_figures import pipeline_metric_datum, quarantine_ratio_data, rows_of, succeeded_tables_datum, table_metric_data
 
 logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
@@ -110,6 +112,12 @@ def step_durations(events: list[dict[str, Any]]) -> dict[str, float]:
     return {step: round((exited[step] - entered[step]).total_seconds(), 1) for step in STEP_STATES if step in entered and step in exited}
 
 
+def seconds_to_report(events: list[dict[str, Any]]) -> float:
+    """Seconds from the execution's start to the report: the history read by the report ends with the
+    report's own task being scheduled."""
+    return round((events[-1]["timestamp"] - events[0]["timestamp"]).total_seconds(), 1)
+
+
 def shortened(text: str, characters: int) -> str:
     if len(text) <= characters:
         return text
@@ -172,7 +180,7 @@ def failure_summary(tables: dict[str, dict[str, Any]], failed: list[str], run: l
     return "; ".join([f"{len(failed)} of {len(run)} tables failed", *lines])
 
 
-def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[str, Any]:
+def build_report(event: Mapping[str, Any], durations: dict[str, float], run_seconds: float) -> dict[str, Any]:
     tables = {table_run["table"]["name"]: table_report(event["run_id"], table_run) for table_run in event["table_runs"]}
     failed = [name for name, table in tables.items() if table["status"] == "failed"]
     run = [name for name, table in tables.items() if table["status"] != "skipped"]
@@ -185,6 +193,7 @@ def build_report(event: Mapping[str, Any], durations: dict[str, float]) -> dict[
         "failed_tables": failed,
         "failure_summary": failure_summary(tables, failed, run) if failed else None,
         "durations_seconds": durations,
+        "run_seconds": run_seconds,
     }
 
 
@@ -249,18 +258,20 @@ def add_cost(report: dict[str, Any], events: list[dict[str, Any]], invoked_at: f
 
 
 def put_metrics(report: Mapping[str, Any], namespace: str) -> None:
-    pipeline = {"Name": "Pipeline", "Value": report["pipeline"]}
+    pipeline = report["pipeline"]
+    succeeded = [table for table in report["tables"].values() if table["status"] == "succeeded"]
     data = [
-        {"MetricName": "FailedTables", "Dimensions": [pipeline], "Value": len(report["failed_tables"]), "Unit": "Count"},
+        pipeline_metric_datum(pipeline, "FailedTables", len(report["failed_tables"]), "Count"),
+        succeeded_tables_datum(pipeline, len(succeeded)),
+        pipeline_metric_datum(pipeline, "RunSeconds", report["run_seconds"], "Seconds"),
         # CloudWatch has no currency unit: USD, as None.
-        {"MetricName": "EstimatedCost", "Dimensions": [pipeline], "Value": report["cost"]["estimated_usd"], "Unit": "None"},
+        pipeline_metric_datum(pipeline, "EstimatedCost", report["cost"]["estimated_usd"], "None"),
     ]
-    data += [
-        {"MetricName": f"{stage}Seconds", "Dimensions": [pipeline], "Value": seconds, "Unit": "Seconds"}
-        for stage, seconds in report["durations_seconds"].items()
-    ]
+    data += [pipeline_metric_datum(pipeline, f"{stage}Seconds", value, "Seconds") for stage, value in report["durations_seconds"].items()]
+    for table in succeeded:
+        data += quarantine_ratio_data(pipeline, table["rows"])
     for name, table in report["tables"].items():
-        data += table_metric_data(report["pipeline"], name, table.get("rows", {}))
+        data += table_metric_data(pipeline, name, table.get("rows", {}))
     for start in range(0, len(data), 1000):  # PutMetricData takes at most 1,000 metrics a call
         cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[start : start + 1000])
 
@@ -276,6 +287,7 @@ def readable(report: Mapping[str, Any]) -> str:
         if "deletes_skipped" in table:
             lines.append(f"  deletes skipped: {table['deletes_skipped']}")
     lines += ["", "Stages:"] + [f"  {stage:<20} {seconds} s" for stage, seconds in report["durations_seconds"].items()]
+    lines.append(f"  {'run (to the report)':<20} {report['run_seconds']} s")
     lines += ["", readable_cost(report["cost"])]
     return "\n".join(lines) + f"\n\n{json.dumps(report, indent=2)}"
 
@@ -290,7 +302,7 @@ def readable_cost(cost: Mapping[str, Any]) -> str:
 def lambda_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     invoked_at = time.monotonic()
     events = execution_history(event["execution_arn"])
-    report = build_report(event, step_durations(events))
+    report = build_report(event, step_durations(events), seconds_to_report(events))
     add_cost(report, events, invoked_at)
     put_metrics(report, os.environ["METRICS_NAMESPACE"])
     if os.environ.get("SUCCESS_TOPIC_ARN") and report["status"] == "succeeded":

@@ -58,8 +58,15 @@ def set_time_scale(scale: float, real_time_counts: bool = True, port: int | None
 
 
 def advance_time(seconds: float, port: int | None = None) -> None:
-    """Move the emulated clock forward: crawls and job runs due by then have ended."""
+    """Move the emulated clock forward: crawls and job runs due by then have ended, and CloudWatch
+    alarms have been evaluated at each minute passed (their notifications published)."""
     _post("advance-time", {"seconds": seconds}, port)
+
+
+def evaluate_alarms(port: int | None = None) -> None:
+    """Evaluate CloudWatch alarms now at each minute the emulated clock has passed since their last
+    evaluation (the emulator does so by itself within a quarter of a second)."""
+    _post("alarm-evaluations", {}, port)
 
 
 def take_call_counts(port: int | None = None) -> dict[str, int]:

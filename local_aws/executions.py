@@ -89,28 +89,35 @@ def start(state_machine_arn: str, execution_input: dict[str, Any] | str, name: s
     return arn
 
 
-def follow(execution_arn: str, timeout_seconds: float, poll_seconds: float = 0.1) -> Iterator[StateEntered]:
-    """Yield each state as the execution enters it, until the execution ends."""
+def histories(execution_arn: str, timeout_seconds: float, poll_seconds: float = 0.1) -> Iterator[list[dict[str, Any]]]:
+    """Yield the execution's history after each poll, until the execution ends (the last one whole)."""
     sfn = _stepfunctions(execution_arn)
     deadline = time.monotonic() + timeout_seconds
-    seen = 0
-    started_at: Any = None
     while True:
         status = sfn.describe_execution(executionArn=execution_arn)["status"]
-        events = history(execution_arn)
-        if events and started_at is None:
-            started_at = events[0]["timestamp"]
-        for event in events[seen:]:
-            if event["type"].endswith("StateEntered"):
-                details = event["stateEnteredEventDetails"]
-                elapsed = (event["timestamp"] - started_at).total_seconds()
-                yield StateEntered(details["name"], elapsed, json.loads(details.get("input") or "{}"))
-        seen = len(events)
+        yield history(execution_arn)
         if status in TERMINAL_STATUSES:
             return
         if time.monotonic() > deadline:
             raise ExecutionStillRunning(f"{execution_arn} was still {status} after {timeout_seconds} s.")
         time.sleep(poll_seconds)
+
+
+def states_entered(events: list[dict[str, Any]], since: int = 0) -> Iterator[StateEntered]:
+    """The states entered by `events[since:]`, their time counted from the execution's start (the first event)."""
+    for event in events[since:]:
+        if event["type"].endswith("StateEntered"):
+            details = event["stateEnteredEventDetails"]
+            elapsed = (event["timestamp"] - events[0]["timestamp"]).total_seconds()
+            yield StateEntered(details["name"], elapsed, json.loads(details.get("input") or "{}"))
+
+
+def follow(execution_arn: str, timeout_seconds: float, poll_seconds: float = 0.1) -> Iterator[StateEntered]:
+    """Yield each state as the execution enters it, until the execution ends."""
+    seen = 0
+    for events in histories(execution_arn, timeout_seconds, poll_seconds):
+        yield from states_entered(events, seen)
+        seen = len(events)
 
 
 def result(execution_arn: str) -> ExecutionRecord:
@@ -132,10 +139,17 @@ def run(
     name: str,
     timeout_seconds: float = 120,
     on_state_entered: Callable[[StateEntered], None] | None = None,
+    on_history: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> ExecutionRecord:
-    """Start an execution, wait for it to end, and return what it did."""
+    """Start an execution, wait for it to end, and return what it did; `on_history` gets its history
+    after each poll (e.g. the demo's progress)."""
     execution_arn = start(state_machine_arn, execution_input, name)
-    for entered in follow(execution_arn, timeout_seconds):
+    seen = 0
+    for events in histories(execution_arn, timeout_seconds):
         if on_state_entered:
-            on_state_entered(entered)
+            for entered in states_entered(events, seen):
+                on_state_entered(entered)
+        seen = len(events)
+        if on_history:
+            on_history(events)
     return result(execution_arn)

@@ -1802,6 +1802,15 @@ run "complete_example_key_lets_cloudwatch_logs_and_eventbridge_use_it" {
   assert {
     condition = anytrue([
       for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
+      try(statement.Principal.Service, "") == "cloudwatch.amazonaws.com"
+      && length(setsubtract(["kms:Decrypt", "kms:GenerateDataKey*"], flatten([statement.Action]))) == 0
+    ])
+    error_message = "Without CloudWatch in the key policy, the alarms' actions fail and their notifications to the encrypted topic are dropped."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_kms_key.pipeline[0].policy).Statement :
       try(statement.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && statement.Action == "kms:*"
     ])
     error_message = "The module grants its roles the key through IAM, which the key policy must allow."

@@ -57,6 +57,13 @@ def test_catalog_updates_plan_suite_passes(module_workspace: TerraformWorkspace)
 
 
 @pytest.mark.terraform
+def test_operations_plan_suite_passes(module_workspace: TerraformWorkspace) -> None:
+    result = module_workspace.run("test", "-no-color", "-filter=tests/operations.tftest.hcl", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 failed" in result.stdout and "passed" in result.stdout, result.stdout
+
+
+@pytest.mark.terraform
 def test_state_machine_is_created_after_its_role_policy(module_workspace: TerraformWorkspace) -> None:
     # `terraform graph` draws an edge from each resource to what it waits for, transitively reduced.
     edges = re.findall(r'^\s*"([^"]+)" -> "([^"]+)"', module_workspace.run("graph").stdout, re.MULTILINE)
@@ -86,6 +93,8 @@ def test_examples_are_valid_configurations(example: str, tmp_path: Path) -> None
 ENDPOINT_OF_RESOURCE_PREFIX = {
     "aws_cloudwatch_event_": "eventbridge",
     "aws_cloudwatch_log_": "cloudwatchlogs",
+    "aws_cloudwatch_dashboard": "cloudwatch",
+    "aws_cloudwatch_metric_alarm": "cloudwatch",
     "aws_dynamodb_": "dynamodb",
     "aws_glue_": "glue",
     "aws_iam_role": "iam",
@@ -210,13 +219,41 @@ TABLE_SETTING_BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
 ]
 
 
+# The alarms input: each refusal names the problem and the fix (refused at all: tests/operations.tftest.hcl).
+ALARM_BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
+    (
+        {
+            "name_prefix": "etl-static",
+            "max_quarantine_ratio": 0.05,
+            "alarms": {"quarantine_ratio": {"threshold": 0.1}, "freshness": {"hours": 200}},
+        },
+        [
+            "alarms.quarantine_ratio.threshold (0.1) must be below max_quarantine_ratio (0.05):",
+            "a table that quarantines more than the gate fails and publishes no ratio, so this alarm could never fire.",
+            "alarms.freshness.hours must be a whole number of hours from 1 to 168: CloudWatch evaluates an alarm over at most 7 days.",
+        ],
+    ),
+    (
+        {
+            "name_prefix": "etl-static",
+            "orchestration": "glue_workflow",
+            "alarms": {"quarantine_ratio": {"threshold": 2}, "run_duration": {"enabled": True}},
+        },
+        [
+            "alarms.quarantine_ratio.threshold is a share of a table's input rows: from 0 (any quarantined row alarms) to below 1",
+            'alarms.run_duration needs orchestration = "step_functions": a Glue workflow run has no report and publishes no RunSeconds.',
+        ],
+    ),
+]
+
+
 @pytest.mark.terraform
 def test_validation_messages_say_what_is_expected(tmp_path: Path) -> None:
     # Offline: the provider's endpoints are a loopback port nothing listens on, so its one read (the
     # account ID) fails beside the validations and nothing reaches AWS or an emulator.
     workspace = TerraformWorkspace(TEST_ROOT, tmp_path, emulator_endpoint=endpoint_url(free_port()))
     workspace.init()
-    for bad_values, messages in [(BAD_VALUES, VALIDATION_MESSAGES), *DEPENDENT_BAD_VALUES, *TABLE_SETTING_BAD_VALUES]:
+    for bad_values, messages in [(BAD_VALUES, VALIDATION_MESSAGES), *DEPENDENT_BAD_VALUES, *TABLE_SETTING_BAD_VALUES, *ALARM_BAD_VALUES]:
         result = workspace.plan(bad_values, check=False)
         assert result.returncode == 1, result.stdout
         said = " ".join((result.stdout + result.stderr).split())

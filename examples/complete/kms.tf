@@ -55,6 +55,14 @@ resource "aws_kms_key" "pipeline" {
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
       },
+      {
+        # The same for the module's CloudWatch alarms, whose actions publish to the topic: without it they fail.
+        Sid       = "CloudWatchAlarmsPublishToTheEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+      },
     ]
   })
 }

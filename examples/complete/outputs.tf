@@ -42,3 +42,13 @@ output "kms_key_arn" {
   description = "Customer-managed key of the pipeline (null unless use_customer_managed_key)."
   value       = one(aws_kms_key.pipeline[*].arn)
 }
+
+output "dashboard_name" {
+  description = "The pipeline's CloudWatch dashboard: runs, each table's rows per stage, quarantine ratio, durations and cost."
+  value       = module.etl.dashboard_name
+}
+
+output "alarm_names" {
+  description = "The pipeline's CloudWatch alarms by alarm (failed_tables, quarantine_ratio, run_duration, freshness), each notifying the topic."
+  value       = module.etl.alarm_names
+}

@@ -15,6 +15,12 @@ module "etl" {
     orders    = { key_columns = ["order_id"], order_by_column = "updated_at" }
     customers = { key_columns = ["customer_id"], email_columns = ["email"] }
   }
+
+  # Runs are started from elsewhere (no schedule_expression): the freshness alarm, on by default only
+  # with a schedule, watches that a table succeeds at least once a day.
+  alarms = {
+    freshness = { enabled = true, hours = 26 }
+  }
 }
 
 output "workflow_name" {
@@ -50,4 +56,14 @@ output "notification_topic_arn" {
 output "database_name" {
   description = "The Glue database of the raw_<table> and cleansed_<table> catalog tables."
   value       = module.etl.database_name
+}
+
+output "dashboard_name" {
+  description = "The pipeline's CloudWatch dashboard: each table's rows per stage and the quarantine ratio (the widgets of what only a Step Functions run reports say so)."
+  value       = module.etl.dashboard_name
+}
+
+output "alarm_names" {
+  description = "The pipeline's CloudWatch alarms by alarm (failed_tables, quarantine_ratio, freshness), each notifying the topic."
+  value       = module.etl.alarm_names
 }

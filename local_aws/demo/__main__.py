@@ -4,13 +4,16 @@
 
 Starts PostgreSQL with three tables (customers, orders of those customers, and a small countries
 reference table; dirty rows included) and the emulator, applies `examples/complete` to it, catalogs
-the source, runs the state machine showing each state as it is entered, prints the run report of
+the source, runs the state machine showing each table's progress by stage (extract, crawl, cleanse,
+report: a live table on a terminal, a line per change otherwise), prints the run report of
 each table; then (the cleansed tables being Iceberg current states) changes, adds and deletes
 customers and updates orders in PostgreSQL, runs again and shows what the second run changed in
 `cleansed_customers` (the deleted customers gone, still held by the snapshot before the run) and
 `cleansed_orders` (the updated orders, which the incremental extract carried), read without Spark;
-copies the outputs to `demo-output/`, then stops everything it started — also on Ctrl-C or when a
-step fails, in which case the failing step and its error are the last lines printed.
+copies the outputs to `demo-output/` and writes `demo-output/report.html` there (report_page.py: the
+runs' timelines, rows by stage, quarantine reasons, snapshots and cost), then stops everything it
+started — also on Ctrl-C or when a step fails, in which case the failing step and its error are the
+last lines printed.
 `--kill-source-during-extract` stops PostgreSQL while the extract job reads it, to show the failure path.
 """
 
@@ -28,9 +31,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from rich.console import Console
+
 from local_aws import PROJECT_ROOT, executions
 from local_aws.demo.pipeline import SAMPLE_DATA, CatalogTable, LocalPipeline, PipelineStepFailed
 from local_aws.demo.postgres import PostgresError
+from local_aws.demo.progress import progress_view
+from local_aws.demo.report_page import write_report_page
 from local_aws.demo.sample_customers import new_customers, write_customers
 from local_aws.demo.sample_orders import write_orders
 from local_aws.emulator import EmulatorError
@@ -59,10 +66,6 @@ class PhaseClock:
         total = sum(self.seconds.values())
         parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in self.seconds.items())
         return f"Wall time: {total:.0f} s ({parts})"
-
-
-def show_state(entered: executions.StateEntered) -> None:
-    print(f"  {entered.elapsed_seconds:6.1f} s  {entered.name}", flush=True)
 
 
 ROW_LABELS = {
@@ -206,9 +209,11 @@ def print_current_state_change(pipeline: LocalPipeline, before: dict[int, dict[s
 
 
 def run_or_fail(
-    pipeline: LocalPipeline, run_id: str, on_state_entered: Callable[[executions.StateEntered], None]
+    pipeline: LocalPipeline, run_id: str, on_state_entered: Callable[[executions.StateEntered], None] | None = None
 ) -> executions.ExecutionRecord:
-    record = pipeline.run(run_id, on_state_entered)
+    """Run the pipeline showing each table's progress: a live table on a terminal, plain lines otherwise."""
+    with progress_view(Console(), list(pipeline.outputs["tables"]), title=f"Run {run_id}") as progress:
+        record = pipeline.run(run_id, on_state_entered, on_history=progress.update)
     if record.status == "SUCCEEDED":
         return record
     report = record.report
@@ -223,6 +228,8 @@ def run_or_fail(
 def run_demo(rows: int, run_id: str, kill_source_during_extract: bool, catalog_updates: str) -> int:
     clock = PhaseClock()
     failure: PipelineStepFailed | None = None
+    records: list[executions.ExecutionRecord] = []
+    page: Path | None = None
     with tempfile.TemporaryDirectory(prefix="glue-etl-demo-") as scratch:
         sources = {"customers": Path(scratch) / "customers.csv", "orders": Path(scratch) / "orders.csv"}
         sources["countries"] = SAMPLE_DATA / "countries.csv"
@@ -247,13 +254,13 @@ def run_demo(rows: int, run_id: str, kill_source_during_extract: bool, catalog_u
 
                 def on_state_entered(entered: executions.StateEntered) -> None:
                     nonlocal source_killed
-                    show_state(entered)
                     if kill_source_during_extract and entered.name == "RunExtractJob" and not source_killed:
                         pipeline.kill_source()
                         source_killed = True
-                        print("           (PostgreSQL stopped, as asked)", flush=True)
+                        print(f"  {entered.elapsed_seconds:6.1f} s  (PostgreSQL stopped, as asked)", flush=True)
 
                 record = run_or_fail(pipeline, run_id, on_state_entered)
+                records.append(record)
                 print_report(record, pipeline.tables())
             run_ids = [run_id]
             if pipeline.outputs["cleansed_format"] == "iceberg":
@@ -265,12 +272,14 @@ def run_demo(rows: int, run_id: str, kill_source_during_extract: bool, catalog_u
                 )
                 with clock.phase("second run", announcement):
                     before = {int(row["customer_id"]): row for row in pipeline.current_state_rows()}
-                    record = run_or_fail(pipeline, second_run_id, show_state)
+                    record = run_or_fail(pipeline, second_run_id)
+                    records.append(record)
                     print_report(record, [])
                     print_current_state_change(pipeline, before, record.output or {}, second_run_id)
                 run_ids.append(second_run_id)
             output = copy_outputs(pipeline, run_ids)
             print(f"\nOutputs copied to {output.relative_to(PROJECT_ROOT)}/ (raw CSV, the cleansed table, quarantine Parquet)")
+            page = write_report_page(records, OUTPUT_DIR / "report.html")
         except PipelineStepFailed as error:
             failure = error
         except (PostgresError, EmulatorError, TerraformFailed, ExecutionStillRunning) as error:
@@ -279,6 +288,8 @@ def run_demo(rows: int, run_id: str, kill_source_during_extract: bool, catalog_u
             with clock.phase("teardown", "Stopping PostgreSQL and the emulator"):
                 pipeline.__exit__(None, None, None)
     print(f"\n{clock.report()}")
+    if page is not None:
+        print(f"Report page (timeline, rows by stage, quarantine reasons, snapshots, cost): {page.as_uri()}")
     if failure is not None:
         print(f"\nThe pipeline failed at {failure.step}:\n  {failure.error}", file=sys.stderr)
         return 1

@@ -149,11 +149,12 @@ class LocalPipeline:
         on_state_entered: Callable[[executions.StateEntered], None] | None = None,
         timeout_seconds: float = 600,
         tables: list[str] | None = None,
+        on_history: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> executions.ExecutionRecord:
-        """Run the pipeline: every table, or only `tables`."""
+        """Run the pipeline: every table, or only `tables`; `on_history` gets the execution's history as it grows."""
         name = f"{run_id}-{int(time.time() * 1000)}"
         execution_input: dict[str, Any] = {"run_id": run_id} if tables is None else {"run_id": run_id, "tables": tables}
-        return executions.run(self.outputs["state_machine_arn"], execution_input, name, timeout_seconds, on_state_entered)
+        return executions.run(self.outputs["state_machine_arn"], execution_input, name, timeout_seconds, on_state_entered, on_history)
 
     def kill_source(self) -> None:
         assert self.postgres is not None

@@ -17,7 +17,7 @@ def install_local_stack() -> None:
     """Patch this process's moto with the local stack; called once, before the server starts."""
     from moto.core.config import default_user_config
 
-    from local_aws.emulator import glue, lambda_, s3, stepfunctions
+    from local_aws.emulator import cloudwatch, glue, lambda_, s3, stepfunctions
     from local_aws.emulator.cloudwatch.quotas import enforce_metric_data_limits
     from local_aws.emulator.core.control_routes import register_control_routes
     from local_aws.emulator.events.quotas import enforce_rule_limits
@@ -45,6 +45,7 @@ def install_local_stack() -> None:
     stepfunctions.install_fills()
     s3.install_fills()
     lambda_.install_fills()
+    cloudwatch.install_fills()
     stepfunctions.install_interpreter()
     emulate_crawlers()
     emulate_job_runs()
@@ -53,6 +54,7 @@ def install_local_stack() -> None:
     listen(on_run_ended)
     execute_lambdas()
     deliver_to_lambda_targets()
+    cloudwatch.evaluate_alarms()
     enforce_iam()
     enforce_iam_quotas()
     enforce_rule_limits()

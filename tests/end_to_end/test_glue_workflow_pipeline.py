@@ -2,7 +2,8 @@
 tables over the sample CSVs) read by each table's extract job, landed as raw CSV under the folder the run
 property run_id names, crawled, cleansed to Parquet and a quarantine by each table's cleanse job, crawled
 again; a rerun of the run id replaces its folders; a table whose job fails stops the chain and
-alerts once. The jobs resolve {run_id} themselves (glue_runtime), so what they write reaches S3
+alerts once; the dashboard shows what the jobs published, and a day without a successful run sets
+off the freshness alarm. The jobs resolve {run_id} themselves (glue_runtime), so what they write reaches S3
 only because the local executor mirrors whatever a run writes."""
 
 import csv
@@ -17,8 +18,9 @@ import pytest
 
 from local_aws import emulator
 from local_aws.clients import client
-from local_aws.control import run_jobs_locally, set_time_scale
+from local_aws.control import advance_time, run_jobs_locally, set_time_scale
 from local_aws.terraform import PROJECT_ROOT
+from tests.operator_view import alarm_changes, alarm_metrics, alarm_state, dashboard_metrics, published_metrics
 from tests.stacks import DeployedPipeline, deploy_example, notifications, subscribe_to_notifications
 from tests.state_machine.pipeline_support import await_workflow_run, workflow_job_runs
 
@@ -30,6 +32,7 @@ SAMPLE_DATA = PROJECT_ROOT / "sample_data"
 SAMPLES = {"customers": SAMPLE_DATA / "customers_dirty.csv", "orders": SAMPLE_DATA / "orders_dirty.csv"}
 RUN_ID = "wf-e2e-1"
 WORKFLOW_RUN_SECONDS = 900
+HOUR = 3600
 # What the example's rules (customers: key customer_id, e-mail column email; orders: key order_id,
 # latest by updated_at; no column types, so every value stays a string) make of the samples: rows
 # whose key is missing or whose e-mail is malformed are quarantined; of the rest, the latest row of
@@ -230,6 +233,24 @@ def test_each_cleanse_job_puts_its_tables_metrics_as_the_run_report_does(deploye
             assert datapoint["Sum"] == value, (table, metric)
 
 
+def test_every_metric_the_dashboard_shows_of_the_pipeline_is_one_the_runs_jobs_published(
+    deployed: DeployedPipeline, first_run: dict[str, Any]
+) -> None:
+    namespace = deployed.outputs["metrics_namespace"]
+    shown = {metric for metric in dashboard_metrics(deployed.outputs["dashboard_name"], deployed.region) if metric[0] == namespace}
+
+    assert {name for _, name, _ in shown} == {
+        "SucceededTables",
+        "QuarantineRatio",
+        "SourceRowsRead",
+        "RawRows",
+        "CleansedRows",
+        "QuarantinedRows",
+        "DuplicatesRemoved",
+    }, "what only a Step Functions run reports is a text widget"
+    assert shown - published_metrics(namespace, deployed.region) == set()
+
+
 def test_the_crawls_catalog_raw_and_cleansed_over_the_runs_folders(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
     glue = client("glue")
     tables = {table["Name"]: table for table in glue.get_tables(DatabaseName=deployed.outputs["database_name"])["TableList"]}
@@ -285,8 +306,28 @@ def test_a_table_whose_job_fails_stops_the_chain_and_alerts_once(deployed: Deplo
     assert glue.get_crawler(Name=deployed.outputs["raw_crawler_name"])["Crawler"].get("LastCrawl") == raw_crawls_before
     assert {table: len(workflow_job_runs(deployed, table, "cleanse_job")) for table in SAMPLES} == cleanse_job_runs_before
     (notification,) = notifications(deployed, wait_seconds=5)
+    # Each alarm but failed_crawls (no crawl failed here) watches a metric the runs put.
+    watched = alarm_metrics(deployed.outputs["alarm_names"], deployed.region)
+    published = published_metrics(deployed.outputs["metrics_namespace"], deployed.region) | published_metrics("AWS/Events", deployed.region)
+    assert set(watched) == {"failed_tables", "failed_crawls", "quarantine_ratio", "freshness"}
+    assert {key for key, metric in watched.items() if metric not in published} == {"failed_crawls"}
     job = deployed.outputs["workflow_job_names"]["orders"]["extract_job"]
     assert notification["Message"] == (
         f"Pipeline workflow-orders workflow run failed at step {job} with JobFailed: job run {failed['Id']} ended FAILED: "
         f"JobName:{job} and JobRunId:{failed['Id']} failed to execute with exception {failed['ErrorMessage']}"
     )
+
+
+def test_a_day_after_the_last_successful_run_the_freshness_alarm_fires(deployed: DeployedPipeline, first_run: dict[str, Any]) -> None:
+    alarm = deployed.outputs["alarm_names"]["freshness"]
+    assert alarm_state(alarm, deployed.region) == "OK", "each cleanse job that succeeded counts a table"
+    queue_url = subscribe_to_notifications(deployed.outputs, "workflow-e2e-alarm-changes")
+
+    # The last successful run was minutes ago on the emulated clock; the alarm watches 26 hours.
+    advance_time(20 * HOUR)
+    assert (alarm_state(alarm, deployed.region), alarm_changes(queue_url, deployed.region)) == ("OK", [])
+
+    advance_time(10 * HOUR)
+    (change,) = alarm_changes(queue_url, deployed.region)
+    assert (change["AlarmName"], change["OldStateValue"], change["NewStateValue"]) == (alarm, "OK", "ALARM")
+    assert change["AlarmDescription"].startswith("No table of the workflow-orders pipeline has succeeded in any run for at least 26 hours")

@@ -16,14 +16,15 @@ from typing import Any
 
 import pytest
 
-from local_aws.clients import client
+from local_aws.clients import client, region_of
 from local_aws.demo.pipeline import LocalPipeline
 from local_aws.executions import ExecutionRecord
 from run_cost import DPUS_PER_WORKER
 from tests.complete_example import SAMPLE_COLUMNS, SAMPLES, applied_complete_example
+from tests.operator_view import alarm_metrics, dashboard_metrics, published_metrics
 from tests.roles import statement_removed
 from tests.sample_expectations import CLEANSED_CUSTOMER_COLUMNS, EXPECTED_CLEANSED, EXPECTED_QUARANTINE
-from tests.stacks import subscribe_to_notifications
+from tests.stacks import alarm_change, received, subscribe_to_notifications
 from tests.state_sequences import HAPPY_PATH_ICEBERG_POLL
 
 pytestmark = [pytest.mark.terraform, pytest.mark.spark]
@@ -176,6 +177,15 @@ def test_the_run_report_prices_each_job_run_and_crawl_consistently_with_glues_fi
     assert cost["state_transitions"] >= len(first_run.states_entered)
     assert cost["estimated_usd"] == pytest.approx(sum(cost["usd_by_item"].values()), abs=1e-8)
     assert cost["not_included"] == []
+
+
+def test_every_metric_the_dashboard_shows_of_the_pipeline_is_one_the_run_published(pipeline: LocalPipeline, first_run: Any) -> None:
+    region, namespace = region_of(pipeline.outputs["state_machine_arn"]), "GlueEtlPipeline"
+    shown = {metric for metric in dashboard_metrics(pipeline.outputs["dashboard_name"], region) if metric[0] == namespace}
+
+    run_figures = {"SucceededTables", "FailedTables", "QuarantineRatio", "RunSeconds", "EstimatedCost", "CleansedRows"}
+    assert {name for _, name, _ in shown} >= run_figures
+    assert shown - published_metrics(namespace, region) == set()
 
 
 def test_the_current_state_holds_exactly_the_clean_latest_rows(pipeline: LocalPipeline, first_run: Any) -> None:
@@ -373,11 +383,16 @@ def test_a_table_that_fails_does_not_stop_the_others_and_a_rerun_of_it_alone_com
     assert len(pipeline.raw_rows("one-fails", "customers")) == pipeline.source_rows("customers")
     assert len(pipeline.current_state_table("countries").snapshots()) == countries_snapshots
     assert failed.states_entered.count("StartRawCrawler") == 1
-    (alert,) = pipeline.client("sqs").receive_message(QueueUrl=alerts, MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
-    message = json.loads(alert["Body"])["Message"]
-    assert message.startswith(
+    region = region_of(pipeline.outputs["state_machine_arn"])
+    (alert,) = [envelope for envelope in received(alerts, region, wait_seconds=2) if alarm_change(envelope) is None]
+    assert alert["Message"].startswith(
         "Pipeline e2e run one-fails failed at step Tables with TablesFailed: 1 of 3 tables failed; orders at RunExtractJob"
     )
+    # After a run that succeeded and one that failed, every alarm watches a metric the runs put.
+    watched = alarm_metrics(pipeline.outputs["alarm_names"], region)
+    published = published_metrics("GlueEtlPipeline", region) | published_metrics("AWS/States", region)
+    assert set(watched) == {"failed_tables", "quarantine_ratio", "run_duration", "freshness"}
+    assert set(watched.values()) - published == set()
 
     rerun = pipeline.run("one-fails", tables=["orders"])
 

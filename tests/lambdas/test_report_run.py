@@ -471,3 +471,87 @@ def test_the_estimated_cost_goes_to_cloudwatch_under_the_pipeline(event: dict[st
 
     points = pipeline_datapoints("EstimatedCost")
     assert [(point["Maximum"], point["Unit"]) for point in points] == [(report["cost"]["estimated_usd"], "None")]
+
+
+def pipeline_statistic(metric: str, statistic: str) -> list[float]:
+    """The hour's `statistic` of the pipeline-level `metric`, one value per datapoint."""
+    datapoints = client("cloudwatch").get_metric_statistics(
+        Namespace="GlueEtlPipeline",
+        MetricName=metric,
+        Dimensions=[{"Name": "Pipeline", "Value": "sales"}],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=3600,
+        Statistics=[statistic],
+    )["Datapoints"]
+    return [point[statistic] for point in datapoints]
+
+
+def test_the_report_puts_exactly_the_pipeline_metrics_the_dashboard_shows(event: dict[str, Any]) -> None:
+    # tests/operations.tftest.hcl proves the dashboard names these (with the stages the run has).
+    from report_run import lambda_handler
+
+    lambda_handler(event, None)
+
+    metrics = client("cloudwatch").list_metrics(Namespace="GlueEtlPipeline", Dimensions=[{"Name": "Pipeline", "Value": "sales"}])["Metrics"]
+    pipeline_only = {metric["MetricName"] for metric in metrics if len(metric["Dimensions"]) == 1}
+    assert pipeline_only == {
+        "FailedTables",
+        "SucceededTables",
+        "QuarantineRatio",
+        "RunSeconds",
+        "EstimatedCost",
+        "ExtractTablesSeconds",
+        "RawCrawlerSeconds",
+        "CleanseTablesSeconds",
+    }
+
+
+def test_the_succeeded_tables_and_each_succeeded_tables_quarantine_ratio_go_to_cloudwatch(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    lambda_handler(event, None)
+
+    # customers succeeded (87 of 2,000 rows quarantined); orders failed; countries was not in the run.
+    assert pipeline_statistic("SucceededTables", "Sum") == [1.0]
+    assert pipeline_statistic("QuarantineRatio", "Maximum") == [pytest.approx(87 / 2000)]
+
+
+def test_a_run_of_failed_tables_only_puts_no_succeeded_table(event: dict[str, Any]) -> None:
+    from report_run import lambda_handler
+
+    lambda_handler({**event, "table_runs": event["table_runs"][1:]}, None)
+
+    assert pipeline_statistic("SucceededTables", "Sum") == [0.0]
+    assert pipeline_statistic("QuarantineRatio", "Maximum") == []
+
+
+def test_the_run_seconds_go_from_the_executions_start_to_the_report(event: dict[str, Any]) -> None:
+    from report_run import execution_history, lambda_handler
+
+    report = lambda_handler(event, None)
+
+    history = execution_history(event["execution_arn"])
+    assert report["run_seconds"] == round((history[-1]["timestamp"] - history[0]["timestamp"]).total_seconds(), 1)
+    assert pipeline_statistic("RunSeconds", "Maximum") == [report["run_seconds"]]
+
+
+def test_a_tables_run_that_judged_no_row_has_no_quarantine_ratio() -> None:
+    from run_figures import quarantine_ratio_data
+
+    assert quarantine_ratio_data("sales", {"raw": 0, "quarantined": 0}) == []
+    assert quarantine_ratio_data("sales", {"raw": None, "quarantined": None}) == []
+    assert quarantine_ratio_data("sales", {"raw": 8, "quarantined": 2}) == [
+        {"MetricName": "QuarantineRatio", "Dimensions": [{"Name": "Pipeline", "Value": "sales"}], "Value": 0.25, "Unit": "None"}
+    ]
+
+
+def test_a_glue_workflows_cleanse_job_puts_its_quarantine_ratio_and_one_succeeded_table(clean_emulator: str) -> None:
+    # A workflow run's SucceededTables is the sum of its cleanse jobs' ones (the freshness alarm's).
+    from cleanse_job import publish_table_metrics
+
+    arguments = {"metrics_namespace": "GlueEtlPipeline", "metrics_pipeline": "sales", "metrics_table": "customers"}
+    publish_table_metrics(None, arguments, CLEANSE_FIGURES)  # type: ignore[arg-type]  # no extract figures to read
+
+    assert pipeline_statistic("SucceededTables", "Sum") == [1.0]
+    assert pipeline_statistic("QuarantineRatio", "Maximum") == [pytest.approx(87 / 2000)]

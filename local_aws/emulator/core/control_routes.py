@@ -1,6 +1,6 @@
 """HTTP routes under /moto-api/local-aws/ through which tests, benchmarks and the demo steer
 the emulator: crawl and job run plans or real job runs, throttled Lambda invocations, emulated
-time, and a reset; and through which a job run's Glue stand-in reads and commits its job bookmark,
+time, alarms evaluated now, and a reset; and through which a job run's Glue stand-in reads and commits its job bookmark,
 as Glue's own bookmark service would (not through the Glue API, which the job's role need not be
 allowed to call)."""
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from moto.moto_api._internal import urls as moto_api_urls
 
+from local_aws.emulator.cloudwatch.alarm_evaluation import EVALUATOR
 from local_aws.emulator.core.call_counts import CALL_COUNTS
 from local_aws.emulator.core.clock import CLOCK
 from local_aws.emulator.core.timers import TIMERS
@@ -88,7 +89,14 @@ def _set_time_scale(body: dict[str, Any]) -> dict[str, Any]:
 
 def _advance_time(body: dict[str, Any]) -> dict[str, Any]:
     CLOCK.advance(float(body["seconds"]))
+    # Alarms see the time passed before the caller looks at them or at their notifications.
+    EVALUATOR.evaluate_due()
     return {"now": CLOCK.now()}
+
+
+def _evaluate_alarms(body: dict[str, Any]) -> dict[str, Any]:
+    EVALUATOR.evaluate_due()
+    return {"evaluated": True}
 
 
 def _reset(body: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +128,7 @@ def register_control_routes() -> None:
             "{0}/moto-api/local-aws/job-bookmarks/commit$": _guarded(_commit_job_bookmark),
             "{0}/moto-api/local-aws/time-scale$": _guarded(_set_time_scale),
             "{0}/moto-api/local-aws/advance-time$": _guarded(_advance_time),
+            "{0}/moto-api/local-aws/alarm-evaluations$": _guarded(_evaluate_alarms),
             "{0}/moto-api/local-aws/reset$": _guarded(_reset),
             "{0}/moto-api/local-aws/call-counts$": _guarded(_take_call_counts),
         }

@@ -11,11 +11,11 @@ as its message: "EventBridge does not escape values extracted by Input Path, whe
 Input Template" (Common issues with transforming input), so a value inside a quoted string of the
 template goes in as it is, quotes and backslashes included; a value standing for a JSON value goes in
 as JSON; a template of quoted strings, one a line, gives their text, a line each. moto JSON-decodes
-the filled template instead, which fails on a value holding a quote. Unless the topic's
-customer-managed key does not let events.amazonaws.com use it (kms/uses.py): then the delivery
-fails and the topic gets nothing. A failed invocation is logged; Lambda's asynchronous retries are
-not emulated, nor is the function's resource-based policy
-evaluated (see CONTRIBUTING.md, The emulator's rules).
+the filled template instead, which fails on a value holding a quote. Unless the topic's policy does
+not allow events.amazonaws.com to publish for the rule, or its customer-managed key does not let it
+(sns/service_publishes.py): then the delivery fails and the topic gets nothing. A failed invocation
+is logged; Lambda's asynchronous retries are not emulated, nor is the function's resource-based
+policy evaluated (see CONTRIBUTING.md, The emulator's rules).
 """
 
 import copy
@@ -34,7 +34,8 @@ from moto.utilities.arns import parse_arn
 
 from local_aws.emulator.core.call_counts import CALL_COUNTS
 from local_aws.emulator.core.timers import TIMERS
-from local_aws.emulator.kms.uses import service_publish_refusal
+from local_aws.emulator.events.rule_metrics import count_triggered_rule
+from local_aws.emulator.sns.service_publishes import service_publish_refusal
 from local_aws.executors.lambda_functions import run_handler
 
 logger = logging.getLogger(__name__)
@@ -100,9 +101,9 @@ def transformed_input(transformer: dict[str, Any], event: dict[str, Any]) -> str
     return _fill_json(template, values)
 
 
-def _publish_to_topic(target: dict[str, Any], event: dict[str, Any]) -> None:
+def _publish_to_topic(rule: Rule, target: dict[str, Any], event: dict[str, Any]) -> None:
     arn = parse_arn(target["Arn"])
-    refusal = service_publish_refusal("events.amazonaws.com", target["Arn"])
+    refusal = service_publish_refusal("events.amazonaws.com", target["Arn"], rule.arn)
     if refusal is not None:
         # The delivery fails and the topic gets no message (a FailedInvocations on AWS).
         logger.warning("EventBridge could not publish to %s: %s", target["Arn"], refusal)
@@ -120,6 +121,7 @@ def _send_to_targets(self: Rule, original_event: EventMessageType, transform_inp
     # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html).
     if self.state == "DISABLED" or self.scheduled_expression or not self.event_pattern.matches_event(original_event):
         return
+    count_triggered_rule(self)
     lambda_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "lambda"]
     topic_targets = [target for target in self.targets if parse_arn(target["Arn"]).service == "sns"]
     event: dict[str, Any] = {key: value for key, value in original_event.items() if key != "ingestion-time"}
@@ -131,7 +133,7 @@ def _send_to_targets(self: Rule, original_event: EventMessageType, transform_inp
         TIMERS.in_background(functools.partial(_invoke_target, target["Arn"], event))
     for target in topic_targets:
         CALL_COUNTS.add("events", "Delivery")
-        _publish_to_topic(target, {**event, "ingestion-time": original_event.get("ingestion-time")})
+        _publish_to_topic(self, target, {**event, "ingestion-time": original_event.get("ingestion-time")})
     for target in self.targets:
         if target in lambda_targets or target in topic_targets:
             continue

@@ -96,6 +96,9 @@ def _condition_holds(operator: str, key: str, policy_values: list[str], context:
     qualifier, _, bare_operator = operator.rpartition(":")
     if_exists = bare_operator.endswith("IfExists")
     bare_operator = bare_operator.removesuffix("IfExists")
+    # "Context key names are not case-sensitive" (reference_policies_elements_condition.html):
+    # SNS's default topic policy says AWS:SourceOwner, the request carries aws:SourceOwner.
+    key = next((name for name in context if name.lower() == key.lower()), key)
     present = key in context
     request_values = [str(value) for value in _as_list(context.get(key))]
     if bare_operator == "Null":

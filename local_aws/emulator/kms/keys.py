@@ -131,15 +131,23 @@ def role_may_use(identity: AssumedRoleIdentity, key: CustomerKey, action: str, c
     return None
 
 
+def names_service(service_principal: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A resource policy statement naming `service_principal` (events.amazonaws.com): in its Service
+    principals, or by the wildcard `"Principal": "*"` or `{"AWS": "*"}`, which are the same and name
+    every principal
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)."""
+    return lambda statement: "*" in _principals(statement, "AWS") or service_principal in _principals(statement, "Service")
+
+
 def service_may_use(service_principal: str, key: CustomerKey, action: str, context: ConditionContext) -> KeyRefusal | None:
     """The refusal of `action` on `key` to an AWS service acting as its own principal
     (events.amazonaws.com delivering to a topic), which only the key policy can allow."""
-
-    def names_service(statement: Mapping[str, Any]) -> bool:
-        return _principals(statement, "Service") == ["*"] or service_principal in _principals(statement, "Service")
-
     decision = evaluate(
-        [key.policy], action, key.arn, {**context, "aws:PrincipalServiceName": service_principal}, principal_matches=names_service
+        [key.policy],
+        action,
+        key.arn,
+        {**context, "aws:PrincipalServiceName": service_principal},
+        principal_matches=names_service(service_principal),
     )
     if decision is Decision.EXPLICIT_DENY:
         return _refused(action, key, "with an explicit deny in a resource-based policy")

@@ -249,11 +249,12 @@ def sns_refusal(verdict: KeyVerdict, principal: str) -> Exception:
     return SnsKmsError("KMSAccessDenied" if verdict.refusal is not None else "KMSDisabled", _kms_error(verdict, principal))
 
 
-def service_publish_refusal(service_principal: str, topic_arn: str) -> str | None:
+def service_key_refusal(service_principal: str, topic_arn: str) -> str | None:
     """Why an AWS service publishing to `topic_arn` as its own principal (EventBridge delivering a
     rule's event) cannot use the topic's key, or None: only the key policy can allow a service
     principal (sns-key-management.html, "Enable compatibility between event sources from AWS
-    services and encrypted topics")."""
+    services and encrypted topics"). The topic's own policy is judged beside it in
+    sns/service_publishes.py."""
     for use in _topic_key_uses(topic_arn):
         key = use.key()
         if key is None:

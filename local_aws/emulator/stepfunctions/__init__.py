@@ -6,6 +6,7 @@
   calls signed with the state machine's role, Glue errors named as Step Functions names them, waits
   on the emulated clock, `StringMatches` as the States Language defines it;
 - `dates`: an execution's dates and history on the emulated clock, as Glue's crawls and job runs;
+- `execution_metrics`: the AWS/States metrics of executions started and ended;
 - `quotas`: the payload quotas of executions and task tokens; `terminal_errors`: the errors
   `States.ALL` leaves uncaught.
 """
@@ -21,12 +22,13 @@ def install_fills() -> None:
 
 def install_interpreter() -> None:
     """Patch moto's ASL interpreter; once, before any execution starts."""
-    from local_aws.emulator.stepfunctions import choice_rules, dates, integrations, models, waits
+    from local_aws.emulator.stepfunctions import choice_rules, dates, execution_metrics, integrations, models, waits
 
     integrations.fix_sync_integrations()
     integrations.return_job_runs_as_json()
     waits.wait_on_emulated_clock()
     dates.date_executions_on_emulated_clock()
+    execution_metrics.put_execution_metrics()
     integrations.sign_service_calls_with_the_execution_role()
     integrations.name_glue_errors_as_step_functions_does()
     choice_rules.match_strings_as_the_states_language_does()

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local_aws.clients import client
+from tests.topic_policies import allow_rule_to_publish
 
 
 @pytest.fixture
@@ -93,6 +94,7 @@ def test_an_input_transformer_inserts_extracted_values_unescaped(events: Any, te
     paths = {"job": "$.detail.jobName", "attempts": "$.detail.attempts", "message": "$.detail.message"}
     transformer = {"InputPathsMap": paths, "InputTemplate": template}
     events.put_targets(Rule="job-failed", Targets=[{"Id": "topic", "Arn": topic, "InputTransformer": transformer}])
+    allow_rule_to_publish(topic, "job-failed")
     detail = {"jobName": "nightly", "attempts": 2, "message": MESSAGE}
 
     events.put_events(Entries=[{"Source": "pipeline.test", "DetailType": "Glue Job State Change", "Detail": json.dumps(detail)}])

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from local_aws.clients import client
 from tests.roles import clients_as, create_service_role
 from tests.session import TEST_REGION
+from tests.topic_policies import allow_rule_to_publish
 
 ACCOUNT = "123456789012"
 BUCKET = "kms-lake"
@@ -258,6 +259,7 @@ def delivered_by_eventbridge(topic_arn: str) -> list[Any]:
     events = client("events")
     events.put_rule(Name="to-topic", EventPattern=json.dumps({"source": ["pipeline.test"]}))
     events.put_targets(Rule="to-topic", Targets=[{"Id": "topic", "Arn": topic_arn}])
+    allow_rule_to_publish(topic_arn, "to-topic")
     events.put_events(Entries=[{"Source": "pipeline.test", "DetailType": "Test", "Detail": "{}"}])
     return list(client("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=0).get("Messages", []))
 

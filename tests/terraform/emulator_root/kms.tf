@@ -1,5 +1,6 @@
 # A caller's customer-managed key, with the key policy the README asks for: IAM policies count
-# (the module grants its roles the key through them) and EventBridge may publish to the topic.
+# (the module grants its roles the key through them), and EventBridge and CloudWatch alarms may
+# publish to the topic.
 
 data "aws_caller_identity" "current" {}
 
@@ -25,6 +26,13 @@ resource "aws_kms_key" "caller" {
         Sid       = "EventBridgePublishesToTheEncryptedTopic"
         Effect    = "Allow"
         Principal = { Service = "events.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchAlarmsPublishToTheEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
       },

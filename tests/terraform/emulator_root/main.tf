@@ -60,6 +60,9 @@ module "etl" {
   orchestration           = var.orchestration
   max_concurrency         = var.max_concurrency
   notify_on_success       = var.notify_on_success
+  max_quarantine_ratio    = var.max_quarantine_ratio
+  dashboard_enabled       = var.dashboard_enabled
+  alarms                  = var.alarms
   kms_key_arn             = one(aws_kms_key.caller[*].arn)
   tags                    = { suite = "terraform-tests" }
 }

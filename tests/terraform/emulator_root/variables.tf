@@ -116,3 +116,21 @@ variable "catalog_updates" {
   type        = string
   default     = "crawlers"
 }
+
+variable "max_quarantine_ratio" {
+  description = "Passed through to the module."
+  type        = number
+  default     = null
+}
+
+variable "dashboard_enabled" {
+  description = "Passed through to the module."
+  type        = bool
+  default     = true
+}
+
+variable "alarms" {
+  description = "Passed through to the module (e.g. { freshness = { enabled = true, hours = 1 } })."
+  type        = any
+  default     = {}
+}
